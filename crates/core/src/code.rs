@@ -1,0 +1,204 @@
+//! One-time codes: six digits, stored only as a keyed hash, with a lifetime and an
+//! attempt limit. A used, expired or exhausted code never works again.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AuthError;
+use crate::keys::{constant_time_eq, KeyRing};
+use crate::ports::Rng;
+use crate::Millis;
+
+/// What a code is for; a user has at most one live code per purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CodePurpose {
+    /// ConfirmSignUp.
+    SignUp,
+    /// ConfirmForgotPassword (ForgotPassword and AdminResetUserPassword).
+    ForgotPassword,
+    /// VerifyUserAttribute for `email`.
+    VerifyEmail,
+    /// VerifyUserAttribute for `phone_number`.
+    VerifyPhone,
+}
+
+impl CodePurpose {
+    /// The stable name stored with the code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodePurpose::SignUp => "sign_up",
+            CodePurpose::ForgotPassword => "forgot_password",
+            CodePurpose::VerifyEmail => "verify_email",
+            CodePurpose::VerifyPhone => "verify_phone",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<CodePurpose> {
+        match s {
+            "sign_up" => Some(CodePurpose::SignUp),
+            "forgot_password" => Some(CodePurpose::ForgotPassword),
+            "verify_email" => Some(CodePurpose::VerifyEmail),
+            "verify_phone" => Some(CodePurpose::VerifyPhone),
+            _ => None,
+        }
+    }
+
+    /// How long a code lives (Cognito: 24 h for confirmation and verification, 1 h for
+    /// password resets).
+    pub fn lifetime_secs(self) -> i64 {
+        match self {
+            CodePurpose::ForgotPassword => 3600,
+            _ => 24 * 3600,
+        }
+    }
+}
+
+/// Wrong guesses allowed on one code before it is destroyed.
+pub const MAX_CODE_ATTEMPTS: u32 = 5;
+
+/// A code as the store keeps it: never the digits, only their keyed hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCode {
+    /// The pool.
+    pub pool_id: String,
+    /// The user's `sub`.
+    pub sub: String,
+    /// What it is for.
+    pub purpose: CodePurpose,
+    /// A random id, so consuming a code is a compare-and-delete on exactly this code.
+    pub id: String,
+    /// `KeyRing::code_hash(scope, digits)`.
+    pub hash: Vec<u8>,
+    /// When it was issued.
+    pub created_at: Millis,
+    /// When it stops working.
+    pub expires_at: Millis,
+    /// Wrong guesses so far.
+    pub attempts: u32,
+}
+
+/// Six random digits, uniformly drawn.
+pub fn new_code(rng: &dyn Rng) -> String {
+    crate::ids::random_string(rng, b"0123456789", 6)
+}
+
+/// The scope string a code hash is bound to.
+pub fn scope(pool_id: &str, sub: &str, purpose: CodePurpose) -> String {
+    format!("{pool_id}\n{sub}\n{}", purpose.as_str())
+}
+
+/// Issues a new code: returns the digits (for the message only) and the record to store.
+pub fn issue(
+    keys: &KeyRing,
+    rng: &dyn Rng,
+    pool_id: &str,
+    sub: &str,
+    purpose: CodePurpose,
+    now: Millis,
+) -> (String, StoredCode) {
+    let digits = new_code(rng);
+    let stored = StoredCode {
+        pool_id: pool_id.to_string(),
+        sub: sub.to_string(),
+        purpose,
+        id: crate::ids::new_opaque_token(rng, 16),
+        hash: keys.code_hash(&scope(pool_id, sub, purpose), &digits),
+        created_at: now,
+        expires_at: now.plus_secs(purpose.lifetime_secs()),
+        attempts: 0,
+    };
+    (digits, stored)
+}
+
+/// The verdict on a presented code, before the store records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeCheck {
+    /// Right code, in time: consume it.
+    Match,
+    /// Wrong code: count the attempt (and destroy the code if this was the last one).
+    Mismatch {
+        /// Whether this attempt exhausts the code.
+        exhausted: bool,
+    },
+    /// Past its lifetime (or already exhausted): the user must ask for a new one.
+    Expired,
+}
+
+/// Checks `presented` against `stored` at `now`, in constant time.
+pub fn check(keys: &KeyRing, stored: &StoredCode, presented: &str, now: Millis) -> CodeCheck {
+    if now >= stored.expires_at || stored.attempts >= MAX_CODE_ATTEMPTS {
+        return CodeCheck::Expired;
+    }
+    let hash = keys.code_hash(
+        &scope(&stored.pool_id, &stored.sub, stored.purpose),
+        presented.trim(),
+    );
+    if constant_time_eq(&hash, &stored.hash) {
+        CodeCheck::Match
+    } else {
+        CodeCheck::Mismatch {
+            exhausted: stored.attempts + 1 >= MAX_CODE_ATTEMPTS,
+        }
+    }
+}
+
+/// The error a client sees for a wrong code.
+pub fn mismatch_error() -> AuthError {
+    AuthError::CodeMismatch("Invalid verification code provided, please try again.".into())
+}
+
+/// The error a client sees for an expired, used or missing code.
+pub fn expired_error() -> AuthError {
+    AuthError::ExpiredCode("Invalid code provided, please request a code again.".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ports::SystemRng;
+
+    #[test]
+    fn codes_are_six_digits_and_only_hashes_are_kept() {
+        let keys = KeyRing::new(&[1; 32]).unwrap();
+        let (digits, stored) = issue(&keys, &SystemRng, "p", "s", CodePurpose::SignUp, Millis(0));
+        assert_eq!(digits.len(), 6);
+        assert!(digits.chars().all(|c| c.is_ascii_digit()));
+        assert_ne!(stored.hash, digits.as_bytes());
+        assert_eq!(check(&keys, &stored, &digits, Millis(1)), CodeCheck::Match);
+    }
+
+    #[test]
+    fn expiry_and_attempts() {
+        let keys = KeyRing::new(&[1; 32]).unwrap();
+        let (digits, mut stored) =
+            issue(&keys, &SystemRng, "p", "s", CodePurpose::ForgotPassword, Millis(0));
+        let wrong = if digits == "000000" { "111111" } else { "000000" };
+        assert_eq!(
+            check(&keys, &stored, wrong, Millis(1)),
+            CodeCheck::Mismatch { exhausted: false }
+        );
+        assert_eq!(
+            check(&keys, &stored, &digits, Millis(3600 * 1000)),
+            CodeCheck::Expired
+        );
+        stored.attempts = MAX_CODE_ATTEMPTS - 1;
+        assert_eq!(
+            check(&keys, &stored, wrong, Millis(1)),
+            CodeCheck::Mismatch { exhausted: true }
+        );
+        stored.attempts = MAX_CODE_ATTEMPTS;
+        assert_eq!(check(&keys, &stored, &digits, Millis(1)), CodeCheck::Expired);
+    }
+
+    #[test]
+    fn a_code_for_one_user_does_not_fit_another() {
+        let keys = KeyRing::new(&[1; 32]).unwrap();
+        let (digits, mut stored) =
+            issue(&keys, &SystemRng, "p", "s1", CodePurpose::SignUp, Millis(0));
+        stored.sub = "s2".into();
+        assert!(matches!(
+            check(&keys, &stored, &digits, Millis(1)),
+            CodeCheck::Mismatch { .. }
+        ));
+    }
+}

@@ -1,0 +1,107 @@
+//! Errors of the domain and of its store port.
+//!
+//! `AuthError` variants are named after Cognito's exceptions without the `Exception`
+//! suffix; the server maps each one, once, to its wire `__type` and HTTP status. The
+//! message is what the client sees, so it never carries a secret or an internal cause.
+
+/// Failures of the [`crate::ports::Store`] port.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken; the payload names what collided (`username`,
+    /// `alias:email`, `group`, `pool`, `client`...).
+    #[error("conflict on {0}")]
+    Conflict(String),
+    /// A compare-and-swap lost: the row changed (or vanished) since it was read.
+    #[error("stale version")]
+    Stale,
+    /// The row to change does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The database failed; the text is for logs only.
+    #[error("store backend: {0}")]
+    Backend(String),
+}
+
+/// A domain failure, named after the Cognito exception it becomes on the wire.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AuthError {
+    /// `InvalidParameterException`.
+    #[error("{0}")]
+    InvalidParameter(String),
+    /// `ResourceNotFoundException`.
+    #[error("{0}")]
+    ResourceNotFound(String),
+    /// `NotAuthorizedException`.
+    #[error("{0}")]
+    NotAuthorized(String),
+    /// `UserNotFoundException`.
+    #[error("{0}")]
+    UserNotFound(String),
+    /// `UsernameExistsException`.
+    #[error("{0}")]
+    UsernameExists(String),
+    /// `AliasExistsException`.
+    #[error("{0}")]
+    AliasExists(String),
+    /// `GroupExistsException`.
+    #[error("{0}")]
+    GroupExists(String),
+    /// `InvalidPasswordException`.
+    #[error("{0}")]
+    InvalidPassword(String),
+    /// `CodeMismatchException`.
+    #[error("{0}")]
+    CodeMismatch(String),
+    /// `ExpiredCodeException`.
+    #[error("{0}")]
+    ExpiredCode(String),
+    /// `LimitExceededException`.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// `TooManyFailedAttemptsException`.
+    #[error("{0}")]
+    TooManyFailedAttempts(String),
+    /// `UserNotConfirmedException`.
+    #[error("{0}")]
+    UserNotConfirmed(String),
+    /// `PasswordResetRequiredException`.
+    #[error("{0}")]
+    PasswordResetRequired(String),
+    /// `UnsupportedUserStateException`.
+    #[error("{0}")]
+    UnsupportedUserState(String),
+    /// `InvalidUserPoolConfigurationException`.
+    #[error("{0}")]
+    InvalidUserPoolConfiguration(String),
+    /// `CodeDeliveryFailureException`.
+    #[error("{0}")]
+    CodeDeliveryFailure(String),
+    /// `ConcurrentModificationException`: a compare-and-swap kept losing.
+    #[error("{0}")]
+    ConcurrentModification(String),
+    /// `UnsupportedOperationException`: a Cognito feature Keystep does not implement yet.
+    #[error("{0}")]
+    UnsupportedOperation(String),
+    /// `InternalErrorException` (HTTP 500). The message is generic; the cause is logged.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AuthError {
+    /// The generic internal error; the cause goes to the log, never to the client.
+    pub fn internal(cause: impl std::fmt::Display) -> AuthError {
+        tracing::error!(%cause, "internal error");
+        AuthError::Internal("Internal server error.".to_string())
+    }
+}
+
+impl From<StoreError> for AuthError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Stale => AuthError::ConcurrentModification(
+                "The resource was modified concurrently; retry the request.".into(),
+            ),
+            other => AuthError::internal(other),
+        }
+    }
+}

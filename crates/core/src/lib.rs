@@ -1,0 +1,24 @@
+//! The Keystep domain: user pools, app clients, users, groups, one-time codes and the
+//! services that operate on them.
+//!
+//! `core` knows no HTTP, no SQL and no wire JSON. It reaches the world only through the
+//! ports in [`ports`]: a [`ports::Store`], a [`ports::Clock`], a [`ports::Rng`] and a
+//! [`ports::Messenger`]; secrets are sealed and keyed by the [`keys::KeyRing`].
+
+pub mod app_client;
+pub mod attributes;
+pub mod code;
+pub mod error;
+pub mod group;
+pub mod ids;
+pub mod keys;
+pub mod message;
+pub mod password_policy;
+pub mod pool;
+pub mod ports;
+pub mod service;
+pub mod time;
+pub mod user;
+
+pub use error::{AuthError, StoreError};
+pub use time::Millis;

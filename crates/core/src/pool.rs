@@ -1,0 +1,302 @@
+//! A user pool and its settings.
+
+use serde::{Deserialize, Serialize};
+
+use crate::password_policy::PasswordPolicy;
+use crate::Millis;
+
+/// A user pool: the container of users, app clients and groups, and the rules they follow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserPool {
+    /// `<region>_<9 alphanumerics>`.
+    pub id: String,
+    /// The pool name given at creation (`PoolName`).
+    pub name: String,
+    /// When the pool was created.
+    pub created_at: Millis,
+    /// When the pool was last changed.
+    pub modified_at: Millis,
+    /// Everything configurable about the pool.
+    pub settings: PoolSettings,
+}
+
+/// A sign-in identifier other than the username: `email`, `phone_number` or
+/// `preferred_username`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AliasKind {
+    /// The `email` attribute.
+    Email,
+    /// The `phone_number` attribute.
+    PhoneNumber,
+    /// The `preferred_username` attribute (alias pools only).
+    PreferredUsername,
+}
+
+impl AliasKind {
+    /// The attribute this alias is read from.
+    pub fn attribute(self) -> &'static str {
+        match self {
+            AliasKind::Email => "email",
+            AliasKind::PhoneNumber => "phone_number",
+            AliasKind::PreferredUsername => "preferred_username",
+        }
+    }
+
+    /// The alias for an attribute name, if it can be one.
+    pub fn from_attribute(name: &str) -> Option<AliasKind> {
+        match name {
+            "email" => Some(AliasKind::Email),
+            "phone_number" => Some(AliasKind::PhoneNumber),
+            "preferred_username" => Some(AliasKind::PreferredUsername),
+            _ => None,
+        }
+    }
+}
+
+/// The pool's `MfaConfiguration`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum MfaConfiguration {
+    /// No MFA.
+    #[default]
+    Off,
+    /// Users may enable MFA.
+    Optional,
+    /// Every user must use MFA.
+    On,
+}
+
+/// How users sign in: with a username plus aliases, or with email/phone as the username.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SignInIdentifiers {
+    /// `UsernameAttributes`: email and/or phone number *are* the username (the stored
+    /// username becomes the `sub`). Only `Email` and `PhoneNumber` appear here.
+    pub username_attributes: Vec<AliasKind>,
+    /// `AliasAttributes`: verified attributes that also sign a user in.
+    pub alias_attributes: Vec<AliasKind>,
+    /// `UsernameConfiguration.CaseSensitive`; Cognito's API default is `true`... but the
+    /// console default and the recommended setting is `false`.
+    pub case_sensitive: bool,
+}
+
+/// The data type of a schema attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AttributeDataType {
+    /// `String`.
+    #[default]
+    String,
+    /// `Number`.
+    Number,
+    /// `DateTime`.
+    DateTime,
+    /// `Boolean`.
+    Boolean,
+}
+
+/// One schema attribute (standard or `custom:`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaAttribute {
+    /// Full name, `custom:` prefix included for custom attributes.
+    pub name: String,
+    /// Its data type.
+    pub data_type: AttributeDataType,
+    /// Whether only admins (not users themselves) may write it... as Cognito's
+    /// `DeveloperOnlyAttribute`.
+    pub developer_only: bool,
+    /// Whether it may change after creation.
+    pub mutable: bool,
+    /// Whether sign-up must supply it.
+    pub required: bool,
+    /// String length bounds (`StringAttributeConstraints`).
+    pub min_length: Option<u32>,
+    /// Upper string length bound.
+    pub max_length: Option<u32>,
+    /// Number bounds (`NumberAttributeConstraints`).
+    pub min_value: Option<i64>,
+    /// Upper number bound.
+    pub max_value: Option<i64>,
+}
+
+/// One `AccountRecoverySetting.RecoveryMechanisms` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryMechanism {
+    /// Which channel.
+    pub channel: RecoveryChannel,
+    /// 1 = tried first.
+    pub priority: u8,
+}
+
+/// A password-recovery channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryChannel {
+    /// `verified_email`.
+    VerifiedEmail,
+    /// `verified_phone_number`.
+    VerifiedPhoneNumber,
+    /// `admin_only`: users cannot reset their own password.
+    AdminOnly,
+}
+
+/// The `LambdaConfig` slots. Stored as given; invoked by the trigger issue.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LambdaConfig {
+    /// Slot name (`PreSignUp`, `DefineAuthChallenge`, ...) to the ARN or URL given.
+    pub slots: std::collections::BTreeMap<String, String>,
+    /// `PreTokenGenerationConfig.LambdaVersion` (`V1_0`, `V2_0`...), if given.
+    pub pre_token_generation_version: Option<String>,
+}
+
+/// Message templates (`VerificationMessageTemplate`, `AdminCreateUserConfig.InviteMessageTemplate`,
+/// `SmsVerificationMessage`...). Each template keeps `{####}` and `{username}` placeholders.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MessageTemplates {
+    /// SMS for sign-up and attribute verification codes.
+    pub sms_verification: Option<String>,
+    /// E-mail body for verification codes.
+    pub email_verification: Option<String>,
+    /// E-mail subject for verification codes.
+    pub email_verification_subject: Option<String>,
+    /// `DefaultEmailOption` (`CONFIRM_WITH_CODE` / `CONFIRM_WITH_LINK`).
+    pub default_email_option: Option<String>,
+    /// SMS for MFA codes (`SmsAuthenticationMessage`).
+    pub sms_authentication: Option<String>,
+    /// Invitation SMS (AdminCreateUser).
+    pub invite_sms: Option<String>,
+    /// Invitation e-mail body.
+    pub invite_email: Option<String>,
+    /// Invitation e-mail subject.
+    pub invite_email_subject: Option<String>,
+}
+
+/// Everything configurable about a pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoolSettings {
+    /// `Policies.PasswordPolicy`.
+    pub password_policy: PasswordPolicy,
+    /// Username, alias and case rules.
+    pub identifiers: SignInIdentifiers,
+    /// `AutoVerifiedAttributes`: attributes whose verification code is sent at sign-up.
+    pub auto_verified: Vec<AliasKind>,
+    /// The schema: standard attributes plus any `custom:` ones.
+    pub schema: Vec<SchemaAttribute>,
+    /// `MfaConfiguration`.
+    pub mfa: MfaConfiguration,
+    /// Whether TOTP is enabled as a factor (`SoftwareTokenMfaConfiguration.Enabled`).
+    pub totp_mfa_enabled: bool,
+    /// Whether SMS is enabled as a factor (a `SmsMfaConfiguration` or `SmsConfiguration` was set).
+    pub sms_mfa_enabled: bool,
+    /// Whether e-mail is enabled as a factor (`EmailMfaConfiguration` set).
+    pub email_mfa_enabled: bool,
+    /// `EmailMfaConfiguration.Message` / `.Subject`.
+    pub email_mfa_message: Option<String>,
+    /// E-mail MFA subject.
+    pub email_mfa_subject: Option<String>,
+    /// `SmsConfiguration` (accepted and echoed; SMS goes to the outbox).
+    pub sms_configuration: Option<SmsConfiguration>,
+    /// `LambdaConfig`.
+    pub lambda: LambdaConfig,
+    /// `AdminCreateUserConfig.AllowAdminCreateUserOnly`.
+    pub admin_create_user_only: bool,
+    /// `AccountRecoverySetting.RecoveryMechanisms`; empty means the legacy default
+    /// (verified phone, then verified e-mail).
+    pub recovery: Vec<RecoveryMechanism>,
+    /// Message templates.
+    pub templates: MessageTemplates,
+    /// `DeletionProtection` ACTIVE.
+    pub deletion_protection: bool,
+    /// `UserPoolTags`.
+    pub tags: std::collections::BTreeMap<String, String>,
+    /// `EmailConfiguration` as given (echoed; e-mail goes to the outbox).
+    pub email_configuration: Option<EmailConfiguration>,
+    /// `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
+    pub attributes_require_verification_before_update: Vec<AliasKind>,
+}
+
+/// `SmsConfiguration`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SmsConfiguration {
+    /// `SnsCallerArn`.
+    pub sns_caller_arn: String,
+    /// `ExternalId`.
+    pub external_id: Option<String>,
+    /// `SnsRegion`.
+    pub sns_region: Option<String>,
+}
+
+/// `EmailConfiguration`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EmailConfiguration {
+    /// `SourceArn`.
+    pub source_arn: Option<String>,
+    /// `ReplyToEmailAddress`.
+    pub reply_to: Option<String>,
+    /// `EmailSendingAccount`.
+    pub sending_account: Option<String>,
+    /// `From`.
+    pub from: Option<String>,
+    /// `ConfigurationSet`.
+    pub configuration_set: Option<String>,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            password_policy: PasswordPolicy::default(),
+            identifiers: SignInIdentifiers {
+                case_sensitive: false,
+                ..Default::default()
+            },
+            auto_verified: Vec::new(),
+            schema: crate::attributes::standard_schema(),
+            mfa: MfaConfiguration::Off,
+            totp_mfa_enabled: false,
+            sms_mfa_enabled: false,
+            email_mfa_enabled: false,
+            email_mfa_message: None,
+            email_mfa_subject: None,
+            sms_configuration: None,
+            lambda: LambdaConfig::default(),
+            admin_create_user_only: false,
+            recovery: Vec::new(),
+            templates: MessageTemplates::default(),
+            deletion_protection: false,
+            tags: Default::default(),
+            email_configuration: None,
+            attributes_require_verification_before_update: Vec::new(),
+        }
+    }
+}
+
+impl UserPool {
+    /// The schema entry for `name`, if the pool knows that attribute.
+    pub fn attribute(&self, name: &str) -> Option<&SchemaAttribute> {
+        self.settings.schema.iter().find(|a| a.name == name)
+    }
+
+    /// Whether email/phone are the username (the stored username is then the `sub`).
+    pub fn uses_username_attributes(&self) -> bool {
+        !self.settings.identifiers.username_attributes.is_empty()
+    }
+
+    /// The key a username is stored and looked up under (lowercased when the pool is
+    /// case-insensitive).
+    pub fn username_key(&self, username: &str) -> String {
+        if self.settings.identifiers.case_sensitive {
+            username.to_string()
+        } else {
+            username.to_lowercase()
+        }
+    }
+
+    /// The Cognito ARN of the pool.
+    pub fn arn(&self, account_id: &str) -> String {
+        format!(
+            "arn:aws:cognito-idp:{}:{}:userpool/{}",
+            crate::ids::region_of(&self.id),
+            account_id,
+            self.id
+        )
+    }
+}

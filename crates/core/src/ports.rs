@@ -1,0 +1,244 @@
+//! The ports through which the domain reaches the world.
+
+use async_trait::async_trait;
+
+use crate::app_client::AppClient;
+use crate::code::{CodePurpose, StoredCode};
+use crate::error::StoreError;
+use crate::group::Group;
+use crate::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
+use crate::pool::{AliasKind, UserPool};
+use crate::user::User;
+use crate::Millis;
+
+/// The source of the current time. Tests use a controllable clock.
+pub trait Clock: Send + Sync + 'static {
+    /// Now.
+    fn now(&self) -> Millis;
+}
+
+/// The wall clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Millis {
+        let d = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Millis(d.as_millis() as i64)
+    }
+}
+
+/// Randomness for identifiers and codes. Always cryptographically secure outside tests.
+pub trait Rng: Send + Sync + 'static {
+    /// Fills `buf` with random bytes.
+    fn fill(&self, buf: &mut [u8]);
+}
+
+/// The operating system's CSPRNG.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemRng;
+
+impl Rng for SystemRng {
+    fn fill(&self, buf: &mut [u8]) {
+        use aws_lc_rs::rand::SecureRandom;
+        if aws_lc_rs::rand::SystemRandom::new().fill(buf).is_err() {
+            // No entropy source: nothing secure can be issued.
+            tracing::error!("system randomness unavailable");
+            std::process::abort();
+        }
+    }
+}
+
+/// Why a message could not be sent.
+#[derive(Debug, thiserror::Error)]
+#[error("message delivery failed: {0}")]
+pub struct DeliveryError(pub String);
+
+/// Delivers SMS and e-mail. The development default records them in the outbox.
+#[async_trait]
+pub trait Messenger: Send + Sync + 'static {
+    /// Sends one message.
+    async fn send(&self, message: &OutgoingMessage) -> Result<(), DeliveryError>;
+}
+
+/// A `ListUsers` filter: one attribute, equal to or starting with a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserFilter {
+    /// `username`, `email`, `phone_number`, `name`, `given_name`, `family_name`,
+    /// `preferred_username`, `cognito:user_status`, `status` or `sub`.
+    pub attribute: String,
+    /// Exact (`=`) or prefix (`^=`).
+    pub prefix: bool,
+    /// The value.
+    pub value: String,
+}
+
+/// A page of results: items and the key to continue after, if more remain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items, in key order.
+    pub items: Vec<T>,
+    /// The key of the last item when more may follow.
+    pub next: Option<String>,
+}
+
+/// Persistence. Every method is one atomic operation; uniqueness rules are enforced by
+/// the store and reported as [`StoreError::Conflict`].
+///
+/// Pagination: `after` is the opaque key returned in [`Page::next`]; items come in a
+/// stable order (ids for pools and clients, `username_key` for users, names for groups).
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // ---- pools
+    /// Inserts a pool (`Conflict("pool")` if the id exists).
+    async fn insert_pool(&self, pool: &UserPool) -> Result<(), StoreError>;
+    /// Reads a pool.
+    async fn get_pool(&self, id: &str) -> Result<Option<UserPool>, StoreError>;
+    /// Lists pools by id.
+    async fn list_pools(&self, after: Option<&str>, limit: u32)
+        -> Result<Page<UserPool>, StoreError>;
+    /// Replaces a pool's name, settings and modification time (`NotFound` if absent).
+    async fn update_pool(&self, pool: &UserPool) -> Result<(), StoreError>;
+    /// Deletes a pool and everything in it. Returns whether it existed.
+    async fn delete_pool(&self, id: &str) -> Result<bool, StoreError>;
+    /// How many users a pool has.
+    async fn count_users(&self, pool_id: &str) -> Result<u64, StoreError>;
+
+    // ---- app clients
+    /// Inserts an app client (`Conflict("client")` if the id exists).
+    async fn insert_client(&self, client: &AppClient) -> Result<(), StoreError>;
+    /// Reads an app client by id (whatever its pool).
+    async fn get_client(&self, client_id: &str) -> Result<Option<AppClient>, StoreError>;
+    /// Lists a pool's clients by id.
+    async fn list_clients(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<AppClient>, StoreError>;
+    /// Replaces a client's name, settings and modification time (`NotFound` if absent).
+    async fn update_client(&self, client: &AppClient) -> Result<(), StoreError>;
+    /// Deletes a client. Returns whether it existed.
+    async fn delete_client(&self, pool_id: &str, client_id: &str) -> Result<bool, StoreError>;
+
+    // ---- users
+    /// Inserts a user and claims its aliases, atomically. `Conflict("username")` when the
+    /// username key is taken, `Conflict("alias:<kind>")` when an alias is.
+    async fn insert_user(
+        &self,
+        user: &User,
+        aliases: &[(AliasKind, String)],
+    ) -> Result<(), StoreError>;
+    /// Reads a user by username key.
+    async fn get_user(&self, pool_id: &str, username_key: &str)
+        -> Result<Option<User>, StoreError>;
+    /// Reads a user by `sub`.
+    async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> Result<Option<User>, StoreError>;
+    /// Reads the user holding an alias (value already normalised).
+    async fn get_user_by_alias(
+        &self,
+        pool_id: &str,
+        kind: AliasKind,
+        value_key: &str,
+    ) -> Result<Option<User>, StoreError>;
+    /// Writes `user` if its stored version is still `user.version`, storing
+    /// `user.version + 1` and replacing its aliases with `aliases`, atomically.
+    /// `Stale` if the version moved (or the user is gone), `Conflict("alias:<kind>")` if an
+    /// alias belongs to someone else.
+    async fn update_user(
+        &self,
+        user: &User,
+        aliases: &[(AliasKind, String)],
+    ) -> Result<(), StoreError>;
+    /// Deletes a user with its aliases, codes and memberships. Returns whether it existed.
+    async fn delete_user(&self, pool_id: &str, sub: &str) -> Result<bool, StoreError>;
+    /// Lists users by username key, optionally filtered.
+    async fn list_users(
+        &self,
+        pool_id: &str,
+        filter: Option<&UserFilter>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<User>, StoreError>;
+
+    // ---- groups
+    /// Inserts a group (`Conflict("group")` if the name exists in the pool).
+    async fn insert_group(&self, group: &Group) -> Result<(), StoreError>;
+    /// Reads a group.
+    async fn get_group(&self, pool_id: &str, name: &str) -> Result<Option<Group>, StoreError>;
+    /// Lists a pool's groups by name.
+    async fn list_groups(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Group>, StoreError>;
+    /// Replaces a group's description, precedence, role and modification time.
+    async fn update_group(&self, group: &Group) -> Result<(), StoreError>;
+    /// Deletes a group and its memberships. Returns whether it existed.
+    async fn delete_group(&self, pool_id: &str, name: &str) -> Result<bool, StoreError>;
+    /// Adds a user to a group (idempotent).
+    async fn add_to_group(&self, pool_id: &str, group: &str, sub: &str)
+        -> Result<(), StoreError>;
+    /// Removes a user from a group (idempotent).
+    async fn remove_from_group(
+        &self,
+        pool_id: &str,
+        group: &str,
+        sub: &str,
+    ) -> Result<(), StoreError>;
+    /// The groups a user is in, by name.
+    async fn groups_of_user(&self, pool_id: &str, sub: &str) -> Result<Vec<Group>, StoreError>;
+    /// The users in a group, by username key.
+    async fn users_in_group(
+        &self,
+        pool_id: &str,
+        group: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<User>, StoreError>;
+
+    // ---- one-time codes
+    /// Stores a code, replacing the user's previous code of the same purpose.
+    async fn put_code(&self, code: &StoredCode) -> Result<(), StoreError>;
+    /// Reads the user's live code of a purpose.
+    async fn get_code(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        purpose: CodePurpose,
+    ) -> Result<Option<StoredCode>, StoreError>;
+    /// Counts a wrong guess on exactly the code with `id`; returns the new attempt count
+    /// (`NotFound` if that code is gone).
+    async fn record_code_failure(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        purpose: CodePurpose,
+        id: &str,
+    ) -> Result<u32, StoreError>;
+    /// Deletes exactly the code with `id`. Returns `true` for the one caller that deleted
+    /// it: a code is used once, however many try at the same time.
+    async fn consume_code(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        purpose: CodePurpose,
+        id: &str,
+    ) -> Result<bool, StoreError>;
+
+    // ---- outbox
+    /// Appends a message to the outbox.
+    async fn insert_outbox(&self, message: &OutgoingMessage) -> Result<i64, StoreError>;
+    /// Reads the outbox, oldest first.
+    async fn list_outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxEntry>, StoreError>;
+
+    // ---- server secrets
+    /// Reads a named server secret (already sealed by the caller where needed).
+    async fn get_secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Stores `value` under `name` unless one exists; returns the value that is stored
+    /// afterwards, so nodes racing at first start agree on one.
+    async fn put_secret_if_absent(&self, name: &str, value: &[u8]) -> Result<Vec<u8>, StoreError>;
+}

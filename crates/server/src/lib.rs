@@ -1,0 +1,1 @@
+//! keystep-server
