@@ -63,6 +63,63 @@ pub trait Messenger: Send + Sync + 'static {
     async fn send(&self, message: &OutgoingMessage) -> Result<(), DeliveryError>;
 }
 
+/// An in-progress sign-in as the store keeps it. `state` is opaque to the store (the
+/// domain serialises and seals it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuthSessionRow {
+    /// The unguessable `Session` value's id.
+    pub id: String,
+    /// The pool.
+    pub pool_id: String,
+    /// The app client the flow started on.
+    pub client_id: String,
+    /// The flow state, opaque bytes.
+    pub state: Vec<u8>,
+    /// Compare-and-swap version.
+    pub version: i64,
+    /// Wrong answers so far.
+    pub attempts: u32,
+    /// When the session stops working.
+    pub expires_at: Millis,
+}
+
+impl std::fmt::Debug for AuthSessionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSessionRow")
+            .field("pool_id", &self.pool_id)
+            .field("client_id", &self.client_id)
+            .field("version", &self.version)
+            .field("attempts", &self.attempts)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A refresh token as the store keeps it: only the hash of its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshTokenRow {
+    /// SHA-256 (keyed) of the token value.
+    pub hash: Vec<u8>,
+    /// The pool.
+    pub pool_id: String,
+    /// The app client it was issued to.
+    pub client_id: String,
+    /// The user.
+    pub sub: String,
+    /// The id of the sign-in it came from, shared by its access and ID tokens.
+    pub origin_jti: String,
+    /// When the user authenticated.
+    pub auth_time: Millis,
+    /// When it was issued.
+    pub created_at: Millis,
+    /// When it stops working.
+    pub expires_at: Millis,
+    /// Whether it was revoked.
+    pub revoked: bool,
+    /// The device it is bound to, if any.
+    pub device_key: Option<String>,
+}
+
 /// A `ListUsers` filter: one attribute, equal to or starting with a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserFilter {
@@ -234,6 +291,50 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_outbox(&self, message: &OutgoingMessage) -> Result<i64, StoreError>;
     /// Reads the outbox, oldest first.
     async fn list_outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxEntry>, StoreError>;
+
+    // ---- sign-in sessions (persisted flows)
+    /// Inserts a new in-progress sign-in (`Conflict("session")` if the id exists).
+    async fn insert_auth_session(&self, session: &AuthSessionRow) -> Result<(), StoreError>;
+    /// Reads an in-progress sign-in (expired ones may still be returned; the caller checks).
+    async fn get_auth_session(&self, id: &str) -> Result<Option<AuthSessionRow>, StoreError>;
+    /// Compare-and-swap: if the stored version is `expected_version`, replaces state,
+    /// attempts and expiry and stores `expected_version + 1`; else `Stale`. This is what
+    /// makes a `Session` value work exactly once, on one node or many.
+    async fn advance_auth_session(
+        &self,
+        id: &str,
+        expected_version: i64,
+        state: &[u8],
+        attempts: u32,
+        expires_at: Millis,
+    ) -> Result<(), StoreError>;
+    /// Deletes the session if it is still at `expected_version`. Returns whether this
+    /// call deleted it (exactly one concurrent caller does).
+    async fn finish_auth_session(&self, id: &str, expected_version: i64)
+        -> Result<bool, StoreError>;
+    /// Records a single-use value (an SRP secret-block id, a TOTP time step) under a
+    /// scope. Returns `true` the first time and `false` ever after (until `expires_at`
+    /// passes and housekeeping forgets it).
+    async fn use_once(&self, scope: &str, value: &str, expires_at: Millis)
+        -> Result<bool, StoreError>;
+
+    // ---- refresh tokens
+    /// Stores a refresh token (by the hash of its value).
+    async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError>;
+    /// Reads a refresh token by the hash of its value.
+    async fn get_refresh_token(&self, hash: &[u8]) -> Result<Option<RefreshTokenRow>, StoreError>;
+    /// Marks one refresh token revoked. Returns whether it was live before.
+    async fn revoke_refresh_token(&self, hash: &[u8]) -> Result<bool, StoreError>;
+    /// Marks every refresh token of a user revoked; returns how many were live.
+    async fn revoke_user_refresh_tokens(&self, pool_id: &str, sub: &str)
+        -> Result<u64, StoreError>;
+    /// Whether the sign-in `origin_jti` was revoked (its access tokens are refused).
+    async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool, StoreError>;
+
+    // ---- housekeeping
+    /// Deletes expired sessions, codes, single-use records and refresh tokens, at most
+    /// `batch` rows per table; returns how many rows went.
+    async fn purge_expired(&self, now: Millis, batch: u32) -> Result<u64, StoreError>;
 
     // ---- server secrets
     /// Reads a named server secret (already sealed by the caller where needed).

@@ -123,6 +123,8 @@ pub struct User {
     pub mfa: MfaSettings,
     /// Lockout counters.
     pub lockout: Lockout,
+    /// Tokens issued before this instant are refused (GlobalSignOut, disable).
+    pub tokens_valid_after: Option<Millis>,
     /// Optimistic-concurrency version; the store bumps it on every update.
     pub version: i64,
 }
