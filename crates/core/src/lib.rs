@@ -17,6 +17,7 @@ pub mod password_policy;
 pub mod pool;
 pub mod ports;
 pub mod service;
+pub mod signing;
 pub mod time;
 pub mod user;
 

@@ -1,0 +1,1 @@
+//! RS256 signing keys for ID and access tokens, and their JWKS form.
