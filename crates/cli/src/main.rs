@@ -1,1 +1,60 @@
-fn main() {}
+//! `keystep`: run the server and look into it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod config;
+mod outbox;
+mod serve;
+
+/// Keystep: a self-hosted, Amazon Cognito-compatible user-pool server.
+#[derive(Debug, Parser)]
+#[command(name = "keystep", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (creates keys, admin credentials and a development pool on first start).
+    Serve {
+        /// TOML configuration file (settings: listen, data_dir, database_url, region, ...).
+        #[arg(long, env = "KEYSTEP_CONFIG")]
+        config: Option<PathBuf>,
+        /// Do not create a development pool on first start.
+        #[arg(long)]
+        no_dev_pool: bool,
+    },
+    /// Show the codes and messages Keystep "sent" (the development outbox).
+    Outbox(outbox::OutboxArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("keystep: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve {
+                config,
+                no_dev_pool,
+            } => serve::run(config.as_deref(), no_dev_pool).await,
+            Command::Outbox(args) => outbox::run(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("keystep: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -212,6 +212,11 @@ pub struct PoolSettings {
     pub email_configuration: Option<EmailConfiguration>,
     /// `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
     pub attributes_require_verification_before_update: Vec<AliasKind>,
+    /// Settings Keystep accepts and shows back but does not act on yet
+    /// (`DeviceConfiguration`, `UserPoolAddOns`, `Policies.SignInPolicy`, `UserPoolTier`,
+    /// `AdminCreateUserConfig.UnusedAccountValidityDays`...), keyed by wire member name.
+    #[serde(default)]
+    pub echo: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// `SmsConfiguration`.
@@ -265,6 +270,7 @@ impl Default for PoolSettings {
             tags: Default::default(),
             email_configuration: None,
             attributes_require_verification_before_update: Vec::new(),
+            echo: Default::default(),
         }
     }
 }

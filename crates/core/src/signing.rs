@@ -1,1 +1,288 @@
 //! RS256 signing keys for ID and access tokens, and their JWKS form.
+//!
+//! Keys are RSA-2048 (what Cognito uses and what every JWT verifier accepts). They are
+//! parsed once at start-up and kept in memory; at rest they exist only as PKCS#8 DER
+//! sealed by the key ring. ID and access tokens are signed with different keys, as on
+//! Cognito, so a verifier that pins one `kid` per token use keeps working.
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+/// Why a signing key could not be made, read or used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SigningError {
+    /// Key generation failed.
+    #[error("RSA key generation failed")]
+    Generate,
+    /// The PKCS#8 bytes are not an acceptable RSA private key.
+    #[error("stored signing key is not a valid RSA PKCS#8 key")]
+    BadKey,
+    /// Serialising the key or signing failed.
+    #[error("RSA operation failed")]
+    Crypto,
+}
+
+/// One RSA-2048 key pair with its `kid`.
+pub struct SigningKey {
+    pair: KeyPair,
+    kid: String,
+    /// Unsigned big-endian modulus and exponent, precomputed for the JWK.
+    n: Vec<u8>,
+    e: Vec<u8>,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    /// A fresh RSA-2048 key.
+    pub fn generate() -> Result<SigningKey, SigningError> {
+        let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| SigningError::Generate)?;
+        Ok(SigningKey::from_pair(pair))
+    }
+
+    /// Reads a key from unencrypted PKCS#8 DER (as produced by [`SigningKey::to_pkcs8`]).
+    pub fn from_pkcs8(der: &[u8]) -> Result<SigningKey, SigningError> {
+        let pair = KeyPair::from_pkcs8(der).map_err(|_| SigningError::BadKey)?;
+        Ok(SigningKey::from_pair(pair))
+    }
+
+    fn from_pair(pair: KeyPair) -> SigningKey {
+        let public = pair.public_key();
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, public.as_ref());
+        SigningKey {
+            kid: STANDARD.encode(digest.as_ref()),
+            n: public.modulus().big_endian_without_leading_zero().to_vec(),
+            e: public.exponent().big_endian_without_leading_zero().to_vec(),
+            pair,
+        }
+    }
+
+    /// The private key as PKCS#8 DER, for sealing and storing. Secret.
+    pub fn to_pkcs8(&self) -> Result<Vec<u8>, SigningError> {
+        let der = self.pair.as_der().map_err(|_| SigningError::Crypto)?;
+        Ok(der.as_ref().to_vec())
+    }
+
+    /// The key id: base64 of the SHA-256 of the public key's DER (44 characters, like
+    /// Cognito's).
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The public key as DER `RSAPublicKey` (RFC 8017).
+    pub fn public_key_der(&self) -> &[u8] {
+        self.pair.public_key().as_ref()
+    }
+
+    /// Signs `claims` as a compact RS256 JWS with header `{"kid":..,"alg":"RS256"}`
+    /// (Cognito sends no `typ`).
+    pub fn sign_jwt(&self, claims: &serde_json::Value) -> Result<String, SigningError> {
+        #[derive(Serialize)]
+        struct Header<'a> {
+            kid: &'a str,
+            alg: &'static str,
+        }
+        let header = serde_json::to_vec(&Header {
+            kid: &self.kid,
+            alg: "RS256",
+        })
+        .map_err(|_| SigningError::Crypto)?;
+        let payload = serde_json::to_vec(claims).map_err(|_| SigningError::Crypto)?;
+        let mut out = URL_SAFE_NO_PAD.encode(header);
+        out.push('.');
+        out.push_str(&URL_SAFE_NO_PAD.encode(payload));
+        let mut sig = vec![0u8; self.pair.public_modulus_len()];
+        self.pair
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                out.as_bytes(),
+                &mut sig,
+            )
+            .map_err(|_| SigningError::Crypto)?;
+        out.push('.');
+        out.push_str(&URL_SAFE_NO_PAD.encode(sig));
+        Ok(out)
+    }
+
+    /// The public key as a JWK (`n`, `e` base64url of the unsigned big-endian integers).
+    pub fn jwk(&self) -> serde_json::Value {
+        serde_json::json!({
+            "alg": "RS256",
+            "e": URL_SAFE_NO_PAD.encode(&self.e),
+            "kid": self.kid,
+            "kty": "RSA",
+            "n": URL_SAFE_NO_PAD.encode(&self.n),
+            "use": "sig",
+        })
+    }
+}
+
+/// The server's two signing keys.
+#[derive(Debug)]
+pub struct SigningKeys {
+    /// Signs ID tokens.
+    pub id: SigningKey,
+    /// Signs access tokens.
+    pub access: SigningKey,
+}
+
+/// How [`SigningKeys`] are stored (before sealing): both keys as base64 PKCS#8.
+#[derive(Serialize, Deserialize)]
+struct StoredKeys {
+    id: String,
+    access: String,
+}
+
+impl SigningKeys {
+    /// Two fresh keys.
+    pub fn generate() -> Result<SigningKeys, SigningError> {
+        Ok(SigningKeys {
+            id: SigningKey::generate()?,
+            access: SigningKey::generate()?,
+        })
+    }
+
+    /// The JWKS document: `{"keys":[<id key>, <access key>]}`.
+    pub fn jwks(&self) -> serde_json::Value {
+        serde_json::json!({ "keys": [self.id.jwk(), self.access.jwk()] })
+    }
+
+    /// Serialises both private keys (to be sealed before storing). Secret.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, SigningError> {
+        let stored = StoredKeys {
+            id: STANDARD.encode(self.id.to_pkcs8()?),
+            access: STANDARD.encode(self.access.to_pkcs8()?),
+        };
+        serde_json::to_vec(&stored).map_err(|_| SigningError::Crypto)
+    }
+
+    /// Reads what [`SigningKeys::to_bytes`] wrote.
+    pub fn from_bytes(bytes: &[u8]) -> Result<SigningKeys, SigningError> {
+        let stored: StoredKeys = serde_json::from_slice(bytes).map_err(|_| SigningError::BadKey)?;
+        let der = |s: &str| STANDARD.decode(s).map_err(|_| SigningError::BadKey);
+        Ok(SigningKeys {
+            id: SigningKey::from_pkcs8(&der(&stored.id)?)?,
+            access: SigningKey::from_pkcs8(&der(&stored.access)?)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_lc_rs::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
+    use std::sync::OnceLock;
+
+    // RSA generation takes a while; share two keys across the tests.
+    fn keys() -> &'static SigningKeys {
+        static KEYS: OnceLock<SigningKeys> = OnceLock::new();
+        KEYS.get_or_init(|| SigningKeys::generate().unwrap())
+    }
+
+    fn split(jwt: &str) -> (String, Vec<u8>) {
+        let (signed, sig) = jwt.rsplit_once('.').unwrap();
+        (signed.to_string(), URL_SAFE_NO_PAD.decode(sig).unwrap())
+    }
+
+    #[test]
+    fn jwt_verifies_with_the_public_key() {
+        let k = &keys().id;
+        let jwt = k.sign_jwt(&serde_json::json!({"sub": "abc", "iat": 1})).unwrap();
+        let parts: Vec<&str> = jwt.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        let header: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
+        assert_eq!(header, serde_json::json!({"kid": k.kid(), "alg": "RS256"}));
+        let claims: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+        assert_eq!(claims["sub"], "abc");
+
+        let (signed, sig) = split(&jwt);
+        let public = UnparsedPublicKey::new(
+            &signature::RSA_PKCS1_2048_8192_SHA256,
+            k.public_key_der(),
+        );
+        assert!(public.verify(signed.as_bytes(), &sig).is_ok());
+        // Another key, or another message, does not verify.
+        let other = UnparsedPublicKey::new(
+            &signature::RSA_PKCS1_2048_8192_SHA256,
+            keys().access.public_key_der(),
+        );
+        assert!(other.verify(signed.as_bytes(), &sig).is_err());
+        assert!(public.verify(b"tampered", &sig).is_err());
+    }
+
+    #[test]
+    fn jwk_reconstructs_the_public_key() {
+        let k = &keys().access;
+        let jwk = k.jwk();
+        assert_eq!(jwk["kty"], "RSA");
+        assert_eq!(jwk["alg"], "RS256");
+        assert_eq!(jwk["use"], "sig");
+        assert_eq!(jwk["e"], "AQAB");
+        assert_eq!(jwk["kid"], k.kid());
+        let n = URL_SAFE_NO_PAD.decode(jwk["n"].as_str().unwrap()).unwrap();
+        let e = URL_SAFE_NO_PAD.decode(jwk["e"].as_str().unwrap()).unwrap();
+        assert_eq!(n.len(), 256, "2048-bit modulus without a leading zero");
+        let jwt = k.sign_jwt(&serde_json::json!({"token_use": "access"})).unwrap();
+        let (signed, sig) = split(&jwt);
+        let public = RsaPublicKeyComponents { n: &n, e: &e };
+        assert!(public
+            .verify(&signature::RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), &sig)
+            .is_ok());
+    }
+
+    #[test]
+    fn kids_look_like_cognitos_and_differ() {
+        let ks = keys();
+        assert_eq!(ks.id.kid().len(), 44);
+        assert!(ks.id.kid().ends_with('='));
+        assert_ne!(ks.id.kid(), ks.access.kid());
+        let jwks = ks.jwks();
+        assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn pkcs8_round_trip_keeps_the_key() {
+        let ks = keys();
+        let back = SigningKeys::from_bytes(&ks.to_bytes().unwrap()).unwrap();
+        assert_eq!(back.id.kid(), ks.id.kid());
+        assert_eq!(back.access.kid(), ks.access.kid());
+        assert_eq!(back.jwks(), ks.jwks());
+        // A token signed by the restored key verifies with the original public key.
+        let jwt = back.id.sign_jwt(&serde_json::json!({})).unwrap();
+        let (signed, sig) = split(&jwt);
+        let public = UnparsedPublicKey::new(
+            &signature::RSA_PKCS1_2048_8192_SHA256,
+            ks.id.public_key_der(),
+        );
+        assert!(public.verify(signed.as_bytes(), &sig).is_ok());
+        assert_eq!(
+            SigningKey::from_pkcs8(b"not a key").unwrap_err(),
+            SigningError::BadKey
+        );
+        assert!(SigningKeys::from_bytes(b"{}").is_err());
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let ks = keys();
+        let shown = format!("{ks:?}");
+        assert!(shown.contains(ks.id.kid()));
+        let der = ks.id.to_pkcs8().unwrap();
+        assert!(!shown.contains(&STANDARD.encode(&der[..16])));
+        assert!(!shown.contains("modulus"));
+    }
+}

@@ -1,1 +1,42 @@
-//! keystep-proto
+//! Wire types of the Amazon Cognito user-pools API (`cognito-idp`, awsJson1.1).
+//!
+//! One `<Operation>Request` and one `<Operation>Response` per supported operation, plus the shapes
+//! they share, the error body and the wire string constants (`names`). Member names follow the
+//! service model exactly (`#[serde(rename)]` on every field); absent optional members are omitted
+//! when serialising and unknown members are ignored when deserialising. Secrets are wrapped in
+//! [`Sensitive`] or hidden by hand-written `Debug` impls, so `{:?}` never prints them.
+//!
+//! No logic and no I/O live here.
+
+#![warn(missing_docs)]
+
+mod account;
+mod auth;
+mod clients;
+mod devices;
+mod error;
+mod groups;
+mod mfa;
+pub mod names;
+mod passwords;
+mod pools;
+mod sensitive;
+mod shapes;
+mod signup;
+mod tokens;
+mod users;
+
+pub use account::*;
+pub use auth::*;
+pub use clients::*;
+pub use devices::*;
+pub use error::*;
+pub use groups::*;
+pub use mfa::*;
+pub use passwords::*;
+pub use pools::*;
+pub use sensitive::{KeysOnly, Sensitive};
+pub use shapes::*;
+pub use signup::*;
+pub use tokens::*;
+pub use users::*;

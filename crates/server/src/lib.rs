@@ -1,1 +1,53 @@
-//! keystep-server
+//! The HTTP edge of Keystep: Cognito's JSON protocol on `POST /` (dispatch on
+//! `X-Amz-Target`, SigV4 for admin operations), the well-known JWKS and OpenID documents,
+//! the development outbox, and first-start bootstrap.
+//!
+//! `serve(listener, state, shutdown)` is a library function so tests run the real server
+//! in-process on port 0.
+
+use std::future::Future;
+
+pub mod bootstrap;
+pub mod catalog;
+mod edge;
+pub mod error;
+pub mod ops;
+pub mod outbox;
+pub mod sigv4;
+mod state;
+mod wellknown;
+
+pub use error::ApiError;
+pub use ops::Caller;
+pub use outbox::OutboxMessenger;
+pub use state::{AdminCredentials, AppState, Limits, Shared};
+
+/// The API router with every route and the middleware (request id, CORS, access log).
+pub fn router(state: AppState) -> axum::Router {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/", post(edge::api))
+        .route("/health", get(edge::health))
+        .route("/admin/outbox", get(outbox::list))
+        .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(wellknown::openid_configuration),
+        )
+        .fallback(edge::not_found)
+        .method_not_allowed_fallback(edge::method_not_allowed)
+        .layer(axum::middleware::from_fn(edge::envelope))
+        .with_state(state)
+}
+
+/// Serves `router(state)` on `listener` until `shutdown` completes, then lets requests in
+/// flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

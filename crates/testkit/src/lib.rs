@@ -1,1 +1,366 @@
-//! keystep-testkit
+//! Test support for Keystep: the real server, in-process on `127.0.0.1:0`, with a temporary
+//! SQLite database (or the PostgreSQL database you name), a controllable clock, generated
+//! admin credentials, the outbox, and a development pool with an app client.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let server = keystep_testkit::TestServer::start().await;
+//! let resp = server
+//!     .call_signed("DescribeUserPool", &serde_json::json!({"UserPoolId": server.pool_id()}))
+//!     .await;
+//! assert_eq!(resp.status(), 200);
+//! server.clock().advance(std::time::Duration::from_secs(3600));
+//! # }
+//! ```
+
+// A test helper fails loudly: a server that cannot start is a broken test, not a
+// condition for the test to handle.
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use keystep_core::message::{OutboxEntry, OutboxFilter};
+use keystep_core::ports::{Clock, SystemClock};
+use keystep_core::service::{Keystep, ServiceConfig};
+use keystep_core::Millis;
+use keystep_server::bootstrap::{self, DevPool, Setup};
+use keystep_server::{sigv4, AdminCredentials, AppState, Limits};
+
+/// The master key of every test server. Never use it outside tests.
+pub const TEST_MASTER_KEY: [u8; 32] = *b"keystep-testkit-master-key-0000!";
+
+/// A clock that moves only when told to. Starts at the real time, so tokens look
+/// realistic to third-party verifiers.
+#[derive(Debug)]
+pub struct ManualClock(AtomicI64);
+
+impl ManualClock {
+    /// A clock stopped at `start`.
+    pub fn new(start: Millis) -> ManualClock {
+        ManualClock(AtomicI64::new(start.0))
+    }
+
+    /// A clock stopped at the current wall-clock time.
+    pub fn starting_now() -> ManualClock {
+        ManualClock::new(SystemClock.now())
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.0.fetch_add(by.as_millis() as i64, Ordering::SeqCst);
+    }
+
+    /// Sets the clock.
+    pub fn set(&self, to: Millis) {
+        self.0.store(to.0, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Millis {
+        Millis(self.0.load(Ordering::SeqCst))
+    }
+}
+
+/// How to start a [`TestServer`].
+#[derive(Debug, Clone)]
+pub struct TestOptions {
+    /// The database; `None` is a fresh SQLite file in a temporary folder.
+    pub database_url: Option<String>,
+    /// Whether to create the development pool and client (default yes).
+    pub dev_pool: bool,
+    /// The request body limit.
+    pub max_body_bytes: usize,
+    /// The region new pools get.
+    pub region: String,
+}
+
+impl Default for TestOptions {
+    fn default() -> Self {
+        TestOptions {
+            database_url: None,
+            dev_pool: true,
+            max_body_bytes: Limits::default().max_body_bytes,
+            region: "us-east-1".into(),
+        }
+    }
+}
+
+impl TestOptions {
+    /// Options for the PostgreSQL database named by `KEYSTEP_TEST_DATABASE_URL`, if set
+    /// (as CI sets it).
+    pub fn postgres_from_env() -> Option<TestOptions> {
+        let url = std::env::var("KEYSTEP_TEST_DATABASE_URL").ok()?;
+        Some(TestOptions {
+            database_url: Some(url),
+            ..TestOptions::default()
+        })
+    }
+}
+
+/// The Keystep server running in this process. Stops when dropped.
+pub struct TestServer {
+    url: String,
+    state: AppState,
+    clock: Arc<ManualClock>,
+    dev_pool: Option<DevPool>,
+    http: reqwest::Client,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    db_path: std::path::PathBuf,
+    // Dropped last: the database lives in it.
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts a server with the default options.
+    pub async fn start() -> TestServer {
+        TestServer::start_with(TestOptions::default()).await
+    }
+
+    /// Starts a server with `options`.
+    pub async fn start_with(options: TestOptions) -> TestServer {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let db_path = dir.path().join("keystep.db");
+        let database_url = options
+            .database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", db_path.display()));
+        let store = keystep_store::open(&database_url)
+            .await
+            .expect("open the test database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let url = format!("http://{}", listener.local_addr().expect("local address"));
+        let clock = Arc::new(ManualClock::starting_now());
+        // A fixed key: a shared database (PostgreSQL in CI) keeps the sealed secrets of
+        // earlier runs, and they must still open.
+        let master_key = TEST_MASTER_KEY;
+        let admin = AdminCredentials::generate(&keystep_core::ports::SystemRng);
+        let prepared = bootstrap::prepare(Setup {
+            store,
+            master_key,
+            clock: clock.clone(),
+            service: ServiceConfig {
+                region: options.region.clone(),
+                account_id: "000000000000".into(),
+                public_url: url.clone(),
+            },
+            admin: Some(admin),
+            limits: Limits {
+                max_body_bytes: options.max_body_bytes,
+            },
+            dev_pool: options.dev_pool,
+            print_outbox: false,
+        })
+        .await
+        .expect("bootstrap the test server");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let state = prepared.state.clone();
+        tokio::spawn(async move {
+            let shutdown = async {
+                let _ = rx.await;
+            };
+            if let Err(e) = keystep_server::serve(listener, state, shutdown).await {
+                eprintln!("test server stopped: {e}");
+            }
+        });
+        TestServer {
+            url,
+            state: prepared.state,
+            clock,
+            dev_pool: prepared.dev_pool,
+            http: reqwest::Client::new(),
+            shutdown: Some(tx),
+            db_path,
+            _dir: dir,
+        }
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123` (no trailing slash).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The admin credentials admin operations are signed with.
+    pub fn admin(&self) -> &AdminCredentials {
+        &self.state.admin
+    }
+
+    /// The admin access key id.
+    pub fn access_key_id(&self) -> &str {
+        &self.state.admin.access_key_id
+    }
+
+    /// The admin secret access key.
+    pub fn secret_access_key(&self) -> &str {
+        &self.state.admin.secret_access_key
+    }
+
+    /// The SQLite database file (meaningless when started on another database).
+    pub fn db_path(&self) -> &std::path::Path {
+        &self.db_path
+    }
+
+    /// The domain services the server runs on (same store, clock and keys).
+    pub fn keystep(&self) -> &Keystep {
+        &self.state.keystep
+    }
+
+    /// The server state.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The server's clock.
+    pub fn clock(&self) -> &ManualClock {
+        &self.clock
+    }
+
+    /// The development pool and client, when started with one.
+    pub fn dev_pool(&self) -> Option<&DevPool> {
+        self.dev_pool.as_ref()
+    }
+
+    /// The development pool's id (panics without a development pool).
+    pub fn pool_id(&self) -> &str {
+        &self.dev_pool.as_ref().expect("started without a dev pool").pool_id
+    }
+
+    /// The development app client's id (panics without a development pool).
+    pub fn client_id(&self) -> &str {
+        &self.dev_pool.as_ref().expect("started without a dev pool").client_id
+    }
+
+    /// The messages sent to `username` of `pool_id`, oldest first.
+    pub async fn outbox(&self, pool_id: &str, username: &str) -> Vec<OutboxEntry> {
+        self.state
+            .keystep
+            .store
+            .list_outbox(&OutboxFilter {
+                pool_id: Some(pool_id.to_string()),
+                username: Some(username.to_string()),
+                limit: None,
+            })
+            .await
+            .expect("read the outbox")
+    }
+
+    /// The code of the newest message to `username` that carries one.
+    pub async fn last_code(&self, pool_id: &str, username: &str) -> Option<String> {
+        self.outbox(pool_id, username)
+            .await
+            .into_iter()
+            .rev()
+            .find_map(|e| e.message.code)
+    }
+
+    /// A plain HTTP client.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Calls operation `op` unsigned (as Amplify does).
+    pub async fn call(&self, op: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.http
+            .post(format!("{}/", self.url))
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", format!("AWSCognitoIdentityProviderService.{op}"))
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("send the request")
+    }
+
+    /// Calls operation `op` signed with the admin credentials (as the SDKs do).
+    pub async fn call_signed(&self, op: &str, body: &serde_json::Value) -> reqwest::Response {
+        let admin = self.admin().clone();
+        self.call_signed_as(op, body, &admin.access_key_id, &admin.secret_access_key)
+            .await
+    }
+
+    /// Calls operation `op` signed with the given credentials.
+    pub async fn call_signed_as(
+        &self,
+        op: &str,
+        body: &serde_json::Value,
+        access_key_id: &str,
+        secret_access_key: &str,
+    ) -> reqwest::Response {
+        let body = body.to_string();
+        let target = format!("AWSCognitoIdentityProviderService.{op}");
+        let host = self.url.trim_start_matches("http://").to_string();
+        let headers = [
+            ("content-type", "application/x-amz-json-1.1"),
+            ("host", host.as_str()),
+            ("x-amz-target", target.as_str()),
+        ];
+        let signed = sign("POST", "/", "", &headers, body.as_bytes(), access_key_id, secret_access_key);
+        let mut req = self.http.post(format!("{}/", self.url)).body(body.clone());
+        for (name, value) in headers {
+            req = req.header(name, value);
+        }
+        req.header("x-amz-date", signed.x_amz_date)
+            .header("authorization", signed.authorization)
+            .send()
+            .await
+            .expect("send the request")
+    }
+
+    /// Calls `op` (signed when it is not one of the unsigned operations) and returns
+    /// the status and the JSON body.
+    pub async fn json(&self, op: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let resp = if keystep_server::ops::is_unsigned(op) {
+            self.call(op, body).await
+        } else {
+            self.call_signed(op, body).await
+        };
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("read the response");
+        let value = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("response is not JSON: {text}"));
+        (status, value)
+    }
+
+    /// Stops the server and waits a moment for it to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Signs a request for `cognito-idp` in `us-east-1` at the current wall-clock time.
+/// `headers` must include `host` exactly as it will be sent.
+pub fn sign(
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    access_key_id: &str,
+    secret_access_key: &str,
+) -> sigv4::SignatureHeaders {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let req = sigv4::Request {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    };
+    sigv4::sign(&req, now, access_key_id, secret_access_key, "us-east-1")
+}

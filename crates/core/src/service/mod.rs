@@ -32,3 +32,31 @@ pub struct Keystep {
     /// Server settings.
     pub config: ServiceConfig,
 }
+
+mod context;
+pub use context::*;
+
+pub mod admin_users;
+pub mod clients;
+pub mod delivery;
+pub mod groups;
+pub mod passwords;
+pub mod pools;
+pub mod signup;
+pub mod users;
+
+/// Encodes a store pagination key as the opaque token clients echo back.
+pub fn encode_page_token(key: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.as_bytes())
+}
+
+/// Decodes a pagination token; garbage is an `InvalidParameter`, never a panic.
+pub fn decode_page_token(token: &str) -> Result<String, crate::AuthError> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token.as_bytes())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| crate::AuthError::InvalidParameter("Invalid pagination token.".into()))
+}

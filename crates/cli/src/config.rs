@@ -1,0 +1,274 @@
+//! The server configuration: defaults, then a TOML file, then `KEYSTEP_*` environment
+//! variables. Unknown keys and unknown `KEYSTEP_*` variables are errors: a typo must not
+//! silently fall back to a default.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+/// A secret string; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            _ => Err("expected text or json".into()),
+        }
+    }
+}
+
+/// The resolved configuration of `keystep serve`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Where the SQLite database and the master key file live.
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`.
+    pub database_url: Secret,
+    /// Region of new pools.
+    pub region: String,
+    /// Account id in ARNs.
+    pub account_id: String,
+    /// The URL clients reach the server at (token issuer base).
+    pub public_url: String,
+    /// The master key (64 hex digits or base64), when given directly.
+    pub master_key: Option<Secret>,
+    /// The master key file (read, or created on first start).
+    pub master_key_file: PathBuf,
+    /// Admin access key id, when fixed by configuration.
+    pub admin_access_key_id: Option<String>,
+    /// Admin secret access key, when fixed by configuration.
+    pub admin_secret_access_key: Option<Secret>,
+    /// Log filter (`info`, `keystep=debug,info`, ...).
+    pub log: String,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Request body limit in bytes.
+    pub max_body_bytes: usize,
+    /// Whether to create the development pool on first start.
+    pub dev_pool: bool,
+}
+
+/// One layer of settings (the file, or the environment); absent keys keep what the
+/// layers below said.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Layer {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<Secret>,
+    region: Option<String>,
+    account_id: Option<String>,
+    public_url: Option<String>,
+    master_key: Option<Secret>,
+    master_key_file: Option<PathBuf>,
+    admin_access_key_id: Option<String>,
+    admin_secret_access_key: Option<Secret>,
+    log: Option<String>,
+    log_format: Option<LogFormat>,
+    max_body_bytes: Option<usize>,
+    dev_pool: Option<bool>,
+}
+
+/// What is wrong with the configuration.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {message}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// The file is not valid TOML or has an unknown key.
+    #[error("{path}: {message}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// A `KEYSTEP_*` variable that is no setting.
+    #[error("unknown environment variable {0} (settings are KEYSTEP_LISTEN, KEYSTEP_DATA_DIR, KEYSTEP_DATABASE_URL, ...)")]
+    UnknownEnv(String),
+    /// A value that does not parse or does not fit.
+    #[error("{key}: {message}")]
+    Invalid {
+        /// The setting.
+        key: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// `KEYSTEP_*` variables that are not settings of `serve` but used elsewhere.
+const OTHER_VARIABLES: &[&str] = &["KEYSTEP_CONFIG", "KEYSTEP_TEST_DATABASE_URL"];
+
+impl Config {
+    /// Reads the optional file and the `KEYSTEP_*` variables of `env`.
+    pub fn load(file: Option<&Path>, env: &BTreeMap<String, String>) -> Result<Config, ConfigError> {
+        let text = match file {
+            Some(path) => Some((
+                path.display().to_string(),
+                std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })?,
+            )),
+            None => None,
+        };
+        let file = text.as_ref().map(|(p, t)| (p.as_str(), t.as_str()));
+        Config::from_layers(file, env)
+    }
+
+    /// Defaults, then the file (`(name, text)`), then `env`. Pure.
+    pub fn from_layers(
+        file: Option<(&str, &str)>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Config, ConfigError> {
+        let file_layer = match file {
+            Some((path, text)) => toml::from_str::<Layer>(text).map_err(|e| ConfigError::File {
+                path: path.to_string(),
+                message: e.message().to_string(),
+            })?,
+            None => Layer::default(),
+        };
+        let env_layer = env_layer(env)?;
+        // Each setting: environment over file over default.
+        macro_rules! pick {
+            ($field:ident) => {
+                env_layer.$field.or(file_layer.$field)
+            };
+        }
+        let listen = pick!(listen).unwrap_or(SocketAddr::from(([127, 0, 0, 1], 9229)));
+        let data_dir = pick!(data_dir).unwrap_or_else(|| PathBuf::from("./keystep-data"));
+        let database_url = pick!(database_url).unwrap_or_else(|| {
+            Secret(format!("sqlite://{}", data_dir.join("keystep.db").display()))
+        });
+        let public_url = pick!(public_url)
+            .unwrap_or_else(|| default_public_url(listen))
+            .trim_end_matches('/')
+            .to_string();
+        let master_key_file =
+            pick!(master_key_file).unwrap_or_else(|| data_dir.join("master.key"));
+        let admin_access_key_id = pick!(admin_access_key_id);
+        let admin_secret_access_key = pick!(admin_secret_access_key);
+        if admin_access_key_id.is_some() != admin_secret_access_key.is_some() {
+            return Err(ConfigError::Invalid {
+                key: "admin_access_key_id".into(),
+                message: "admin_access_key_id and admin_secret_access_key go together".into(),
+            });
+        }
+        let max_body_bytes = pick!(max_body_bytes).unwrap_or(1024 * 1024);
+        if max_body_bytes < 1024 {
+            return Err(ConfigError::Invalid {
+                key: "max_body_bytes".into(),
+                message: "must be at least 1024".into(),
+            });
+        }
+        if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
+            return Err(ConfigError::Invalid {
+                key: "public_url".into(),
+                message: "must start with http:// or https://".into(),
+            });
+        }
+        Ok(Config {
+            listen,
+            database_url,
+            region: pick!(region).unwrap_or_else(|| "us-east-1".into()),
+            account_id: pick!(account_id).unwrap_or_else(|| "000000000000".into()),
+            public_url,
+            master_key: pick!(master_key),
+            master_key_file,
+            admin_access_key_id,
+            admin_secret_access_key,
+            log: pick!(log).unwrap_or_else(|| "info".into()),
+            log_format: pick!(log_format).unwrap_or_default(),
+            max_body_bytes,
+            dev_pool: pick!(dev_pool).unwrap_or(true),
+            data_dir,
+        })
+    }
+
+    /// Whether the database is SQLite (then the data folder must exist).
+    pub fn uses_sqlite(&self) -> bool {
+        self.database_url.0.starts_with("sqlite:")
+    }
+}
+
+/// A wildcard listen address is no address to give clients: use `localhost` instead.
+fn default_public_url(listen: SocketAddr) -> String {
+    if listen.ip().is_unspecified() {
+        format!("http://localhost:{}", listen.port())
+    } else {
+        format!("http://{listen}")
+    }
+}
+
+fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
+    fn parse<T: FromStr>(key: &str, value: &str) -> Result<T, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        value.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+            key: key.to_string(),
+            message: e.to_string(),
+        })
+    }
+    let mut l = Layer::default();
+    for (key, value) in env {
+        let Some(name) = key.strip_prefix("KEYSTEP_") else {
+            continue;
+        };
+        let v = value.clone();
+        match name {
+            "LISTEN" => l.listen = Some(parse(key, &v)?),
+            "DATA_DIR" => l.data_dir = Some(PathBuf::from(v)),
+            "DATABASE_URL" => l.database_url = Some(Secret(v)),
+            "REGION" => l.region = Some(v),
+            "ACCOUNT_ID" => l.account_id = Some(v),
+            "PUBLIC_URL" => l.public_url = Some(v),
+            "MASTER_KEY" => l.master_key = Some(Secret(v)),
+            "MASTER_KEY_FILE" => l.master_key_file = Some(PathBuf::from(v)),
+            "ADMIN_ACCESS_KEY_ID" => l.admin_access_key_id = Some(v),
+            "ADMIN_SECRET_ACCESS_KEY" => l.admin_secret_access_key = Some(Secret(v)),
+            "LOG" => l.log = Some(v),
+            "LOG_FORMAT" => l.log_format = Some(parse(key, &v)?),
+            "MAX_BODY_BYTES" => l.max_body_bytes = Some(parse(key, &v)?),
+            "DEV_POOL" => l.dev_pool = Some(parse(key, &v)?),
+            _ if OTHER_VARIABLES.contains(&key.as_str()) => {}
+            _ => return Err(ConfigError::UnknownEnv(key.clone())),
+        }
+    }
+    Ok(l)
+}
+
+#[cfg(test)]
+mod tests;

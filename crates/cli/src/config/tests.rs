@@ -1,0 +1,128 @@
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn defaults() {
+    let c = Config::from_layers(None, &env(&[("PATH", "/bin")])).unwrap();
+    assert_eq!(c.listen.to_string(), "127.0.0.1:9229");
+    assert_eq!(c.data_dir, PathBuf::from("./keystep-data"));
+    assert_eq!(c.database_url.0, "sqlite://./keystep-data/keystep.db");
+    assert_eq!(c.region, "us-east-1");
+    assert_eq!(c.account_id, "000000000000");
+    assert_eq!(c.public_url, "http://127.0.0.1:9229");
+    assert_eq!(c.master_key_file, PathBuf::from("./keystep-data/master.key"));
+    assert_eq!(c.master_key, None);
+    assert_eq!(c.log, "info");
+    assert_eq!(c.log_format, LogFormat::Text);
+    assert_eq!(c.max_body_bytes, 1024 * 1024);
+    assert!(c.dev_pool);
+}
+
+#[test]
+fn file_overrides_defaults_and_env_overrides_file() {
+    let file = r#"
+        listen = "0.0.0.0:8080"
+        data_dir = "/var/lib/keystep"
+        region = "eu-west-1"
+        log_format = "json"
+        dev_pool = false
+    "#;
+    let c = Config::from_layers(Some(("k.toml", file)), &env(&[])).unwrap();
+    assert_eq!(c.listen.to_string(), "0.0.0.0:8080");
+    // Derived defaults follow the layered values.
+    assert_eq!(c.database_url.0, "sqlite:///var/lib/keystep/keystep.db");
+    assert_eq!(c.master_key_file, PathBuf::from("/var/lib/keystep/master.key"));
+    assert_eq!(c.public_url, "http://localhost:8080");
+    assert_eq!(c.region, "eu-west-1");
+    assert_eq!(c.log_format, LogFormat::Json);
+    assert!(!c.dev_pool);
+
+    let c = Config::from_layers(
+        Some(("k.toml", file)),
+        &env(&[
+            ("KEYSTEP_REGION", "ap-south-1"),
+            ("KEYSTEP_DATABASE_URL", "postgres://u:p@db/keystep"),
+            ("KEYSTEP_PUBLIC_URL", "https://idp.example.com/"),
+            ("KEYSTEP_MAX_BODY_BYTES", "4096"),
+            ("KEYSTEP_LOG_FORMAT", "text"),
+            ("KEYSTEP_ADMIN_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+            ("KEYSTEP_ADMIN_SECRET_ACCESS_KEY", "s3cret"),
+            ("KEYSTEP_CONFIG", "k.toml"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(c.region, "ap-south-1");
+    assert_eq!(c.database_url.0, "postgres://u:p@db/keystep");
+    assert!(!c.uses_sqlite());
+    assert_eq!(c.public_url, "https://idp.example.com");
+    assert_eq!(c.max_body_bytes, 4096);
+    assert_eq!(c.log_format, LogFormat::Text);
+    assert_eq!(c.listen.to_string(), "0.0.0.0:8080", "file value kept");
+    assert_eq!(c.admin_access_key_id.as_deref(), Some("AKIAEXAMPLE"));
+    let shown = format!("{c:?}");
+    assert!(!shown.contains("s3cret") && !shown.contains("u:p@db"), "{shown}");
+}
+
+#[test]
+fn unknown_file_keys_are_errors() {
+    let err = Config::from_layers(Some(("k.toml", "listne = \"1.2.3.4:1\"")), &env(&[]))
+        .unwrap_err();
+    match err {
+        ConfigError::File { path, message } => {
+            assert_eq!(path, "k.toml");
+            assert!(message.contains("listne"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        Config::from_layers(Some(("k.toml", "listen = 5")), &env(&[])),
+        Err(ConfigError::File { .. })
+    ));
+}
+
+#[test]
+fn unknown_env_variables_are_errors() {
+    assert_eq!(
+        Config::from_layers(None, &env(&[("KEYSTEP_LISTN", "x")])),
+        Err(ConfigError::UnknownEnv("KEYSTEP_LISTN".into()))
+    );
+    // Variables of other tools are not ours to judge.
+    assert!(Config::from_layers(None, &env(&[("KEYSTEPX", "1"), ("AWS_REGION", "x")])).is_ok());
+    assert!(Config::from_layers(None, &env(&[("KEYSTEP_TEST_DATABASE_URL", "x")])).is_ok());
+}
+
+#[test]
+fn invalid_values_name_the_setting() {
+    for (key, value) in [
+        ("KEYSTEP_LISTEN", "nowhere"),
+        ("KEYSTEP_LOG_FORMAT", "xml"),
+        ("KEYSTEP_MAX_BODY_BYTES", "-1"),
+        ("KEYSTEP_MAX_BODY_BYTES", "10"),
+        ("KEYSTEP_PUBLIC_URL", "ftp://x"),
+        ("KEYSTEP_ADMIN_ACCESS_KEY_ID", "AKIAONLY"),
+    ] {
+        match Config::from_layers(None, &env(&[(key, value)])) {
+            Err(ConfigError::Invalid { .. }) => {}
+            other => panic!("{key}={value}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn load_reads_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keystep.toml");
+    std::fs::write(&path, "region = \"sa-east-1\"\n").unwrap();
+    let c = Config::load(Some(&path), &env(&[])).unwrap();
+    assert_eq!(c.region, "sa-east-1");
+    assert!(matches!(
+        Config::load(Some(&dir.path().join("missing.toml")), &env(&[])),
+        Err(ConfigError::Read { .. })
+    ));
+}

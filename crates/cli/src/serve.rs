@@ -1,0 +1,219 @@
+//! `keystep serve`: configuration, first start, the banner, and serving until a signal.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use keystep_core::ports::SystemClock;
+use keystep_core::service::ServiceConfig;
+use keystep_server::bootstrap::{self, DevPool, Setup};
+use keystep_server::{AdminCredentials, Limits};
+
+use crate::config::{Config, LogFormat};
+
+/// Where the master key came from, for the banner.
+enum KeySource {
+    Configured,
+    File { created: bool },
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), String> {
+    // Non-UTF-8 variables cannot be settings; `vars_os` keeps them from aborting us.
+    let env: BTreeMap<String, String> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect();
+    let mut config = Config::load(config_path, &env).map_err(|e| e.to_string())?;
+    if no_dev_pool {
+        config.dev_pool = false;
+    }
+    init_logging(&config)?;
+
+    if config.uses_sqlite() {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            format!("cannot create the data folder {}: {e}", config.data_dir.display())
+        })?;
+    }
+    let (master_key, key_source) = match &config.master_key {
+        Some(text) => (
+            bootstrap::parse_master_key(&text.0).map_err(|e| e.to_string())?,
+            KeySource::Configured,
+        ),
+        None => {
+            let (key, created) = bootstrap::load_or_create_master_key(&config.master_key_file)
+                .map_err(|e| e.to_string())?;
+            (key, KeySource::File { created })
+        }
+    };
+    let store = keystep_store::open(&config.database_url.0)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let configured_admin = match (&config.admin_access_key_id, &config.admin_secret_access_key) {
+        (Some(id), Some(secret)) => Some(AdminCredentials {
+            access_key_id: id.clone(),
+            secret_access_key: secret.0.clone(),
+        }),
+        _ => None,
+    };
+    let admin_from_config = configured_admin.is_some();
+    let prepared = bootstrap::prepare(Setup {
+        store,
+        master_key,
+        clock: Arc::new(SystemClock),
+        service: ServiceConfig {
+            region: config.region.clone(),
+            account_id: config.account_id.clone(),
+            public_url: config.public_url.clone(),
+        },
+        admin: configured_admin,
+        limits: Limits {
+            max_body_bytes: config.max_body_bytes,
+        },
+        dev_pool: config.dev_pool,
+        print_outbox: true,
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    print_banner(
+        &config,
+        &prepared.state.admin,
+        admin_from_config,
+        prepared.dev_pool.as_ref(),
+        &key_source,
+    );
+    tracing::info!(listen = %config.listen, public_url = %config.public_url, "keystep started");
+    keystep_server::serve(listener, prepared.state, shutdown_signal())
+        .await
+        .map_err(|e| format!("server: {e}"))?;
+    tracing::info!("keystep stopped");
+    Ok(())
+}
+
+fn init_logging(config: &Config) -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .map_err(|e| format!("log filter {:?}: {e}", config.log))?;
+    // Logs go to standard error: standard output carries the banner and the outbox.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let result = match config.log_format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+    result.map_err(|e| format!("logging: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}
+
+/// `postgres://user:password@host/db` -> `postgres://user:***@host/db`.
+fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+fn print_banner(
+    config: &Config,
+    admin: &AdminCredentials,
+    admin_from_config: bool,
+    dev: Option<&DevPool>,
+    key_source: &KeySource,
+) {
+    let url = &config.public_url;
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    line(String::new());
+    line(format!("Keystep is listening on {} (public URL {url})", config.listen));
+    line(String::new());
+    match dev {
+        Some(d) => {
+            line("Development user pool (e-mail is the username):".into());
+            line(format!("  pool id:    {}", d.pool_id));
+            line(format!("  client id:  {}", d.client_id));
+        }
+        None => line("No development pool (create pools with the AWS CLI or SDKs).".into()),
+    }
+    line(String::new());
+    line("Admin credentials (SigV4, for the AWS CLI, SDKs and boto3):".into());
+    line(format!("  AWS_ACCESS_KEY_ID={}", admin.access_key_id));
+    if admin_from_config {
+        line("  AWS_SECRET_ACCESS_KEY=<as configured>".into());
+    } else {
+        line(format!("  AWS_SECRET_ACCESS_KEY={}", admin.secret_access_key));
+    }
+    line(format!("  AWS_REGION={}", config.region));
+    line(format!("  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER={url}"));
+    line(String::new());
+    line(format!("Data:        {}", redact_url(&config.database_url.0)));
+    match key_source {
+        KeySource::Configured => line("Master key:  from configuration".into()),
+        KeySource::File { created } => line(format!(
+            "Master key:  {}{} (it opens every secret in the database and is not stored there: back it up)",
+            config.master_key_file.display(),
+            if *created { " (just created)" } else { "" }
+        )),
+    }
+    line(String::new());
+    line("Codes and temporary passwords are not sent: they go to the outbox, printed here".into());
+    line(format!(
+        "as they happen and readable with `keystep outbox` or GET {url}/admin/outbox"
+    ));
+    line("(HTTP Basic with the admin access key id and secret).".into());
+    if let Some(d) = dev {
+        line(String::new());
+        line("Amplify JS:".into());
+        line(format!(
+            "  Amplify.configure({{ Auth: {{ Cognito: {{ userPoolId: '{}', userPoolClientId: '{}', userPoolEndpoint: '{url}' }} }} }})",
+            d.pool_id, d.client_id
+        ));
+    }
+    println!("{out}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn database_passwords_are_not_shown() {
+        assert_eq!(
+            redact_url("postgres://keystep:hunter2@db:5432/keystep"),
+            "postgres://keystep:***@db:5432/keystep"
+        );
+        assert_eq!(redact_url("sqlite://./keystep-data/keystep.db"), "sqlite://./keystep-data/keystep.db");
+    }
+}

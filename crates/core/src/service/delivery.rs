@@ -1,0 +1,486 @@
+//! Code delivery: choosing where a code goes, issuing and storing it, rendering the
+//! message from the pool's templates, sending it, and checking what the user types back.
+
+use crate::attributes::{looks_like_email, looks_like_phone, mask_destination};
+use crate::code::{self, CodeCheck, CodePurpose, MAX_CODE_ATTEMPTS};
+use crate::error::{AuthError, StoreError};
+use crate::message::{render_template, Medium, MessagePurpose, OutgoingMessage};
+use crate::pool::{AliasKind, RecoveryChannel, UserPool};
+use crate::user::User;
+
+use super::Keystep;
+
+/// Where a code went, as `CodeDeliveryDetails` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeDelivery {
+    /// `Destination`: the masked e-mail or phone number.
+    pub destination_masked: String,
+    /// `DeliveryMedium`.
+    pub medium: Medium,
+    /// `AttributeName`: `email` or `phone_number`.
+    pub attribute_name: String,
+}
+
+/// Proof that a presented code matched the user's live code; consume it to use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchedCode {
+    sub: String,
+    purpose: CodePurpose,
+    id: String,
+}
+
+/// Where a sign-up confirmation code goes: to the `AutoVerifiedAttributes` the user has;
+/// when both e-mail and phone are auto-verified, by SMS (the e-mail is verified later).
+pub fn sign_up_medium(pool: &UserPool, user: &User) -> Option<Medium> {
+    let auto = &pool.settings.auto_verified;
+    [
+        (AliasKind::PhoneNumber, Medium::Sms),
+        (AliasKind::Email, Medium::Email),
+    ]
+    .into_iter()
+    .find(|(kind, medium)| auto.contains(kind) && user.attr(medium.attribute()).is_some())
+    .map(|(_, medium)| medium)
+}
+
+/// The channels `AccountRecoverySetting` lists, by priority; unset means the legacy
+/// default: verified phone, then verified e-mail.
+fn recovery_channels(pool: &UserPool) -> Vec<RecoveryChannel> {
+    if pool.settings.recovery.is_empty() {
+        return vec![
+            RecoveryChannel::VerifiedPhoneNumber,
+            RecoveryChannel::VerifiedEmail,
+        ];
+    }
+    let mut mechanisms = pool.settings.recovery.clone();
+    mechanisms.sort_by_key(|m| m.priority);
+    mechanisms.into_iter().map(|m| m.channel).collect()
+}
+
+fn verified_medium(user: &User, channel: RecoveryChannel) -> Option<Medium> {
+    let medium = match channel {
+        RecoveryChannel::VerifiedEmail => Medium::Email,
+        RecoveryChannel::VerifiedPhoneNumber => Medium::Sms,
+        RecoveryChannel::AdminOnly => return None,
+    };
+    let attr = medium.attribute();
+    (user.attr(attr).is_some() && user.is_verified(attr)).then_some(medium)
+}
+
+/// The error for a user without any verified channel to send a reset code to.
+pub fn no_recovery_channel() -> AuthError {
+    AuthError::InvalidParameter(
+        "Cannot reset password for the user as there is no registered/verified email or phone_number"
+            .into(),
+    )
+}
+
+/// Where a ForgotPassword code goes: the first recovery channel, by priority, that the
+/// user has verified. `admin_only` pools refuse self-service resets.
+pub fn recovery_medium(pool: &UserPool, user: &User) -> Result<Medium, AuthError> {
+    let channels = recovery_channels(pool);
+    if channels.contains(&RecoveryChannel::AdminOnly) {
+        return Err(AuthError::NotAuthorized(
+            "Contact administrator to reset password.".into(),
+        ));
+    }
+    channels
+        .into_iter()
+        .find_map(|c| verified_medium(user, c))
+        .ok_or_else(no_recovery_channel)
+}
+
+/// Where an administrator's reset code goes: the pool's recovery channels (even in
+/// `admin_only` pools, since an administrator asked), else the legacy order; `None`
+/// when the user has nothing verified (the administrator must then set a password).
+pub fn admin_reset_medium(pool: &UserPool, user: &User) -> Option<Medium> {
+    recovery_channels(pool)
+        .into_iter()
+        .chain([
+            RecoveryChannel::VerifiedPhoneNumber,
+            RecoveryChannel::VerifiedEmail,
+        ])
+        .find_map(|c| verified_medium(user, c))
+}
+
+/// Cognito's default text for a message (`{####}` is the code, `{username}` the user).
+pub fn default_template(purpose: MessagePurpose) -> &'static str {
+    match purpose {
+        MessagePurpose::ForgotPassword => "Your password reset code is {####}. ",
+        MessagePurpose::AdminCreateUser => {
+            "Your username is {username} and temporary password is {####}. "
+        }
+        MessagePurpose::Authentication => "Your authentication code is {####}. ",
+        MessagePurpose::SignUp
+        | MessagePurpose::ResendCode
+        | MessagePurpose::VerifyUserAttribute
+        | MessagePurpose::UpdateUserAttribute => "Your verification code is {####}. ",
+    }
+}
+
+fn default_subject(purpose: MessagePurpose) -> &'static str {
+    match purpose {
+        MessagePurpose::ForgotPassword => "Your password reset code",
+        MessagePurpose::AdminCreateUser => "Your temporary password",
+        MessagePurpose::Authentication => "Your authentication code",
+        _ => "Your verification code",
+    }
+}
+
+/// The template and subject (e-mail only) for a message, the pool's own when it set one.
+/// Password resets use the pool's verification template when customised, as Cognito
+/// does, and otherwise their own default wording.
+pub fn message_template(
+    pool: &UserPool,
+    purpose: MessagePurpose,
+    medium: Medium,
+) -> (String, Option<String>) {
+    let t = &pool.settings.templates;
+    let (body, subject) = match (purpose, medium) {
+        (MessagePurpose::AdminCreateUser, Medium::Sms) => (&t.invite_sms, &None),
+        (MessagePurpose::AdminCreateUser, Medium::Email) => (&t.invite_email, &t.invite_email_subject),
+        (MessagePurpose::Authentication, Medium::Sms) => (&t.sms_authentication, &None),
+        (MessagePurpose::Authentication, Medium::Email) => {
+            (&pool.settings.email_mfa_message, &pool.settings.email_mfa_subject)
+        }
+        (_, Medium::Sms) => (&t.sms_verification, &None),
+        (_, Medium::Email) => (&t.email_verification, &t.email_verification_subject),
+    };
+    let body = body
+        .clone()
+        .unwrap_or_else(|| default_template(purpose).to_string());
+    let subject = (medium == Medium::Email).then(|| {
+        subject
+            .clone()
+            .unwrap_or_else(|| default_subject(purpose).to_string())
+    });
+    (body, subject)
+}
+
+/// The name a user signs in with, for `{username}`: the e-mail or phone in
+/// username-attribute pools (the stored username is an opaque `sub` there).
+pub fn sign_in_name(pool: &UserPool, user: &User) -> String {
+    pool.settings
+        .identifiers
+        .username_attributes
+        .iter()
+        .find_map(|k| user.attributes.get(k.attribute()))
+        .cloned()
+        .unwrap_or_else(|| user.username.clone())
+}
+
+impl Keystep {
+    /// Issues a new code for `purpose` (replacing, hence invalidating, the previous one),
+    /// stores its hash and sends it to `user`'s `medium` attribute.
+    pub async fn send_code(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        purpose: CodePurpose,
+        message_purpose: MessagePurpose,
+        medium: Medium,
+    ) -> Result<CodeDelivery, AuthError> {
+        destination(user, medium)?;
+        let now = self.clock.now();
+        let (digits, stored) =
+            code::issue(&self.keys, &*self.rng, &pool.id, &user.sub, purpose, now);
+        self.store.put_code(&stored).await?;
+        self.deliver(pool, user, medium, message_purpose, &digits).await
+    }
+
+    /// Renders and sends one message carrying `code` (a one-time code or a temporary
+    /// password) to `user`'s `medium` attribute; returns the masked delivery.
+    pub async fn deliver(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        medium: Medium,
+        purpose: MessagePurpose,
+        code: &str,
+    ) -> Result<CodeDelivery, AuthError> {
+        let to = destination(user, medium)?;
+        let (template, subject) = message_template(pool, purpose, medium);
+        let message = OutgoingMessage {
+            pool_id: pool.id.clone(),
+            username: user.username.clone(),
+            medium,
+            destination: to.to_string(),
+            purpose,
+            code: Some(code.to_string()),
+            subject,
+            body: render_template(&template, code, &sign_in_name(pool, user)),
+            created_at: self.clock.now(),
+        };
+        if let Err(e) = self.messenger.send(&message).await {
+            tracing::warn!(pool = %pool.id, medium = medium.as_str(), error = %e, "code delivery failed");
+            return Err(AuthError::CodeDeliveryFailure(
+                "Unable to deliver the message.".into(),
+            ));
+        }
+        Ok(CodeDelivery {
+            destination_masked: mask_destination(to),
+            medium,
+            attribute_name: medium.attribute().to_string(),
+        })
+    }
+
+    /// The delivery shown for a user who does not exist when the client prevents user
+    /// existence errors: the medium follows the username's shape (else the pool's
+    /// auto-verified attributes), the masked destination is derived from the pool and
+    /// the name so that repeated probes see the same answer.
+    pub fn simulated_delivery(&self, pool: &UserPool, username: &str) -> CodeDelivery {
+        let medium = if looks_like_phone(username) {
+            Medium::Sms
+        } else if looks_like_email(username)
+            || !pool.settings.auto_verified.contains(&AliasKind::PhoneNumber)
+        {
+            Medium::Email
+        } else {
+            Medium::Sms
+        };
+        let destination_masked = match medium {
+            _ if looks_like_email(username) || looks_like_phone(username) => {
+                mask_destination(username)
+            }
+            Medium::Email => {
+                let first = username.chars().next().unwrap_or('u');
+                format!("{first}***@e***")
+            }
+            Medium::Sms => {
+                let h = self
+                    .keys
+                    .code_hash(&format!("simulated-delivery\n{}", pool.id), username);
+                let digits: String = h.iter().take(4).map(|b| char::from(b'0' + b % 10)).collect();
+                format!("+*******{digits}")
+            }
+        };
+        CodeDelivery {
+            destination_masked,
+            medium,
+            attribute_name: medium.attribute().to_string(),
+        }
+    }
+
+    /// Checks `presented` against `user`'s live code for `purpose` without using it up.
+    /// A wrong code is counted; the attempt that exhausts the code destroys it and
+    /// answers `TooManyFailedAttempts`; a missing, used or expired code is `ExpiredCode`.
+    pub async fn check_code(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        purpose: CodePurpose,
+        presented: &str,
+    ) -> Result<MatchedCode, AuthError> {
+        let Some(stored) = self.store.get_code(&pool.id, &user.sub, purpose).await? else {
+            return Err(code::expired_error());
+        };
+        match code::check(&self.keys, &stored, presented, self.clock.now()) {
+            CodeCheck::Match => Ok(MatchedCode {
+                sub: user.sub.clone(),
+                purpose,
+                id: stored.id,
+            }),
+            CodeCheck::Expired => {
+                // Tidy up now rather than waiting for housekeeping; the answer is the same.
+                self.store
+                    .consume_code(&pool.id, &user.sub, purpose, &stored.id)
+                    .await?;
+                Err(code::expired_error())
+            }
+            CodeCheck::Mismatch { exhausted } => {
+                let attempts = match self
+                    .store
+                    .record_code_failure(&pool.id, &user.sub, purpose, &stored.id)
+                    .await
+                {
+                    Ok(n) => n,
+                    // Replaced or used meanwhile: this guess was wrong all the same.
+                    Err(StoreError::NotFound) => return Err(code::mismatch_error()),
+                    Err(e) => return Err(e.into()),
+                };
+                if exhausted || attempts >= MAX_CODE_ATTEMPTS {
+                    self.store
+                        .consume_code(&pool.id, &user.sub, purpose, &stored.id)
+                        .await?;
+                    return Err(AuthError::TooManyFailedAttempts(
+                        "Too many failed attempts. Please request a new code.".into(),
+                    ));
+                }
+                Err(code::mismatch_error())
+            }
+        }
+    }
+
+    /// Uses up a matched code. Exactly one caller wins a code; the others (a concurrent
+    /// request with the same code) get `ExpiredCode`.
+    pub async fn consume_matched_code(
+        &self,
+        pool: &UserPool,
+        matched: MatchedCode,
+    ) -> Result<(), AuthError> {
+        let won = self
+            .store
+            .consume_code(&pool.id, &matched.sub, matched.purpose, &matched.id)
+            .await?;
+        if won {
+            Ok(())
+        } else {
+            Err(code::expired_error())
+        }
+    }
+
+    /// Checks and uses up `presented` in one go: `Ok` exactly once per issued code, or
+    /// `CodeMismatch` / `ExpiredCode` / `TooManyFailedAttempts`.
+    pub async fn verify_code(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        purpose: CodePurpose,
+        presented: &str,
+    ) -> Result<(), AuthError> {
+        let matched = self.check_code(pool, user, purpose, presented).await?;
+        self.consume_matched_code(pool, matched).await
+    }
+
+    /// Destroys `user`'s outstanding code for `purpose`, if any (e.g. an administrator
+    /// confirmed the user, so the sign-up code must not work any more).
+    pub async fn discard_code(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        purpose: CodePurpose,
+    ) -> Result<(), AuthError> {
+        if let Some(stored) = self.store.get_code(&pool.id, &user.sub, purpose).await? {
+            self.store
+                .consume_code(&pool.id, &user.sub, purpose, &stored.id)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// `user`'s address for `medium`, or `InvalidParameter` when the attribute is missing.
+fn destination(user: &User, medium: Medium) -> Result<&str, AuthError> {
+    user.attr(medium.attribute()).ok_or_else(|| {
+        AuthError::InvalidParameter(format!(
+            "Cannot send a message by {}: the user has no {} attribute.",
+            medium.as_str(),
+            medium.attribute()
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attributes::Attributes;
+    use crate::pool::{PoolSettings, RecoveryMechanism};
+    use crate::user::{Lockout, MfaSettings, UserStatus};
+    use crate::Millis;
+
+    fn pool(settings: PoolSettings) -> UserPool {
+        UserPool {
+            id: "us-east-1_test12345".into(),
+            name: "t".into(),
+            created_at: Millis(0),
+            modified_at: Millis(0),
+            settings,
+        }
+    }
+
+    fn user(attrs: &[(&str, &str)]) -> User {
+        User {
+            pool_id: "us-east-1_test12345".into(),
+            username: "jane".into(),
+            username_key: "jane".into(),
+            sub: "s".into(),
+            attributes: attrs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Attributes>(),
+            status: UserStatus::Confirmed,
+            enabled: true,
+            created_at: Millis(0),
+            modified_at: Millis(0),
+            password: None,
+            password_set_at: None,
+            mfa: MfaSettings::default(),
+            lockout: Lockout::default(),
+            tokens_valid_after: None,
+            version: 0,
+        }
+    }
+
+    #[test]
+    fn sign_up_prefers_sms_when_both_are_auto_verified() {
+        let both = pool(PoolSettings {
+            auto_verified: vec![AliasKind::Email, AliasKind::PhoneNumber],
+            ..Default::default()
+        });
+        let u = user(&[("email", "a@x.com"), ("phone_number", "+15555550100")]);
+        assert_eq!(sign_up_medium(&both, &u), Some(Medium::Sms));
+        let email_only_user = user(&[("email", "a@x.com")]);
+        assert_eq!(sign_up_medium(&both, &email_only_user), Some(Medium::Email));
+        let none = pool(PoolSettings::default());
+        assert_eq!(sign_up_medium(&none, &u), None);
+    }
+
+    #[test]
+    fn recovery_follows_priority_over_verified_attributes() {
+        let legacy = pool(PoolSettings::default());
+        let both = user(&[
+            ("email", "a@x.com"),
+            ("email_verified", "true"),
+            ("phone_number", "+15555550100"),
+            ("phone_number_verified", "true"),
+        ]);
+        assert_eq!(recovery_medium(&legacy, &both), Ok(Medium::Sms));
+
+        let email_first = pool(PoolSettings {
+            recovery: vec![
+                RecoveryMechanism {
+                    channel: RecoveryChannel::VerifiedPhoneNumber,
+                    priority: 2,
+                },
+                RecoveryMechanism {
+                    channel: RecoveryChannel::VerifiedEmail,
+                    priority: 1,
+                },
+            ],
+            ..Default::default()
+        });
+        assert_eq!(recovery_medium(&email_first, &both), Ok(Medium::Email));
+
+        let unverified = user(&[("email", "a@x.com"), ("email_verified", "false")]);
+        assert_eq!(recovery_medium(&legacy, &unverified), Err(no_recovery_channel()));
+        assert_eq!(admin_reset_medium(&legacy, &unverified), None);
+
+        let admin_only = pool(PoolSettings {
+            recovery: vec![RecoveryMechanism {
+                channel: RecoveryChannel::AdminOnly,
+                priority: 1,
+            }],
+            ..Default::default()
+        });
+        assert!(matches!(
+            recovery_medium(&admin_only, &both),
+            Err(AuthError::NotAuthorized(_))
+        ));
+        assert_eq!(admin_reset_medium(&admin_only, &both), Some(Medium::Sms));
+    }
+
+    #[test]
+    fn templates_default_to_cognito_wording() {
+        let p = pool(PoolSettings::default());
+        let (body, subject) = message_template(&p, MessagePurpose::SignUp, Medium::Sms);
+        assert_eq!(body, "Your verification code is {####}. ");
+        assert_eq!(subject, None);
+        let (body, subject) = message_template(&p, MessagePurpose::AdminCreateUser, Medium::Email);
+        assert_eq!(
+            body,
+            "Your username is {username} and temporary password is {####}. "
+        );
+        assert!(subject.is_some());
+        let (body, _) = message_template(&p, MessagePurpose::ForgotPassword, Medium::Email);
+        assert_eq!(body, "Your password reset code is {####}. ");
+    }
+}

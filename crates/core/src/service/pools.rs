@@ -1,0 +1,395 @@
+//! User pools: create, describe, list, update, delete; MFA configuration; custom attributes.
+
+use crate::attributes::is_standard;
+use crate::error::{AuthError, StoreError};
+use crate::pool::{
+    AliasKind, AttributeDataType, MfaConfiguration, PoolSettings, RecoveryChannel,
+    SchemaAttribute, UserPool,
+};
+use crate::ports::Page;
+
+use super::{decode_page_token, encode_page_token, Keystep};
+
+/// The most custom attributes a pool may have.
+pub const MAX_CUSTOM_ATTRIBUTES: usize = 50;
+
+/// A pool as `DescribeUserPool` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolView {
+    /// The pool.
+    pub pool: UserPool,
+    /// `EstimatedNumberOfUsers`.
+    pub estimated_users: u64,
+    /// The pool ARN.
+    pub arn: String,
+}
+
+/// A change to the pool's MFA settings (`SetUserPoolMfaConfig`); `None` keeps a value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MfaConfigChange {
+    /// `MfaConfiguration`.
+    pub mfa: Option<MfaConfiguration>,
+    /// `SoftwareTokenMfaConfiguration.Enabled`.
+    pub totp_enabled: Option<bool>,
+    /// Whether an `SmsMfaConfiguration` was given (enables SMS MFA).
+    pub sms_enabled: Option<bool>,
+    /// `SmsMfaConfiguration.SmsAuthenticationMessage`.
+    pub sms_message: Option<String>,
+    /// Whether an `EmailMfaConfiguration` was given (enables e-mail MFA).
+    pub email_enabled: Option<bool>,
+    /// `EmailMfaConfiguration.Message`.
+    pub email_message: Option<String>,
+    /// `EmailMfaConfiguration.Subject`.
+    pub email_subject: Option<String>,
+    /// `SmsMfaConfiguration.SmsConfiguration`.
+    pub sms_configuration: Option<crate::pool::SmsConfiguration>,
+}
+
+fn invalid(msg: impl Into<String>) -> AuthError {
+    AuthError::InvalidParameter(msg.into())
+}
+
+/// Checks a pool name: 1–128 characters of `[\w\s+=,.@-]`.
+pub fn check_pool_name(name: &str) -> Result<(), AuthError> {
+    let ok_char = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_+=,.@-".contains(c);
+    if name.is_empty() || name.chars().count() > 128 || !name.chars().all(ok_char) {
+        return Err(invalid(
+            "1 validation error detected: Value at 'poolName' failed to satisfy constraint: Member must have length between 1 and 128 and match [\\w\\s+=,.@-]+",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the internal consistency of pool settings.
+pub fn check_settings(s: &PoolSettings) -> Result<(), AuthError> {
+    let p = &s.password_policy;
+    if !(6..=99).contains(&p.minimum_length) {
+        return Err(invalid(
+            "Invalid password policy: MinimumLength must be between 6 and 99.",
+        ));
+    }
+    if p.temporary_password_validity_days > 365 {
+        return Err(invalid(
+            "Invalid password policy: TemporaryPasswordValidityDays must be between 0 and 365.",
+        ));
+    }
+    if p.password_history_size.is_some_and(|h| h > 24) {
+        return Err(invalid(
+            "Invalid password policy: PasswordHistorySize must be between 0 and 24.",
+        ));
+    }
+    let ids = &s.identifiers;
+    if !ids.username_attributes.is_empty() && !ids.alias_attributes.is_empty() {
+        return Err(invalid(
+            "Only one of AliasAttributes and UsernameAttributes can be set in a User Pool.",
+        ));
+    }
+    if ids.username_attributes.contains(&AliasKind::PreferredUsername) {
+        return Err(invalid(
+            "UsernameAttributes may only contain email and phone_number.",
+        ));
+    }
+    if s.mfa != MfaConfiguration::Off
+        && !(s.totp_mfa_enabled || s.sms_mfa_enabled || s.email_mfa_enabled)
+    {
+        return Err(invalid(
+            "Invalid MFA configuration given, at least one MFA factor must be enabled when MfaConfiguration is ON or OPTIONAL.",
+        ));
+    }
+    let mut priorities: Vec<u8> = s.recovery.iter().map(|r| r.priority).collect();
+    priorities.sort_unstable();
+    priorities.dedup();
+    if priorities.len() != s.recovery.len() || s.recovery.iter().any(|r| r.priority == 0) {
+        return Err(invalid(
+            "Invalid AccountRecoverySetting: each mechanism needs a distinct priority of 1 or 2.",
+        ));
+    }
+    if s.recovery.len() > 1
+        && s
+            .recovery
+            .iter()
+            .any(|r| r.channel == RecoveryChannel::AdminOnly)
+    {
+        return Err(invalid(
+            "Invalid AccountRecoverySetting: admin_only cannot be combined with another mechanism.",
+        ));
+    }
+    for a in &s.schema {
+        check_schema_attribute(a)?;
+    }
+    Ok(())
+}
+
+fn check_schema_attribute(a: &SchemaAttribute) -> Result<(), AuthError> {
+    let bare = a.name.strip_prefix("custom:").unwrap_or(&a.name);
+    if bare.is_empty()
+        || bare.len() > 20
+        || !bare
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':')
+    {
+        return Err(invalid(format!(
+            "Invalid schema attribute name {}: names are 1-20 characters of [A-Za-z0-9_-].",
+            a.name
+        )));
+    }
+    if let (Some(min), Some(max)) = (a.min_length, a.max_length) {
+        if min > max || max > 2048 {
+            return Err(invalid(format!(
+                "Invalid string constraints for attribute {}.",
+                a.name
+            )));
+        }
+    }
+    if let (Some(min), Some(max)) = (a.min_value, a.max_value) {
+        if min > max {
+            return Err(invalid(format!(
+                "Invalid number constraints for attribute {}.",
+                a.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Merges schema entries given at creation into the standard schema: a standard
+/// attribute's entry replaces the default (to make it required, say); any other name
+/// becomes a `custom:` attribute.
+pub fn merge_schema(given: Vec<SchemaAttribute>) -> Result<Vec<SchemaAttribute>, AuthError> {
+    let mut schema = crate::attributes::standard_schema();
+    let mut customs = 0;
+    for mut a in given {
+        if is_standard(&a.name) {
+            if a.name == "sub" {
+                continue;
+            }
+            if let Some(slot) = schema.iter_mut().find(|s| s.name == a.name) {
+                // The type of a standard attribute is fixed; only its flags change.
+                a.data_type = slot.data_type;
+                *slot = a;
+            }
+            continue;
+        }
+        if !a.name.starts_with("custom:") {
+            a.name = format!("custom:{}", a.name);
+        }
+        check_schema_attribute(&a)?;
+        if schema.iter().any(|s| s.name == a.name) {
+            return Err(invalid(format!(
+                "Existing attribute already has name {}.",
+                a.name
+            )));
+        }
+        if a.required {
+            return Err(invalid(format!(
+                "Required custom attributes are not supported currently: {}.",
+                a.name
+            )));
+        }
+        customs += 1;
+        if customs > MAX_CUSTOM_ATTRIBUTES {
+            return Err(invalid("A pool can have at most 50 custom attributes."));
+        }
+        if a.data_type == AttributeDataType::String && a.max_length.is_none() {
+            a.max_length = Some(2048);
+            a.min_length.get_or_insert(0);
+        }
+        schema.push(a);
+    }
+    Ok(schema)
+}
+
+impl Keystep {
+    /// `CreateUserPool`.
+    pub async fn create_user_pool(
+        &self,
+        name: &str,
+        mut settings: PoolSettings,
+    ) -> Result<UserPool, AuthError> {
+        check_pool_name(name)?;
+        settings.schema = merge_schema(std::mem::take(&mut settings.schema))?;
+        check_settings(&settings)?;
+        let now = self.clock.now();
+        // A random 9-character suffix collides about never; retry a few times anyway.
+        for _ in 0..5 {
+            let pool = UserPool {
+                id: crate::ids::new_pool_id(&*self.rng, &self.config.region),
+                name: name.to_string(),
+                created_at: now,
+                modified_at: now,
+                settings: settings.clone(),
+            };
+            match self.store.insert_pool(&pool).await {
+                Ok(()) => {
+                    tracing::info!(pool_id = %pool.id, "user pool created");
+                    return Ok(pool);
+                }
+                Err(StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AuthError::internal("could not allocate a pool id"))
+    }
+
+    /// `DescribeUserPool`.
+    pub async fn describe_user_pool(&self, pool_id: &str) -> Result<PoolView, AuthError> {
+        let pool = self.load_pool(pool_id).await?;
+        let estimated_users = self.store.count_users(&pool.id).await?;
+        let arn = pool.arn(&self.config.account_id);
+        Ok(PoolView {
+            pool,
+            estimated_users,
+            arn,
+        })
+    }
+
+    /// `ListUserPools`: `max_results` 1–60, `next_token` from a previous page.
+    pub async fn list_user_pools(
+        &self,
+        max_results: i64,
+        next_token: Option<&str>,
+    ) -> Result<(Vec<UserPool>, Option<String>), AuthError> {
+        if !(1..=60).contains(&max_results) {
+            return Err(invalid(
+                "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 60",
+            ));
+        }
+        let after = next_token.map(decode_page_token).transpose()?;
+        let Page { items, next } = self
+            .store
+            .list_pools(after.as_deref(), max_results as u32)
+            .await?;
+        Ok((items, next.map(|k| encode_page_token(&k))))
+    }
+
+    /// `UpdateUserPool`: replaces the mutable settings. What cannot change after creation
+    /// (schema, username and alias attributes, case sensitivity) is kept.
+    pub async fn update_user_pool(
+        &self,
+        pool_id: &str,
+        name: Option<&str>,
+        mut settings: PoolSettings,
+    ) -> Result<UserPool, AuthError> {
+        let mut pool = self.load_pool(pool_id).await?;
+        if let Some(n) = name {
+            check_pool_name(n)?;
+            pool.name = n.to_string();
+        }
+        settings.schema = pool.settings.schema.clone();
+        settings.identifiers = pool.settings.identifiers.clone();
+        check_settings(&settings)?;
+        pool.settings = settings;
+        pool.modified_at = self.clock.now();
+        self.store.update_pool(&pool).await.map_err(|e| match e {
+            StoreError::NotFound => super::pool_not_found(pool_id),
+            other => other.into(),
+        })?;
+        Ok(pool)
+    }
+
+    /// `DeleteUserPool`.
+    pub async fn delete_user_pool(&self, pool_id: &str) -> Result<(), AuthError> {
+        let pool = self.load_pool(pool_id).await?;
+        if pool.settings.deletion_protection {
+            return Err(invalid(
+                "The user pool cannot be deleted because deletion protection is activated.",
+            ));
+        }
+        if !self.store.delete_pool(&pool.id).await? {
+            return Err(super::pool_not_found(pool_id));
+        }
+        tracing::info!(pool_id = %pool.id, "user pool deleted");
+        Ok(())
+    }
+
+    /// `SetUserPoolMfaConfig`.
+    pub async fn set_user_pool_mfa_config(
+        &self,
+        pool_id: &str,
+        change: MfaConfigChange,
+    ) -> Result<UserPool, AuthError> {
+        let mut pool = self.load_pool(pool_id).await?;
+        let s = &mut pool.settings;
+        if let Some(v) = change.totp_enabled {
+            s.totp_mfa_enabled = v;
+        }
+        if let Some(v) = change.sms_enabled {
+            s.sms_mfa_enabled = v;
+        }
+        if change.sms_configuration.is_some() {
+            s.sms_configuration = change.sms_configuration;
+        }
+        if change.sms_message.is_some() {
+            s.templates.sms_authentication = change.sms_message;
+        }
+        if let Some(v) = change.email_enabled {
+            s.email_mfa_enabled = v;
+        }
+        if change.email_message.is_some() {
+            s.email_mfa_message = change.email_message;
+        }
+        if change.email_subject.is_some() {
+            s.email_mfa_subject = change.email_subject;
+        }
+        if let Some(m) = change.mfa {
+            s.mfa = m;
+        }
+        check_settings(s)?;
+        pool.modified_at = self.clock.now();
+        self.store.update_pool(&pool).await?;
+        Ok(pool)
+    }
+
+    /// `GetUserPoolMfaConfig`.
+    pub async fn get_user_pool_mfa_config(&self, pool_id: &str) -> Result<UserPool, AuthError> {
+        self.load_pool(pool_id).await
+    }
+
+    /// `AddCustomAttributes`.
+    pub async fn add_custom_attributes(
+        &self,
+        pool_id: &str,
+        attributes: Vec<SchemaAttribute>,
+    ) -> Result<(), AuthError> {
+        let mut pool = self.load_pool(pool_id).await?;
+        if attributes.is_empty() {
+            return Err(invalid("CustomAttributes must not be empty."));
+        }
+        let mut count = pool
+            .settings
+            .schema
+            .iter()
+            .filter(|a| a.name.starts_with("custom:"))
+            .count();
+        for mut a in attributes {
+            if !a.name.starts_with("custom:") {
+                a.name = format!("custom:{}", a.name);
+            }
+            check_schema_attribute(&a)?;
+            if pool.attribute(&a.name).is_some() {
+                return Err(invalid(format!(
+                    "Existing attribute already has name {}.",
+                    a.name
+                )));
+            }
+            if a.required {
+                return Err(invalid(format!(
+                    "Required custom attributes are not supported currently: {}.",
+                    a.name
+                )));
+            }
+            count += 1;
+            if count > MAX_CUSTOM_ATTRIBUTES {
+                return Err(invalid("A pool can have at most 50 custom attributes."));
+            }
+            if a.data_type == AttributeDataType::String && a.max_length.is_none() {
+                a.max_length = Some(2048);
+                a.min_length.get_or_insert(0);
+            }
+            pool.settings.schema.push(a);
+        }
+        pool.modified_at = self.clock.now();
+        self.store.update_pool(&pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,91 @@
+//! The catalogue of Cognito user-pool operations (from the AWS service model,
+//! `cognito-idp` 2016-04-18), and which of them are sent unsigned.
+
+/// Every operation of the `cognito-idp` service model, sorted.
+pub const KNOWN_OPERATIONS: &[&str] = &[
+    "AddCustomAttributes", "AddUserPoolClientSecret", "AdminAddUserToGroup",
+    "AdminConfirmSignUp", "AdminCreateUser", "AdminDeleteUser", "AdminDeleteUserAttributes",
+    "AdminDisableProviderForUser", "AdminDisableUser", "AdminEnableUser", "AdminForgetDevice",
+    "AdminGetDevice", "AdminGetUser", "AdminInitiateAuth", "AdminLinkProviderForUser",
+    "AdminListDevices", "AdminListGroupsForUser", "AdminListUserAuthEvents",
+    "AdminRemoveUserFromGroup", "AdminResetUserPassword", "AdminRespondToAuthChallenge",
+    "AdminSetUserMFAPreference", "AdminSetUserPassword", "AdminSetUserSettings",
+    "AdminUpdateAuthEventFeedback", "AdminUpdateDeviceStatus", "AdminUpdateUserAttributes",
+    "AdminUserGlobalSignOut", "AssociateSoftwareToken", "ChangePassword",
+    "CompleteWebAuthnRegistration", "ConfirmDevice", "ConfirmForgotPassword", "ConfirmSignUp",
+    "CreateGroup", "CreateIdentityProvider", "CreateManagedLoginBranding",
+    "CreateResourceServer", "CreateTerms", "CreateUserImportJob", "CreateUserPool",
+    "CreateUserPoolClient", "CreateUserPoolDomain", "DeleteGroup", "DeleteIdentityProvider",
+    "DeleteManagedLoginBranding", "DeleteResourceServer", "DeleteTerms", "DeleteUser",
+    "DeleteUserAttributes", "DeleteUserPool", "DeleteUserPoolClient",
+    "DeleteUserPoolClientSecret", "DeleteUserPoolDomain", "DeleteWebAuthnCredential",
+    "DescribeIdentityProvider", "DescribeManagedLoginBranding",
+    "DescribeManagedLoginBrandingByClient", "DescribeResourceServer",
+    "DescribeRiskConfiguration", "DescribeTerms", "DescribeUserImportJob", "DescribeUserPool",
+    "DescribeUserPoolClient", "DescribeUserPoolDomain", "ForgetDevice", "ForgotPassword",
+    "GetCSVHeader", "GetDevice", "GetGroup", "GetIdentityProviderByIdentifier",
+    "GetLogDeliveryConfiguration", "GetSigningCertificate", "GetTokensFromRefreshToken",
+    "GetUICustomization", "GetUser", "GetUserAttributeVerificationCode", "GetUserAuthFactors",
+    "GetUserPoolMfaConfig", "GlobalSignOut", "InitiateAuth", "ListDevices", "ListGroups",
+    "ListIdentityProviders", "ListResourceServers", "ListTagsForResource", "ListTerms",
+    "ListUserImportJobs", "ListUserPoolClientSecrets", "ListUserPoolClients", "ListUserPools",
+    "ListUsers", "ListUsersInGroup", "ListWebAuthnCredentials", "ResendConfirmationCode",
+    "RespondToAuthChallenge", "RevokeToken", "SetLogDeliveryConfiguration",
+    "SetRiskConfiguration", "SetUICustomization", "SetUserMFAPreference",
+    "SetUserPoolMfaConfig", "SetUserSettings", "SignUp", "StartUserImportJob",
+    "StartWebAuthnRegistration", "StopUserImportJob", "TagResource", "UntagResource",
+    "UpdateAuthEventFeedback", "UpdateDeviceStatus", "UpdateGroup", "UpdateIdentityProvider",
+    "UpdateManagedLoginBranding", "UpdateResourceServer", "UpdateTerms", "UpdateUserAttributes",
+    "UpdateUserPool", "UpdateUserPoolClient", "UpdateUserPoolDomain", "VerifySoftwareToken",
+    "VerifyUserAttribute",
+];
+
+/// The operations the model marks `authtype: none` (protocol §1.4): SDKs send them
+/// unsigned and they authenticate with a client id, session or token instead. Sorted.
+pub const UNSIGNED_OPERATIONS: &[&str] = &[
+    "AssociateSoftwareToken", "ChangePassword", "CompleteWebAuthnRegistration", "ConfirmDevice",
+    "ConfirmForgotPassword", "ConfirmSignUp", "DeleteUser", "DeleteUserAttributes",
+    "DeleteWebAuthnCredential", "ForgetDevice", "ForgotPassword", "GetDevice",
+    "GetTokensFromRefreshToken", "GetUser", "GetUserAttributeVerificationCode",
+    "GetUserAuthFactors", "GlobalSignOut", "InitiateAuth", "ListDevices",
+    "ListWebAuthnCredentials", "ResendConfirmationCode", "RespondToAuthChallenge",
+    "RevokeToken", "SetUserMFAPreference", "SetUserSettings", "SignUp",
+    "StartWebAuthnRegistration", "UpdateAuthEventFeedback", "UpdateDeviceStatus",
+    "UpdateUserAttributes", "VerifySoftwareToken", "VerifyUserAttribute",
+];
+
+/// Whether `op` is a Cognito user-pool operation at all.
+pub fn is_known(op: &str) -> bool {
+    KNOWN_OPERATIONS.binary_search(&op).is_ok()
+}
+
+/// Whether `op` skips SigV4 (and ignores any `Authorization` header).
+pub fn is_unsigned(op: &str) -> bool {
+    UNSIGNED_OPERATIONS.binary_search(&op).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_sorted_and_consistent() {
+        assert!(KNOWN_OPERATIONS.windows(2).all(|w| w[0] < w[1]));
+        assert!(UNSIGNED_OPERATIONS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(KNOWN_OPERATIONS.len(), 122);
+        assert_eq!(UNSIGNED_OPERATIONS.len(), 32);
+        assert!(UNSIGNED_OPERATIONS.iter().all(|op| is_known(op)));
+    }
+
+    #[test]
+    fn signing_rules() {
+        for op in ["InitiateAuth", "RespondToAuthChallenge", "SignUp", "GetTokensFromRefreshToken"] {
+            assert!(is_unsigned(op), "{op}");
+        }
+        for op in ["AdminInitiateAuth", "CreateUserPool", "ListUsers", "DescribeUserPoolClient"] {
+            assert!(is_known(op) && !is_unsigned(op), "{op}");
+        }
+        assert!(!is_known("Frobnicate"));
+        assert!(!is_known("initiateauth"));
+    }
+}

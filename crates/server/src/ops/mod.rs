@@ -1,0 +1,198 @@
+//! Operation dispatch: one file per Cognito operation, named after it
+//! (`InitiateAuth` -> `initiate_auth.rs`), each with
+//!
+//! ```ignore
+//! pub async fn handle(state: &AppState, req: keystep_proto::XRequest)
+//!     -> Result<keystep_proto::XResponse, ApiError>
+//! ```
+//!
+//! and one line in [`dispatch`]. The handler translates wire types to domain calls and
+//! back; it never touches the store directly. Decoding the body, encoding the answer
+//! and mapping decode failures to Cognito's errors happen here, once.
+
+use std::future::Future;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub use crate::catalog::{is_known, is_unsigned};
+
+mod create_user_pool;
+mod describe_user_pool;
+mod list_user_pools;
+mod update_user_pool;
+mod delete_user_pool;
+mod set_user_pool_mfa_config;
+mod get_user_pool_mfa_config;
+mod add_custom_attributes;
+mod create_user_pool_client;
+mod describe_user_pool_client;
+mod list_user_pool_clients;
+mod update_user_pool_client;
+mod delete_user_pool_client;
+mod create_group;
+mod get_group;
+mod list_groups;
+mod update_group;
+mod delete_group;
+mod admin_add_user_to_group;
+mod admin_remove_user_from_group;
+mod admin_list_groups_for_user;
+mod list_users_in_group;
+mod shape_client;
+mod shape_mfa;
+mod shape_pool;
+mod shape_user;
+
+
+/// Who is calling: set by the edge before dispatch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Caller {
+    /// The request id sent back in `x-amzn-RequestId`.
+    pub request_id: String,
+    /// The access key id that signed the request (signed operations only).
+    pub access_key_id: Option<String>,
+    /// The region of the signature's credential scope (signed operations only).
+    pub region: Option<String>,
+}
+
+/// Runs operation `op` on a JSON `body`; `Ok` is the JSON response body.
+///
+/// Authentication already happened at the edge: `op` is a known operation and, unless
+/// it is one of the unsigned ones, `caller` carries the verified signer.
+pub async fn dispatch(
+    state: &AppState,
+    op: &str,
+    body: &[u8],
+    caller: &Caller,
+) -> Result<Vec<u8>, ApiError> {
+    let _ = caller;
+    match op {
+        "CreateUserPool" => run(state, body, create_user_pool::handle).await,
+        "DescribeUserPool" => run(state, body, describe_user_pool::handle).await,
+        "ListUserPools" => run(state, body, list_user_pools::handle).await,
+        "UpdateUserPool" => run(state, body, update_user_pool::handle).await,
+        "DeleteUserPool" => run(state, body, delete_user_pool::handle).await,
+        "SetUserPoolMfaConfig" => run(state, body, set_user_pool_mfa_config::handle).await,
+        "GetUserPoolMfaConfig" => run(state, body, get_user_pool_mfa_config::handle).await,
+        "AddCustomAttributes" => run(state, body, add_custom_attributes::handle).await,
+        "CreateUserPoolClient" => run(state, body, create_user_pool_client::handle).await,
+        "DescribeUserPoolClient" => run(state, body, describe_user_pool_client::handle).await,
+        "ListUserPoolClients" => run(state, body, list_user_pool_clients::handle).await,
+        "UpdateUserPoolClient" => run(state, body, update_user_pool_client::handle).await,
+        "DeleteUserPoolClient" => run(state, body, delete_user_pool_client::handle).await,
+        "CreateGroup" => run(state, body, create_group::handle).await,
+        "GetGroup" => run(state, body, get_group::handle).await,
+        "ListGroups" => run(state, body, list_groups::handle).await,
+        "UpdateGroup" => run(state, body, update_group::handle).await,
+        "DeleteGroup" => run(state, body, delete_group::handle).await,
+        "AdminAddUserToGroup" => run(state, body, admin_add_user_to_group::handle).await,
+        "AdminRemoveUserFromGroup" => run(state, body, admin_remove_user_from_group::handle).await,
+        "AdminListGroupsForUser" => run(state, body, admin_list_groups_for_user::handle).await,
+        "ListUsersInGroup" => run(state, body, list_users_in_group::handle).await,
+        _ => Err(not_offered(op)),
+    }
+}
+
+/// The answer for an operation without an arm: Cognito has it but Keystep does not (yet).
+pub fn not_offered(op: &str) -> ApiError {
+    if is_known(op) {
+        ApiError::unsupported_operation(op)
+    } else {
+        ApiError::unknown_operation(op)
+    }
+}
+
+/// Decodes the request, runs `handler`, encodes the response.
+pub async fn run<'a, Req, Resp, F, Fut>(
+    state: &'a AppState,
+    body: &[u8],
+    handler: F,
+) -> Result<Vec<u8>, ApiError>
+where
+    Req: DeserializeOwned,
+    Resp: Serialize,
+    F: FnOnce(&'a AppState, Req) -> Fut,
+    Fut: Future<Output = Result<Resp, ApiError>> + 'a,
+{
+    let req = decode(body)?;
+    encode(&handler(state, req).await?)
+}
+
+/// Like [`run`], for handlers that want the [`Caller`] (the signer's key id or region).
+pub async fn run_with_caller<'a, Req, Resp, F, Fut>(
+    state: &'a AppState,
+    body: &[u8],
+    caller: &'a Caller,
+    handler: F,
+) -> Result<Vec<u8>, ApiError>
+where
+    Req: DeserializeOwned,
+    Resp: Serialize,
+    F: FnOnce(&'a AppState, &'a Caller, Req) -> Fut,
+    Fut: Future<Output = Result<Resp, ApiError>> + 'a,
+{
+    let req = decode(body)?;
+    encode(&handler(state, caller, req).await?)
+}
+
+/// Decodes a request body. An empty body counts as `{}` (nothing required is missing
+/// only for operations without required members, and the error says which one is).
+pub fn decode<Req: DeserializeOwned>(body: &[u8]) -> Result<Req, ApiError> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    };
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let req = serde_path_to_error::deserialize(&mut *de).map_err(|e| ApiError::from_json(&e))?;
+    // Trailing garbage after the object is a syntax error too.
+    de.end()
+        .map_err(|e| ApiError::serialization(format!("Request body is not valid JSON: {e}")))?;
+    Ok(req)
+}
+
+/// Encodes a response body.
+pub fn encode<Resp: Serialize>(resp: &Resp) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(resp).map_err(ApiError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct EchoRequest {
+        user_pool_id: String,
+        max_results: Option<u32>,
+    }
+
+    #[test]
+    fn decode_ignores_unknown_members_and_names_missing_ones() {
+        let req: EchoRequest = decode(br#"{"UserPoolId":"p1","Unknown":1}"#).unwrap();
+        assert_eq!((req.user_pool_id.as_str(), req.max_results), ("p1", None));
+        let err = decode::<EchoRequest>(b"").unwrap_err();
+        assert_eq!(err.type_name(), "InvalidParameterException");
+        assert!(err.message().contains("'userPoolId'"));
+        let err = decode::<EchoRequest>(br#"{"UserPoolId":"p"} x"#).unwrap_err();
+        assert_eq!(err.type_name(), "SerializationException");
+        let err = decode::<EchoRequest>(br#"{"UserPoolId":"p","MaxResults":"ten"}"#).unwrap_err();
+        assert_eq!(err.type_name(), "SerializationException");
+        assert!(err.message().contains("'maxResults'"), "{}", err.message());
+    }
+
+    #[test]
+    fn fallback_names_the_operation() {
+        let err = not_offered("DescribeManagedLoginBranding");
+        assert_eq!(err.type_name(), "UnsupportedOperationException");
+        assert_eq!(
+            err.message(),
+            "Keystep does not support DescribeManagedLoginBranding yet"
+        );
+        assert_eq!(not_offered("Frobnicate").type_name(), "UnknownOperationException");
+    }
+}

@@ -1,0 +1,70 @@
+//! `/{poolId}/.well-known/jwks.json` and `/{poolId}/.well-known/openid-configuration`
+//! (protocol §5.1): what JWT verifiers (pycognito, aws-jwt-verify, ...) fetch.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use keystep_core::AuthError;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// The JWKS: the same two keys for every pool, but only for pools that exist.
+pub async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
+    match existing_pool(&state, &pool_id).await {
+        Ok(()) => json(state.signing.jwks()),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The OpenID Connect discovery document. The issuer is `<public_url>/<poolId>`, the
+/// value the domain writes into tokens' `iss`.
+pub async fn openid_configuration(
+    State(state): State<AppState>,
+    Path(pool_id): Path<String>,
+) -> Response {
+    if let Err(e) = existing_pool(&state, &pool_id).await {
+        return e.into_response();
+    }
+    let issuer = format!(
+        "{}/{}",
+        state.keystep.config.public_url.trim_end_matches('/'),
+        pool_id
+    );
+    json(serde_json::json!({
+        "issuer": issuer,
+        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "subject_types_supported": ["public"],
+        "response_types_supported": ["code", "token"],
+    }))
+}
+
+async fn existing_pool(state: &AppState, pool_id: &str) -> Result<(), ApiError> {
+    match state.keystep.load_pool(pool_id).await {
+        Ok(_) => Ok(()),
+        // A malformed id names no pool either: 404 for both, as a static file server would.
+        Err(AuthError::ResourceNotFound(_) | AuthError::InvalidParameter(_)) => Err(
+            ApiError::not_found(format!("User pool {pool_id} does not exist.")),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn json(value: serde_json::Value) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            // Keys change only on rotation; let verifiers cache briefly.
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+        ],
+        value.to_string(),
+    )
+        .into_response()
+}

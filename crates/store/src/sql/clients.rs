@@ -1,0 +1,85 @@
+//! App clients.
+
+use keystep_core::app_client::AppClient;
+use keystep_core::ports::Page;
+use keystep_core::StoreError;
+
+use super::rows::{self, CLIENT_COLUMNS};
+use super::DbPool;
+use crate::codec;
+use crate::error::{on_insert, Fail};
+
+pub(super) async fn insert(db: &DbPool, client: &AppClient) -> Result<(), Fail> {
+    sqlx::query(
+        "INSERT INTO app_clients \
+         (client_id, pool_id, name, created_at, modified_at, secret, settings) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&client.client_id)
+    .bind(&client.pool_id)
+    .bind(&client.name)
+    .bind(client.created_at.0)
+    .bind(client.modified_at.0)
+    .bind(client.secret.as_ref().map(|s| s.0.as_slice()))
+    .bind(codec::to_json(&client.settings, "client settings")?)
+    .execute(db)
+    .await
+    .map_err(on_insert("client"))?;
+    Ok(())
+}
+
+pub(super) async fn get(db: &DbPool, client_id: &str) -> Result<Option<AppClient>, Fail> {
+    let sql = format!("SELECT {CLIENT_COLUMNS} FROM app_clients WHERE client_id = $1");
+    let row = sqlx::query(&sql).bind(client_id).fetch_optional(db).await?;
+    row.as_ref().map(rows::client).transpose()
+}
+
+pub(super) async fn list(
+    db: &DbPool,
+    pool_id: &str,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Page<AppClient>, Fail> {
+    let from = if after.is_some() { "AND client_id > $3" } else { "" };
+    let sql = format!(
+        "SELECT {CLIENT_COLUMNS} FROM app_clients \
+         WHERE pool_id = $2 {from} ORDER BY client_id LIMIT $1"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(codec::probe_limit(limit))
+        .bind(pool_id);
+    if let Some(after) = after {
+        query = query.bind(after);
+    }
+    let found = query.fetch_all(db).await?;
+    let items = found.iter().map(rows::client).collect::<Result<Vec<_>, _>>()?;
+    Ok(codec::page(items, limit, |c| c.client_id.clone()))
+}
+
+pub(super) async fn update(db: &DbPool, client: &AppClient) -> Result<(), Fail> {
+    let done = sqlx::query(
+        "UPDATE app_clients SET name = $1, settings = $2, modified_at = $3 \
+         WHERE pool_id = $4 AND client_id = $5",
+    )
+    .bind(&client.name)
+    .bind(codec::to_json(&client.settings, "client settings")?)
+    .bind(client.modified_at.0)
+    .bind(&client.pool_id)
+    .bind(&client.client_id)
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound.into());
+    }
+    Ok(())
+}
+
+/// Deletes the client; its sign-in sessions and refresh tokens go with it.
+pub(super) async fn delete(db: &DbPool, pool_id: &str, client_id: &str) -> Result<bool, Fail> {
+    let done = sqlx::query("DELETE FROM app_clients WHERE pool_id = $1 AND client_id = $2")
+        .bind(pool_id)
+        .bind(client_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}

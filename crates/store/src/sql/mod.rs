@@ -1,0 +1,34 @@
+//! The statements SQLite and PostgreSQL understand alike, written once.
+//!
+//! This directory is compiled twice: `sqlite/mod.rs` and `postgres/mod.rs` each include it
+//! with `#[path = "../sql/mod.rs"] mod sql;`, after defining
+//!
+//! - `Db`: the sqlx driver (`sqlx::Sqlite` / `sqlx::Postgres`),
+//! - `ThisStore`: the backend's store type, with a `pool: sqlx::Pool<Db>` field,
+//! - `dialect`: `begin` (how a write transaction starts) and `json_attribute` (how an
+//!   attribute is read from the `users.attributes` JSON text),
+//!
+//! so every function here is concrete (no generic bounds over drivers), and the places
+//! where the dialects differ are named in one small module per backend. Placeholders are
+//! `$1, $2, ...`, which both drivers bind by number.
+
+use super::{dialect, Db, ThisStore};
+
+/// The backend's connection pool.
+type DbPool = sqlx::Pool<Db>;
+/// One result row of the backend.
+type DbRow = <Db as sqlx::Database>::Row;
+/// A transaction on the backend.
+type Tx = sqlx::Transaction<'static, Db>;
+
+mod clients;
+mod codes;
+mod groups;
+mod housekeeping;
+mod outbox;
+mod pools;
+mod rows;
+mod sessions;
+mod store_impl;
+mod tokens;
+mod users;

@@ -1,0 +1,89 @@
+//! User pools.
+
+use sqlx::Row;
+
+use keystep_core::pool::UserPool;
+use keystep_core::ports::Page;
+use keystep_core::StoreError;
+
+use super::rows::{self, POOL_COLUMNS};
+use super::{dialect, DbPool};
+use crate::codec;
+use crate::error::{on_insert, Fail};
+
+pub(super) async fn insert(db: &DbPool, pool: &UserPool) -> Result<(), Fail> {
+    sqlx::query(
+        "INSERT INTO pools (id, name, created_at, modified_at, settings) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&pool.id)
+    .bind(&pool.name)
+    .bind(pool.created_at.0)
+    .bind(pool.modified_at.0)
+    .bind(codec::to_json(&pool.settings, "pool settings")?)
+    .execute(db)
+    .await
+    .map_err(on_insert("pool"))?;
+    Ok(())
+}
+
+pub(super) async fn get(db: &DbPool, id: &str) -> Result<Option<UserPool>, Fail> {
+    let sql = format!("SELECT {POOL_COLUMNS} FROM pools WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(db).await?;
+    row.as_ref().map(rows::pool).transpose()
+}
+
+pub(super) async fn list(
+    db: &DbPool,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Page<UserPool>, Fail> {
+    let from = if after.is_some() { "WHERE id > $2" } else { "" };
+    let sql = format!("SELECT {POOL_COLUMNS} FROM pools {from} ORDER BY id LIMIT $1");
+    let mut query = sqlx::query(&sql).bind(codec::probe_limit(limit));
+    if let Some(after) = after {
+        query = query.bind(after);
+    }
+    let found = query.fetch_all(db).await?;
+    let items = found.iter().map(rows::pool).collect::<Result<Vec<_>, _>>()?;
+    Ok(codec::page(items, limit, |p| p.id.clone()))
+}
+
+pub(super) async fn update(db: &DbPool, pool: &UserPool) -> Result<(), Fail> {
+    let done = sqlx::query("UPDATE pools SET name = $1, settings = $2, modified_at = $3 WHERE id = $4")
+        .bind(&pool.name)
+        .bind(codec::to_json(&pool.settings, "pool settings")?)
+        .bind(pool.modified_at.0)
+        .bind(&pool.id)
+        .execute(db)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound.into());
+    }
+    Ok(())
+}
+
+/// Deletes the pool; foreign keys cascade to its clients, users (and their aliases,
+/// codes, memberships, refresh tokens), groups and sign-in sessions. Its outbox goes too.
+pub(super) async fn delete(db: &DbPool, id: &str) -> Result<bool, Fail> {
+    let mut tx = dialect::begin(db).await?;
+    sqlx::query("DELETE FROM outbox WHERE pool_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let done = sqlx::query("DELETE FROM pools WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub(super) async fn count_users(db: &DbPool, pool_id: &str) -> Result<u64, Fail> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE pool_id = $1")
+        .bind(pool_id)
+        .fetch_one(db)
+        .await?;
+    let n: i64 = row.try_get("n")?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}

@@ -1,0 +1,254 @@
+//! The [`Store`] port: each method runs one area function, retried when it lost a lock or
+//! a serialization race.
+
+use async_trait::async_trait;
+
+use keystep_core::app_client::AppClient;
+use keystep_core::code::{CodePurpose, StoredCode};
+use keystep_core::group::Group;
+use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
+use keystep_core::pool::{AliasKind, UserPool};
+use keystep_core::ports::{AuthSessionRow, Page, RefreshTokenRow, Store, UserFilter};
+use keystep_core::user::User;
+use keystep_core::{Millis, StoreError};
+
+use super::{clients, codes, groups, housekeeping, outbox, pools, sessions, tokens, users, ThisStore};
+use crate::error::retry;
+
+#[async_trait]
+impl Store for ThisStore {
+    async fn insert_pool(&self, pool: &UserPool) -> Result<(), StoreError> {
+        retry(|| pools::insert(&self.pool, pool)).await
+    }
+
+    async fn get_pool(&self, id: &str) -> Result<Option<UserPool>, StoreError> {
+        retry(|| pools::get(&self.pool, id)).await
+    }
+
+    async fn list_pools(&self, after: Option<&str>, limit: u32) -> Result<Page<UserPool>, StoreError> {
+        retry(|| pools::list(&self.pool, after, limit)).await
+    }
+
+    async fn update_pool(&self, pool: &UserPool) -> Result<(), StoreError> {
+        retry(|| pools::update(&self.pool, pool)).await
+    }
+
+    async fn delete_pool(&self, id: &str) -> Result<bool, StoreError> {
+        retry(|| pools::delete(&self.pool, id)).await
+    }
+
+    async fn count_users(&self, pool_id: &str) -> Result<u64, StoreError> {
+        retry(|| pools::count_users(&self.pool, pool_id)).await
+    }
+
+    async fn insert_client(&self, client: &AppClient) -> Result<(), StoreError> {
+        retry(|| clients::insert(&self.pool, client)).await
+    }
+
+    async fn get_client(&self, client_id: &str) -> Result<Option<AppClient>, StoreError> {
+        retry(|| clients::get(&self.pool, client_id)).await
+    }
+
+    async fn list_clients(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<AppClient>, StoreError> {
+        retry(|| clients::list(&self.pool, pool_id, after, limit)).await
+    }
+
+    async fn update_client(&self, client: &AppClient) -> Result<(), StoreError> {
+        retry(|| clients::update(&self.pool, client)).await
+    }
+
+    async fn delete_client(&self, pool_id: &str, client_id: &str) -> Result<bool, StoreError> {
+        retry(|| clients::delete(&self.pool, pool_id, client_id)).await
+    }
+
+    async fn insert_user(&self, user: &User, aliases: &[(AliasKind, String)]) -> Result<(), StoreError> {
+        retry(|| users::insert(&self.pool, user, aliases)).await
+    }
+
+    async fn get_user(&self, pool_id: &str, username_key: &str) -> Result<Option<User>, StoreError> {
+        retry(|| users::get(&self.pool, pool_id, username_key)).await
+    }
+
+    async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> Result<Option<User>, StoreError> {
+        retry(|| users::get_by_sub(&self.pool, pool_id, sub)).await
+    }
+
+    async fn get_user_by_alias(
+        &self,
+        pool_id: &str,
+        kind: AliasKind,
+        value_key: &str,
+    ) -> Result<Option<User>, StoreError> {
+        retry(|| users::get_by_alias(&self.pool, pool_id, kind, value_key)).await
+    }
+
+    async fn update_user(&self, user: &User, aliases: &[(AliasKind, String)]) -> Result<(), StoreError> {
+        retry(|| users::update(&self.pool, user, aliases)).await
+    }
+
+    async fn delete_user(&self, pool_id: &str, sub: &str) -> Result<bool, StoreError> {
+        retry(|| users::delete(&self.pool, pool_id, sub)).await
+    }
+
+    async fn list_users(
+        &self,
+        pool_id: &str,
+        filter: Option<&UserFilter>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<User>, StoreError> {
+        retry(|| users::list(&self.pool, pool_id, filter, after, limit)).await
+    }
+
+    async fn insert_group(&self, group: &Group) -> Result<(), StoreError> {
+        retry(|| groups::insert(&self.pool, group)).await
+    }
+
+    async fn get_group(&self, pool_id: &str, name: &str) -> Result<Option<Group>, StoreError> {
+        retry(|| groups::get(&self.pool, pool_id, name)).await
+    }
+
+    async fn list_groups(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Group>, StoreError> {
+        retry(|| groups::list(&self.pool, pool_id, after, limit)).await
+    }
+
+    async fn update_group(&self, group: &Group) -> Result<(), StoreError> {
+        retry(|| groups::update(&self.pool, group)).await
+    }
+
+    async fn delete_group(&self, pool_id: &str, name: &str) -> Result<bool, StoreError> {
+        retry(|| groups::delete(&self.pool, pool_id, name)).await
+    }
+
+    async fn add_to_group(&self, pool_id: &str, group: &str, sub: &str) -> Result<(), StoreError> {
+        retry(|| groups::add_member(&self.pool, pool_id, group, sub)).await
+    }
+
+    async fn remove_from_group(&self, pool_id: &str, group: &str, sub: &str) -> Result<(), StoreError> {
+        retry(|| groups::remove_member(&self.pool, pool_id, group, sub)).await
+    }
+
+    async fn groups_of_user(&self, pool_id: &str, sub: &str) -> Result<Vec<Group>, StoreError> {
+        retry(|| groups::groups_of_user(&self.pool, pool_id, sub)).await
+    }
+
+    async fn users_in_group(
+        &self,
+        pool_id: &str,
+        group: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<User>, StoreError> {
+        retry(|| groups::users_in_group(&self.pool, pool_id, group, after, limit)).await
+    }
+
+    async fn put_code(&self, code: &StoredCode) -> Result<(), StoreError> {
+        retry(|| codes::put(&self.pool, code)).await
+    }
+
+    async fn get_code(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        purpose: CodePurpose,
+    ) -> Result<Option<StoredCode>, StoreError> {
+        retry(|| codes::get(&self.pool, pool_id, sub, purpose)).await
+    }
+
+    async fn record_code_failure(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        purpose: CodePurpose,
+        id: &str,
+    ) -> Result<u32, StoreError> {
+        retry(|| codes::record_failure(&self.pool, pool_id, sub, purpose, id)).await
+    }
+
+    async fn consume_code(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        purpose: CodePurpose,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        retry(|| codes::consume(&self.pool, pool_id, sub, purpose, id)).await
+    }
+
+    async fn insert_outbox(&self, message: &OutgoingMessage) -> Result<i64, StoreError> {
+        retry(|| outbox::insert(&self.pool, message)).await
+    }
+
+    async fn list_outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxEntry>, StoreError> {
+        retry(|| outbox::list(&self.pool, filter)).await
+    }
+
+    async fn insert_auth_session(&self, session: &AuthSessionRow) -> Result<(), StoreError> {
+        retry(|| sessions::insert(&self.pool, session)).await
+    }
+
+    async fn get_auth_session(&self, id: &str) -> Result<Option<AuthSessionRow>, StoreError> {
+        retry(|| sessions::get(&self.pool, id)).await
+    }
+
+    async fn advance_auth_session(
+        &self,
+        id: &str,
+        expected_version: i64,
+        state: &[u8],
+        attempts: u32,
+        expires_at: Millis,
+    ) -> Result<(), StoreError> {
+        retry(|| sessions::advance(&self.pool, id, expected_version, state, attempts, expires_at)).await
+    }
+
+    async fn finish_auth_session(&self, id: &str, expected_version: i64) -> Result<bool, StoreError> {
+        retry(|| sessions::finish(&self.pool, id, expected_version)).await
+    }
+
+    async fn use_once(&self, scope: &str, value: &str, expires_at: Millis) -> Result<bool, StoreError> {
+        retry(|| sessions::use_once(&self.pool, scope, value, expires_at)).await
+    }
+
+    async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError> {
+        retry(|| tokens::insert(&self.pool, token)).await
+    }
+
+    async fn get_refresh_token(&self, hash: &[u8]) -> Result<Option<RefreshTokenRow>, StoreError> {
+        retry(|| tokens::get(&self.pool, hash)).await
+    }
+
+    async fn revoke_refresh_token(&self, hash: &[u8]) -> Result<bool, StoreError> {
+        retry(|| tokens::revoke(&self.pool, hash)).await
+    }
+
+    async fn revoke_user_refresh_tokens(&self, pool_id: &str, sub: &str) -> Result<u64, StoreError> {
+        retry(|| tokens::revoke_user(&self.pool, pool_id, sub)).await
+    }
+
+    async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool, StoreError> {
+        retry(|| tokens::is_origin_revoked(&self.pool, origin_jti)).await
+    }
+
+    async fn purge_expired(&self, now: Millis, batch: u32) -> Result<u64, StoreError> {
+        retry(|| housekeeping::purge_expired(&self.pool, now, batch)).await
+    }
+
+    async fn get_secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        retry(|| housekeeping::get_secret(&self.pool, name)).await
+    }
+
+    async fn put_secret_if_absent(&self, name: &str, value: &[u8]) -> Result<Vec<u8>, StoreError> {
+        retry(|| housekeeping::put_secret_if_absent(&self.pool, name, value)).await
+    }
+}

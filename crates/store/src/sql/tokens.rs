@@ -1,0 +1,109 @@
+//! Refresh tokens (by the hash of their value) and revoked sign-ins.
+//!
+//! Revoking a refresh token also records its sign-in (`origin_jti`) in `revoked_origins`,
+//! so the access and ID tokens minted from that sign-in are refused too.
+
+use sqlx::Row;
+
+use keystep_core::ports::RefreshTokenRow;
+
+use super::rows::{self, TOKEN_COLUMNS};
+use super::{dialect, DbPool, Tx};
+use crate::error::{on_insert, Fail};
+
+/// How long a revoked sign-in is remembered past its refresh token's expiry: the longest
+/// an access token can live (Cognito allows one day), since one may be minted from the
+/// refresh token right before it expires.
+const ORIGIN_MEMORY_MS: i64 = 24 * 3600 * 1000;
+
+pub(super) async fn insert(db: &DbPool, t: &RefreshTokenRow) -> Result<(), Fail> {
+    sqlx::query(
+        "INSERT INTO refresh_tokens (hash, pool_id, client_id, sub, origin_jti, auth_time, \
+         created_at, expires_at, revoked, device_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&t.hash)
+    .bind(&t.pool_id)
+    .bind(&t.client_id)
+    .bind(&t.sub)
+    .bind(&t.origin_jti)
+    .bind(t.auth_time.0)
+    .bind(t.created_at.0)
+    .bind(t.expires_at.0)
+    .bind(t.revoked)
+    .bind(&t.device_key)
+    .execute(db)
+    .await
+    .map_err(on_insert("refresh_token"))?;
+    Ok(())
+}
+
+pub(super) async fn get(db: &DbPool, hash: &[u8]) -> Result<Option<RefreshTokenRow>, Fail> {
+    let sql = format!("SELECT {TOKEN_COLUMNS} FROM refresh_tokens WHERE hash = $1");
+    let row = sqlx::query(&sql).bind(hash).fetch_optional(db).await?;
+    row.as_ref().map(rows::refresh_token).transpose()
+}
+
+/// Revokes one token and its sign-in; whether the token was live before.
+pub(super) async fn revoke(db: &DbPool, hash: &[u8]) -> Result<bool, Fail> {
+    let mut tx = dialect::begin(db).await?;
+    let revoked = sqlx::query(
+        "UPDATE refresh_tokens SET revoked = TRUE WHERE hash = $1 AND revoked = FALSE \
+         RETURNING origin_jti, expires_at",
+    )
+    .bind(hash)
+    .fetch_all(&mut *tx)
+    .await?;
+    remember_origins(&mut tx, &revoked).await?;
+    tx.commit().await?;
+    Ok(!revoked.is_empty())
+}
+
+/// Revokes every live token of a user and their sign-ins; how many were live.
+pub(super) async fn revoke_user(db: &DbPool, pool_id: &str, sub: &str) -> Result<u64, Fail> {
+    let mut tx = dialect::begin(db).await?;
+    let n = revoke_user_in(&mut tx, pool_id, sub).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// [`revoke_user`] inside a caller's transaction.
+pub(super) async fn revoke_user_in(tx: &mut Tx, pool_id: &str, sub: &str) -> Result<u64, Fail> {
+    let revoked = sqlx::query(
+        "UPDATE refresh_tokens SET revoked = TRUE \
+         WHERE pool_id = $1 AND sub = $2 AND revoked = FALSE RETURNING origin_jti, expires_at",
+    )
+    .bind(pool_id)
+    .bind(sub)
+    .fetch_all(&mut **tx)
+    .await?;
+    remember_origins(tx, &revoked).await?;
+    Ok(revoked.len() as u64)
+}
+
+/// Records the sign-ins of just-revoked tokens (rows of `origin_jti, expires_at`).
+async fn remember_origins(tx: &mut Tx, revoked: &[super::DbRow]) -> Result<(), Fail> {
+    for row in revoked {
+        let origin: String = row.try_get("origin_jti")?;
+        let expires_at: i64 = row.try_get("expires_at")?;
+        sqlx::query(
+            "INSERT INTO revoked_origins (origin_jti, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (origin_jti) DO UPDATE SET expires_at = CASE \
+             WHEN excluded.expires_at > revoked_origins.expires_at THEN excluded.expires_at \
+             ELSE revoked_origins.expires_at END",
+        )
+        .bind(origin)
+        .bind(expires_at.saturating_add(ORIGIN_MEMORY_MS))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn is_origin_revoked(db: &DbPool, origin_jti: &str) -> Result<bool, Fail> {
+    let row = sqlx::query("SELECT origin_jti FROM revoked_origins WHERE origin_jti = $1")
+        .bind(origin_jti)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.is_some())
+}

@@ -1,0 +1,261 @@
+//! Users and the aliases they claim.
+
+use std::collections::BTreeSet;
+
+use keystep_core::pool::AliasKind;
+use keystep_core::ports::{Page, UserFilter};
+use keystep_core::user::User;
+use keystep_core::StoreError;
+
+use super::rows::{self, USER_COLUMNS};
+use super::{dialect, tokens, DbPool, Tx};
+use crate::codec::{self, UserSecrets};
+use crate::error::{on_insert, violates, Fail};
+
+/// Maps a failed write of a `users` row: the username key or (vanishingly unlikely) the
+/// `sub` is taken, or the pool is gone.
+fn on_user_write(e: sqlx::Error) -> Fail {
+    if violates(&e, "username_key") {
+        return Fail::Store(StoreError::Conflict("username".into()));
+    }
+    on_insert("sub")(e)
+}
+
+pub(super) async fn insert(
+    db: &DbPool,
+    user: &User,
+    aliases: &[(AliasKind, String)],
+) -> Result<(), Fail> {
+    let attributes = codec::to_json(&user.attributes, "user attributes")?;
+    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
+    let mut tx = dialect::begin(db).await?;
+    sqlx::query(
+        "INSERT INTO users (pool_id, sub, username, username_key, status, enabled, \
+         created_at, modified_at, version, attributes, secrets) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&user.pool_id)
+    .bind(&user.sub)
+    .bind(&user.username)
+    .bind(&user.username_key)
+    .bind(user.status.as_str())
+    .bind(user.enabled)
+    .bind(user.created_at.0)
+    .bind(user.modified_at.0)
+    .bind(user.version)
+    .bind(attributes)
+    .bind(secrets)
+    .execute(&mut *tx)
+    .await
+    .map_err(on_user_write)?;
+    claim_aliases(&mut tx, &user.pool_id, &user.sub, aliases).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Inserts the user's alias rows; a taken one fails the transaction with
+/// `Conflict("alias:<kind>")`.
+async fn claim_aliases(
+    tx: &mut Tx,
+    pool_id: &str,
+    sub: &str,
+    aliases: &[(AliasKind, String)],
+) -> Result<(), Fail> {
+    let distinct: BTreeSet<&(AliasKind, String)> = aliases.iter().collect();
+    for (kind, value_key) in distinct {
+        sqlx::query(
+            "INSERT INTO user_aliases (pool_id, kind, value_key, sub) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(pool_id)
+        .bind(codec::alias_kind_name(*kind))
+        .bind(value_key)
+        .bind(sub)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| on_insert(&codec::alias_conflict(*kind))(e))?;
+    }
+    Ok(())
+}
+
+pub(super) async fn get(db: &DbPool, pool_id: &str, username_key: &str) -> Result<Option<User>, Fail> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2");
+    let row = sqlx::query(&sql)
+        .bind(pool_id)
+        .bind(username_key)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(rows::user).transpose()
+}
+
+pub(super) async fn get_by_sub(db: &DbPool, pool_id: &str, sub: &str) -> Result<Option<User>, Fail> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.sub = $2");
+    let row = sqlx::query(&sql)
+        .bind(pool_id)
+        .bind(sub)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(rows::user).transpose()
+}
+
+pub(super) async fn get_by_alias(
+    db: &DbPool,
+    pool_id: &str,
+    kind: AliasKind,
+    value_key: &str,
+) -> Result<Option<User>, Fail> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM user_aliases a \
+         JOIN users u ON u.pool_id = a.pool_id AND u.sub = a.sub \
+         WHERE a.pool_id = $1 AND a.kind = $2 AND a.value_key = $3"
+    );
+    let row = sqlx::query(&sql)
+        .bind(pool_id)
+        .bind(codec::alias_kind_name(kind))
+        .bind(value_key)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(rows::user).transpose()
+}
+
+/// Compare-and-swap on `version`, then the aliases are replaced, in one transaction.
+pub(super) async fn update(
+    db: &DbPool,
+    user: &User,
+    aliases: &[(AliasKind, String)],
+) -> Result<(), Fail> {
+    let attributes = codec::to_json(&user.attributes, "user attributes")?;
+    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
+    let mut tx = dialect::begin(db).await?;
+    let done = sqlx::query(
+        "UPDATE users SET username = $1, username_key = $2, status = $3, enabled = $4, \
+         modified_at = $5, attributes = $6, secrets = $7, version = version + 1 \
+         WHERE pool_id = $8 AND sub = $9 AND version = $10",
+    )
+    .bind(&user.username)
+    .bind(&user.username_key)
+    .bind(user.status.as_str())
+    .bind(user.enabled)
+    .bind(user.modified_at.0)
+    .bind(attributes)
+    .bind(secrets)
+    .bind(&user.pool_id)
+    .bind(&user.sub)
+    .bind(user.version)
+    .execute(&mut *tx)
+    .await
+    .map_err(on_user_write)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Stale.into());
+    }
+    sqlx::query("DELETE FROM user_aliases WHERE pool_id = $1 AND sub = $2")
+        .bind(&user.pool_id)
+        .bind(&user.sub)
+        .execute(&mut *tx)
+        .await?;
+    claim_aliases(&mut tx, &user.pool_id, &user.sub, aliases).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes the user; its aliases, codes, memberships and refresh tokens cascade. The
+/// sign-ins behind its live refresh tokens are recorded as revoked first, so their access
+/// tokens stop working too.
+pub(super) async fn delete(db: &DbPool, pool_id: &str, sub: &str) -> Result<bool, Fail> {
+    let mut tx = dialect::begin(db).await?;
+    tokens::revoke_user_in(&mut tx, pool_id, sub).await?;
+    let done = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND sub = $2")
+        .bind(pool_id)
+        .bind(sub)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The attributes a `ListUsers` filter may name that live in the attributes JSON.
+const JSON_FILTER_ATTRIBUTES: [&str; 6] = [
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+];
+
+/// A filter as SQL: a condition on `u` (empty for none) and the value it binds, if any.
+/// `param` is the placeholder number the value gets.
+fn filter_sql(filter: &UserFilter, param: usize) -> Result<(String, Option<String>), Fail> {
+    let expr = match filter.attribute.as_str() {
+        "username" => "u.username".to_string(),
+        "sub" => "u.sub".to_string(),
+        "cognito:user_status" => "u.status".to_string(),
+        "status" => {
+            // `Enabled` / `Disabled` are names for the boolean column; decide here which
+            // of the two the filter admits.
+            let admits = |name: &str| {
+                if filter.prefix {
+                    name.starts_with(&filter.value)
+                } else {
+                    name == filter.value
+                }
+            };
+            let sql = match (admits("Enabled"), admits("Disabled")) {
+                (true, true) => "",
+                (true, false) => "AND u.enabled = TRUE",
+                (false, true) => "AND u.enabled = FALSE",
+                (false, false) => "AND 1 = 0",
+            };
+            return Ok((sql.to_string(), None));
+        }
+        other => match JSON_FILTER_ATTRIBUTES.iter().copied().find(|a| *a == other) {
+            Some(attribute) => dialect::json_attribute(attribute),
+            None => {
+                return Err(Fail::Store(StoreError::Backend(format!(
+                    "unsupported ListUsers filter attribute {other:?}"
+                ))))
+            }
+        },
+    };
+    let sql = if filter.prefix {
+        // A prefix test that needs no LIKE escaping.
+        format!("AND substr({expr}, 1, length(${param})) = ${param}")
+    } else {
+        format!("AND {expr} = ${param}")
+    };
+    Ok((sql, Some(filter.value.clone())))
+}
+
+pub(super) async fn list(
+    db: &DbPool,
+    pool_id: &str,
+    filter: Option<&UserFilter>,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Page<User>, Fail> {
+    let (filter_sql, filter_value) = match filter {
+        Some(f) => filter_sql(f, 3)?,
+        None => (String::new(), None),
+    };
+    let after_param = if filter_value.is_some() { 4 } else { 3 };
+    let after_sql = if after.is_some() {
+        format!("AND u.username_key > ${after_param}")
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $2 {filter_sql} {after_sql} \
+         ORDER BY u.username_key LIMIT $1"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(codec::probe_limit(limit))
+        .bind(pool_id);
+    if let Some(value) = filter_value {
+        query = query.bind(value);
+    }
+    if let Some(after) = after {
+        query = query.bind(after);
+    }
+    let found = query.fetch_all(db).await?;
+    let items = found.iter().map(rows::user).collect::<Result<Vec<_>, _>>()?;
+    Ok(codec::page(items, limit, |u| u.username_key.clone()))
+}

@@ -1,0 +1,141 @@
+//! The SQLite backend: the embedded default.
+//!
+//! One database file in WAL mode (readers never wait for the writer), foreign keys on,
+//! and a busy timeout so concurrent writers queue instead of failing. Write transactions
+//! start with `BEGIN IMMEDIATE`, taking the write lock up front, so two of them never
+//! deadlock upgrading read locks; what still finds the database busy is retried.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Row;
+
+use keystep_core::StoreError;
+
+use crate::error::{backend, retry, Fail};
+use crate::migration;
+
+mod schema;
+#[path = "../sql/mod.rs"]
+mod sql;
+
+/// The driver the shared statements in `sql/` run on.
+type Db = sqlx::Sqlite;
+/// The store type `sql/` implements [`keystep_core::ports::Store`] for.
+type ThisStore = SqliteStore;
+
+/// How long a connection waits for another's write lock before reporting busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections in the pool of a database file.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// The [`keystep_core::ports::Store`] on an SQLite database.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Connects to `sqlite://path` or `sqlite:path` (creating the file, and its directory,
+    /// if missing) or `sqlite::memory:` (a private in-memory database on one connection;
+    /// it lives as long as the store). Does not migrate: see [`SqliteStore::migrate`].
+    pub async fn connect(database_url: &str) -> Result<SqliteStore, StoreError> {
+        let in_memory = database_url.contains(":memory:") || database_url.contains("mode=memory");
+        let mut options = SqliteConnectOptions::from_str(database_url)
+            .map_err(|e| backend(&e))?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool_options = if in_memory {
+            // Each connection would otherwise see its own (or a table-locked shared)
+            // in-memory database; one connection that never closes keeps it whole.
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            options = options
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal);
+            if let Some(dir) = options.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    tokio::fs::create_dir_all(dir)
+                        .await
+                        .map_err(|e| StoreError::Backend(format!("creating the database directory: {e}")))?;
+                }
+            }
+            SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS)
+        };
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await
+            .map_err(|e| backend(&e))?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Applies the migrations this database lacks, in one `BEGIN IMMEDIATE` transaction
+    /// (so processes starting together take turns). Idempotent.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        retry(|| migrate(&self.pool)).await
+    }
+
+    /// Closes every connection (waiting for those in use).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn migrate(pool: &SqlitePool) -> Result<(), Fail> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS keystep_migrations (
+            version    INTEGER NOT NULL PRIMARY KEY,
+            applied_at INTEGER NOT NULL
+        ) STRICT",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let applied = sqlx::query("SELECT version FROM keystep_migrations")
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>("version"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut ran = Vec::new();
+    for m in schema::MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+        for statement in m.statements {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO keystep_migrations (version, applied_at) VALUES ($1, $2)")
+            .bind(m.version)
+            .bind(migration::now_millis())
+            .execute(&mut *tx)
+            .await?;
+        ran.push(m);
+    }
+    tx.commit().await?;
+    migration::report("sqlite", &applied, schema::MIGRATIONS, &ran);
+    Ok(())
+}
+
+/// Where SQLite's SQL differs from PostgreSQL's, for `sql/`.
+mod dialect {
+    use sqlx::sqlite::SqlitePool;
+    use sqlx::{Sqlite, Transaction};
+
+    /// Starts a write transaction holding the write lock from its first statement.
+    pub(super) async fn begin(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// The text of `attribute` in the JSON object `u.attributes` (NULL when absent).
+    /// `attribute` is one of a fixed list of plain names.
+    pub(super) fn json_attribute(attribute: &'static str) -> String {
+        format!("json_extract(u.attributes, '$.{attribute}')")
+    }
+}

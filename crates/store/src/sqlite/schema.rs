@@ -1,0 +1,143 @@
+//! The SQLite schema, as migrations. Tables are STRICT; instants are INTEGER milliseconds;
+//! booleans INTEGER 0/1; nested settings JSON TEXT; foreign keys cascade deletes from
+//! pools to everything in them and from users to what they own.
+
+use crate::migration::Migration;
+
+/// Every migration, in order.
+pub(super) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "initial schema",
+    statements: &[
+        "CREATE TABLE pools (
+            id          TEXT    NOT NULL PRIMARY KEY,
+            name        TEXT    NOT NULL,
+            created_at  INTEGER NOT NULL,
+            modified_at INTEGER NOT NULL,
+            settings    TEXT    NOT NULL
+        ) STRICT",
+        "CREATE TABLE app_clients (
+            client_id   TEXT    NOT NULL PRIMARY KEY,
+            pool_id     TEXT    NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            name        TEXT    NOT NULL,
+            created_at  INTEGER NOT NULL,
+            modified_at INTEGER NOT NULL,
+            secret      BLOB,
+            settings    TEXT    NOT NULL
+        ) STRICT",
+        "CREATE INDEX app_clients_by_pool ON app_clients (pool_id, client_id)",
+        "CREATE TABLE users (
+            pool_id      TEXT    NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            sub          TEXT    NOT NULL,
+            username     TEXT    NOT NULL,
+            username_key TEXT    NOT NULL,
+            status       TEXT    NOT NULL,
+            enabled      INTEGER NOT NULL,
+            created_at   INTEGER NOT NULL,
+            modified_at  INTEGER NOT NULL,
+            version      INTEGER NOT NULL,
+            attributes   TEXT    NOT NULL,
+            secrets      TEXT    NOT NULL,
+            PRIMARY KEY (pool_id, sub),
+            CONSTRAINT users_username_key_unique UNIQUE (pool_id, username_key)
+        ) STRICT",
+        "CREATE TABLE user_aliases (
+            pool_id   TEXT NOT NULL,
+            kind      TEXT NOT NULL,
+            value_key TEXT NOT NULL,
+            sub       TEXT NOT NULL,
+            PRIMARY KEY (pool_id, kind, value_key),
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        ) STRICT",
+        "CREATE INDEX user_aliases_by_user ON user_aliases (pool_id, sub)",
+        "CREATE TABLE user_groups (
+            pool_id     TEXT    NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            name        TEXT    NOT NULL,
+            description TEXT,
+            precedence  INTEGER,
+            role_arn    TEXT,
+            created_at  INTEGER NOT NULL,
+            modified_at INTEGER NOT NULL,
+            PRIMARY KEY (pool_id, name)
+        ) STRICT",
+        "CREATE TABLE group_members (
+            pool_id    TEXT NOT NULL,
+            group_name TEXT NOT NULL,
+            sub        TEXT NOT NULL,
+            PRIMARY KEY (pool_id, group_name, sub),
+            FOREIGN KEY (pool_id, group_name) REFERENCES user_groups (pool_id, name)
+                ON DELETE CASCADE,
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        ) STRICT",
+        "CREATE INDEX group_members_by_user ON group_members (pool_id, sub)",
+        "CREATE TABLE codes (
+            pool_id    TEXT    NOT NULL,
+            sub        TEXT    NOT NULL,
+            purpose    TEXT    NOT NULL,
+            id         TEXT    NOT NULL,
+            hash       BLOB    NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            attempts   INTEGER NOT NULL,
+            PRIMARY KEY (pool_id, sub, purpose),
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        ) STRICT",
+        "CREATE INDEX codes_by_expiry ON codes (expires_at)",
+        "CREATE TABLE outbox (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            pool_id     TEXT    NOT NULL,
+            username    TEXT    NOT NULL,
+            medium      TEXT    NOT NULL,
+            destination TEXT    NOT NULL,
+            purpose     TEXT    NOT NULL,
+            code        TEXT,
+            subject     TEXT,
+            body        TEXT    NOT NULL,
+            created_at  INTEGER NOT NULL
+        ) STRICT",
+        "CREATE INDEX outbox_by_recipient ON outbox (pool_id, username, id)",
+        "CREATE TABLE auth_sessions (
+            id         TEXT    NOT NULL PRIMARY KEY,
+            pool_id    TEXT    NOT NULL,
+            client_id  TEXT    NOT NULL REFERENCES app_clients (client_id) ON DELETE CASCADE,
+            state      BLOB    NOT NULL,
+            version    INTEGER NOT NULL,
+            attempts   INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        ) STRICT",
+        "CREATE INDEX auth_sessions_by_client ON auth_sessions (client_id)",
+        "CREATE INDEX auth_sessions_by_expiry ON auth_sessions (expires_at)",
+        "CREATE TABLE used_once (
+            scope      TEXT    NOT NULL,
+            value      TEXT    NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (scope, value)
+        ) STRICT",
+        "CREATE INDEX used_once_by_expiry ON used_once (expires_at)",
+        "CREATE TABLE refresh_tokens (
+            hash       BLOB    NOT NULL PRIMARY KEY,
+            pool_id    TEXT    NOT NULL,
+            client_id  TEXT    NOT NULL REFERENCES app_clients (client_id) ON DELETE CASCADE,
+            sub        TEXT    NOT NULL,
+            origin_jti TEXT    NOT NULL,
+            auth_time  INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            revoked    INTEGER NOT NULL,
+            device_key TEXT,
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        ) STRICT",
+        "CREATE INDEX refresh_tokens_by_user ON refresh_tokens (pool_id, sub)",
+        "CREATE INDEX refresh_tokens_by_client ON refresh_tokens (client_id)",
+        "CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at)",
+        "CREATE TABLE revoked_origins (
+            origin_jti TEXT    NOT NULL PRIMARY KEY,
+            expires_at INTEGER NOT NULL
+        ) STRICT",
+        "CREATE INDEX revoked_origins_by_expiry ON revoked_origins (expires_at)",
+        "CREATE TABLE server_secrets (
+            name  TEXT NOT NULL PRIMARY KEY,
+            value BLOB NOT NULL
+        ) STRICT",
+    ],
+}];

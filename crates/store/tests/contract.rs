@@ -1,0 +1,45 @@
+//! The `Store` contract: every test is written once against `Arc<dyn Store>` and runs on
+//! a fresh SQLite database in a temporary directory, and also on PostgreSQL when
+//! `KEYSTEP_TEST_DATABASE_URL` is set (each test in its own schema, dropped afterwards).
+
+/// Declares, for each listed `async fn name(db: TestDb)` of the module, a `#[tokio::test]`
+/// that runs it on every backend.
+macro_rules! contract_tests {
+    ($($name:ident),* $(,)?) => {
+        mod on_every_backend {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    crate::harness::each_backend(stringify!($name), super::$name).await;
+                }
+            )*
+        }
+    };
+}
+
+#[path = "contract/clients.rs"]
+mod clients;
+#[path = "contract/codes.rs"]
+mod codes;
+#[path = "contract/fixtures.rs"]
+mod fixtures;
+#[path = "contract/groups.rs"]
+mod groups;
+#[path = "contract/harness.rs"]
+mod harness;
+#[path = "contract/housekeeping.rs"]
+mod housekeeping;
+#[path = "contract/list_users.rs"]
+mod list_users;
+#[path = "contract/outbox.rs"]
+mod outbox;
+#[path = "contract/pools.rs"]
+mod pools;
+#[path = "contract/races.rs"]
+mod races;
+#[path = "contract/sessions.rs"]
+mod sessions;
+#[path = "contract/tokens.rs"]
+mod tokens;
+#[path = "contract/users.rs"]
+mod users;
