@@ -131,10 +131,14 @@ pub fn check_attribute(pool: &UserPool, name: &str, value: &str) -> Result<(), A
         }
     }
     if name == "email" && !looks_like_email(value) {
-        return Err(AuthError::InvalidParameter("Invalid email address format.".into()));
+        return Err(AuthError::InvalidParameter(
+            "Invalid email address format.".into(),
+        ));
     }
     if name == "phone_number" && !looks_like_phone(value) {
-        return Err(AuthError::InvalidParameter("Invalid phone number format.".into()));
+        return Err(AuthError::InvalidParameter(
+            "Invalid phone number format.".into(),
+        ));
     }
     Ok(())
 }
@@ -168,7 +172,13 @@ pub fn mask_destination(value: &str) -> String {
     digits
         .iter()
         .enumerate()
-        .map(|(i, c)| if i < keep && c.is_ascii_digit() { '*' } else { *c })
+        .map(|(i, c)| {
+            if i < keep && c.is_ascii_digit() {
+                '*'
+            } else {
+                *c
+            }
+        })
         .collect()
 }
 

@@ -170,9 +170,19 @@ mod tests {
     #[test]
     fn expiry_and_attempts() {
         let keys = KeyRing::new(&[1; 32]).unwrap();
-        let (digits, mut stored) =
-            issue(&keys, &SystemRng, "p", "s", CodePurpose::ForgotPassword, Millis(0));
-        let wrong = if digits == "000000" { "111111" } else { "000000" };
+        let (digits, mut stored) = issue(
+            &keys,
+            &SystemRng,
+            "p",
+            "s",
+            CodePurpose::ForgotPassword,
+            Millis(0),
+        );
+        let wrong = if digits == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
         assert_eq!(
             check(&keys, &stored, wrong, Millis(1)),
             CodeCheck::Mismatch { exhausted: false }
@@ -187,7 +197,10 @@ mod tests {
             CodeCheck::Mismatch { exhausted: true }
         );
         stored.attempts = MAX_CODE_ATTEMPTS;
-        assert_eq!(check(&keys, &stored, &digits, Millis(1)), CodeCheck::Expired);
+        assert_eq!(
+            check(&keys, &stored, &digits, Millis(1)),
+            CodeCheck::Expired
+        );
     }
 
     #[test]

@@ -47,7 +47,9 @@ pub fn is_pool_id(s: &str) -> bool {
     };
     s.len() <= 55
         && !region.is_empty()
-        && region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && region
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
         && !rest.is_empty()
         && rest.chars().all(|c| c.is_ascii_alphanumeric())
 }

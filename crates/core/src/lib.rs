@@ -17,8 +17,11 @@ pub mod password_policy;
 pub mod pool;
 pub mod ports;
 pub mod service;
+pub mod signin;
 pub mod signing;
 pub mod time;
+pub mod tokens;
+pub mod totp;
 pub mod user;
 
 pub use error::{AuthError, StoreError};

@@ -154,8 +154,11 @@ pub trait Store: Send + Sync + 'static {
     /// Reads a pool.
     async fn get_pool(&self, id: &str) -> Result<Option<UserPool>, StoreError>;
     /// Lists pools by id.
-    async fn list_pools(&self, after: Option<&str>, limit: u32)
-        -> Result<Page<UserPool>, StoreError>;
+    async fn list_pools(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<UserPool>, StoreError>;
     /// Replaces a pool's name, settings and modification time (`NotFound` if absent).
     async fn update_pool(&self, pool: &UserPool) -> Result<(), StoreError>;
     /// Deletes a pool and everything in it. Returns whether it existed.
@@ -237,8 +240,7 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes a group and its memberships. Returns whether it existed.
     async fn delete_group(&self, pool_id: &str, name: &str) -> Result<bool, StoreError>;
     /// Adds a user to a group (idempotent).
-    async fn add_to_group(&self, pool_id: &str, group: &str, sub: &str)
-        -> Result<(), StoreError>;
+    async fn add_to_group(&self, pool_id: &str, group: &str, sub: &str) -> Result<(), StoreError>;
     /// Removes a user from a group (idempotent).
     async fn remove_from_group(
         &self,
@@ -310,13 +312,20 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// Deletes the session if it is still at `expected_version`. Returns whether this
     /// call deleted it (exactly one concurrent caller does).
-    async fn finish_auth_session(&self, id: &str, expected_version: i64)
-        -> Result<bool, StoreError>;
+    async fn finish_auth_session(
+        &self,
+        id: &str,
+        expected_version: i64,
+    ) -> Result<bool, StoreError>;
     /// Records a single-use value (an SRP secret-block id, a TOTP time step) under a
     /// scope. Returns `true` the first time and `false` ever after (until `expires_at`
     /// passes and housekeeping forgets it).
-    async fn use_once(&self, scope: &str, value: &str, expires_at: Millis)
-        -> Result<bool, StoreError>;
+    async fn use_once(
+        &self,
+        scope: &str,
+        value: &str,
+        expires_at: Millis,
+    ) -> Result<bool, StoreError>;
 
     // ---- refresh tokens
     /// Stores a refresh token (by the hash of its value).

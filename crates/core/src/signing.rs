@@ -199,7 +199,9 @@ mod tests {
     #[test]
     fn jwt_verifies_with_the_public_key() {
         let k = &keys().id;
-        let jwt = k.sign_jwt(&serde_json::json!({"sub": "abc", "iat": 1})).unwrap();
+        let jwt = k
+            .sign_jwt(&serde_json::json!({"sub": "abc", "iat": 1}))
+            .unwrap();
         let parts: Vec<&str> = jwt.split('.').collect();
         assert_eq!(parts.len(), 3);
         let header: serde_json::Value =
@@ -210,10 +212,8 @@ mod tests {
         assert_eq!(claims["sub"], "abc");
 
         let (signed, sig) = split(&jwt);
-        let public = UnparsedPublicKey::new(
-            &signature::RSA_PKCS1_2048_8192_SHA256,
-            k.public_key_der(),
-        );
+        let public =
+            UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, k.public_key_der());
         assert!(public.verify(signed.as_bytes(), &sig).is_ok());
         // Another key, or another message, does not verify.
         let other = UnparsedPublicKey::new(
@@ -236,11 +236,17 @@ mod tests {
         let n = URL_SAFE_NO_PAD.decode(jwk["n"].as_str().unwrap()).unwrap();
         let e = URL_SAFE_NO_PAD.decode(jwk["e"].as_str().unwrap()).unwrap();
         assert_eq!(n.len(), 256, "2048-bit modulus without a leading zero");
-        let jwt = k.sign_jwt(&serde_json::json!({"token_use": "access"})).unwrap();
+        let jwt = k
+            .sign_jwt(&serde_json::json!({"token_use": "access"}))
+            .unwrap();
         let (signed, sig) = split(&jwt);
         let public = RsaPublicKeyComponents { n: &n, e: &e };
         assert!(public
-            .verify(&signature::RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), &sig)
+            .verify(
+                &signature::RSA_PKCS1_2048_8192_SHA256,
+                signed.as_bytes(),
+                &sig
+            )
             .is_ok());
     }
 

@@ -54,7 +54,12 @@ impl Messenger for Recorder {
 
 impl Recorder {
     fn last(&self) -> OutgoingMessage {
-        self.0.lock().unwrap().last().cloned().expect("a message was sent")
+        self.0
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .expect("a message was sent")
     }
     fn last_code(&self) -> String {
         self.last().code.expect("the message carries a code")
@@ -155,7 +160,12 @@ impl Harness {
         self.confirm_forcing(username, code, false).await
     }
 
-    async fn confirm_forcing(&self, username: &str, code: &str, force: bool) -> Result<(), AuthError> {
+    async fn confirm_forcing(
+        &self,
+        username: &str,
+        code: &str,
+        force: bool,
+    ) -> Result<(), AuthError> {
         self.ks
             .confirm_sign_up(ConfirmSignUpInput {
                 client_id: self.client.client_id.clone(),
@@ -174,15 +184,18 @@ impl Harness {
 }
 
 fn wrong(code: &str) -> String {
-    if code == "000000" { "111111".into() } else { "000000".into() }
+    if code == "000000" {
+        "111111".into()
+    } else {
+        "000000".into()
+    }
 }
 
 #[tokio::test]
 async fn sign_up_then_confirm_with_the_code_sent() {
     let h = harness(email_pool(), ClientSettings::default()).await;
-    let out = h
-        .ks
-        .sign_up(SignUpInput {
+    let out =
+        h.ks.sign_up(SignUpInput {
             client_id: h.client.client_id.clone(),
             username: "jane".into(),
             password: Some(PASSWORD.into()),
@@ -229,7 +242,10 @@ async fn expired_codes_and_exhausted_codes_stop_working() {
     h.sign_up("jane", "jane@example.com").await.unwrap();
     let code = h.sent.last_code();
     h.clock.advance_secs(24 * 3600 + 1);
-    assert!(matches!(h.confirm("jane", &code).await, Err(AuthError::ExpiredCode(_))));
+    assert!(matches!(
+        h.confirm("jane", &code).await,
+        Err(AuthError::ExpiredCode(_))
+    ));
 
     h.sign_up("bob", "bob@example.com").await.unwrap();
     let code = h.sent.last_code();
@@ -243,7 +259,10 @@ async fn expired_codes_and_exhausted_codes_stop_working() {
         h.confirm("bob", &wrong(&code)).await,
         Err(AuthError::TooManyFailedAttempts(_))
     ));
-    assert!(matches!(h.confirm("bob", &code).await, Err(AuthError::ExpiredCode(_))));
+    assert!(matches!(
+        h.confirm("bob", &code).await,
+        Err(AuthError::ExpiredCode(_))
+    ));
 }
 
 #[tokio::test]
@@ -251,13 +270,22 @@ async fn a_code_works_once() {
     let h = harness(email_pool(), ClientSettings::default()).await;
     h.sign_up("jane", "jane@example.com").await.unwrap();
     let user = h.user("jane").await;
-    h.ks.send_code(&h.pool, &user, CodePurpose::VerifyEmail, MessagePurpose::VerifyUserAttribute, Medium::Email)
+    h.ks.send_code(
+        &h.pool,
+        &user,
+        CodePurpose::VerifyEmail,
+        MessagePurpose::VerifyUserAttribute,
+        Medium::Email,
+    )
+    .await
+    .unwrap();
+    let code = h.sent.last_code();
+    h.ks.verify_code(&h.pool, &user, CodePurpose::VerifyEmail, &code)
         .await
         .unwrap();
-    let code = h.sent.last_code();
-    h.ks.verify_code(&h.pool, &user, CodePurpose::VerifyEmail, &code).await.unwrap();
     assert!(matches!(
-        h.ks.verify_code(&h.pool, &user, CodePurpose::VerifyEmail, &code).await,
+        h.ks.verify_code(&h.pool, &user, CodePurpose::VerifyEmail, &code)
+            .await,
         Err(AuthError::ExpiredCode(_))
     ));
 }
@@ -267,9 +295,8 @@ async fn resend_replaces_the_code() {
     let h = harness(email_pool(), ClientSettings::default()).await;
     h.sign_up("jane", "jane@example.com").await.unwrap();
     let old = h.sent.last_code();
-    let delivery = h
-        .ks
-        .resend_confirmation_code(ResendConfirmationCodeInput {
+    let delivery =
+        h.ks.resend_confirmation_code(ResendConfirmationCodeInput {
             client_id: h.client.client_id.clone(),
             username: "jane".into(),
             ..Default::default()
@@ -280,19 +307,23 @@ async fn resend_replaces_the_code() {
     assert_eq!(h.sent.last().purpose, MessagePurpose::ResendCode);
     let new = h.sent.last_code();
     if new != old {
-        assert!(matches!(h.confirm("jane", &old).await, Err(AuthError::CodeMismatch(_))));
+        assert!(matches!(
+            h.confirm("jane", &old).await,
+            Err(AuthError::CodeMismatch(_))
+        ));
     }
     h.confirm("jane", &new).await.unwrap();
 
     assert_eq!(
-        h.ks
-            .resend_confirmation_code(ResendConfirmationCodeInput {
-                client_id: h.client.client_id.clone(),
-                username: "jane".into(),
-                ..Default::default()
-            })
-            .await,
-        Err(AuthError::InvalidParameter("User is already confirmed.".into()))
+        h.ks.resend_confirmation_code(ResendConfirmationCodeInput {
+            client_id: h.client.client_id.clone(),
+            username: "jane".into(),
+            ..Default::default()
+        })
+        .await,
+        Err(AuthError::InvalidParameter(
+            "User is already confirmed.".into()
+        ))
     );
 }
 
@@ -309,9 +340,8 @@ async fn duplicate_usernames_are_refused_case_insensitively() {
 #[tokio::test]
 async fn sign_up_validates_before_writing() {
     let h = harness(email_pool(), ClientSettings::default()).await;
-    let bad_password = h
-        .ks
-        .sign_up(SignUpInput {
+    let bad_password =
+        h.ks.sign_up(SignUpInput {
             client_id: h.client.client_id.clone(),
             username: "jane".into(),
             password: Some("short".into()),
@@ -324,16 +354,18 @@ async fn sign_up_validates_before_writing() {
     assert!(h.ks.find_user(&h.pool, "jane").await.unwrap().is_none());
     assert_eq!(h.sent.count(), 0);
 
-    let unknown_client = h
-        .ks
-        .sign_up(SignUpInput {
+    let unknown_client =
+        h.ks.sign_up(SignUpInput {
             client_id: "nope".into(),
             username: "jane".into(),
             password: Some(PASSWORD.into()),
             ..Default::default()
         })
         .await;
-    assert!(matches!(unknown_client, Err(AuthError::ResourceNotFound(_))));
+    assert!(matches!(
+        unknown_client,
+        Err(AuthError::ResourceNotFound(_))
+    ));
 }
 
 #[tokio::test]
@@ -405,9 +437,8 @@ async fn email_as_username_pools() {
         ClientSettings::default(),
     )
     .await;
-    let out = h
-        .ks
-        .sign_up(SignUpInput {
+    let out =
+        h.ks.sign_up(SignUpInput {
             client_id: h.client.client_id.clone(),
             username: "Jane@Example.com".into(),
             password: Some(PASSWORD.into()),
@@ -421,9 +452,8 @@ async fn email_as_username_pools() {
     assert_eq!(user.attr("email"), Some("Jane@Example.com"));
     assert!(h.ks.check_password(&h.pool, &user, PASSWORD));
 
-    let dup = h
-        .ks
-        .sign_up(SignUpInput {
+    let dup =
+        h.ks.sign_up(SignUpInput {
             client_id: h.client.client_id.clone(),
             username: "jane@example.com".into(),
             password: Some(PASSWORD.into()),
@@ -436,9 +466,8 @@ async fn email_as_username_pools() {
             "An account with the given email already exists.".into()
         ))
     );
-    let not_email = h
-        .ks
-        .sign_up(SignUpInput {
+    let not_email =
+        h.ks.sign_up(SignUpInput {
             client_id: h.client.client_id.clone(),
             username: "jane".into(),
             password: Some(PASSWORD.into()),
@@ -448,7 +477,9 @@ async fn email_as_username_pools() {
     assert!(matches!(not_email, Err(AuthError::InvalidParameter(_))));
 
     // Confirm by the e-mail typed differently, and by the sub.
-    h.confirm("JANE@example.com", &h.sent.last_code()).await.unwrap();
+    h.confirm("JANE@example.com", &h.sent.last_code())
+        .await
+        .unwrap();
     assert_eq!(h.user(&out.user_sub).await.status, UserStatus::Confirmed);
 }
 
@@ -496,7 +527,10 @@ async fn prevent_user_existence_errors() {
         },
     )
     .await;
-    assert!(matches!(h.confirm("ghost", "123456").await, Err(AuthError::CodeMismatch(_))));
+    assert!(matches!(
+        h.confirm("ghost", "123456").await,
+        Err(AuthError::CodeMismatch(_))
+    ));
     let resend = || {
         h.ks.resend_confirmation_code(ResendConfirmationCodeInput {
             client_id: h.client.client_id.clone(),
@@ -513,9 +547,8 @@ async fn prevent_user_existence_errors() {
 #[tokio::test]
 async fn admin_create_user_with_a_generated_temporary_password() {
     let h = harness(email_pool(), ClientSettings::default()).await;
-    let out = h
-        .ks
-        .admin_create_user(AdminCreateUserInput {
+    let out =
+        h.ks.admin_create_user(AdminCreateUserInput {
             pool_id: h.pool.id.clone(),
             username: "jane".into(),
             attributes: attrs(&[("email", "jane@example.com"), ("email_verified", "true")]),
@@ -539,9 +572,8 @@ async fn admin_create_user_with_a_generated_temporary_password() {
     let user = h.user("jane").await;
     assert!(h.ks.check_password(&h.pool, &user, &temporary));
 
-    let again = h
-        .ks
-        .admin_create_user(AdminCreateUserInput {
+    let again =
+        h.ks.admin_create_user(AdminCreateUserInput {
             pool_id: h.pool.id.clone(),
             username: "jane".into(),
             ..Default::default()
@@ -549,7 +581,9 @@ async fn admin_create_user_with_a_generated_temporary_password() {
         .await;
     assert_eq!(
         again,
-        Err(AuthError::UsernameExists("User account already exists".into()))
+        Err(AuthError::UsernameExists(
+            "User account already exists".into()
+        ))
     );
 
     // RESEND: a new temporary password replaces the old one.
@@ -580,9 +614,8 @@ async fn admin_create_user_with_a_generated_temporary_password() {
     .await
     .unwrap();
     assert_eq!(h.sent.count(), before);
-    let weak = h
-        .ks
-        .admin_create_user(AdminCreateUserInput {
+    let weak =
+        h.ks.admin_create_user(AdminCreateUserInput {
             pool_id: h.pool.id.clone(),
             username: "weak".into(),
             temporary_password: Some("weak".into()),
@@ -600,9 +633,8 @@ async fn admin_create_user_with_a_generated_temporary_password() {
     })
     .await
     .unwrap();
-    let resend = h
-        .ks
-        .admin_create_user(AdminCreateUserInput {
+    let resend =
+        h.ks.admin_create_user(AdminCreateUserInput {
             pool_id: h.pool.id.clone(),
             username: "jane".into(),
             message_action: Some(MessageAction::Resend),
@@ -622,7 +654,10 @@ async fn admin_reset_requires_a_reset_and_sends_a_code() {
     ));
     h.confirm("jane", &h.sent.last_code()).await.unwrap();
 
-    let delivery = h.ks.admin_reset_user_password(&h.pool.id, "jane").await.unwrap();
+    let delivery =
+        h.ks.admin_reset_user_password(&h.pool.id, "jane")
+            .await
+            .unwrap();
     assert_eq!(delivery.map(|d| d.medium), Some(Medium::Email));
     let user = h.user("jane").await;
     assert_eq!(user.status, UserStatus::ResetRequired);
@@ -643,7 +678,10 @@ async fn admin_reset_requires_a_reset_and_sends_a_code() {
     })
     .await
     .unwrap();
-    assert_eq!(h.ks.admin_reset_user_password(&h.pool.id, "bob").await, Ok(None));
+    assert_eq!(
+        h.ks.admin_reset_user_password(&h.pool.id, "bob").await,
+        Ok(None)
+    );
     assert_eq!(h.user("bob").await.status, UserStatus::ResetRequired);
 }
 
@@ -651,7 +689,9 @@ async fn admin_reset_requires_a_reset_and_sends_a_code() {
 async fn admin_management() {
     let h = harness(email_pool(), ClientSettings::default()).await;
     h.sign_up("jane", "jane@example.com").await.unwrap();
-    h.ks.admin_confirm_sign_up(&h.pool.id, "jane").await.unwrap();
+    h.ks.admin_confirm_sign_up(&h.pool.id, "jane")
+        .await
+        .unwrap();
     let view = h.ks.admin_get_user(&h.pool.id, "jane").await.unwrap();
     assert_eq!(view.status, UserStatus::Confirmed);
     assert!(matches!(
@@ -660,9 +700,8 @@ async fn admin_management() {
     ));
 
     // Changing the e-mail unverifies it and sends a code (the pool auto-verifies e-mail).
-    let deliveries = h
-        .ks
-        .admin_update_user_attributes(AdminUpdateUserAttributesInput {
+    let deliveries =
+        h.ks.admin_update_user_attributes(AdminUpdateUserAttributesInput {
             pool_id: h.pool.id.clone(),
             username: "jane".into(),
             attributes: attrs(&[("email", "new@example.com"), ("name", "Jane")]),
@@ -691,7 +730,8 @@ async fn admin_management() {
         .unwrap();
     assert_eq!(h.user("jane").await.attr("name"), None);
     assert!(matches!(
-        h.ks.admin_delete_user_attributes(&h.pool.id, "jane", &["sub".to_string()]).await,
+        h.ks.admin_delete_user_attributes(&h.pool.id, "jane", &["sub".to_string()])
+            .await,
         Err(AuthError::InvalidParameter(_))
     ));
 
@@ -743,16 +783,17 @@ async fn admin_management() {
 async fn list_users_filters_and_pages() {
     let h = harness(email_pool(), ClientSettings::default()).await;
     for name in ["amy", "anna", "bob", "carl", "dora"] {
-        h.sign_up(name, &format!("{name}@example.com")).await.unwrap();
+        h.sign_up(name, &format!("{name}@example.com"))
+            .await
+            .unwrap();
     }
     h.ks.admin_disable_user(&h.pool.id, "bob").await.unwrap();
 
     let mut seen = Vec::new();
     let mut token = None;
     loop {
-        let page = h
-            .ks
-            .list_users(ListUsersInput {
+        let page =
+            h.ks.list_users(ListUsersInput {
                 pool_id: h.pool.id.clone(),
                 limit: Some(2),
                 pagination_token: token.take(),
@@ -778,9 +819,15 @@ async fn list_users_filters_and_pages() {
         })
     };
     let names = |out: keystep_core::service::admin_users::ListUsersOutput| {
-        out.users.into_iter().map(|u| u.username).collect::<Vec<_>>()
+        out.users
+            .into_iter()
+            .map(|u| u.username)
+            .collect::<Vec<_>>()
     };
-    assert_eq!(names(list("email ^= \"a\"").await.unwrap()), ["amy", "anna"]);
+    assert_eq!(
+        names(list("email ^= \"a\"").await.unwrap()),
+        ["amy", "anna"]
+    );
     assert_eq!(names(list("username = \"carl\"").await.unwrap()), ["carl"]);
     assert_eq!(names(list("status = \"Disabled\"").await.unwrap()), ["bob"]);
     let only_email = list("username=\"dora\"").await.unwrap();
@@ -788,22 +835,26 @@ async fn list_users_filters_and_pages() {
         only_email.users[0].attributes,
         vec![("email".to_string(), "dora@example.com".to_string())]
     );
-    assert!(matches!(list("locale = \"en\"").await, Err(AuthError::InvalidParameter(_))));
+    assert!(matches!(
+        list("locale = \"en\"").await,
+        Err(AuthError::InvalidParameter(_))
+    ));
 
     for garbage in ["garbage!", "AAAA", ""] {
-        let r = h
-            .ks
-            .list_users(ListUsersInput {
+        let r =
+            h.ks.list_users(ListUsersInput {
                 pool_id: h.pool.id.clone(),
                 pagination_token: Some(garbage.into()),
                 ..Default::default()
             })
             .await;
-        assert!(matches!(r, Err(AuthError::InvalidParameter(_))), "{garbage}");
+        assert!(
+            matches!(r, Err(AuthError::InvalidParameter(_))),
+            "{garbage}"
+        );
     }
-    let r = h
-        .ks
-        .list_users(ListUsersInput {
+    let r =
+        h.ks.list_users(ListUsersInput {
             pool_id: h.pool.id.clone(),
             limit: Some(61),
             ..Default::default()

@@ -72,8 +72,8 @@ pub fn load_or_create_master_key(
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| err("cannot create the folder of", e))?;
     }
-    let key = KeyRing::generate_master_key()
-        .map_err(|e| BootstrapError::MasterKey(e.to_string()))?;
+    let key =
+        KeyRing::generate_master_key().map_err(|e| BootstrapError::MasterKey(e.to_string()))?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -118,7 +118,10 @@ async fn sealed_secret(
 }
 
 /// The token signing keys: loaded from the store, or generated on first start.
-pub async fn signing_keys(store: &dyn Store, ring: &KeyRing) -> Result<SigningKeys, BootstrapError> {
+pub async fn signing_keys(
+    store: &dyn Store,
+    ring: &KeyRing,
+) -> Result<SigningKeys, BootstrapError> {
     let bytes = sealed_secret(store, ring, SIGNING_KEYS, || {
         SigningKeys::generate()
             .and_then(|k| k.to_bytes())
@@ -159,8 +162,8 @@ pub async fn dev_pool(keystep: &Keystep) -> Result<Option<DevPool>, BootstrapErr
         Some(bytes) => bytes,
         None => {
             let created = create_dev_pool(keystep).await?;
-            let bytes = serde_json::to_vec(&created)
-                .map_err(|e| BootstrapError::Secret(e.to_string()))?;
+            let bytes =
+                serde_json::to_vec(&created).map_err(|e| BootstrapError::Secret(e.to_string()))?;
             let stored = store.put_secret_if_absent(DEV_POOL, &bytes).await?;
             if stored != bytes {
                 // Another node won the race; ours is an orphan.
@@ -245,8 +248,8 @@ pub struct Prepared {
 
 /// Wires the domain to its ports and runs the first-start steps.
 pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
-    let ring = KeyRing::new(&setup.master_key)
-        .map_err(|e| BootstrapError::MasterKey(e.to_string()))?;
+    let ring =
+        KeyRing::new(&setup.master_key).map_err(|e| BootstrapError::MasterKey(e.to_string()))?;
     let store = setup.store;
     let signing = signing_keys(&*store, &ring).await?;
     let rng: Arc<dyn Rng> = Arc::new(SystemRng);

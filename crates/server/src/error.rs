@@ -119,7 +119,9 @@ impl ApiError {
         let inner = err.inner();
         let text = inner.to_string();
         // serde_json appends " at line L column C"; the position is noise for data errors.
-        let bare = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
+        let bare = text
+            .rsplit_once(" at line ")
+            .map_or(text.as_str(), |(m, _)| m);
         match inner.classify() {
             Category::Syntax | Category::Eof | Category::Io => {
                 ApiError::serialization(format!("Request body is not valid JSON: {text}"))
@@ -304,7 +306,11 @@ mod tests {
             "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null"
         );
         let e = decode(r#"{"UserPoolId":"p","UserAttributes":[{}]}"#);
-        assert!(e.message().contains("'userAttributes.0.name'"), "{}", e.message());
+        assert!(
+            e.message().contains("'userAttributes.0.name'"),
+            "{}",
+            e.message()
+        );
     }
 
     #[test]
@@ -325,7 +331,9 @@ mod tests {
 
     #[test]
     fn auth_errors_map_to_exception_names() {
-        let e = ApiError::from(AuthError::NotAuthorized("Incorrect username or password.".into()));
+        let e = ApiError::from(AuthError::NotAuthorized(
+            "Incorrect username or password.".into(),
+        ));
         assert_eq!(
             (e.status(), e.type_name(), e.message()),
             (

@@ -180,7 +180,11 @@ fn authenticate(state: &AppState, parts: &axum::http::request::Parts) -> Result<
         Some(v) => {
             let decoded = v
                 .strip_prefix("Basic ")
-                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+                .and_then(|b| {
+                    base64::engine::general_purpose::STANDARD
+                        .decode(b.trim())
+                        .ok()
+                })
                 .and_then(|b| String::from_utf8(b).ok());
             let ok = decoded
                 .as_deref()
@@ -227,6 +231,9 @@ mod tests {
         m.body = "Hello\nCode: 1".into();
         assert!(render(&m).ends_with("sign_up) \"Your code\": Hello\n    Code: 1"));
         let e = OutboxMessage::from(OutboxEntry { id: 3, message: m });
-        assert_eq!((e.id, e.created_at, e.medium.as_str()), (3, 1_700_000_000, "EMAIL"));
+        assert_eq!(
+            (e.id, e.created_at, e.medium.as_str()),
+            (3, 1_700_000_000, "EMAIL")
+        );
     }
 }

@@ -101,7 +101,11 @@ pub fn verify(
     let signed_at = parse_amz_date(amz_date.trim())
         .ok_or_else(|| SigV4Error::Malformed(format!("Invalid X-Amz-Date: {amz_date}")))?;
     if (now_secs - signed_at).abs() > MAX_SKEW_SECS {
-        return Err(SigV4Error::Invalid(skew_message(amz_date.trim(), now_secs, signed_at)));
+        return Err(SigV4Error::Invalid(skew_message(
+            amz_date.trim(),
+            now_secs,
+            signed_at,
+        )));
     }
     if !amz_date.trim().starts_with(auth.date) || auth.date.len() != 8 {
         return Err(SigV4Error::Invalid(format!(
@@ -122,8 +126,18 @@ pub fn verify(
     }
 
     let canonical = canonical_request(req, &auth.signed_headers)?;
-    let scope = format!("{}/{}/{}/aws4_request", auth.date, auth.region, auth.service);
-    let expected = signature(&secret, amz_date.trim(), &scope, auth.date, auth.region, &canonical);
+    let scope = format!(
+        "{}/{}/{}/aws4_request",
+        auth.date, auth.region, auth.service
+    );
+    let expected = signature(
+        &secret,
+        amz_date.trim(),
+        &scope,
+        auth.date,
+        auth.region,
+        &canonical,
+    );
     // Compare as lowercase hex of equal length, in constant time.
     let given = auth.signature.to_ascii_lowercase();
     if aws_lc_rs::constant_time::verify_slices_are_equal(expected.as_bytes(), given.as_bytes())
@@ -150,7 +164,10 @@ pub fn sign(
     let date = &amz_date[..8];
     let mut headers: Vec<(&str, &str)> = req.headers.to_vec();
     headers.push(("x-amz-date", &amz_date));
-    let mut names: Vec<String> = headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+    let mut names: Vec<String> = headers
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
     names.sort();
     names.dedup();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -161,7 +178,14 @@ pub fn sign(
     // Every name comes from `headers`, so building the canonical request cannot fail.
     let canonical = canonical_request(&with_date, &names).unwrap_or_default();
     let scope = format!("{date}/{region}/{SERVICE}/aws4_request");
-    let sig = signature(secret_access_key, &amz_date, &scope, date, region, &canonical);
+    let sig = signature(
+        secret_access_key,
+        &amz_date,
+        &scope,
+        date,
+        region,
+        &canonical,
+    );
     SignatureHeaders {
         authorization: format!(
             "{ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={}, Signature={sig}",
@@ -226,7 +250,9 @@ fn canonical_request(req: &Request<'_>, signed: &[&str]) -> Result<String, SigV4
     out.push('\n');
     for name in signed {
         let value = header(req.headers, name).ok_or_else(|| {
-            SigV4Error::Malformed(format!("Signed header '{name}' is missing from the request."))
+            SigV4Error::Malformed(format!(
+                "Signed header '{name}' is missing from the request."
+            ))
         })?;
         out.push_str(&name.to_ascii_lowercase());
         out.push(':');

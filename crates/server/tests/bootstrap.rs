@@ -32,7 +32,8 @@ async fn start(url: &str, master_key: [u8; 32]) -> Result<Prepared, bootstrap::B
 async fn second_start_reuses_what_the_first_created() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("keystep.db").display());
-    let (key, created) = bootstrap::load_or_create_master_key(&dir.path().join("master.key")).unwrap();
+    let (key, created) =
+        bootstrap::load_or_create_master_key(&dir.path().join("master.key")).unwrap();
     assert!(created);
 
     let first = start(&url, key).await.unwrap();
@@ -70,7 +71,12 @@ async fn a_deleted_dev_pool_is_not_brought_back() {
     let url = format!("sqlite://{}", dir.path().join("keystep.db").display());
     let first = start(&url, [1u8; 32]).await.unwrap();
     let dev = first.dev_pool.unwrap();
-    first.state.keystep.delete_user_pool(&dev.pool_id).await.unwrap();
+    first
+        .state
+        .keystep
+        .delete_user_pool(&dev.pool_id)
+        .await
+        .unwrap();
     let second = start(&url, [1u8; 32]).await.unwrap();
     assert_eq!(second.dev_pool, None);
 }

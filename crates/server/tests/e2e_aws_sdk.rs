@@ -139,7 +139,11 @@ async fn all_pool_ids(env: &Env, page_size: i32) -> Vec<String> {
             .await
             .unwrap();
         assert!(page.user_pools().len() <= page_size as usize);
-        ids.extend(page.user_pools().iter().map(|p| p.id().unwrap().to_string()));
+        ids.extend(
+            page.user_pools()
+                .iter()
+                .map(|p| p.id().unwrap().to_string()),
+        );
         token = page.next_token().map(str::to_string);
         if token.is_none() {
             return ids;
@@ -174,24 +178,39 @@ fn assert_full_pool(pool: &UserPoolType, name: &str) {
     assert_eq!(pp.temporary_password_validity_days(), 3);
     assert_eq!(pool.username_attributes(), &[UsernameAttributeType::Email]);
     assert!(!pool.username_configuration().unwrap().case_sensitive());
-    assert_eq!(pool.auto_verified_attributes(), &[VerifiedAttributeType::Email]);
+    assert_eq!(
+        pool.auto_verified_attributes(),
+        &[VerifiedAttributeType::Email]
+    );
     assert_eq!(pool.mfa_configuration(), Some(&UserPoolMfaType::Off));
     let sms = pool.sms_configuration().unwrap();
-    assert_eq!((sms.sns_caller_arn(), sms.external_id()), (ROLE, Some("ext-1")));
+    assert_eq!(
+        (sms.sns_caller_arn(), sms.external_id()),
+        (ROLE, Some("ext-1"))
+    );
     let lambda = pool.lambda_config().unwrap();
-    assert_eq!((lambda.pre_sign_up(), lambda.post_confirmation()), (Some(PRE), Some(POST)));
+    assert_eq!(
+        (lambda.pre_sign_up(), lambda.post_confirmation()),
+        (Some(PRE), Some(POST))
+    );
     let admin = pool.admin_create_user_config().unwrap();
     assert!(!admin.allow_admin_create_user_only());
     assert_eq!(
         admin.invite_message_template().unwrap().email_subject(),
         Some("Welcome aboard")
     );
-    let recovery = pool.account_recovery_setting().unwrap().recovery_mechanisms();
+    let recovery = pool
+        .account_recovery_setting()
+        .unwrap()
+        .recovery_mechanisms();
     assert_eq!(recovery.len(), 1);
     assert_eq!(recovery[0].priority(), 1);
     assert_eq!(recovery[0].name(), &RecoveryOptionNameType::VerifiedEmail);
     let vmt = pool.verification_message_template().unwrap();
-    assert_eq!(vmt.default_email_option(), Some(&DefaultEmailOptionType::ConfirmWithCode));
+    assert_eq!(
+        vmt.default_email_option(),
+        Some(&DefaultEmailOptionType::ConfirmWithCode)
+    );
     assert_eq!(vmt.email_message(), Some("Your code is {####}"));
     assert_eq!(vmt.email_subject(), Some("Verify your account"));
     let tier = schema_attr(pool, "custom:tier");
@@ -201,7 +220,10 @@ fn assert_full_pool(pool: &UserPoolType, name: &str) {
         Some("16")
     );
     let level = schema_attr(pool, "custom:level");
-    assert_eq!(level.attribute_data_type(), Some(&AttributeDataType::Number));
+    assert_eq!(
+        level.attribute_data_type(),
+        Some(&AttributeDataType::Number)
+    );
     assert_eq!(
         level.number_attribute_constraints().unwrap().max_value(),
         Some("10")
@@ -361,10 +383,16 @@ async fn pools_create_describe_list_update_delete() {
         .unwrap()
         .allow_admin_create_user_only());
     assert_eq!(updated.name(), Some(name.as_str()));
-    assert_eq!(updated.username_attributes(), &[UsernameAttributeType::Email]);
+    assert_eq!(
+        updated.username_attributes(),
+        &[UsernameAttributeType::Email]
+    );
     schema_attr(updated, "custom:tier");
     assert!(
-        updated.lambda_config().and_then(|l| l.pre_sign_up()).is_none(),
+        updated
+            .lambda_config()
+            .and_then(|l| l.pre_sign_up())
+            .is_none(),
         "UpdateUserPool resets what it omits"
     );
     assert!(updated.last_modified_date().unwrap() >= described.last_modified_date().unwrap());
@@ -405,7 +433,10 @@ async fn pools_errors_leave_nothing_behind() {
     let before = all_pool_ids(&env, 60).await;
 
     let f = expect_err(
-        env.idp.describe_user_pool().user_pool_id(MISSING_POOL).send(),
+        env.idp
+            .describe_user_pool()
+            .user_pool_id(MISSING_POOL)
+            .send(),
         "ResourceNotFoundException",
     )
     .await;
@@ -460,7 +491,11 @@ async fn pools_errors_leave_nothing_behind() {
         "InvalidParameterException",
     )
     .await;
-    assert_eq!(all_pool_ids(&env, 60).await, before, "a refused create left a pool");
+    assert_eq!(
+        all_pool_ids(&env, 60).await,
+        before,
+        "a refused create left a pool"
+    );
 }
 
 #[tokio::test]
@@ -511,7 +546,9 @@ async fn pool_mfa_config() {
     assert_eq!(got.mfa_configuration(), Some(&UserPoolMfaType::Optional));
     assert!(got.software_token_mfa_configuration().unwrap().enabled());
     assert_eq!(
-        got.sms_mfa_configuration().unwrap().sms_authentication_message(),
+        got.sms_mfa_configuration()
+            .unwrap()
+            .sms_authentication_message(),
         Some("Your sign-in code is {####}")
     );
     let pool = env
@@ -586,7 +623,10 @@ async fn custom_attributes() {
         .await
         .unwrap();
     let plan = schema_attr(pool.user_pool().unwrap(), "custom:plan");
-    assert_eq!(plan.string_attribute_constraints().unwrap().max_length(), Some("8"));
+    assert_eq!(
+        plan.string_attribute_constraints().unwrap().max_length(),
+        Some("8")
+    );
 
     let f = expect_err(
         env.idp
@@ -706,10 +746,18 @@ async fn app_clients() {
         assert_eq!(c.client_name(), Some(name));
         let id = c.client_id().unwrap();
         assert!(!id.is_empty() && id.len() <= 128);
-        assert!(id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '+'));
+        assert!(id
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '+'));
         let secret = c.client_secret().expect("secret");
-        assert!((24..=64).contains(&secret.len()), "secret length {}", secret.len());
-        assert!(secret.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '+'));
+        assert!(
+            (24..=64).contains(&secret.len()),
+            "secret length {}",
+            secret.len()
+        );
+        assert!(secret
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '+'));
         let got: BTreeSet<_> = c.explicit_auth_flows().iter().cloned().collect();
         assert_eq!(got, flows.iter().cloned().collect::<BTreeSet<_>>());
         assert_eq!(c.access_token_validity(), Some(access));
@@ -814,10 +862,17 @@ async fn app_clients() {
         .unwrap();
     let after = after.user_pool_client().unwrap();
     check(after, "renamed", 1);
-    assert_eq!(after.client_secret(), full.client_secret(), "the secret changed");
+    assert_eq!(
+        after.client_secret(),
+        full.client_secret(),
+        "the secret changed"
+    );
 
     // Refused settings create and change nothing.
-    let refused: Vec<(&str, cip::operation::create_user_pool_client::builders::CreateUserPoolClientFluentBuilder)> = vec![
+    let refused: Vec<(
+        &str,
+        cip::operation::create_user_pool_client::builders::CreateUserPoolClientFluentBuilder,
+    )> = vec![
         (
             "AuthSessionValidity",
             env.idp.create_user_pool_client().auth_session_validity(20),
@@ -842,7 +897,9 @@ async fn app_clients() {
         ),
         (
             "custom:nope",
-            env.idp.create_user_pool_client().read_attributes("custom:nope"),
+            env.idp
+                .create_user_pool_client()
+                .read_attributes("custom:nope"),
         ),
     ];
     for (text, call) in refused {
@@ -956,7 +1013,10 @@ async fn groups_and_membership() {
     let g = g.group().unwrap();
     assert_eq!(g.group_name(), Some("readers"));
     assert_eq!(g.user_pool_id(), Some(pid.as_str()));
-    assert_eq!((g.description(), g.precedence(), g.role_arn()), (Some("Can read"), Some(5), Some(role)));
+    assert_eq!(
+        (g.description(), g.precedence(), g.role_arn()),
+        (Some("Can read"), Some(5), Some(role))
+    );
     assert!(g.creation_date().is_some());
 
     expect_err(
@@ -969,7 +1029,11 @@ async fn groups_and_membership() {
     )
     .await;
     expect_err(
-        env.idp.get_group().user_pool_id(&pid).group_name("nobody").send(),
+        env.idp
+            .get_group()
+            .user_pool_id(&pid)
+            .group_name("nobody")
+            .send(),
         "ResourceNotFoundException",
     )
     .await;
@@ -995,7 +1059,11 @@ async fn groups_and_membership() {
             .await
             .unwrap();
         assert!(page.groups().len() <= 2);
-        names.extend(page.groups().iter().map(|g| g.group_name().unwrap().to_string()));
+        names.extend(
+            page.groups()
+                .iter()
+                .map(|g| g.group_name().unwrap().to_string()),
+        );
         token = page.next_token().map(str::to_string);
         if token.is_none() {
             break;
@@ -1023,7 +1091,10 @@ async fn groups_and_membership() {
         .await
         .unwrap();
     let got = got.group().unwrap();
-    assert_eq!((got.description(), got.precedence()), (Some("Reads all"), Some(7)));
+    assert_eq!(
+        (got.description(), got.precedence()),
+        (Some("Reads all"), Some(7))
+    );
     expect_err(
         env.idp
             .update_group()
@@ -1161,7 +1232,11 @@ async fn groups_and_membership() {
         .await
         .unwrap();
     expect_err(
-        env.idp.get_group().user_pool_id(&pid).group_name("readers").send(),
+        env.idp
+            .get_group()
+            .user_pool_id(&pid)
+            .group_name("readers")
+            .send(),
         "ResourceNotFoundException",
     )
     .await;
@@ -1211,12 +1286,18 @@ async fn sign_up_confirm_resend_and_admin_confirm() {
     assert_eq!(cdd.destination(), Some("a***@e***"));
     assert_eq!(cdd.delivery_medium(), Some(&DeliveryMediumType::Email));
     assert_eq!(cdd.attribute_name(), Some("email"));
-    assert_eq!(status_of(&env, &pid, "alice").await, UserStatusType::Unconfirmed);
+    assert_eq!(
+        status_of(&env, &pid, "alice").await,
+        UserStatusType::Unconfirmed
+    );
 
     let entries = env.outbox(&pid, Some("alice")).await;
     assert_eq!(entries.len(), 1, "{entries:?}");
     let e = &entries[0];
-    assert_eq!((e.purpose.as_str(), e.medium.as_str()), ("sign_up", "EMAIL"));
+    assert_eq!(
+        (e.purpose.as_str(), e.medium.as_str()),
+        ("sign_up", "EMAIL")
+    );
     assert_eq!(e.destination, "alice@example.com");
     let code = e.code.clone().unwrap();
     assert!(is_code(&code));
@@ -1234,8 +1315,14 @@ async fn sign_up_confirm_resend_and_admin_confirm() {
         .unwrap_err();
     let f = failure(err);
     assert_eq!(f.code, "CodeMismatchException", "{}", f.context);
-    assert_eq!(f.message, "Invalid verification code provided, please try again.");
-    assert_eq!(status_of(&env, &pid, "alice").await, UserStatusType::Unconfirmed);
+    assert_eq!(
+        f.message,
+        "Invalid verification code provided, please try again."
+    );
+    assert_eq!(
+        status_of(&env, &pid, "alice").await,
+        UserStatusType::Unconfirmed
+    );
 
     // A resent code replaces the first one.
     let resent = env
@@ -1302,7 +1389,10 @@ async fn sign_up_confirm_resend_and_admin_confirm() {
         "NotAuthorizedException",
     )
     .await;
-    assert_eq!(f.message, "User cannot be confirmed. Current status is CONFIRMED");
+    assert_eq!(
+        f.message,
+        "User cannot be confirmed. Current status is CONFIRMED"
+    );
     let err = env
         .idp
         .sign_up()
@@ -1314,7 +1404,10 @@ async fn sign_up_confirm_resend_and_admin_confirm() {
         .await
         .unwrap_err();
     let f = failure(err);
-    assert_eq!((f.code.as_str(), f.message.as_str()), ("UsernameExistsException", "User already exists"));
+    assert_eq!(
+        (f.code.as_str(), f.message.as_str()),
+        ("UsernameExistsException", "User already exists")
+    );
 
     let f = expect_err(
         env.idp
@@ -1362,7 +1455,10 @@ async fn sign_up_confirm_resend_and_admin_confirm() {
             .await
             .unwrap_err()
             .into_service_error();
-        assert!(matches!(err, AdminGetUserError::UserNotFoundException(_)), "{err:?}");
+        assert!(
+            matches!(err, AdminGetUserError::UserNotFoundException(_)),
+            "{err:?}"
+        );
     }
     let err = env
         .idp
@@ -1374,7 +1470,10 @@ async fn sign_up_confirm_resend_and_admin_confirm() {
         .await
         .unwrap_err()
         .into_service_error();
-    assert!(matches!(err, SignUpError::ResourceNotFoundException(_)), "{err:?}");
+    assert!(
+        matches!(err, SignUpError::ResourceNotFoundException(_)),
+        "{err:?}"
+    );
 
     // AdminConfirmSignUp.
     env.idp
@@ -1393,7 +1492,10 @@ async fn sign_up_confirm_resend_and_admin_confirm() {
         .send()
         .await
         .unwrap();
-    assert_eq!(status_of(&env, &pid, "carl").await, UserStatusType::Confirmed);
+    assert_eq!(
+        status_of(&env, &pid, "carl").await,
+        UserStatusType::Confirmed
+    );
     expect_err(
         env.idp
             .admin_confirm_sign_up()
@@ -1447,7 +1549,10 @@ async fn sign_up_by_sms_masks_the_phone() {
     assert_eq!(cdd.attribute_name(), Some("phone_number"));
     let entries = env.outbox(&pid, Some("dora")).await;
     let last = entries.last().unwrap();
-    assert_eq!((last.medium.as_str(), last.destination.as_str()), ("SMS", "+15555551234"));
+    assert_eq!(
+        (last.medium.as_str(), last.destination.as_str()),
+        ("SMS", "+15555551234")
+    );
     env.idp
         .confirm_sign_up()
         .client_id(&cid)
@@ -1465,7 +1570,10 @@ async fn sign_up_by_sms_masks_the_phone() {
         .await
         .unwrap();
     assert_eq!(user.user_status(), Some(&UserStatusType::Confirmed));
-    assert_eq!(attrs(user.user_attributes())["phone_number_verified"], "true");
+    assert_eq!(
+        attrs(user.user_attributes())["phone_number_verified"],
+        "true"
+    );
 }
 
 #[tokio::test]
@@ -1503,14 +1611,23 @@ async fn sign_up_with_a_client_secret() {
         "NotAuthorizedException",
     )
     .await;
-    assert_eq!(f.message, format!("Unable to verify secret hash for client {cid}"));
+    assert_eq!(
+        f.message,
+        format!("Unable to verify secret hash for client {cid}")
+    );
     expect_err(
-        env.idp.admin_get_user().user_pool_id(&pid).username("fay").send(),
+        env.idp
+            .admin_get_user()
+            .user_pool_id(&pid)
+            .username("fay")
+            .send(),
         "UserNotFoundException",
     )
     .await;
 
-    let out = sign_up(Some(secret_hash(&secret, "fay", &cid))).await.unwrap();
+    let out = sign_up(Some(secret_hash(&secret, "fay", &cid)))
+        .await
+        .unwrap();
     assert!(!out.user_confirmed());
     let code = env.latest_code(&pid, "fay", "sign_up").await;
     let confirm = |hash: Option<String>| {
@@ -1529,7 +1646,10 @@ async fn sign_up_with_a_client_secret() {
     )
     .await;
     assert_message(&f, "Unable to verify secret hash");
-    assert_eq!(status_of(&env, &pid, "fay").await, UserStatusType::Unconfirmed);
+    assert_eq!(
+        status_of(&env, &pid, "fay").await,
+        UserStatusType::Unconfirmed
+    );
     expect_err(
         env.idp
             .resend_confirmation_code()
@@ -1539,8 +1659,13 @@ async fn sign_up_with_a_client_secret() {
         "NotAuthorizedException",
     )
     .await;
-    confirm(Some(secret_hash(&secret, "fay", &cid))).await.unwrap();
-    assert_eq!(status_of(&env, &pid, "fay").await, UserStatusType::Confirmed);
+    confirm(Some(secret_hash(&secret, "fay", &cid)))
+        .await
+        .unwrap();
+    assert_eq!(
+        status_of(&env, &pid, "fay").await,
+        UserStatusType::Confirmed
+    );
 }
 
 #[tokio::test]
@@ -1765,7 +1890,10 @@ async fn admin_create_user_invitations_and_errors() {
         .unwrap();
     let user = out.user().unwrap();
     assert_eq!(user.username(), Some("jack"));
-    assert_eq!(user.user_status(), Some(&UserStatusType::ForceChangePassword));
+    assert_eq!(
+        user.user_status(),
+        Some(&UserStatusType::ForceChangePassword)
+    );
     assert!(user.enabled());
     let a = attrs(user.attributes());
     assert_eq!(a["email"], "jack@example.com");
@@ -1774,7 +1902,10 @@ async fn admin_create_user_invitations_and_errors() {
     assert_eq!(entries.len(), 1, "{entries:?}");
     let invite = &entries[0];
     assert_eq!(invite.purpose, "admin_create_user");
-    assert_eq!((invite.medium.as_str(), invite.destination.as_str()), ("EMAIL", "jack@example.com"));
+    assert_eq!(
+        (invite.medium.as_str(), invite.destination.as_str()),
+        ("EMAIL", "jack@example.com")
+    );
     let temp = invite.code.clone().unwrap();
     assert!(temp.len() >= 12, "{temp}");
     assert!(temp.chars().any(|c| c.is_ascii_lowercase()));
@@ -1782,7 +1913,10 @@ async fn admin_create_user_invitations_and_errors() {
     assert!(temp.chars().any(|c| c.is_ascii_digit()));
     assert!(temp.chars().any(|c| !c.is_ascii_alphanumeric()));
     assert_eq!(invite.subject.as_deref(), Some("Welcome aboard"));
-    assert_eq!(invite.body, format!("Hello jack, your temporary password is {temp}"));
+    assert_eq!(
+        invite.body,
+        format!("Hello jack, your temporary password is {temp}")
+    );
 
     // RESEND.
     let again = env
@@ -1828,7 +1962,10 @@ async fn admin_create_user_invitations_and_errors() {
         .unwrap();
     let sms = env.outbox(&pid, Some("mia")).await;
     assert_eq!(sms.len(), 1);
-    assert_eq!((sms[0].medium.as_str(), sms[0].destination.as_str()), ("SMS", "+15555550100"));
+    assert_eq!(
+        (sms[0].medium.as_str(), sms[0].destination.as_str()),
+        ("SMS", "+15555550100")
+    );
     assert_eq!(sms[0].code.as_deref(), Some("Given-Temp-Pass-78"));
     assert_eq!(sms[0].body, "User mia password Given-Temp-Pass-78");
 
@@ -1867,7 +2004,11 @@ async fn admin_create_user_invitations_and_errors() {
     .await;
     assert_message(&f, "Password did not conform with policy");
     expect_err(
-        env.idp.admin_get_user().user_pool_id(&pid).username("oscar").send(),
+        env.idp
+            .admin_get_user()
+            .user_pool_id(&pid)
+            .username("oscar")
+            .send(),
         "UserNotFoundException",
     )
     .await;
@@ -1931,11 +2072,18 @@ async fn admin_user_management() {
         .await
         .unwrap();
     assert_eq!(user.username(), "rita");
-    assert_eq!(user.user_status(), Some(&UserStatusType::ForceChangePassword));
+    assert_eq!(
+        user.user_status(),
+        Some(&UserStatusType::ForceChangePassword)
+    );
     assert!(user.enabled());
     assert!(user.user_create_date().is_some() && user.user_last_modified_date().is_some());
     let f = expect_err(
-        env.idp.admin_get_user().user_pool_id(&pid).username("nobody").send(),
+        env.idp
+            .admin_get_user()
+            .user_pool_id(&pid)
+            .username("nobody")
+            .send(),
         "UserNotFoundException",
     )
     .await;
@@ -1949,7 +2097,10 @@ async fn admin_user_management() {
         "ResourceNotFoundException",
     )
     .await;
-    assert_eq!(f.message, format!("User pool {MISSING_POOL} does not exist."));
+    assert_eq!(
+        f.message,
+        format!("User pool {MISSING_POOL} does not exist.")
+    );
 
     // AdminSetUserPassword.
     let set_password = |password: &'static str, permanent: bool| {
@@ -1962,12 +2113,21 @@ async fn admin_user_management() {
             .send()
     };
     set_password("Perm-Pass-12345", true).await.unwrap();
-    assert_eq!(status_of(&env, &pid, "rita").await, UserStatusType::Confirmed);
+    assert_eq!(
+        status_of(&env, &pid, "rita").await,
+        UserStatusType::Confirmed
+    );
     set_password("Temp-Pass-67890", false).await.unwrap();
-    assert_eq!(status_of(&env, &pid, "rita").await, UserStatusType::ForceChangePassword);
+    assert_eq!(
+        status_of(&env, &pid, "rita").await,
+        UserStatusType::ForceChangePassword
+    );
     let f = expect_err(set_password("weak", true), "InvalidPasswordException").await;
     assert_message(&f, "Password did not conform with policy");
-    assert_eq!(status_of(&env, &pid, "rita").await, UserStatusType::ForceChangePassword);
+    assert_eq!(
+        status_of(&env, &pid, "rita").await,
+        UserStatusType::ForceChangePassword
+    );
     expect_err(
         env.idp
             .admin_set_user_password()
@@ -2003,7 +2163,10 @@ async fn admin_user_management() {
         )
     };
     let a = get().await;
-    assert_eq!((a["given_name"].as_str(), a["custom:tier"].as_str()), ("Rita", "gold"));
+    assert_eq!(
+        (a["given_name"].as_str(), a["custom:tier"].as_str()),
+        ("Rita", "gold")
+    );
     env.idp
         .admin_update_user_attributes()
         .user_pool_id(&pid)
@@ -2022,11 +2185,17 @@ async fn admin_user_management() {
     for (updates, text) in [
         (vec![attr("given_name", &"x".repeat(2049))], "given_name"),
         (
-            vec![attr("family_name", "Ok"), attr("given_name", &"y".repeat(4000))],
+            vec![
+                attr("family_name", "Ok"),
+                attr("given_name", &"y".repeat(4000)),
+            ],
             "given_name",
         ),
         (vec![attr("custom:nope", "x")], "custom:nope"),
-        (vec![attr("sub", "00000000-0000-0000-0000-000000000000")], "sub"),
+        (
+            vec![attr("sub", "00000000-0000-0000-0000-000000000000")],
+            "sub",
+        ),
     ] {
         let f = expect_err(
             env.idp
@@ -2102,12 +2271,20 @@ async fn admin_user_management() {
         .unwrap();
     assert!(enabled().await);
     expect_err(
-        env.idp.admin_disable_user().user_pool_id(&pid).username("x").send(),
+        env.idp
+            .admin_disable_user()
+            .user_pool_id(&pid)
+            .username("x")
+            .send(),
         "UserNotFoundException",
     )
     .await;
     expect_err(
-        env.idp.admin_enable_user().user_pool_id(&pid).username("x").send(),
+        env.idp
+            .admin_enable_user()
+            .user_pool_id(&pid)
+            .username("x")
+            .send(),
         "UserNotFoundException",
     )
     .await;
@@ -2130,7 +2307,10 @@ async fn admin_user_management() {
         .send()
         .await
         .unwrap();
-    assert_eq!(status_of(&env, &pid, "tess").await, UserStatusType::ResetRequired);
+    assert_eq!(
+        status_of(&env, &pid, "tess").await,
+        UserStatusType::ResetRequired
+    );
     let entries = env.outbox(&pid, Some("tess")).await;
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0].purpose, "forgot_password");
@@ -2155,12 +2335,20 @@ async fn admin_user_management() {
         .await
         .unwrap();
     expect_err(
-        env.idp.admin_get_user().user_pool_id(&pid).username("tess").send(),
+        env.idp
+            .admin_get_user()
+            .user_pool_id(&pid)
+            .username("tess")
+            .send(),
         "UserNotFoundException",
     )
     .await;
     expect_err(
-        env.idp.admin_delete_user().user_pool_id(&pid).username("tess").send(),
+        env.idp
+            .admin_delete_user()
+            .user_pool_id(&pid)
+            .username("tess")
+            .send(),
         "UserNotFoundException",
     )
     .await;
@@ -2193,7 +2381,10 @@ async fn list_users_filters_and_pages() {
             .send()
             .await
             .unwrap();
-        subs.insert(username, attrs(user.user().unwrap().attributes())["sub"].clone());
+        subs.insert(
+            username,
+            attrs(user.user().unwrap().attributes())["sub"].clone(),
+        );
     }
     env.idp
         .sign_up()
@@ -2266,7 +2457,10 @@ async fn list_users_filters_and_pages() {
     assert_eq!(usernames, ["u1", "u2", "u3", "u4", "u5", "u6"]);
     let find = |n: &str| everyone.iter().find(|u| u.username() == Some(n)).unwrap();
     assert_eq!(find("u6").user_status(), Some(&UserStatusType::Unconfirmed));
-    assert_eq!(find("u1").user_status(), Some(&UserStatusType::ForceChangePassword));
+    assert_eq!(
+        find("u1").user_status(),
+        Some(&UserStatusType::ForceChangePassword)
+    );
     assert!(!find("u5").enabled());
     assert_eq!(attrs(find("u1").attributes())["given_name"], "Alpha");
 
@@ -2279,7 +2473,12 @@ async fn list_users_filters_and_pages() {
     let filtered = list(Some("given_name ^= \"Al\"".to_string()), 1, None).await;
     assert_eq!(filtered.len(), 2);
 
-    for bad in ["email == \"x\"", "email = x", "nickname = \"x\"", "given_name"] {
+    for bad in [
+        "email == \"x\"",
+        "email = x",
+        "nickname = \"x\"",
+        "given_name",
+    ] {
         expect_err(
             env.idp.list_users().user_pool_id(&pid).filter(bad).send(),
             "InvalidParameterException",
@@ -2305,7 +2504,10 @@ async fn list_users_filters_and_pages() {
         "ResourceNotFoundException",
     )
     .await;
-    assert_eq!(f.message, format!("User pool {MISSING_POOL} does not exist."));
+    assert_eq!(
+        f.message,
+        format!("User pool {MISSING_POOL} does not exist.")
+    );
 }
 
 #[tokio::test]
@@ -2336,8 +2538,14 @@ async fn confirmation_code_expires_after_a_day() {
         "ExpiredCodeException",
     )
     .await;
-    assert_eq!(f.message, "Invalid code provided, please request a code again.");
-    assert_eq!(status_of(&env, &pid, "late").await, UserStatusType::Unconfirmed);
+    assert_eq!(
+        f.message,
+        "Invalid code provided, please request a code again."
+    );
+    assert_eq!(
+        status_of(&env, &pid, "late").await,
+        UserStatusType::Unconfirmed
+    );
     // A new code works.
     env.idp
         .resend_confirmation_code()
@@ -2355,7 +2563,10 @@ async fn confirmation_code_expires_after_a_day() {
         .send()
         .await
         .unwrap();
-    assert_eq!(status_of(&env, &pid, "late").await, UserStatusType::Confirmed);
+    assert_eq!(
+        status_of(&env, &pid, "late").await,
+        UserStatusType::Confirmed
+    );
 }
 
 // ---- authentication and bad input ------------------------------------------------------------
@@ -2401,7 +2612,10 @@ async fn admin_call_with_a_wrong_secret_is_refused() {
         .send()
         .await
         .unwrap();
-    assert!(pools.user_pools().iter().all(|p| p.name() != Some(name.as_str())));
+    assert!(pools
+        .user_pools()
+        .iter()
+        .all(|p| p.name() != Some(name.as_str())));
 
     // The outbox wants the admin credentials too.
     assert!(matches!(env.outbox_status(None).await, 401 | 403));
@@ -2477,15 +2691,43 @@ async fn bad_input_gets_a_4xx_and_changes_nothing() {
     };
     let either = ["SerializationException", "InvalidParameterException"];
     let cases: Vec<(&str, &str, Vec<u8>, &[&str])> = vec![
-        ("malformed JSON", "SignUp", b"{\"ClientId\": \"abc\", \"Username\":".to_vec(), &["SerializationException"]),
-        ("array body", "SignUp", b"[1, 2]".to_vec(), &["SerializationException"]),
-        ("missing Username", "SignUp", without("Username"), &["InvalidParameterException"]),
-        ("Username a number", "SignUp", with("Username", serde_json::json!(12345)), &either),
-        ("attributes a string", "SignUp", with("UserAttributes", serde_json::json!("email=x")), &either),
+        (
+            "malformed JSON",
+            "SignUp",
+            b"{\"ClientId\": \"abc\", \"Username\":".to_vec(),
+            &["SerializationException"],
+        ),
+        (
+            "array body",
+            "SignUp",
+            b"[1, 2]".to_vec(),
+            &["SerializationException"],
+        ),
+        (
+            "missing Username",
+            "SignUp",
+            without("Username"),
+            &["InvalidParameterException"],
+        ),
+        (
+            "Username a number",
+            "SignUp",
+            with("Username", serde_json::json!(12345)),
+            &either,
+        ),
+        (
+            "attributes a string",
+            "SignUp",
+            with("UserAttributes", serde_json::json!("email=x")),
+            &either,
+        ),
         (
             "over-long attribute",
             "SignUp",
-            with("UserAttributes", serde_json::json!([{"Name": "given_name", "Value": "z".repeat(2049)}])),
+            with(
+                "UserAttributes",
+                serde_json::json!([{"Name": "given_name", "Value": "z".repeat(2049)}]),
+            ),
             &["InvalidParameterException"],
         ),
         (
@@ -2494,7 +2736,12 @@ async fn bad_input_gets_a_4xx_and_changes_nothing() {
             with("ClientId", serde_json::json!("nosuchclient0000000000000")),
             &["ResourceNotFoundException"],
         ),
-        ("unknown target", "NoSuchOperation", serde_json::to_vec(&good).unwrap(), &["UnknownOperationException"]),
+        (
+            "unknown target",
+            "NoSuchOperation",
+            serde_json::to_vec(&good).unwrap(),
+            &["UnknownOperationException"],
+        ),
     ];
     for (label, target, body, types) in cases {
         let (status, answer) = env.raw(Some(target), body).await;
@@ -2506,7 +2753,10 @@ async fn bad_input_gets_a_4xx_and_changes_nothing() {
         assert_eq!(snapshot().await, before, "{label}: the stored data changed");
     }
     let (_, answer) = env.raw(Some("SignUp"), without("Username")).await;
-    assert!(answer["message"].as_str().unwrap().contains("Username"), "{answer}");
+    assert!(
+        answer["message"].as_str().unwrap().contains("Username"),
+        "{answer}"
+    );
 
     // 6 MiB body.
     let huge = with(
@@ -2514,7 +2764,10 @@ async fn bad_input_gets_a_4xx_and_changes_nothing() {
         serde_json::json!([{"Name": "given_name", "Value": "h".repeat(6 << 20)}]),
     );
     let (status, answer) = env.raw(Some("SignUp"), huge).await;
-    assert!((400..500).contains(&status), "oversized body: {status} {answer}");
+    assert!(
+        (400..500).contains(&status),
+        "oversized body: {status} {answer}"
+    );
     assert_eq!(snapshot().await, before);
 
     // Still serving: a good request works.

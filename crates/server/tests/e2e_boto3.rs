@@ -10,7 +10,6 @@ use std::process::Stdio;
 
 use e2e_common::TestServer;
 
-
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")

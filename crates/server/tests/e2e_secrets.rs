@@ -130,7 +130,8 @@ fn find_code(haystack: &[u8], code: &str) -> Vec<usize> {
         .filter(|&i| {
             let before = i.checked_sub(1).map(|j| haystack[j]);
             let after = haystack.get(i + code.len()).copied();
-            !before.is_some_and(|b| b.is_ascii_digit()) && !after.is_some_and(|b| b.is_ascii_digit())
+            !before.is_some_and(|b| b.is_ascii_digit())
+                && !after.is_some_and(|b| b.is_ascii_digit())
         })
         .collect()
 }
@@ -166,7 +167,9 @@ fn database_bytes(db: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 /// Every cell of every table, as bytes, read through SQLite itself (read-only).
 async fn table_cells(db: &Path) -> Vec<(String, Vec<u8>)> {
     let url = format!("sqlite://{}?mode=ro", db.display());
-    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open the db read-only");
+    let mut conn = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("open the db read-only");
     let tables: Vec<String> = sqlx::query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
     )
@@ -355,14 +358,17 @@ async fn passwords_and_codes_never_leak() {
         .filter_map(|(c, _)| c.split_once('.').map(|(t, _)| t))
         .filter(|t| t.contains("outbox"))
         .collect();
-    assert_eq!(outbox_tables.len(), 1, "one outbox table: {outbox_tables:?}");
+    assert_eq!(
+        outbox_tables.len(),
+        1,
+        "one outbox table: {outbox_tables:?}"
+    );
     let outbox_table = format!("{}.", outbox_tables.iter().next().unwrap());
     for s in &sent {
         // Positive control: the outbox does hold what was sent.
         assert!(
-            cells
-                .iter()
-                .any(|(c, v)| c.starts_with(&outbox_table) && !find_all(v, s.secret.as_bytes()).is_empty()),
+            cells.iter().any(|(c, v)| c.starts_with(&outbox_table)
+                && !find_all(v, s.secret.as_bytes()).is_empty()),
             "the outbox table does not hold the {} (is the search broken?)",
             s.what
         );
@@ -374,13 +380,22 @@ async fn passwords_and_codes_never_leak() {
             };
             assert!(hits.is_empty(), "the {} is stored in {column}", s.what);
             if !is_code(&s.secret) {
-                assert_eq!(find_secret(value, &s.secret), None, "{column} holds the {}", s.what);
+                assert_eq!(
+                    find_secret(value, &s.secret),
+                    None,
+                    "{column} holds the {}",
+                    s.what
+                );
             }
         }
     }
     for secret in never_sent {
         for (column, value) in &cells {
-            assert_eq!(find_secret(value, secret), None, "{column} holds a password");
+            assert_eq!(
+                find_secret(value, secret),
+                None,
+                "{column} holds a password"
+            );
         }
     }
 
@@ -434,7 +449,11 @@ async fn passwords_and_codes_never_leak() {
         "the capture holds no log line about the pool: is logging captured at all?"
     );
     for secret in never_sent {
-        assert_eq!(find_secret(&captured, secret), None, "a password was logged");
+        assert_eq!(
+            find_secret(&captured, secret),
+            None,
+            "a password was logged"
+        );
     }
     assert_eq!(
         find_secret(&captured, &env.secret_key),
@@ -454,7 +473,12 @@ async fn passwords_and_codes_never_leak() {
             .collect();
         assert!(hits.is_empty(), "the {} was logged: {lines:?}", s.what);
         if !is_code(&s.secret) {
-            assert_eq!(find_secret(&captured, &s.secret), None, "the {} was logged", s.what);
+            assert_eq!(
+                find_secret(&captured, &s.secret),
+                None,
+                "the {} was logged",
+                s.what
+            );
         }
     }
 }

@@ -23,8 +23,16 @@ async fn error_of(resp: reqwest::Response) -> (u16, String, String) {
     assert!(headers.contains_key("x-amzn-requestid"));
     let body: Value = resp.json().await.unwrap();
     let name = body["__type"].as_str().unwrap().to_string();
-    assert_eq!(headers["x-amzn-errortype"], name.as_str(), "header repeats __type");
-    (status, name, body["message"].as_str().unwrap_or("").to_string())
+    assert_eq!(
+        headers["x-amzn-errortype"],
+        name.as_str(),
+        "header repeats __type"
+    );
+    (
+        status,
+        name,
+        body["message"].as_str().unwrap_or("").to_string(),
+    )
 }
 
 fn post(server: &TestServer) -> reqwest::RequestBuilder {
@@ -44,7 +52,10 @@ async fn health_and_envelope_headers() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    let id = resp.headers()["x-amzn-requestid"].to_str().unwrap().to_string();
+    let id = resp.headers()["x-amzn-requestid"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert_eq!(id.len(), 36, "a uuid: {id}");
     assert_eq!(resp.headers()["access-control-allow-origin"], "*");
     assert!(resp.headers()["access-control-expose-headers"]
@@ -66,14 +77,20 @@ async fn cors_preflight() {
         .request(reqwest::Method::OPTIONS, format!("{}/", server.url()))
         .header("origin", "http://localhost:5173")
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type,x-amz-target,x-amz-user-agent")
+        .header(
+            "access-control-request-headers",
+            "content-type,x-amz-target,x-amz-user-agent",
+        )
         .send()
         .await
         .unwrap();
     assert!(resp.status().is_success(), "{}", resp.status());
     let h = resp.headers();
     assert_eq!(h["access-control-allow-origin"], "*");
-    assert!(h["access-control-allow-methods"].to_str().unwrap().contains("POST"));
+    assert!(h["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("POST"));
     let allowed = h["access-control-allow-headers"].to_str().unwrap();
     for name in [
         "content-type",
@@ -89,7 +106,12 @@ async fn cors_preflight() {
         assert!(allowed.contains(name), "{name} in {allowed}");
     }
     let exposed = h["access-control-expose-headers"].to_str().unwrap();
-    for name in ["x-amzn-RequestId", "x-amzn-ErrorType", "x-amzn-ErrorMessage", "Date"] {
+    for name in [
+        "x-amzn-RequestId",
+        "x-amzn-ErrorType",
+        "x-amzn-ErrorMessage",
+        "Date",
+    ] {
         assert!(exposed.contains(name), "{name} in {exposed}");
     }
 }
@@ -109,7 +131,11 @@ async fn unknown_and_unsupported_operations() {
             .await
             .unwrap();
         let (status, name, _) = error_of(resp).await;
-        assert_eq!((status, name.as_str()), (400, "UnknownOperationException"), "{target:?}");
+        assert_eq!(
+            (status, name.as_str()),
+            (400, "UnknownOperationException"),
+            "{target:?}"
+        );
     }
     // No X-Amz-Target at all.
     let resp = post(&server).body("{}").send().await.unwrap();
@@ -118,8 +144,14 @@ async fn unknown_and_unsupported_operations() {
     // A known operation Keystep lacks, correctly signed: named in the message.
     let resp = server.call_signed(UNSUPPORTED_SIGNED, &json!({})).await;
     let (status, name, message) = error_of(resp).await;
-    assert_eq!((status, name.as_str()), (400, "UnsupportedOperationException"));
-    assert_eq!(message, format!("Keystep does not support {UNSUPPORTED_SIGNED} yet"));
+    assert_eq!(
+        (status, name.as_str()),
+        (400, "UnsupportedOperationException")
+    );
+    assert_eq!(
+        message,
+        format!("Keystep does not support {UNSUPPORTED_SIGNED} yet")
+    );
 
     // An unsigned one needs no signature and ignores a bogus Authorization header.
     let resp = post(&server)
@@ -206,7 +238,11 @@ async fn bad_bodies_are_client_errors() {
             .await
             .unwrap();
         let (status, name, _) = error_of(resp).await;
-        assert_eq!((status, name.as_str()), (400, "SerializationException"), "{body}");
+        assert_eq!(
+            (status, name.as_str()),
+            (400, "SerializationException"),
+            "{body}"
+        );
     }
 }
 
@@ -226,7 +262,10 @@ async fn oversized_bodies_are_refused_and_the_server_keeps_serving() {
         .await
         .unwrap();
     let (status, name, _) = error_of(resp).await;
-    assert_eq!((status, name.as_str()), (413, "RequestEntityTooLargeException"));
+    assert_eq!(
+        (status, name.as_str()),
+        (413, "RequestEntityTooLargeException")
+    );
     let resp = server
         .http()
         .get(format!("{}/health", server.url()))
@@ -246,7 +285,12 @@ async fn unknown_paths_and_methods_are_json_errors() {
         .await
         .unwrap();
     assert_eq!(error_of(resp).await.0, 404);
-    let resp = server.http().get(format!("{}/", server.url())).send().await.unwrap();
+    let resp = server
+        .http()
+        .get(format!("{}/", server.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_of(resp).await.0, 405);
 }
 
@@ -266,7 +310,10 @@ async fn outbox_records_messages_and_serves_them_to_the_admin() {
         created_at: server.clock().now(),
     };
     server.keystep().messenger.send(&message).await.unwrap();
-    assert_eq!(server.last_code(&pool, "alice").await.as_deref(), Some("123456"));
+    assert_eq!(
+        server.last_code(&pool, "alice").await.as_deref(),
+        Some("123456")
+    );
 
     let url = format!("{}/admin/outbox", server.url());
     let resp = server
@@ -309,7 +356,10 @@ async fn outbox_records_messages_and_serves_them_to_the_admin() {
     assert_eq!(error_of(resp).await.0, 403);
     let resp = server.http().get(&url).send().await.unwrap();
     assert_eq!(resp.status(), 401);
-    assert!(resp.headers()["www-authenticate"].to_str().unwrap().starts_with("Basic"));
+    assert!(resp.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .starts_with("Basic"));
 
     // SigV4 works too.
     let host = server.url().trim_start_matches("http://").to_string();
@@ -332,7 +382,15 @@ async fn outbox_records_messages_and_serves_them_to_the_admin() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert_eq!(resp.json::<Value>().await.unwrap().as_array().unwrap().len(), 1);
+    assert_eq!(
+        resp.json::<Value>()
+            .await
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -353,21 +411,33 @@ async fn jwks_and_openid_configuration() {
     assert_eq!(keys[0]["kid"], signing.id.kid());
     assert_eq!(keys[1]["kid"], signing.access.kid());
     for k in keys {
-        assert_eq!((k["kty"].as_str(), k["alg"].as_str()), (Some("RSA"), Some("RS256")));
+        assert_eq!(
+            (k["kty"].as_str(), k["alg"].as_str()),
+            (Some("RSA"), Some("RS256"))
+        );
         assert_eq!(k["e"], "AQAB");
     }
 
     let resp = server
         .http()
-        .get(format!("{}/{pool}/.well-known/openid-configuration", server.url()))
+        .get(format!(
+            "{}/{pool}/.well-known/openid-configuration",
+            server.url()
+        ))
         .send()
         .await
         .unwrap();
     let doc: Value = resp.json().await.unwrap();
     let issuer = format!("{}/{pool}", server.url());
     assert_eq!(doc["issuer"], issuer.as_str());
-    assert_eq!(doc["jwks_uri"], format!("{issuer}/.well-known/jwks.json").as_str());
-    assert_eq!(doc["id_token_signing_alg_values_supported"], json!(["RS256"]));
+    assert_eq!(
+        doc["jwks_uri"],
+        format!("{issuer}/.well-known/jwks.json").as_str()
+    );
+    assert_eq!(
+        doc["id_token_signing_alg_values_supported"],
+        json!(["RS256"])
+    );
 
     for missing in ["us-east-1_NoSuchPoo", "garbage"] {
         let resp = server

@@ -163,14 +163,16 @@ impl Keystep {
             now,
         )?;
         self.set_password(&pool, &mut user, &temporary, now)?;
-        let mediums = invitation_mediums(
-            &user,
-            &input.desired_delivery_mediums,
-            input.message_action,
-        )?;
+        let mediums =
+            invitation_mediums(&user, &input.desired_delivery_mediums, input.message_action)?;
         // Refuse a taken username before any alias moves, so a failed create changes
         // nobody.
-        if self.store.get_user(&pool.id, &user.username_key).await?.is_some() {
+        if self
+            .store
+            .get_user(&pool.id, &user.username_key)
+            .await?
+            .is_some()
+        {
             return Err(username_taken());
         }
         self.claim_aliases(&pool, &user, input.force_alias_creation)
@@ -220,15 +222,25 @@ impl Keystep {
         let mut out = Vec::with_capacity(mediums.len());
         for &medium in mediums {
             out.push(
-                self.deliver(pool, user, medium, MessagePurpose::AdminCreateUser, temporary)
-                    .await?,
+                self.deliver(
+                    pool,
+                    user,
+                    medium,
+                    MessagePurpose::AdminCreateUser,
+                    temporary,
+                )
+                .await?,
             );
         }
         Ok(out)
     }
 
     /// `AdminGetUser` (the name may be the username, an alias or the sub).
-    pub async fn admin_get_user(&self, pool_id: &str, username: &str) -> Result<UserView, AuthError> {
+    pub async fn admin_get_user(
+        &self,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<UserView, AuthError> {
         let pool = self.load_pool(pool_id).await?;
         let user = self.require_user(&pool, username).await?;
         Ok(user_view(&user, None))
@@ -416,7 +428,9 @@ impl Keystep {
             .collect();
         Ok(ListUsersOutput {
             users,
-            pagination_token: page.next.map(|key| self.seal_page_token(&pool.id, &key, now)),
+            pagination_token: page
+                .next
+                .map(|key| self.seal_page_token(&pool.id, &key, now)),
         })
     }
 
@@ -430,7 +444,12 @@ impl Keystep {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed)
     }
 
-    fn open_page_token(&self, pool_id: &str, token: &str, now: Millis) -> Result<String, AuthError> {
+    fn open_page_token(
+        &self,
+        pool_id: &str,
+        token: &str,
+        now: Millis,
+    ) -> Result<String, AuthError> {
         let invalid = || AuthError::InvalidParameter("Invalid pagination token.".into());
         let sealed = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(token)
@@ -533,7 +552,11 @@ pub fn parse_user_filter(filter: &str) -> Result<Option<UserFilter>, AuthError> 
     } else {
         return Err(malformed());
     };
-    let mut chars = rest.trim_start().strip_prefix('"').ok_or_else(malformed)?.chars();
+    let mut chars = rest
+        .trim_start()
+        .strip_prefix('"')
+        .ok_or_else(malformed)?
+        .chars();
     let mut value = String::new();
     let mut closed = false;
     while let Some(c) = chars.next() {
@@ -584,10 +607,22 @@ mod tests {
 
     #[test]
     fn filter_grammar() {
-        assert_eq!(parse_user_filter("email = \"a@x.com\"").unwrap(), f("email", false, "a@x.com"));
-        assert_eq!(parse_user_filter("email=\"a@x.com\"").unwrap(), f("email", false, "a@x.com"));
-        assert_eq!(parse_user_filter("  name ^= \"Ja\"  ").unwrap(), f("name", true, "Ja"));
-        assert_eq!(parse_user_filter("name^=\"Ja\"").unwrap(), f("name", true, "Ja"));
+        assert_eq!(
+            parse_user_filter("email = \"a@x.com\"").unwrap(),
+            f("email", false, "a@x.com")
+        );
+        assert_eq!(
+            parse_user_filter("email=\"a@x.com\"").unwrap(),
+            f("email", false, "a@x.com")
+        );
+        assert_eq!(
+            parse_user_filter("  name ^= \"Ja\"  ").unwrap(),
+            f("name", true, "Ja")
+        );
+        assert_eq!(
+            parse_user_filter("name^=\"Ja\"").unwrap(),
+            f("name", true, "Ja")
+        );
         assert_eq!(
             parse_user_filter(r#"name = "say \"hi\" \\ now""#).unwrap(),
             f("name", false, r#"say "hi" \ now"#)
@@ -596,8 +631,14 @@ mod tests {
             parse_user_filter("cognito:user_status = \"UNCONFIRMED\"").unwrap(),
             f("cognito:user_status", false, "UNCONFIRMED")
         );
-        assert_eq!(parse_user_filter("status = \"Disabled\"").unwrap(), f("status", false, "Disabled"));
-        assert_eq!(parse_user_filter("name = \"\"").unwrap(), f("name", false, ""));
+        assert_eq!(
+            parse_user_filter("status = \"Disabled\"").unwrap(),
+            f("status", false, "Disabled")
+        );
+        assert_eq!(
+            parse_user_filter("name = \"\"").unwrap(),
+            f("name", false, "")
+        );
         assert_eq!(parse_user_filter("").unwrap(), None);
         assert_eq!(parse_user_filter("   ").unwrap(), None);
     }
@@ -626,6 +667,48 @@ mod tests {
             panic!("expected an error");
         };
         assert!(msg.contains("not a searchable attribute"), "{msg}");
+    }
+
+    #[test]
+    fn invitation_mediums_default_to_sms_then_email() {
+        let mut user = User {
+            pool_id: "us-east-1_test12345".into(),
+            username: "jane".into(),
+            username_key: "jane".into(),
+            sub: "s".into(),
+            attributes: Default::default(),
+            status: UserStatus::ForceChangePassword,
+            enabled: true,
+            created_at: Millis(0),
+            modified_at: Millis(0),
+            password: None,
+            password_set_at: None,
+            mfa: Default::default(),
+            lockout: Default::default(),
+            tokens_valid_after: None,
+            version: 0,
+        };
+        assert_eq!(invitation_mediums(&user, &[], None).unwrap(), vec![]);
+        assert!(invitation_mediums(&user, &[Medium::Email], None).is_err());
+        user.attributes.insert("email".into(), "a@x.com".into());
+        assert_eq!(
+            invitation_mediums(&user, &[], None).unwrap(),
+            vec![Medium::Email]
+        );
+        user.attributes
+            .insert("phone_number".into(), "+15555550100".into());
+        assert_eq!(
+            invitation_mediums(&user, &[], None).unwrap(),
+            vec![Medium::Sms]
+        );
+        assert_eq!(
+            invitation_mediums(&user, &[Medium::Email, Medium::Sms, Medium::Email], None).unwrap(),
+            vec![Medium::Email, Medium::Sms]
+        );
+        assert_eq!(
+            invitation_mediums(&user, &[Medium::Email], Some(MessageAction::Suppress)).unwrap(),
+            vec![]
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@ use crate::error::{AuthError, StoreError};
 use crate::pool::UserPool;
 use crate::ports::Page;
 
-use super::{client_not_found, client_secret_context, decode_page_token, encode_page_token, Keystep};
+use super::{
+    client_not_found, client_secret_context, decode_page_token, encode_page_token, Keystep,
+};
 
 fn invalid(msg: impl Into<String>) -> AuthError {
     AuthError::InvalidParameter(msg.into())
@@ -127,7 +129,10 @@ impl Keystep {
             };
             let secret = generate_secret.then(|| crate::ids::new_client_secret(&*self.rng));
             if let Some(s) = &secret {
-                client.secret = Some(self.keys.seal(&client_secret_context(&client), s.as_bytes()));
+                client.secret = Some(
+                    self.keys
+                        .seal(&client_secret_context(&client), s.as_bytes()),
+                );
             }
             match self.store.insert_client(&client).await {
                 Ok(()) => {
@@ -189,10 +194,13 @@ impl Keystep {
         check_client_settings(&pool, &settings)?;
         client.settings = settings;
         client.modified_at = self.clock.now();
-        self.store.update_client(&client).await.map_err(|e| match e {
-            StoreError::NotFound => client_not_found(client_id),
-            other => other.into(),
-        })?;
+        self.store
+            .update_client(&client)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => client_not_found(client_id),
+                other => other.into(),
+            })?;
         let secret = self.client_secret(&client)?;
         Ok(ClientView { client, secret })
     }
@@ -204,7 +212,11 @@ impl Keystep {
         client_id: &str,
     ) -> Result<(), AuthError> {
         let (client, pool) = self.load_pool_client(pool_id, client_id).await?;
-        if !self.store.delete_client(&pool.id, &client.client_id).await? {
+        if !self
+            .store
+            .delete_client(&pool.id, &client.client_id)
+            .await?
+        {
             return Err(client_not_found(client_id));
         }
         Ok(())

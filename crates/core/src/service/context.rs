@@ -75,7 +75,9 @@ impl Keystep {
             .keys
             .open(&client_secret_context(client), sealed)
             .map_err(AuthError::internal)?;
-        String::from_utf8(bytes).map(Some).map_err(AuthError::internal)
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(AuthError::internal)
     }
 
     /// Checks a `SECRET_HASH` for a client with a secret. The hash may have been computed
@@ -96,9 +98,9 @@ impl Keystep {
                 client.client_id
             )));
         };
-        let ok = usernames.iter().any(|u| {
-            keystep_srp::verify_secret_hash(&secret, u, &client.client_id, presented)
-        });
+        let ok = usernames
+            .iter()
+            .any(|u| keystep_srp::verify_secret_hash(&secret, u, &client.client_id, presented));
         if ok {
             Ok(())
         } else {

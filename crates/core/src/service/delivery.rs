@@ -137,11 +137,14 @@ pub fn message_template(
     let t = &pool.settings.templates;
     let (body, subject) = match (purpose, medium) {
         (MessagePurpose::AdminCreateUser, Medium::Sms) => (&t.invite_sms, &None),
-        (MessagePurpose::AdminCreateUser, Medium::Email) => (&t.invite_email, &t.invite_email_subject),
-        (MessagePurpose::Authentication, Medium::Sms) => (&t.sms_authentication, &None),
-        (MessagePurpose::Authentication, Medium::Email) => {
-            (&pool.settings.email_mfa_message, &pool.settings.email_mfa_subject)
+        (MessagePurpose::AdminCreateUser, Medium::Email) => {
+            (&t.invite_email, &t.invite_email_subject)
         }
+        (MessagePurpose::Authentication, Medium::Sms) => (&t.sms_authentication, &None),
+        (MessagePurpose::Authentication, Medium::Email) => (
+            &pool.settings.email_mfa_message,
+            &pool.settings.email_mfa_subject,
+        ),
         (_, Medium::Sms) => (&t.sms_verification, &None),
         (_, Medium::Email) => (&t.email_verification, &t.email_verification_subject),
     };
@@ -184,7 +187,8 @@ impl Keystep {
         let (digits, stored) =
             code::issue(&self.keys, &*self.rng, &pool.id, &user.sub, purpose, now);
         self.store.put_code(&stored).await?;
-        self.deliver(pool, user, medium, message_purpose, &digits).await
+        self.deliver(pool, user, medium, message_purpose, &digits)
+            .await
     }
 
     /// Renders and sends one message carrying `code` (a one-time code or a temporary
@@ -231,7 +235,10 @@ impl Keystep {
         let medium = if looks_like_phone(username) {
             Medium::Sms
         } else if looks_like_email(username)
-            || !pool.settings.auto_verified.contains(&AliasKind::PhoneNumber)
+            || !pool
+                .settings
+                .auto_verified
+                .contains(&AliasKind::PhoneNumber)
         {
             Medium::Email
         } else {
@@ -249,7 +256,11 @@ impl Keystep {
                 let h = self
                     .keys
                     .code_hash(&format!("simulated-delivery\n{}", pool.id), username);
-                let digits: String = h.iter().take(4).map(|b| char::from(b'0' + b % 10)).collect();
+                let digits: String = h
+                    .iter()
+                    .take(4)
+                    .map(|b| char::from(b'0' + b % 10))
+                    .collect();
                 format!("+*******{digits}")
             }
         };
@@ -451,7 +462,10 @@ mod tests {
         assert_eq!(recovery_medium(&email_first, &both), Ok(Medium::Email));
 
         let unverified = user(&[("email", "a@x.com"), ("email_verified", "false")]);
-        assert_eq!(recovery_medium(&legacy, &unverified), Err(no_recovery_channel()));
+        assert_eq!(
+            recovery_medium(&legacy, &unverified),
+            Err(no_recovery_channel())
+        );
         assert_eq!(admin_reset_medium(&legacy, &unverified), None);
 
         let admin_only = pool(PoolSettings {

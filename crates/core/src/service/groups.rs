@@ -33,7 +33,10 @@ pub struct GroupFields {
 }
 
 fn check_fields(f: &GroupFields) -> Result<(), AuthError> {
-    if f.description.as_ref().is_some_and(|d| d.chars().count() > 2048) {
+    if f.description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 2048)
+    {
         return Err(AuthError::InvalidParameter(
             "Description must be at most 2048 characters.".into(),
         ));
@@ -43,8 +46,7 @@ fn check_fields(f: &GroupFields) -> Result<(), AuthError> {
             "Precedence must be 0 or more.".into(),
         ));
     }
-    if f
-        .role_arn
+    if f.role_arn
         .as_ref()
         .is_some_and(|a| !a.starts_with("arn:") || a.len() > 2048)
     {

@@ -86,12 +86,8 @@ impl Keystep {
         pool.settings.password_policy.check(password)?;
         let mut salt = vec![0u8; SALT_LEN];
         self.rng.fill(&mut salt);
-        let verifier = keystep_srp::verifier(
-            &salt,
-            pool_name_for_srp(&pool.id),
-            &user.username,
-            password,
-        );
+        let verifier =
+            keystep_srp::verifier(&salt, pool_name_for_srp(&pool.id), &user.username, password);
         let plain = PasswordVerifier { salt, verifier }.to_bytes();
         user.password = Some(
             self.keys
@@ -161,9 +157,10 @@ const SYMBOLS: &[u8] = b"!#$%&*+-.:=?@^_~";
 /// requires, more classes only make it stronger), at least the policy's minimum length
 /// and at least 12 characters, in random order. Look-alike characters are left out.
 pub fn temporary_password(rng: &dyn Rng, policy: &PasswordPolicy) -> String {
-    let len = (policy.minimum_length as usize)
-        .max(TEMPORARY_PASSWORD_LEN)
-        .min(crate::password_policy::MAX_PASSWORD_LENGTH);
+    let len = (policy.minimum_length as usize).clamp(
+        TEMPORARY_PASSWORD_LEN,
+        crate::password_policy::MAX_PASSWORD_LENGTH,
+    );
     let all: Vec<u8> = [LOWER, UPPER, DIGITS, SYMBOLS].concat();
     let mut chars: Vec<u8> = [LOWER, UPPER, DIGITS, SYMBOLS]
         .iter()

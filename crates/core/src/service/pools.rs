@@ -3,8 +3,8 @@
 use crate::attributes::is_standard;
 use crate::error::{AuthError, StoreError};
 use crate::pool::{
-    AliasKind, AttributeDataType, MfaConfiguration, PoolSettings, RecoveryChannel,
-    SchemaAttribute, UserPool,
+    AliasKind, AttributeDataType, MfaConfiguration, PoolSettings, RecoveryChannel, SchemaAttribute,
+    UserPool,
 };
 use crate::ports::Page;
 
@@ -84,7 +84,10 @@ pub fn check_settings(s: &PoolSettings) -> Result<(), AuthError> {
             "Only one of AliasAttributes and UsernameAttributes can be set in a User Pool.",
         ));
     }
-    if ids.username_attributes.contains(&AliasKind::PreferredUsername) {
+    if ids
+        .username_attributes
+        .contains(&AliasKind::PreferredUsername)
+    {
         return Err(invalid(
             "UsernameAttributes may only contain email and phone_number.",
         ));
@@ -105,8 +108,7 @@ pub fn check_settings(s: &PoolSettings) -> Result<(), AuthError> {
         ));
     }
     if s.recovery.len() > 1
-        && s
-            .recovery
+        && s.recovery
             .iter()
             .any(|r| r.channel == RecoveryChannel::AdminOnly)
     {

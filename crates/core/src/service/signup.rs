@@ -253,4 +253,3 @@ fn no_confirmation_channel(pool: &UserPool) -> AuthError {
         )
     }
 }
-

@@ -27,7 +27,8 @@ pub fn alias_exists(kind: AliasKind) -> AuthError {
 
 /// The alias named by a store conflict (`alias:<kind>`).
 fn conflicting_alias(what: &str) -> Option<AliasKind> {
-    what.strip_prefix("alias:").and_then(AliasKind::from_attribute)
+    what.strip_prefix("alias:")
+        .and_then(AliasKind::from_attribute)
 }
 
 /// How many times a write is retried when another request changed the same user.
@@ -40,7 +41,11 @@ impl Keystep {
         if name.is_empty() {
             return Ok(None);
         }
-        if let Some(user) = self.store.get_user(&pool.id, &pool.username_key(name)).await? {
+        if let Some(user) = self
+            .store
+            .get_user(&pool.id, &pool.username_key(name))
+            .await?
+        {
             return Ok(Some(user));
         }
         let ids = &pool.settings.identifiers;
@@ -93,7 +98,9 @@ impl Keystep {
             }
             Err(StoreError::Conflict(what)) => match conflicting_alias(&what) {
                 Some(kind) => Err(alias_exists(kind)),
-                None => Err(AuthError::internal(format!("update_user conflict on {what}"))),
+                None => Err(AuthError::internal(format!(
+                    "update_user conflict on {what}"
+                ))),
             },
             Err(e) => Err(e.into()),
         }
@@ -129,7 +136,9 @@ impl Keystep {
                     )))
                 }
                 Some(kind) => Err(alias_exists(kind)),
-                None => Err(AuthError::internal(format!("insert_user conflict on {what}"))),
+                None => Err(AuthError::internal(format!(
+                    "insert_user conflict on {what}"
+                ))),
             },
             Err(e) => Err(e.into()),
         }
@@ -151,7 +160,11 @@ impl Keystep {
             // In username-attribute pools the value is the holder's sign-in name: it
             // never moves, and the store's uniqueness rule reports it on insert.
             if holder.sub == user.sub
-                || pool.settings.identifiers.username_attributes.contains(&kind)
+                || pool
+                    .settings
+                    .identifiers
+                    .username_attributes
+                    .contains(&kind)
             {
                 continue;
             }
@@ -287,7 +300,10 @@ pub fn check_username_shape(username: &str) -> Result<(), AuthError> {
             "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must have length between 1 and 128".into(),
         ));
     }
-    if username.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if username
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(AuthError::InvalidParameter(
             "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+".into(),
         ));
@@ -367,8 +383,8 @@ impl AttributeWriter<'_> {
             return Ok(());
         };
         let listed = client.settings.write_attributes.iter().any(|a| a == name);
-        let privileged = name.ends_with("_verified")
-            || pool.attribute(name).is_some_and(|d| d.developer_only);
+        let privileged =
+            name.ends_with("_verified") || pool.attribute(name).is_some_and(|d| d.developer_only);
         let allowed = if privileged {
             listed
         } else {
@@ -433,8 +449,7 @@ pub fn apply_attribute_updates(
         let name = medium.attribute();
         let flag = format!("{name}_verified");
         let flag_given = updates.iter().any(|(n, _)| *n == flag);
-        if flag_given && next.get(&flag).is_some_and(|v| v == "true") && !next.contains_key(name)
-        {
+        if flag_given && next.get(&flag).is_some_and(|v| v == "true") && !next.contains_key(name) {
             return Err(AuthError::InvalidParameter(format!(
                 "Cannot set {flag} without a value for {name}."
             )));
@@ -482,6 +497,19 @@ pub fn delete_attributes(
         if medium_of(name).is_some() {
             next.remove(&format!("{name}_verified"));
         }
+    }
+    // In username-attribute pools the e-mail/phone is how the user signs in: keep one.
+    let sign_in_names = |attrs: &Attributes| {
+        pool.settings
+            .identifiers
+            .username_attributes
+            .iter()
+            .any(|k| attrs.contains_key(k.attribute()))
+    };
+    if sign_in_names(&user.attributes) && !sign_in_names(&next) {
+        return Err(AuthError::InvalidParameter(
+            "Cannot delete the attribute the user signs in with.".into(),
+        ));
     }
     let changes = AttributeChanges {
         changed: changed_names(&user.attributes, &next),
@@ -604,11 +632,19 @@ mod tests {
         let mut u = user();
         u.attributes.insert("email".into(), "a@x.com".into());
         u.attributes.insert("email_verified".into(), "true".into());
-        let c = apply_attribute_updates(&p, &mut u, &set(&[("email", "b@x.com")]), AttributeWriter::Admin)
-            .unwrap();
+        let c = apply_attribute_updates(
+            &p,
+            &mut u,
+            &set(&[("email", "b@x.com")]),
+            AttributeWriter::Admin,
+        )
+        .unwrap();
         assert_eq!(u.attributes["email_verified"], "false");
         assert_eq!(c.unverified, vec![Medium::Email]);
-        assert_eq!(c.changed, vec!["email".to_string(), "email_verified".to_string()]);
+        assert_eq!(
+            c.changed,
+            vec!["email".to_string(), "email_verified".to_string()]
+        );
 
         let c = apply_attribute_updates(
             &p,
@@ -621,8 +657,13 @@ mod tests {
         assert!(c.unverified.is_empty());
 
         // Writing the same value again changes nothing.
-        let c = apply_attribute_updates(&p, &mut u, &set(&[("email", "c@x.com")]), AttributeWriter::Admin)
-            .unwrap();
+        let c = apply_attribute_updates(
+            &p,
+            &mut u,
+            &set(&[("email", "c@x.com")]),
+            AttributeWriter::Admin,
+        )
+        .unwrap();
         assert_eq!(u.attributes["email_verified"], "true");
         assert!(c.changed.is_empty());
     }
@@ -668,8 +709,13 @@ mod tests {
         );
         assert!(matches!(r, Err(AuthError::NotAuthorized(_))));
         assert!(u.attributes.is_empty());
-        apply_attribute_updates(&p, &mut u, &set(&[("email", "a@x.com")]), AttributeWriter::Client(&client))
-            .unwrap();
+        apply_attribute_updates(
+            &p,
+            &mut u,
+            &set(&[("email", "a@x.com")]),
+            AttributeWriter::Client(&client),
+        )
+        .unwrap();
         assert_eq!(u.attributes["email_verified"], "false");
     }
 
@@ -684,11 +730,28 @@ mod tests {
         u.attributes.insert("email_verified".into(), "true".into());
         u.attributes.insert("name".into(), "Jane".into());
         for bad in ["sub", "name", "nope"] {
-            assert!(delete_attributes(&p, &mut u, &[bad.to_string()], AttributeWriter::Admin).is_err());
+            assert!(
+                delete_attributes(&p, &mut u, &[bad.to_string()], AttributeWriter::Admin).is_err()
+            );
         }
         delete_attributes(&p, &mut u, &["email".to_string()], AttributeWriter::Admin).unwrap();
         assert!(!u.attributes.contains_key("email"));
         assert!(!u.attributes.contains_key("email_verified"));
+    }
+
+    #[test]
+    fn the_sign_in_attribute_cannot_be_deleted() {
+        let p = pool(SignInIdentifiers {
+            username_attributes: vec![AliasKind::Email, AliasKind::PhoneNumber],
+            ..Default::default()
+        });
+        let mut u = user();
+        u.attributes.insert("email".into(), "a@x.com".into());
+        u.attributes
+            .insert("phone_number".into(), "+15555550100".into());
+        delete_attributes(&p, &mut u, &["phone_number".into()], AttributeWriter::Admin).unwrap();
+        assert!(delete_attributes(&p, &mut u, &["email".into()], AttributeWriter::Admin).is_err());
+        assert_eq!(u.attr("email"), Some("a@x.com"));
     }
 
     #[test]
@@ -716,7 +779,10 @@ mod tests {
             ))
         );
         assert_eq!(username_attribute_for(&alias_pool, "jane").unwrap(), None);
-        assert_eq!(username_attribute_for(&alias_pool, "+15555550100").unwrap(), None);
+        assert_eq!(
+            username_attribute_for(&alias_pool, "+15555550100").unwrap(),
+            None
+        );
 
         assert!(check_username_shape("jane doe").is_err());
         assert!(check_username_shape("").is_err());

@@ -1,9 +1,7 @@
 //! `AdminAddUserToGroup`.
 
-use keystep_core::service::groups::GroupFields;
 use keystep_proto as proto;
 
-use super::shape_user::{render_group, render_user};
 use crate::{ApiError, AppState};
 
 /// Adds a user to a group.

@@ -1,9 +1,7 @@
 //! `AdminRemoveUserFromGroup`.
 
-use keystep_core::service::groups::GroupFields;
 use keystep_proto as proto;
 
-use super::shape_user::{render_group, render_user};
 use crate::{ApiError, AppState};
 
 /// Removes a user from a group.

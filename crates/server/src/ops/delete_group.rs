@@ -1,9 +1,7 @@
 //! `DeleteGroup`.
 
-use keystep_core::service::groups::GroupFields;
 use keystep_proto as proto;
 
-use super::shape_user::{render_group, render_user};
 use crate::{ApiError, AppState};
 
 /// Deletes a group and its memberships.

@@ -1,9 +1,8 @@
 //! `GetGroup`.
 
-use keystep_core::service::groups::GroupFields;
 use keystep_proto as proto;
 
-use super::shape_user::{render_group, render_user};
+use super::shape_user::render_group;
 use crate::{ApiError, AppState};
 
 /// Shows a group.

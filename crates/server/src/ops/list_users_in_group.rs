@@ -1,9 +1,8 @@
 //! `ListUsersInGroup`.
 
-use keystep_core::service::groups::GroupFields;
 use keystep_proto as proto;
 
-use super::shape_user::{render_group, render_user};
+use super::shape_user::render_user;
 use crate::{ApiError, AppState};
 
 /// Lists the users in a group.

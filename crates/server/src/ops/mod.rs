@@ -20,33 +20,46 @@ use crate::AppState;
 
 pub use crate::catalog::{is_known, is_unsigned};
 
-mod create_user_pool;
-mod describe_user_pool;
-mod list_user_pools;
-mod update_user_pool;
-mod delete_user_pool;
-mod set_user_pool_mfa_config;
-mod get_user_pool_mfa_config;
 mod add_custom_attributes;
-mod create_user_pool_client;
-mod describe_user_pool_client;
-mod list_user_pool_clients;
-mod update_user_pool_client;
-mod delete_user_pool_client;
-mod create_group;
-mod get_group;
-mod list_groups;
-mod update_group;
-mod delete_group;
 mod admin_add_user_to_group;
-mod admin_remove_user_from_group;
+mod admin_confirm_sign_up;
+mod admin_create_user;
+mod admin_delete_user;
+mod admin_delete_user_attributes;
+mod admin_disable_user;
+mod admin_enable_user;
+mod admin_get_user;
 mod admin_list_groups_for_user;
+mod admin_remove_user_from_group;
+mod admin_reset_user_password;
+mod admin_set_user_password;
+mod admin_update_user_attributes;
+mod confirm_sign_up;
+mod create_group;
+mod create_user_pool;
+mod create_user_pool_client;
+mod delete_group;
+mod delete_user_pool;
+mod delete_user_pool_client;
+mod describe_user_pool;
+mod describe_user_pool_client;
+mod get_group;
+mod get_user_pool_mfa_config;
+mod list_groups;
+mod list_user_pool_clients;
+mod list_user_pools;
+mod list_users;
 mod list_users_in_group;
+mod resend_confirmation_code;
+mod set_user_pool_mfa_config;
 mod shape_client;
 mod shape_mfa;
 mod shape_pool;
 mod shape_user;
-
+mod sign_up;
+mod update_group;
+mod update_user_pool;
+mod update_user_pool_client;
 
 /// Who is calling: set by the edge before dispatch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -93,6 +106,20 @@ pub async fn dispatch(
         "AdminRemoveUserFromGroup" => run(state, body, admin_remove_user_from_group::handle).await,
         "AdminListGroupsForUser" => run(state, body, admin_list_groups_for_user::handle).await,
         "ListUsersInGroup" => run(state, body, list_users_in_group::handle).await,
+        "SignUp" => run(state, body, sign_up::handle).await,
+        "ConfirmSignUp" => run(state, body, confirm_sign_up::handle).await,
+        "ResendConfirmationCode" => run(state, body, resend_confirmation_code::handle).await,
+        "AdminConfirmSignUp" => run(state, body, admin_confirm_sign_up::handle).await,
+        "AdminCreateUser" => run(state, body, admin_create_user::handle).await,
+        "AdminGetUser" => run(state, body, admin_get_user::handle).await,
+        "AdminDeleteUser" => run(state, body, admin_delete_user::handle).await,
+        "AdminSetUserPassword" => run(state, body, admin_set_user_password::handle).await,
+        "AdminUpdateUserAttributes" => run(state, body, admin_update_user_attributes::handle).await,
+        "AdminDeleteUserAttributes" => run(state, body, admin_delete_user_attributes::handle).await,
+        "AdminDisableUser" => run(state, body, admin_disable_user::handle).await,
+        "AdminEnableUser" => run(state, body, admin_enable_user::handle).await,
+        "AdminResetUserPassword" => run(state, body, admin_reset_user_password::handle).await,
+        "ListUsers" => run(state, body, list_users::handle).await,
         _ => Err(not_offered(op)),
     }
 }
@@ -193,6 +220,9 @@ mod tests {
             err.message(),
             "Keystep does not support DescribeManagedLoginBranding yet"
         );
-        assert_eq!(not_offered("Frobnicate").type_name(), "UnknownOperationException");
+        assert_eq!(
+            not_offered("Frobnicate").type_name(),
+            "UnknownOperationException"
+        );
     }
 }

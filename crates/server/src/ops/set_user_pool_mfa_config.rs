@@ -27,7 +27,11 @@ pub async fn handle(
             "OFF" => Ok(MfaConfiguration::Off),
             "ON" => Ok(MfaConfiguration::On),
             "OPTIONAL" => Ok(MfaConfiguration::Optional),
-            other => Err(enum_error("mfaConfiguration", other, &["OFF", "ON", "OPTIONAL"])),
+            other => Err(enum_error(
+                "mfaConfiguration",
+                other,
+                &["OFF", "ON", "OPTIONAL"],
+            )),
         })
         .transpose()?;
     let change = MfaConfigChange {

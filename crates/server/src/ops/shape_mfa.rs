@@ -26,11 +26,14 @@ pub fn render(pool: &UserPool) -> MfaView {
     MfaView {
         sms: s.sms_mfa_enabled.then(|| proto::SmsMfaConfig {
             sms_authentication_message: s.templates.sms_authentication.clone(),
-            sms_configuration: s.sms_configuration.as_ref().map(|c| proto::SmsConfiguration {
-                sns_caller_arn: c.sns_caller_arn.clone(),
-                external_id: c.external_id.clone(),
-                sns_region: c.sns_region.clone(),
-            }),
+            sms_configuration: s
+                .sms_configuration
+                .as_ref()
+                .map(|c| proto::SmsConfiguration {
+                    sns_caller_arn: c.sns_caller_arn.clone(),
+                    external_id: c.external_id.clone(),
+                    sns_region: c.sns_region.clone(),
+                }),
         }),
         totp: Some(proto::SoftwareTokenMfaConfig {
             enabled: Some(s.totp_mfa_enabled),

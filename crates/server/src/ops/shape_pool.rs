@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use keystep_core::attributes::standard_schema;
 use keystep_core::password_policy::PasswordPolicy;
 use keystep_core::pool::{
     AliasKind, AttributeDataType, EmailConfiguration, LambdaConfig, MessageTemplates,
@@ -108,7 +107,11 @@ impl<'a> PoolFields<'a> {
             None | Some("INACTIVE") => false,
             Some("ACTIVE") => true,
             Some(other) => {
-                return Err(enum_error("deletionProtection", other, &["ACTIVE", "INACTIVE"]))
+                return Err(enum_error(
+                    "deletionProtection",
+                    other,
+                    &["ACTIVE", "INACTIVE"],
+                ))
             }
         };
         if let Some(lc) = self.lambda_config {
@@ -134,7 +137,11 @@ impl<'a> PoolFields<'a> {
             Some("ON") => MfaConfiguration::On,
             Some("OPTIONAL") => MfaConfiguration::Optional,
             Some(other) => {
-                return Err(enum_error("mfaConfiguration", other, &["OFF", "ON", "OPTIONAL"]))
+                return Err(enum_error(
+                    "mfaConfiguration",
+                    other,
+                    &["OFF", "ON", "OPTIONAL"],
+                ))
             }
         };
         // A pool with an SMS configuration can send SMS codes; TOTP is enabled separately
@@ -227,7 +234,11 @@ impl<'a> PoolFields<'a> {
         }
         if let Some(t) = self.user_pool_tier {
             if !["LITE", "ESSENTIALS", "PLUS"].contains(&t) {
-                return Err(enum_error("userPoolTier", t, &["LITE", "ESSENTIALS", "PLUS"]));
+                return Err(enum_error(
+                    "userPoolTier",
+                    t,
+                    &["LITE", "ESSENTIALS", "PLUS"],
+                ));
             }
             s.echo.insert("UserPoolTier".into(), serde_json::json!(t));
         }
@@ -289,7 +300,10 @@ fn lambda_config(lc: &proto::LambdaConfig) -> LambdaConfig {
     put("PostAuthentication", &lc.post_authentication);
     put("DefineAuthChallenge", &lc.define_auth_challenge);
     put("CreateAuthChallenge", &lc.create_auth_challenge);
-    put("VerifyAuthChallengeResponse", &lc.verify_auth_challenge_response);
+    put(
+        "VerifyAuthChallengeResponse",
+        &lc.verify_auth_challenge_response,
+    );
     put("PreTokenGeneration", &lc.pre_token_generation);
     put("UserMigration", &lc.user_migration);
     put("KMSKeyID", &lc.kms_key_id);
@@ -300,7 +314,10 @@ fn lambda_config(lc: &proto::LambdaConfig) -> LambdaConfig {
     }
     if let Some(c) = &lc.custom_sms_sender {
         slots.insert("CustomSMSSender".into(), c.lambda_arn.clone());
-        slots.insert("CustomSMSSender.LambdaVersion".into(), c.lambda_version.clone());
+        slots.insert(
+            "CustomSMSSender.LambdaVersion".into(),
+            c.lambda_version.clone(),
+        );
     }
     if let Some(c) = &lc.custom_email_sender {
         slots.insert("CustomEmailSender".into(), c.lambda_arn.clone());
@@ -351,7 +368,10 @@ fn templates(f: &PoolFields<'_>) -> MessageTemplates {
     let vmt = f.verification_message_template;
     let pick = |a: Option<&str>, b: Option<&String>| b.cloned().or_else(|| a.map(String::from));
     MessageTemplates {
-        sms_verification: pick(f.sms_verification_message, vmt.and_then(|t| t.sms_message.as_ref())),
+        sms_verification: pick(
+            f.sms_verification_message,
+            vmt.and_then(|t| t.sms_message.as_ref()),
+        ),
         email_verification: pick(
             f.email_verification_message,
             vmt.and_then(|t| t.email_message.as_ref()),
@@ -404,7 +424,9 @@ pub fn apply_identifiers(
 }
 
 /// Reads the wire schema entries.
-pub fn schema_from_wire(list: &[proto::SchemaAttribute]) -> Result<Vec<SchemaAttribute>, AuthError> {
+pub fn schema_from_wire(
+    list: &[proto::SchemaAttribute],
+) -> Result<Vec<SchemaAttribute>, AuthError> {
     list.iter().map(schema_attribute).collect()
 }
 
@@ -453,7 +475,10 @@ fn schema_attribute(a: &proto::SchemaAttribute) -> Result<SchemaAttribute, AuthE
 
 /// A schema attribute as the wire shows it.
 pub fn render_schema_attribute(a: &SchemaAttribute) -> proto::SchemaAttribute {
-    let is_string = matches!(a.data_type, AttributeDataType::String | AttributeDataType::DateTime);
+    let is_string = matches!(
+        a.data_type,
+        AttributeDataType::String | AttributeDataType::DateTime
+    );
     let is_number = a.data_type == AttributeDataType::Number;
     proto::SchemaAttribute {
         name: Some(a.name.clone()),
@@ -473,11 +498,12 @@ pub fn render_schema_attribute(a: &SchemaAttribute) -> proto::SchemaAttribute {
             min_length: a.min_length.map(|v| v.to_string()),
             max_length: a.max_length.map(|v| v.to_string()),
         }),
-        number_attribute_constraints: (is_number && (a.min_value.is_some() || a.max_value.is_some()))
-            .then(|| proto::NumberAttributeConstraints {
-                min_value: a.min_value.map(|v| v.to_string()),
-                max_value: a.max_value.map(|v| v.to_string()),
-            }),
+        number_attribute_constraints: (is_number
+            && (a.min_value.is_some() || a.max_value.is_some()))
+        .then(|| proto::NumberAttributeConstraints {
+            min_value: a.min_value.map(|v| v.to_string()),
+            max_value: a.max_value.map(|v| v.to_string()),
+        }),
     }
 }
 
@@ -517,7 +543,14 @@ pub fn render_pool(view: &PoolView) -> proto::UserPool {
             }),
             sign_in_policy: from_echo(s, "SignInPolicy"),
         }),
-        deletion_protection: Some(if s.deletion_protection { "ACTIVE" } else { "INACTIVE" }.into()),
+        deletion_protection: Some(
+            if s.deletion_protection {
+                "ACTIVE"
+            } else {
+                "INACTIVE"
+            }
+            .into(),
+        ),
         lambda_config: Some(render_lambda_config(&s.lambda)),
         schema_attributes: Some(s.schema.iter().map(render_schema_attribute).collect()),
         auto_verified_attributes: alias_names(&s.auto_verified),
@@ -568,11 +601,14 @@ pub fn render_pool(view: &PoolView) -> proto::UserPool {
                 ..Default::default()
             },
         }),
-        sms_configuration: s.sms_configuration.as_ref().map(|c| proto::SmsConfiguration {
-            sns_caller_arn: c.sns_caller_arn.clone(),
-            external_id: c.external_id.clone(),
-            sns_region: c.sns_region.clone(),
-        }),
+        sms_configuration: s
+            .sms_configuration
+            .as_ref()
+            .map(|c| proto::SmsConfiguration {
+                sns_caller_arn: c.sns_caller_arn.clone(),
+                external_id: c.external_id.clone(),
+                sns_region: c.sns_region.clone(),
+            }),
         user_pool_tags: Some(s.tags.clone()),
         admin_create_user_config: Some(proto::AdminCreateUserConfig {
             allow_admin_create_user_only: Some(s.admin_create_user_only),
@@ -610,9 +646,4 @@ pub fn render_pool(view: &PoolView) -> proto::UserPool {
         user_pool_tier: from_echo(s, "UserPoolTier"),
         ..Default::default()
     }
-}
-
-/// The schema a new pool starts from when the request gives none.
-pub fn default_schema() -> Vec<SchemaAttribute> {
-    standard_schema()
 }

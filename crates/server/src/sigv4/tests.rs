@@ -196,7 +196,13 @@ fn our_signer_matches_botocore() {
 #[test]
 fn signed_then_verified_round_trip() {
     let base = [("host", "example.test"), ("x-amz-target", TARGET)];
-    let s = sign(&post(&base, b"{}"), 1_000_000_000, "AKIDTEST", "secret", "ap-south-1");
+    let s = sign(
+        &post(&base, b"{}"),
+        1_000_000_000,
+        "AKIDTEST",
+        "secret",
+        "ap-south-1",
+    );
     let mut headers = base.to_vec();
     headers.push(("x-amz-date", &s.x_amz_date));
     headers.push(("authorization", &s.authorization));

@@ -114,7 +114,11 @@ impl Env {
         if let Some(a) = authorization {
             req = req.header("Authorization", a);
         }
-        req.send().await.expect("GET /admin/outbox").status().as_u16()
+        req.send()
+            .await
+            .expect("GET /admin/outbox")
+            .status()
+            .as_u16()
     }
 
     /// `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<target>` (none when
@@ -267,7 +271,12 @@ pub fn attr(name: &str, value: &str) -> AttributeType {
 /// `[{Name, Value}]` as a map.
 pub fn attrs(list: &[AttributeType]) -> BTreeMap<String, String> {
     list.iter()
-        .map(|a| (a.name().to_string(), a.value().unwrap_or_default().to_string()))
+        .map(|a| {
+            (
+                a.name().to_string(),
+                a.value().unwrap_or_default().to_string(),
+            )
+        })
         .collect()
 }
 

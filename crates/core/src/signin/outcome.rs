@@ -1,0 +1,183 @@
+//! What a transition produces.
+
+use crate::error::AuthError;
+use crate::Millis;
+
+use super::challenge::Challenge;
+use super::effect::Effect;
+use super::flow::{AuthFlow, Flow};
+use super::state::SignInState;
+use super::StepContext;
+
+/// The outcome of a step that did not fail.
+#[derive(Debug)]
+pub enum Transition {
+    /// The sign-in waits in `next`; the client gets `reply` with a new `Session`.
+    Continue {
+        /// The next state.
+        next: SignInState,
+        /// What to answer the request with.
+        reply: Reply,
+        /// What the service must do.
+        effects: Vec<Effect>,
+    },
+    /// Every check passed: mint tokens from `proof`.
+    Authenticated {
+        /// The proof.
+        proof: Authenticated,
+        /// What the service must do (before minting).
+        effects: Vec<Effect>,
+    },
+}
+
+/// The response to a step that continues the sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// A challenge (`RespondToAuthChallenge` / `InitiateAuth`).
+    Challenge(Challenge),
+    /// `AssociateSoftwareToken`: the new secret, base32 (`SecretCode`).
+    SoftwareTokenAssociated {
+        /// The secret to show the user.
+        secret_code: String,
+    },
+    /// `VerifySoftwareToken` succeeded (`Status: SUCCESS`).
+    SoftwareTokenVerified,
+}
+
+/// What happens to the session after a rejected answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionFate {
+    /// It stays in the same state with one more attempt counted: the client may retry
+    /// with the same `Session` (Amplify re-sends it after a wrong code).
+    Retry,
+    /// It is destroyed: the client must start over.
+    Destroy,
+}
+
+/// A failed step: the error for the client, what to do with the session, and effects
+/// that still apply (a failed password is counted).
+#[derive(Debug)]
+pub struct Rejection {
+    /// The error.
+    pub error: AuthError,
+    /// The session's fate.
+    pub session: SessionFate,
+    /// Effects to carry out anyway.
+    pub effects: Vec<Effect>,
+}
+
+impl Rejection {
+    /// A failure that ends the sign-in.
+    pub fn fatal(error: AuthError) -> Rejection {
+        Rejection {
+            error,
+            session: SessionFate::Destroy,
+            effects: Vec::new(),
+        }
+    }
+
+    /// A wrong answer the client may retry, unless this session is out of attempts: then
+    /// the session goes and the answer is the expired-session error.
+    pub fn retry(error: AuthError, ctx: &StepContext<'_>) -> Rejection {
+        if ctx.session_attempts.saturating_add(1) >= super::MAX_SESSION_ATTEMPTS {
+            return Rejection::fatal(super::session_expired());
+        }
+        Rejection {
+            error,
+            session: SessionFate::Retry,
+            effects: Vec::new(),
+        }
+    }
+
+    /// The same rejection with effects attached.
+    pub fn with_effects(mut self, effects: Vec<Effect>) -> Rejection {
+        self.effects = effects;
+        self
+    }
+}
+
+impl From<Rejection> for AuthError {
+    fn from(r: Rejection) -> AuthError {
+        r.error
+    }
+}
+
+/// Proof that a user authenticated: only the sign-in engine (after every factor) and the
+/// refresh-token check construct it, and tokens are minted only from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    pool_id: String,
+    client_id: String,
+    sub: String,
+    username: String,
+    auth_flow: AuthFlow,
+    auth_time: Millis,
+    device_key: Option<String>,
+    origin_jti: Option<String>,
+}
+
+impl Authenticated {
+    /// A sign-in that completed at `now`.
+    pub(crate) fn signed_in(flow: &Flow, now: Millis) -> Authenticated {
+        Authenticated {
+            pool_id: flow.pool_id.clone(),
+            client_id: flow.client_id.clone(),
+            sub: flow.sub.clone(),
+            username: flow.username.clone(),
+            auth_flow: flow.auth_flow,
+            auth_time: now,
+            device_key: flow.device_key.clone(),
+            origin_jti: None,
+        }
+    }
+
+    /// A refresh of an earlier sign-in (its `auth_time` and `origin_jti` carry over).
+    pub(crate) fn refreshed(
+        row: &crate::ports::RefreshTokenRow,
+        username: &str,
+    ) -> Authenticated {
+        Authenticated {
+            pool_id: row.pool_id.clone(),
+            client_id: row.client_id.clone(),
+            sub: row.sub.clone(),
+            username: username.to_string(),
+            auth_flow: AuthFlow::RefreshTokenAuth,
+            auth_time: row.auth_time,
+            device_key: row.device_key.clone(),
+            origin_jti: Some(row.origin_jti.clone()),
+        }
+    }
+
+    /// The pool.
+    pub fn pool_id(&self) -> &str {
+        &self.pool_id
+    }
+    /// The app client the tokens are for.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+    /// The user's `sub`.
+    pub fn sub(&self) -> &str {
+        &self.sub
+    }
+    /// The canonical username.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+    /// The flow that authenticated.
+    pub fn auth_flow(&self) -> AuthFlow {
+        self.auth_flow
+    }
+    /// When the user authenticated (the `auth_time` claim).
+    pub fn auth_time(&self) -> Millis {
+        self.auth_time
+    }
+    /// The device the sign-in is bound to.
+    pub fn device_key(&self) -> Option<&str> {
+        self.device_key.as_deref()
+    }
+    /// The sign-in a refresh continues; `None` for a new sign-in (mint a new one).
+    pub fn origin_jti(&self) -> Option<&str> {
+        self.origin_jti.as_deref()
+    }
+}

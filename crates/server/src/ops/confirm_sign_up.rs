@@ -1,0 +1,25 @@
+//! `ConfirmSignUp`.
+
+use keystep_core::service::signup::ConfirmSignUpInput;
+use keystep_proto as proto;
+
+use crate::{ApiError, AppState};
+
+/// Confirms a user with the code sent at sign-up.
+pub async fn handle(
+    state: &AppState,
+    req: proto::ConfirmSignUpRequest,
+) -> Result<proto::ConfirmSignUpResponse, ApiError> {
+    state
+        .keystep
+        .confirm_sign_up(ConfirmSignUpInput {
+            client_id: req.client_id,
+            username: req.username,
+            confirmation_code: req.confirmation_code.0,
+            secret_hash: req.secret_hash.map(|s| s.0),
+            force_alias_creation: req.force_alias_creation.unwrap_or(false),
+            client_metadata: req.client_metadata.unwrap_or_default(),
+        })
+        .await?;
+    Ok(proto::ConfirmSignUpResponse { session: None })
+}
