@@ -206,8 +206,10 @@ def test_hand_signed_requests(ks, idp):
         body,
         {"Authorization": "AWS4-HMAC-SHA256 Credential=garbage", "X-Amz-Date": "nonsense"},
     )
-    assert status == 403, (status, answer)
-    assert answer["__type"].endswith("Exception")
+    # AWS answers an unparseable Authorization header with 400 IncompleteSignature.
+    assert status in (400, 403), (status, answer)
+    assert answer["__type"] in ("IncompleteSignatureException", "InvalidSignatureException")
+    assert "UserPools" not in answer
 
 
 def test_outbox_requires_admin_credentials(ks):
@@ -1173,7 +1175,7 @@ def test_username_case_sensitivity(idp, pools):
     expect_error(
         admin_user,
         "UsernameExistsException",
-        "User already exists",
+        "already exists",
         idp=idp,
         pool_id=loose,
         username="HARRY",
@@ -1291,7 +1293,7 @@ def test_admin_create_user_errors(ks, idp, pools):
     expect_error(
         admin_user,
         "UsernameExistsException",
-        "User already exists",
+        "already exists",
         idp=idp,
         pool_id=pid,
         username="nina",
@@ -1688,7 +1690,7 @@ def test_bad_input_is_refused_and_changes_nothing(ks, idp, pools):
 
     # A missing member is named in the message.
     status, _, answer = ks.raw("SignUp", {k: v for k, v in good.items() if k != "Username"})
-    assert "Username" in answer["message"], answer
+    assert "username" in answer["message"].lower(), answer
 
     # No X-Amz-Target at all.
     status, _, answer = ks.raw(None, good)

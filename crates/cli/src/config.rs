@@ -133,7 +133,10 @@ const OTHER_VARIABLES: &[&str] = &["KEYSTEP_CONFIG", "KEYSTEP_TEST_DATABASE_URL"
 
 impl Config {
     /// Reads the optional file and the `KEYSTEP_*` variables of `env`.
-    pub fn load(file: Option<&Path>, env: &BTreeMap<String, String>) -> Result<Config, ConfigError> {
+    pub fn load(
+        file: Option<&Path>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Config, ConfigError> {
         let text = match file {
             Some(path) => Some((
                 path.display().to_string(),
@@ -170,14 +173,16 @@ impl Config {
         let listen = pick!(listen).unwrap_or(SocketAddr::from(([127, 0, 0, 1], 9229)));
         let data_dir = pick!(data_dir).unwrap_or_else(|| PathBuf::from("./keystep-data"));
         let database_url = pick!(database_url).unwrap_or_else(|| {
-            Secret(format!("sqlite://{}", data_dir.join("keystep.db").display()))
+            Secret(format!(
+                "sqlite://{}",
+                data_dir.join("keystep.db").display()
+            ))
         });
         let public_url = pick!(public_url)
             .unwrap_or_else(|| default_public_url(listen))
             .trim_end_matches('/')
             .to_string();
-        let master_key_file =
-            pick!(master_key_file).unwrap_or_else(|| data_dir.join("master.key"));
+        let master_key_file = pick!(master_key_file).unwrap_or_else(|| data_dir.join("master.key"));
         let admin_access_key_id = pick!(admin_access_key_id);
         let admin_secret_access_key = pick!(admin_secret_access_key);
         if admin_access_key_id.is_some() != admin_secret_access_key.is_some() {
@@ -237,10 +242,13 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
     where
         T::Err: std::fmt::Display,
     {
-        value.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
-            key: key.to_string(),
-            message: e.to_string(),
-        })
+        value
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| ConfigError::Invalid {
+                key: key.to_string(),
+                message: e.to_string(),
+            })
     }
     let mut l = Layer::default();
     for (key, value) in env {

@@ -55,7 +55,10 @@ pub async fn run(args: OutboxArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot reach {url}: {e}"))?;
     let status = resp.status();
-    let text = resp.text().await.map_err(|e| format!("reading the answer: {e}"))?;
+    let text = resp
+        .text()
+        .await
+        .map_err(|e| format!("reading the answer: {e}"))?;
     if !status.is_success() {
         return Err(format!("{url} answered {status}: {text}"));
     }

@@ -31,7 +31,10 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
 
     if config.uses_sqlite() {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            format!("cannot create the data folder {}: {e}", config.data_dir.display())
+            format!(
+                "cannot create the data folder {}: {e}",
+                config.data_dir.display()
+            )
         })?;
     }
     let (master_key, key_source) = match &config.master_key {
@@ -157,7 +160,10 @@ fn print_banner(
         out.push('\n');
     };
     line(String::new());
-    line(format!("Keystep is listening on {} (public URL {url})", config.listen));
+    line(format!(
+        "Keystep is listening on {} (public URL {url})",
+        config.listen
+    ));
     line(String::new());
     match dev {
         Some(d) => {
@@ -173,12 +179,20 @@ fn print_banner(
     if admin_from_config {
         line("  AWS_SECRET_ACCESS_KEY=<as configured>".into());
     } else {
-        line(format!("  AWS_SECRET_ACCESS_KEY={}", admin.secret_access_key));
+        line(format!(
+            "  AWS_SECRET_ACCESS_KEY={}",
+            admin.secret_access_key
+        ));
     }
     line(format!("  AWS_REGION={}", config.region));
-    line(format!("  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER={url}"));
+    line(format!(
+        "  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER={url}"
+    ));
     line(String::new());
-    line(format!("Data:        {}", redact_url(&config.database_url.0)));
+    line(format!(
+        "Data:        {}",
+        redact_url(&config.database_url.0)
+    ));
     match key_source {
         KeySource::Configured => line("Master key:  from configuration".into()),
         KeySource::File { created } => line(format!(
@@ -214,6 +228,9 @@ mod tests {
             redact_url("postgres://keystep:hunter2@db:5432/keystep"),
             "postgres://keystep:***@db:5432/keystep"
         );
-        assert_eq!(redact_url("sqlite://./keystep-data/keystep.db"), "sqlite://./keystep-data/keystep.db");
+        assert_eq!(
+            redact_url("sqlite://./keystep-data/keystep.db"),
+            "sqlite://./keystep-data/keystep.db"
+        );
     }
 }

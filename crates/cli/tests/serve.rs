@@ -31,7 +31,10 @@ fn serve(data_dir: &std::path::Path, port: u16) -> (Child, String) {
     let mut banner = String::new();
     let started = Instant::now();
     while !banner.contains("Amplify.configure") {
-        assert!(started.elapsed() < Duration::from_secs(60), "no banner: {banner}");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no banner: {banner}"
+        );
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap() == 0 {
             panic!("keystep serve exited: {banner}");
@@ -68,7 +71,11 @@ fn first_and_second_start() {
         .env("AWS_SECRET_ACCESS_KEY", &secret)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("The outbox is empty."));
 
     let out = Command::new(BIN)

@@ -52,7 +52,12 @@ pub struct ClaimsInput<'a> {
     pub now: Millis,
 }
 
-fn common(input: &ClaimsInput<'_>, token_use: &str, jti: &str, validity_secs: i64) -> Map<String, Value> {
+fn common(
+    input: &ClaimsInput<'_>,
+    token_use: &str,
+    jti: &str,
+    validity_secs: i64,
+) -> Map<String, Value> {
     let iat = input.now.as_secs();
     let mut c = Map::new();
     c.insert("sub".into(), input.user.sub.clone().into());
@@ -98,7 +103,10 @@ pub fn id_token_claims(input: &ClaimsInput<'_>, jti: &str) -> Value {
     let validity = input.client.settings.id_token_validity.seconds();
     let mut c = common(input, "id", jti, validity);
     c.insert("aud".into(), input.client.client_id.clone().into());
-    c.insert("cognito:username".into(), input.user.username.clone().into());
+    c.insert(
+        "cognito:username".into(),
+        input.user.username.clone().into(),
+    );
     for (name, value) in &input.user.attributes {
         if readable(input.client, name) {
             c.insert(name.clone(), attribute_claim(name, value));
@@ -183,7 +191,9 @@ pub fn refresh_proof(
         return Err(invalid_refresh_token());
     }
     if row.revoked {
-        return Err(AuthError::NotAuthorized("Refresh Token has been revoked".into()));
+        return Err(AuthError::NotAuthorized(
+            "Refresh Token has been revoked".into(),
+        ));
     }
     if now >= row.expires_at {
         return Err(AuthError::NotAuthorized("Refresh Token has expired".into()));
@@ -239,7 +249,11 @@ pub fn verify_access_token(
     else {
         return Err(invalid_access_token());
     };
-    let decode = |s: &str| URL_SAFE_NO_PAD.decode(s).map_err(|_| invalid_access_token());
+    let decode = |s: &str| {
+        URL_SAFE_NO_PAD
+            .decode(s)
+            .map_err(|_| invalid_access_token())
+    };
     let header: Value =
         serde_json::from_slice(&decode(header)?).map_err(|_| invalid_access_token())?;
     if header.get("alg").and_then(Value::as_str) != Some("RS256")
@@ -261,7 +275,12 @@ pub fn verify_access_token(
             .map(str::to_string)
             .ok_or_else(invalid_access_token)
     };
-    let number = |name: &str| claims.get(name).and_then(Value::as_i64).ok_or_else(invalid_access_token);
+    let number = |name: &str| {
+        claims
+            .get(name)
+            .and_then(Value::as_i64)
+            .ok_or_else(invalid_access_token)
+    };
     if text("token_use")? != "access" {
         return Err(invalid_access_token());
     }

@@ -124,12 +124,7 @@ pub fn verify(secret: &[u8], code: &str, now: Millis) -> Option<i64> {
 
 /// [`verify`], refusing a step at or before `last_step` (a code already used, or an older
 /// one): the step returned is the one to record.
-pub fn verify_fresh(
-    secret: &[u8],
-    code: &str,
-    now: Millis,
-    last_step: Option<i64>,
-) -> Option<i64> {
+pub fn verify_fresh(secret: &[u8], code: &str, now: Millis, last_step: Option<i64>) -> Option<i64> {
     verify(secret, code, now).filter(|step| last_step.is_none_or(|last| *step > last))
 }
 
@@ -155,7 +150,10 @@ mod tests {
             let step = step_at(Millis(secs * 1000));
             assert_eq!(hotp(RFC_SECRET, step as u64, 8), expected, "t={secs}");
             assert_eq!(code_at_step(RFC_SECRET, step), expected[2..], "t={secs}");
-            assert_eq!(verify(RFC_SECRET, &expected[2..], Millis(secs * 1000)), Some(step));
+            assert_eq!(
+                verify(RFC_SECRET, &expected[2..], Millis(secs * 1000)),
+                Some(step)
+            );
         }
     }
 

@@ -4,6 +4,9 @@
 //! These live here rather than beside the code because `keystep-store` depends on
 //! `keystep-core`: only an integration test sees one `Store` trait on both sides.
 
+// Helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -503,6 +506,17 @@ async fn passwords_are_sealed_verifiers() {
         .windows(PASSWORD.len())
         .any(|w| w == PASSWORD.as_bytes()));
     assert!(!format!("{user:?}").contains(PASSWORD));
+    let input = SignUpInput {
+        username: "jane".into(),
+        password: Some(PASSWORD.into()),
+        ..Default::default()
+    };
+    assert!(!format!("{input:?}").contains(PASSWORD));
+    let input = AdminSetUserPasswordInput {
+        password: PASSWORD.into(),
+        ..Default::default()
+    };
+    assert!(!format!("{input:?}").contains(PASSWORD));
 
     // The sealed value is bound to its user: copied to another, it does not open.
     let mut other = user.clone();

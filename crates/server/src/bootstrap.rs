@@ -181,6 +181,8 @@ async fn create_dev_pool(keystep: &Keystep) -> Result<DevPool, BootstrapError> {
     // Amplify's default: e-mail is the username, verified by a code at sign-up, and it
     // is how a forgotten password is recovered.
     let mut settings = PoolSettings::default();
+    // `create_user_pool` takes only the *extra* schema attributes and adds the standard ones.
+    settings.schema = Vec::new();
     settings.identifiers.username_attributes = vec![AliasKind::Email];
     settings.auto_verified = vec![AliasKind::Email];
     settings.recovery = vec![RecoveryMechanism {

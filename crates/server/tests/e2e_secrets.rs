@@ -401,6 +401,13 @@ async fn passwords_and_codes_never_leak() {
 
     // ---- the database, as raw file bytes ----
     let files = database_bytes(&db);
+    // Positive control: the raw bytes do hold the outbox's copy of a sent secret.
+    assert!(
+        files
+            .iter()
+            .any(|(_, bytes)| !find_all(bytes, SENT_TEMP.as_bytes()).is_empty()),
+        "the database files do not hold the outbox record (wrong file? search broken?)"
+    );
     for (path, bytes) in &files {
         for secret in never_sent {
             assert_eq!(
@@ -443,6 +450,10 @@ async fn passwords_and_codes_never_leak() {
 
     // ---- the logs ----
     let captured = logs.0.lock().unwrap().clone();
+    if let Some(path) = std::env::var_os("KEYSTEP_TEST_LOG_DUMP") {
+        // For a human to read what was captured.
+        std::fs::write(path, &captured).unwrap();
+    }
     let text = String::from_utf8_lossy(&captured);
     assert!(
         text.contains(&pid),

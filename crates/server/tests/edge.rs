@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use keystep_core::message::{Medium, MessagePurpose, OutgoingMessage};
+use keystep_core::pool::{PoolSettings, UserPool};
 use keystep_core::ports::{Clock, Messenger};
 use keystep_testkit::{TestOptions, TestServer};
 use serde_json::{json, Value};
@@ -35,6 +36,26 @@ async fn error_of(resp: reqwest::Response) -> (u16, String, String) {
     )
 }
 
+/// A server without the development pool, and one pool put straight into its store, so
+/// these tests depend on the edge alone.
+async fn start() -> (TestServer, String) {
+    let server = TestServer::start_with(TestOptions {
+        dev_pool: false,
+        ..TestOptions::default()
+    })
+    .await;
+    let now = server.clock().now();
+    let pool = UserPool {
+        id: "us-east-1_EdgeTest1".into(),
+        name: "edge".into(),
+        created_at: now,
+        modified_at: now,
+        settings: PoolSettings::default(),
+    };
+    server.keystep().store.insert_pool(&pool).await.unwrap();
+    (server, pool.id)
+}
+
 fn post(server: &TestServer) -> reqwest::RequestBuilder {
     server
         .http()
@@ -44,7 +65,7 @@ fn post(server: &TestServer) -> reqwest::RequestBuilder {
 
 #[tokio::test]
 async fn health_and_envelope_headers() {
-    let server = TestServer::start().await;
+    let (server, _) = start().await;
     let resp = server
         .http()
         .get(format!("{}/health", server.url()))
@@ -67,11 +88,7 @@ async fn health_and_envelope_headers() {
 
 #[tokio::test]
 async fn cors_preflight() {
-    let server = TestServer::start_with(TestOptions {
-        dev_pool: false,
-        ..TestOptions::default()
-    })
-    .await;
+    let (server, _) = start().await;
     let resp = server
         .http()
         .request(reqwest::Method::OPTIONS, format!("{}/", server.url()))
@@ -118,7 +135,7 @@ async fn cors_preflight() {
 
 #[tokio::test]
 async fn unknown_and_unsupported_operations() {
-    let server = TestServer::start().await;
+    let (server, _) = start().await;
     for target in [
         format!("{TARGET}Frobnicate"),
         "SomeOtherService.ListUserPools".to_string(),
@@ -166,7 +183,7 @@ async fn unknown_and_unsupported_operations() {
 
 #[tokio::test]
 async fn signed_operations_need_a_valid_signature() {
-    let server = TestServer::start().await;
+    let (server, _) = start().await;
     let resp = server.call(UNSUPPORTED_SIGNED, &json!({})).await;
     assert_eq!(
         error_of(resp).await,
@@ -229,7 +246,7 @@ async fn signed_operations_need_a_valid_signature() {
 
 #[tokio::test]
 async fn bad_bodies_are_client_errors() {
-    let server = TestServer::start().await;
+    let (server, _) = start().await;
     for body in ["{", "not json", "{\"a\":1} trailing"] {
         let resp = post(&server)
             .header("x-amz-target", format!("{TARGET}{UNSUPPORTED_UNSIGNED}"))
@@ -277,7 +294,7 @@ async fn oversized_bodies_are_refused_and_the_server_keeps_serving() {
 
 #[tokio::test]
 async fn unknown_paths_and_methods_are_json_errors() {
-    let server = TestServer::start().await;
+    let (server, _) = start().await;
     let resp = server
         .http()
         .get(format!("{}/nope", server.url()))
@@ -296,8 +313,7 @@ async fn unknown_paths_and_methods_are_json_errors() {
 
 #[tokio::test]
 async fn outbox_records_messages_and_serves_them_to_the_admin() {
-    let server = TestServer::start().await;
-    let pool = server.pool_id().to_string();
+    let (server, pool) = start().await;
     let message = OutgoingMessage {
         pool_id: pool.clone(),
         username: "alice".into(),
@@ -395,8 +411,7 @@ async fn outbox_records_messages_and_serves_them_to_the_admin() {
 
 #[tokio::test]
 async fn jwks_and_openid_configuration() {
-    let server = TestServer::start().await;
-    let pool = server.pool_id().to_string();
+    let (server, pool) = start().await;
     let resp = server
         .http()
         .get(format!("{}/{pool}/.well-known/jwks.json", server.url()))

@@ -142,7 +142,8 @@ mod tests {
 
     #[tokio::test]
     async fn retry_passes_defined_outcomes_through() {
-        let r: Result<(), StoreError> = retry(|| async { Err(Fail::Store(StoreError::Stale)) }).await;
+        let r: Result<(), StoreError> =
+            retry(|| async { Err(Fail::Store(StoreError::Stale)) }).await;
         assert!(matches!(r, Err(StoreError::Stale)));
     }
 }

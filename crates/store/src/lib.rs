@@ -19,8 +19,8 @@ use keystep_core::ports::Store;
 use keystep_core::StoreError;
 
 mod codec;
-mod migration;
 mod error;
+mod migration;
 pub mod postgres;
 pub mod sqlite;
 
@@ -92,5 +92,91 @@ pub async fn migrate(database_url: &str) -> Result<(), StoreError> {
             store.close().await;
             result
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keystep_core::pool::{PoolSettings, UserPool};
+    use keystep_core::Millis;
+
+    fn pool() -> UserPool {
+        UserPool {
+            id: "us-east-1_Memory".into(),
+            name: "memory".into(),
+            created_at: Millis(1),
+            modified_at: Millis(1),
+            settings: PoolSettings::default(),
+        }
+    }
+
+    #[test]
+    fn urls_choose_the_backend_and_errors_do_not_repeat_them() {
+        assert_eq!(Backend::of_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of_url("sqlite:x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::of_url("postgres://h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::of_url("postgresql://h/db").unwrap(),
+            Backend::Postgres
+        );
+        let err = Backend::of_url("mysql://user:hunter2@h/db").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert!(Backend::of_url("no scheme").is_err());
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_database_keeps_its_data() {
+        let store = open("sqlite::memory:").await.unwrap();
+        store.insert_pool(&pool()).await.unwrap();
+        for _ in 0..3 {
+            assert_eq!(
+                store.get_pool("us-east-1_Memory").await.unwrap(),
+                Some(pool())
+            );
+        }
+        // Another in-memory store is another database.
+        let other = open("sqlite::memory:").await.unwrap();
+        assert!(other.get_pool("us-east-1_Memory").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_database_file_and_its_directory_are_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested").join("deeper").join("keystep.db");
+        let url = format!("sqlite:{}", path.display());
+        let store = open(&url).await.unwrap();
+        store.insert_pool(&pool()).await.unwrap();
+        assert!(path.exists());
+        migrate(&url).await.unwrap();
+        let again = open(&url).await.unwrap();
+        assert_eq!(
+            again.get_pool("us-east-1_Memory").await.unwrap(),
+            Some(pool())
+        );
+    }
+
+    /// Runs only when `KEYSTEP_TEST_DATABASE_URL` names a PostgreSQL server.
+    #[tokio::test]
+    async fn postgres_connections_have_a_statement_timeout() {
+        let Some(url) = std::env::var("KEYSTEP_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            return;
+        };
+        let url = url.replacen("postgres://", "postgresql://", 1);
+        let store = PostgresStore::connect(&url).await.unwrap();
+        let row = sqlx::query("SHOW statement_timeout")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        let timeout: String = sqlx::Row::try_get(&row, 0).unwrap();
+        assert_eq!(timeout, "5s");
+        store.close().await;
     }
 }

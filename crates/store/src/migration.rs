@@ -23,7 +23,12 @@ pub(crate) fn now_millis() -> i64 {
 /// Logs what a migration run found and did.
 pub(crate) fn report(backend: &str, applied: &[i64], known: &[Migration], ran: &[&Migration]) {
     for m in ran {
-        tracing::info!(backend, version = m.version, name = m.name, "applied migration");
+        tracing::info!(
+            backend,
+            version = m.version,
+            name = m.name,
+            "applied migration"
+        );
     }
     let newest_known = known.iter().map(|m| m.version).max().unwrap_or(0);
     if let Some(newest) = applied.iter().max().filter(|v| **v > newest_known) {

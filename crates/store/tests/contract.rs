@@ -2,6 +2,9 @@
 //! a fresh SQLite database in a temporary directory, and also on PostgreSQL when
 //! `KEYSTEP_TEST_DATABASE_URL` is set (each test in its own schema, dropped afterwards).
 
+// Test code: a failed expectation is a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 /// Declares, for each listed `async fn name(db: TestDb)` of the module, a `#[tokio::test]`
 /// that runs it on every backend.
 macro_rules! contract_tests {

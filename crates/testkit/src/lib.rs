@@ -226,12 +226,20 @@ impl TestServer {
 
     /// The development pool's id (panics without a development pool).
     pub fn pool_id(&self) -> &str {
-        &self.dev_pool.as_ref().expect("started without a dev pool").pool_id
+        &self
+            .dev_pool
+            .as_ref()
+            .expect("started without a dev pool")
+            .pool_id
     }
 
     /// The development app client's id (panics without a development pool).
     pub fn client_id(&self) -> &str {
-        &self.dev_pool.as_ref().expect("started without a dev pool").client_id
+        &self
+            .dev_pool
+            .as_ref()
+            .expect("started without a dev pool")
+            .client_id
     }
 
     /// The messages sent to `username` of `pool_id`, oldest first.
@@ -267,7 +275,10 @@ impl TestServer {
         self.http
             .post(format!("{}/", self.url))
             .header("content-type", "application/x-amz-json-1.1")
-            .header("x-amz-target", format!("AWSCognitoIdentityProviderService.{op}"))
+            .header(
+                "x-amz-target",
+                format!("AWSCognitoIdentityProviderService.{op}"),
+            )
             .body(body.to_string())
             .send()
             .await
@@ -297,7 +308,15 @@ impl TestServer {
             ("host", host.as_str()),
             ("x-amz-target", target.as_str()),
         ];
-        let signed = sign("POST", "/", "", &headers, body.as_bytes(), access_key_id, secret_access_key);
+        let signed = sign(
+            "POST",
+            "/",
+            "",
+            &headers,
+            body.as_bytes(),
+            access_key_id,
+            secret_access_key,
+        );
         let mut req = self.http.post(format!("{}/", self.url)).body(body.clone());
         for (name, value) in headers {
             req = req.header(name, value);
@@ -319,8 +338,8 @@ impl TestServer {
         };
         let status = resp.status().as_u16();
         let text = resp.text().await.expect("read the response");
-        let value = serde_json::from_str(&text)
-            .unwrap_or_else(|_| panic!("response is not JSON: {text}"));
+        let value =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("response is not JSON: {text}"));
         (status, value)
     }
 

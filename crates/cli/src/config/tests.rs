@@ -16,7 +16,10 @@ fn defaults() {
     assert_eq!(c.region, "us-east-1");
     assert_eq!(c.account_id, "000000000000");
     assert_eq!(c.public_url, "http://127.0.0.1:9229");
-    assert_eq!(c.master_key_file, PathBuf::from("./keystep-data/master.key"));
+    assert_eq!(
+        c.master_key_file,
+        PathBuf::from("./keystep-data/master.key")
+    );
     assert_eq!(c.master_key, None);
     assert_eq!(c.log, "info");
     assert_eq!(c.log_format, LogFormat::Text);
@@ -37,7 +40,10 @@ fn file_overrides_defaults_and_env_overrides_file() {
     assert_eq!(c.listen.to_string(), "0.0.0.0:8080");
     // Derived defaults follow the layered values.
     assert_eq!(c.database_url.0, "sqlite:///var/lib/keystep/keystep.db");
-    assert_eq!(c.master_key_file, PathBuf::from("/var/lib/keystep/master.key"));
+    assert_eq!(
+        c.master_key_file,
+        PathBuf::from("/var/lib/keystep/master.key")
+    );
     assert_eq!(c.public_url, "http://localhost:8080");
     assert_eq!(c.region, "eu-west-1");
     assert_eq!(c.log_format, LogFormat::Json);
@@ -66,13 +72,16 @@ fn file_overrides_defaults_and_env_overrides_file() {
     assert_eq!(c.listen.to_string(), "0.0.0.0:8080", "file value kept");
     assert_eq!(c.admin_access_key_id.as_deref(), Some("AKIAEXAMPLE"));
     let shown = format!("{c:?}");
-    assert!(!shown.contains("s3cret") && !shown.contains("u:p@db"), "{shown}");
+    assert!(
+        !shown.contains("s3cret") && !shown.contains("u:p@db"),
+        "{shown}"
+    );
 }
 
 #[test]
 fn unknown_file_keys_are_errors() {
-    let err = Config::from_layers(Some(("k.toml", "listne = \"1.2.3.4:1\"")), &env(&[]))
-        .unwrap_err();
+    let err =
+        Config::from_layers(Some(("k.toml", "listne = \"1.2.3.4:1\"")), &env(&[])).unwrap_err();
     match err {
         ConfigError::File { path, message } => {
             assert_eq!(path, "k.toml");

@@ -31,8 +31,8 @@ pub enum MessageAction {
     Suppress,
 }
 
-/// `AdminCreateUser`.
-#[derive(Debug, Clone, Default)]
+/// `AdminCreateUser`. `Debug` leaves out the temporary password.
+#[derive(Clone, Default)]
 pub struct AdminCreateUserInput {
     /// `UserPoolId`.
     pub pool_id: String,
@@ -64,8 +64,8 @@ pub struct AdminCreateUserOutput {
     pub deliveries: Vec<CodeDelivery>,
 }
 
-/// `AdminSetUserPassword`.
-#[derive(Debug, Clone, Default)]
+/// `AdminSetUserPassword`. `Debug` leaves out the password.
+#[derive(Clone, Default)]
 pub struct AdminSetUserPasswordInput {
     /// `UserPoolId`.
     pub pool_id: String,
@@ -112,6 +112,29 @@ pub struct ListUsersOutput {
     pub users: Vec<UserView>,
     /// `PaginationToken`, when more users may follow.
     pub pagination_token: Option<String>,
+}
+
+impl std::fmt::Debug for AdminCreateUserInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminCreateUserInput")
+            .field("pool_id", &self.pool_id)
+            .field("username", &self.username)
+            .field("attributes", &self.attributes)
+            .field("message_action", &self.message_action)
+            .field("desired_delivery_mediums", &self.desired_delivery_mediums)
+            .field("force_alias_creation", &self.force_alias_creation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for AdminSetUserPasswordInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminSetUserPasswordInput")
+            .field("pool_id", &self.pool_id)
+            .field("username", &self.username)
+            .field("permanent", &self.permanent)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The attributes ListUsers can filter on.

@@ -124,11 +124,13 @@ pub fn check_settings(s: &PoolSettings) -> Result<(), AuthError> {
 
 fn check_schema_attribute(a: &SchemaAttribute) -> Result<(), AuthError> {
     let bare = a.name.strip_prefix("custom:").unwrap_or(&a.name);
-    if bare.is_empty()
-        || bare.len() > 20
-        || !bare
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':')
+    // Standard names are fixed by Cognito (some exceed the custom-name limit).
+    if !is_standard(&a.name)
+        && (bare.is_empty()
+            || bare.len() > 20
+            || !bare
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':'))
     {
         return Err(invalid(format!(
             "Invalid schema attribute name {}: names are 1-20 characters of [A-Za-z0-9_-].",
@@ -393,5 +395,56 @@ impl Keystep {
         pool.modified_at = self.clock.now();
         self.store.update_pool(&pool).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_settings_pass_their_own_checks() {
+        check_settings(&PoolSettings::default()).unwrap();
+    }
+
+    #[test]
+    fn custom_attribute_names_are_prefixed_and_bounded() {
+        let attr = |name: &str| SchemaAttribute {
+            name: name.into(),
+            data_type: AttributeDataType::String,
+            developer_only: false,
+            mutable: true,
+            required: false,
+            min_length: None,
+            max_length: None,
+            min_value: None,
+            max_value: None,
+        };
+        let schema = merge_schema(vec![attr("tenant")]).unwrap();
+        assert!(schema.iter().any(|a| a.name == "custom:tenant"));
+        assert!(merge_schema(vec![attr("a_name_far_longer_than_twenty")]).is_err());
+        assert!(merge_schema(vec![attr("tenant"), attr("custom:tenant")]).is_err());
+    }
+
+    #[test]
+    fn alias_and_username_attributes_exclude_each_other() {
+        let mut s = PoolSettings::default();
+        s.identifiers.alias_attributes = vec![AliasKind::Email];
+        s.identifiers.username_attributes = vec![AliasKind::PhoneNumber];
+        assert!(matches!(
+            check_settings(&s),
+            Err(AuthError::InvalidParameter(_))
+        ));
+    }
+
+    #[test]
+    fn mfa_on_needs_a_factor() {
+        let mut s = PoolSettings {
+            mfa: MfaConfiguration::On,
+            ..Default::default()
+        };
+        assert!(check_settings(&s).is_err());
+        s.totp_mfa_enabled = true;
+        assert!(check_settings(&s).is_ok());
     }
 }

@@ -13,8 +13,8 @@ use super::delivery::{sign_up_medium, CodeDelivery};
 use super::users::{user_not_found, AttributeWriter};
 use super::Keystep;
 
-/// `SignUp`.
-#[derive(Debug, Clone, Default)]
+/// `SignUp`. `Debug` leaves out the password and secret hash.
+#[derive(Clone, Default)]
 pub struct SignUpInput {
     /// `ClientId`.
     pub client_id: String,
@@ -44,8 +44,8 @@ pub struct SignUpOutput {
     pub delivery: Option<CodeDelivery>,
 }
 
-/// `ConfirmSignUp`.
-#[derive(Debug, Clone, Default)]
+/// `ConfirmSignUp`. `Debug` leaves out the code and secret hash.
+#[derive(Clone, Default)]
 pub struct ConfirmSignUpInput {
     /// `ClientId`.
     pub client_id: String,
@@ -82,6 +82,26 @@ pub struct ResendConfirmationCodeInput {
     pub secret_hash: Option<String>,
     /// `ClientMetadata` (for triggers, not invoked yet).
     pub client_metadata: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for SignUpInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignUpInput")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("attributes", &self.attributes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for ConfirmSignUpInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfirmSignUpInput")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("force_alias_creation", &self.force_alias_creation)
+            .finish_non_exhaustive()
+    }
 }
 
 fn cannot_confirm(status: UserStatus) -> AuthError {

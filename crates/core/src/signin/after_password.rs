@@ -40,7 +40,8 @@ pub fn after_first_factor(
         ))
         .with_effects(effects)),
         UserStatus::ForceChangePassword => {
-            let validity_days = i64::from(ctx.pool.password_policy.temporary_password_validity_days);
+            let validity_days =
+                i64::from(ctx.pool.password_policy.temporary_password_validity_days);
             let set_at = user.password_set_at.unwrap_or(ctx.now);
             if ctx.now >= set_at.plus_secs(validity_days * 86_400) {
                 return Err(Rejection::fatal(temporary_password_expired()).with_effects(effects));
@@ -55,7 +56,9 @@ pub fn after_first_factor(
             let challenge =
                 Challenge::new_password(&flow.username, &required_attributes, &user.attributes);
             Ok(Transition::Continue {
-                next: SignInState::AwaitingNewPassword { required_attributes },
+                next: SignInState::AwaitingNewPassword {
+                    required_attributes,
+                },
                 reply: Reply::Challenge(challenge),
                 effects,
             })

@@ -78,7 +78,9 @@ impl ChallengeAnswer {
     pub fn is_mfa_code(&self) -> bool {
         matches!(
             self,
-            ChallengeAnswer::SmsCode(_) | ChallengeAnswer::TotpCode(_) | ChallengeAnswer::EmailCode(_)
+            ChallengeAnswer::SmsCode(_)
+                | ChallengeAnswer::TotpCode(_)
+                | ChallengeAnswer::EmailCode(_)
         )
     }
 }

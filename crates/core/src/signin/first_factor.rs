@@ -139,7 +139,9 @@ pub fn password_claim(
         )));
     }
     let Ok(key) = <[u8; 16]>::try_from(srp.session_key.as_slice()) else {
-        return Err(Rejection::fatal(AuthError::internal("SRP session key has a bad length")));
+        return Err(Rejection::fatal(AuthError::internal(
+            "SRP session key has a bad length",
+        )));
     };
     let valid = keystep_srp::verify_claim_signature(
         &key,

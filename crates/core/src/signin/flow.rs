@@ -79,7 +79,9 @@ impl AuthFlow {
             return Ok(());
         }
         Err(AuthError::InvalidParameter(match self {
-            AuthFlow::UserPasswordAuth => "USER_PASSWORD_AUTH flow not enabled for this client".into(),
+            AuthFlow::UserPasswordAuth => {
+                "USER_PASSWORD_AUTH flow not enabled for this client".into()
+            }
             _ => "Auth flow not enabled for this client".into(),
         }))
     }

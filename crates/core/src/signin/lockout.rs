@@ -31,7 +31,11 @@ pub fn after_failure(lockout: &Lockout, now: Millis) -> Lockout {
     let quiet = lockout
         .last_failure_at
         .is_none_or(|last| now.0.saturating_sub(last.0) >= RESET_AFTER_SECS * 1000);
-    let failures = if quiet { 1 } else { lockout.failures.saturating_add(1) };
+    let failures = if quiet {
+        1
+    } else {
+        lockout.failures.saturating_add(1)
+    };
     let locked_until = (failures >= FREE_FAILURES).then(|| {
         let doublings = (failures - FREE_FAILURES).min(20);
         now.plus_secs((1i64 << doublings).min(MAX_LOCK_SECS))

@@ -132,10 +132,7 @@ impl Authenticated {
     }
 
     /// A refresh of an earlier sign-in (its `auth_time` and `origin_jti` carry over).
-    pub(crate) fn refreshed(
-        row: &crate::ports::RefreshTokenRow,
-        username: &str,
-    ) -> Authenticated {
+    pub(crate) fn refreshed(row: &crate::ports::RefreshTokenRow, username: &str) -> Authenticated {
         Authenticated {
             pool_id: row.pool_id.clone(),
             client_id: row.client_id.clone(),

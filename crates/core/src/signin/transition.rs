@@ -41,9 +41,15 @@ pub fn step(
                 timestamp,
             },
         ) => password_claim(flow, srp, &secret_block, &signature, &timestamp, ctx),
-        (S::AwaitingNewPassword { required_attributes }, A::NewPassword { password, attributes }) => {
-            new_password(flow, required_attributes, password, attributes, ctx)
-        }
+        (
+            S::AwaitingNewPassword {
+                required_attributes,
+            },
+            A::NewPassword {
+                password,
+                attributes,
+            },
+        ) => new_password(flow, required_attributes, password, attributes, ctx),
         (S::AwaitingMfaSelection { allowed }, A::SelectMfa(factor)) => {
             if !allowed.contains(&factor) {
                 return Err(Rejection::retry(
@@ -63,9 +69,12 @@ pub fn step(
             one_time_code(flow, code, &presented, enroll_email.as_deref(), ctx)
         }
         (S::AwaitingTotpCode, A::TotpCode(presented)) => totp_code(flow, &presented, ctx),
-        (S::AwaitingMfaSetup { allowed, totp }, answer @ (A::AssociateSoftwareToken
-        | A::VerifySoftwareToken { .. }
-        | A::MfaSetup { .. })) => mfa_setup(flow, allowed, totp, answer, ctx),
+        (
+            S::AwaitingMfaSetup { allowed, totp },
+            answer @ (A::AssociateSoftwareToken
+            | A::VerifySoftwareToken { .. }
+            | A::MfaSetup { .. }),
+        ) => mfa_setup(flow, allowed, totp, answer, ctx),
         (state, answer) => Err(wrong_order(state, &answer, ctx)),
     }
 }
@@ -111,7 +120,14 @@ fn new_password(
     if let Err(e) = ctx.pool.password_policy.check(&password) {
         return Err(Rejection::retry(e, ctx));
     }
-    enter_mfa(flow, ctx, vec![Effect::SetPassword { password, attributes }])
+    enter_mfa(
+        flow,
+        ctx,
+        vec![Effect::SetPassword {
+            password,
+            attributes,
+        }],
+    )
 }
 
 /// `SMS_MFA` / `EMAIL_OTP`: the code sent in this session, compared by keyed hash.
@@ -163,7 +179,12 @@ fn mfa_setup(
     answer: ChallengeAnswer,
     ctx: &StepContext<'_>,
 ) -> Result<Transition, Rejection> {
-    let invalid = |msg: &str| Err(Rejection::retry(AuthError::InvalidParameter(msg.into()), ctx));
+    let invalid = |msg: &str| {
+        Err(Rejection::retry(
+            AuthError::InvalidParameter(msg.into()),
+            ctx,
+        ))
+    };
     match answer {
         ChallengeAnswer::AssociateSoftwareToken => {
             if !allowed.contains(&MfaFactor::Totp) {

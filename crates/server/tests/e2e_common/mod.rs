@@ -197,10 +197,11 @@ where
 {
     let status = err.raw_response().map_or(0, |r| r.status().as_u16());
     let context = format!("{}", DisplayErrorContext(&err));
-    let service = err.into_service_error();
+    // The code and message of the modeled (or unmodeled) service error; empty when no
+    // error response arrived at all (the context says why).
     Failure {
-        code: service.code().unwrap_or_default().to_string(),
-        message: service.message().unwrap_or_default().to_string(),
+        code: err.code().unwrap_or_default().to_string(),
+        message: err.message().unwrap_or_default().to_string(),
         status,
         context,
     }

@@ -18,6 +18,8 @@ use crate::error::{backend, retry, Fail};
 use crate::migration;
 
 mod schema;
+// Deliberately compiled once per backend: see `sql/mod.rs`.
+#[allow(clippy::duplicate_mod)]
 #[path = "../sql/mod.rs"]
 mod sql;
 
@@ -36,7 +38,7 @@ const MIGRATION_TIMEOUT_MS: u32 = 300_000;
 /// The [`keystep_core::ports::Store`] on a PostgreSQL database.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
-    pool: PgPool,
+    pub(crate) pool: PgPool,
 }
 
 impl PostgresStore {
@@ -76,9 +78,11 @@ impl PostgresStore {
 
 async fn migrate(pool: &PgPool) -> Result<(), Fail> {
     let mut tx = pool.begin().await?;
-    sqlx::query(&format!("SET LOCAL statement_timeout = {MIGRATION_TIMEOUT_MS}"))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(&format!(
+        "SET LOCAL statement_timeout = {MIGRATION_TIMEOUT_MS}"
+    ))
+    .execute(&mut *tx)
+    .await?;
     // One lock per schema, so databases shared by several deployments (or tests) in
     // separate schemas do not wait for each other.
     sqlx::query(
@@ -102,7 +106,10 @@ async fn migrate(pool: &PgPool) -> Result<(), Fail> {
         .map(|r| r.try_get::<i64, _>("version"))
         .collect::<Result<Vec<_>, _>>()?;
     let mut ran = Vec::new();
-    for m in schema::MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+    for m in schema::MIGRATIONS
+        .iter()
+        .filter(|m| !applied.contains(&m.version))
+    {
         for statement in m.statements {
             sqlx::query(statement).execute(&mut *tx).await?;
         }
@@ -124,7 +131,9 @@ mod dialect {
     use sqlx::{Postgres, Transaction};
 
     /// Starts a transaction (READ COMMITTED).
-    pub(super) async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    pub(super) async fn begin(
+        pool: &PgPool,
+    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         pool.begin().await
     }
 

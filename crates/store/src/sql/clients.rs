@@ -40,7 +40,11 @@ pub(super) async fn list(
     after: Option<&str>,
     limit: u32,
 ) -> Result<Page<AppClient>, Fail> {
-    let from = if after.is_some() { "AND client_id > $3" } else { "" };
+    let from = if after.is_some() {
+        "AND client_id > $3"
+    } else {
+        ""
+    };
     let sql = format!(
         "SELECT {CLIENT_COLUMNS} FROM app_clients \
          WHERE pool_id = $2 {from} ORDER BY client_id LIMIT $1"
@@ -52,7 +56,10 @@ pub(super) async fn list(
         query = query.bind(after);
     }
     let found = query.fetch_all(db).await?;
-    let items = found.iter().map(rows::client).collect::<Result<Vec<_>, _>>()?;
+    let items = found
+        .iter()
+        .map(rows::client)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(codec::page(items, limit, |c| c.client_id.clone()))
 }
 

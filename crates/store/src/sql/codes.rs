@@ -40,7 +40,9 @@ pub(super) async fn get(
     sub: &str,
     purpose: CodePurpose,
 ) -> Result<Option<StoredCode>, Fail> {
-    let sql = format!("SELECT {CODE_COLUMNS} FROM codes WHERE pool_id = $1 AND sub = $2 AND purpose = $3");
+    let sql = format!(
+        "SELECT {CODE_COLUMNS} FROM codes WHERE pool_id = $1 AND sub = $2 AND purpose = $3"
+    );
     let row = sqlx::query(&sql)
         .bind(pool_id)
         .bind(sub)
@@ -83,12 +85,14 @@ pub(super) async fn consume(
     purpose: CodePurpose,
     id: &str,
 ) -> Result<bool, Fail> {
-    let done = sqlx::query("DELETE FROM codes WHERE pool_id = $1 AND sub = $2 AND purpose = $3 AND id = $4")
-        .bind(pool_id)
-        .bind(sub)
-        .bind(purpose.as_str())
-        .bind(id)
-        .execute(db)
-        .await?;
+    let done = sqlx::query(
+        "DELETE FROM codes WHERE pool_id = $1 AND sub = $2 AND purpose = $3 AND id = $4",
+    )
+    .bind(pool_id)
+    .bind(sub)
+    .bind(purpose.as_str())
+    .bind(id)
+    .execute(db)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

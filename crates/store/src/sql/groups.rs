@@ -30,7 +30,8 @@ pub(super) async fn insert(db: &DbPool, group: &Group) -> Result<(), Fail> {
 }
 
 pub(super) async fn get(db: &DbPool, pool_id: &str, name: &str) -> Result<Option<Group>, Fail> {
-    let sql = format!("SELECT {GROUP_COLUMNS} FROM user_groups g WHERE g.pool_id = $1 AND g.name = $2");
+    let sql =
+        format!("SELECT {GROUP_COLUMNS} FROM user_groups g WHERE g.pool_id = $1 AND g.name = $2");
     let row = sqlx::query(&sql)
         .bind(pool_id)
         .bind(name)
@@ -45,7 +46,11 @@ pub(super) async fn list(
     after: Option<&str>,
     limit: u32,
 ) -> Result<Page<Group>, Fail> {
-    let from = if after.is_some() { "AND g.name > $3" } else { "" };
+    let from = if after.is_some() {
+        "AND g.name > $3"
+    } else {
+        ""
+    };
     let sql = format!(
         "SELECT {GROUP_COLUMNS} FROM user_groups g WHERE g.pool_id = $2 {from} \
          ORDER BY g.name LIMIT $1"
@@ -57,7 +62,10 @@ pub(super) async fn list(
         query = query.bind(after);
     }
     let found = query.fetch_all(db).await?;
-    let items = found.iter().map(rows::group).collect::<Result<Vec<_>, _>>()?;
+    let items = found
+        .iter()
+        .map(rows::group)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(codec::page(items, limit, |g| g.name.clone()))
 }
 
@@ -91,7 +99,12 @@ pub(super) async fn delete(db: &DbPool, pool_id: &str, name: &str) -> Result<boo
 }
 
 /// Adds a membership (idempotent); `NotFound` if the group or the user is missing.
-pub(super) async fn add_member(db: &DbPool, pool_id: &str, group: &str, sub: &str) -> Result<(), Fail> {
+pub(super) async fn add_member(
+    db: &DbPool,
+    pool_id: &str,
+    group: &str,
+    sub: &str,
+) -> Result<(), Fail> {
     sqlx::query(
         "INSERT INTO group_members (pool_id, group_name, sub) VALUES ($1, $2, $3) \
          ON CONFLICT (pool_id, group_name, sub) DO NOTHING",
@@ -105,7 +118,12 @@ pub(super) async fn add_member(db: &DbPool, pool_id: &str, group: &str, sub: &st
     Ok(())
 }
 
-pub(super) async fn remove_member(db: &DbPool, pool_id: &str, group: &str, sub: &str) -> Result<(), Fail> {
+pub(super) async fn remove_member(
+    db: &DbPool,
+    pool_id: &str,
+    group: &str,
+    sub: &str,
+) -> Result<(), Fail> {
     sqlx::query("DELETE FROM group_members WHERE pool_id = $1 AND group_name = $2 AND sub = $3")
         .bind(pool_id)
         .bind(group)
@@ -115,13 +133,21 @@ pub(super) async fn remove_member(db: &DbPool, pool_id: &str, group: &str, sub: 
     Ok(())
 }
 
-pub(super) async fn groups_of_user(db: &DbPool, pool_id: &str, sub: &str) -> Result<Vec<Group>, Fail> {
+pub(super) async fn groups_of_user(
+    db: &DbPool,
+    pool_id: &str,
+    sub: &str,
+) -> Result<Vec<Group>, Fail> {
     let sql = format!(
         "SELECT {GROUP_COLUMNS} FROM group_members m \
          JOIN user_groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
          WHERE m.pool_id = $1 AND m.sub = $2 ORDER BY g.name"
     );
-    let found = sqlx::query(&sql).bind(pool_id).bind(sub).fetch_all(db).await?;
+    let found = sqlx::query(&sql)
+        .bind(pool_id)
+        .bind(sub)
+        .fetch_all(db)
+        .await?;
     found.iter().map(rows::group).collect()
 }
 
@@ -132,7 +158,11 @@ pub(super) async fn users_in_group(
     after: Option<&str>,
     limit: u32,
 ) -> Result<Page<User>, Fail> {
-    let from = if after.is_some() { "AND u.username_key > $4" } else { "" };
+    let from = if after.is_some() {
+        "AND u.username_key > $4"
+    } else {
+        ""
+    };
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM group_members m \
          JOIN users u ON u.pool_id = m.pool_id AND u.sub = m.sub \
@@ -147,6 +177,9 @@ pub(super) async fn users_in_group(
         query = query.bind(after);
     }
     let found = query.fetch_all(db).await?;
-    let items = found.iter().map(rows::user).collect::<Result<Vec<_>, _>>()?;
+    let items = found
+        .iter()
+        .map(rows::user)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(codec::page(items, limit, |u| u.username_key.clone()))
 }

@@ -43,7 +43,11 @@ pub(super) async fn get_secret(db: &DbPool, name: &str) -> Result<Option<Vec<u8>
 }
 
 /// Insert-or-ignore, then read: whoever inserted first, every caller gets that value.
-pub(super) async fn put_secret_if_absent(db: &DbPool, name: &str, value: &[u8]) -> Result<Vec<u8>, Fail> {
+pub(super) async fn put_secret_if_absent(
+    db: &DbPool,
+    name: &str,
+    value: &[u8],
+) -> Result<Vec<u8>, Fail> {
     sqlx::query(
         "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
@@ -51,7 +55,9 @@ pub(super) async fn put_secret_if_absent(db: &DbPool, name: &str, value: &[u8]) 
     .bind(value)
     .execute(db)
     .await?;
-    get_secret(db, name)
-        .await?
-        .ok_or_else(|| Fail::Store(StoreError::Backend(format!("server secret {name:?} vanished"))))
+    get_secret(db, name).await?.ok_or_else(|| {
+        Fail::Store(StoreError::Backend(format!(
+            "server secret {name:?} vanished"
+        )))
+    })
 }

@@ -45,18 +45,22 @@ pub(super) async fn list(
         query = query.bind(after);
     }
     let found = query.fetch_all(db).await?;
-    let items = found.iter().map(rows::pool).collect::<Result<Vec<_>, _>>()?;
+    let items = found
+        .iter()
+        .map(rows::pool)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(codec::page(items, limit, |p| p.id.clone()))
 }
 
 pub(super) async fn update(db: &DbPool, pool: &UserPool) -> Result<(), Fail> {
-    let done = sqlx::query("UPDATE pools SET name = $1, settings = $2, modified_at = $3 WHERE id = $4")
-        .bind(&pool.name)
-        .bind(codec::to_json(&pool.settings, "pool settings")?)
-        .bind(pool.modified_at.0)
-        .bind(&pool.id)
-        .execute(db)
-        .await?;
+    let done =
+        sqlx::query("UPDATE pools SET name = $1, settings = $2, modified_at = $3 WHERE id = $4")
+            .bind(&pool.name)
+            .bind(codec::to_json(&pool.settings, "pool settings")?)
+            .bind(pool.modified_at.0)
+            .bind(&pool.id)
+            .execute(db)
+            .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound.into());
     }

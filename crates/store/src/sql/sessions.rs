@@ -68,7 +68,12 @@ pub(super) async fn finish(db: &DbPool, id: &str, expected_version: i64) -> Resu
 }
 
 /// Records `value` under `scope`; only the insert that created the row answers `true`.
-pub(super) async fn use_once(db: &DbPool, scope: &str, value: &str, expires_at: Millis) -> Result<bool, Fail> {
+pub(super) async fn use_once(
+    db: &DbPool,
+    scope: &str,
+    value: &str,
+    expires_at: Millis,
+) -> Result<bool, Fail> {
     let done = sqlx::query(
         "INSERT INTO used_once (scope, value, expires_at) VALUES ($1, $2, $3) \
          ON CONFLICT (scope, value) DO NOTHING",

@@ -12,7 +12,9 @@ use keystep_core::ports::{AuthSessionRow, Page, RefreshTokenRow, Store, UserFilt
 use keystep_core::user::User;
 use keystep_core::{Millis, StoreError};
 
-use super::{clients, codes, groups, housekeeping, outbox, pools, sessions, tokens, users, ThisStore};
+use super::{
+    clients, codes, groups, housekeeping, outbox, pools, sessions, tokens, users, ThisStore,
+};
 use crate::error::retry;
 
 #[async_trait]
@@ -25,7 +27,11 @@ impl Store for ThisStore {
         retry(|| pools::get(&self.pool, id)).await
     }
 
-    async fn list_pools(&self, after: Option<&str>, limit: u32) -> Result<Page<UserPool>, StoreError> {
+    async fn list_pools(
+        &self,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<UserPool>, StoreError> {
         retry(|| pools::list(&self.pool, after, limit)).await
     }
 
@@ -66,11 +72,19 @@ impl Store for ThisStore {
         retry(|| clients::delete(&self.pool, pool_id, client_id)).await
     }
 
-    async fn insert_user(&self, user: &User, aliases: &[(AliasKind, String)]) -> Result<(), StoreError> {
+    async fn insert_user(
+        &self,
+        user: &User,
+        aliases: &[(AliasKind, String)],
+    ) -> Result<(), StoreError> {
         retry(|| users::insert(&self.pool, user, aliases)).await
     }
 
-    async fn get_user(&self, pool_id: &str, username_key: &str) -> Result<Option<User>, StoreError> {
+    async fn get_user(
+        &self,
+        pool_id: &str,
+        username_key: &str,
+    ) -> Result<Option<User>, StoreError> {
         retry(|| users::get(&self.pool, pool_id, username_key)).await
     }
 
@@ -87,7 +101,11 @@ impl Store for ThisStore {
         retry(|| users::get_by_alias(&self.pool, pool_id, kind, value_key)).await
     }
 
-    async fn update_user(&self, user: &User, aliases: &[(AliasKind, String)]) -> Result<(), StoreError> {
+    async fn update_user(
+        &self,
+        user: &User,
+        aliases: &[(AliasKind, String)],
+    ) -> Result<(), StoreError> {
         retry(|| users::update(&self.pool, user, aliases)).await
     }
 
@@ -134,7 +152,12 @@ impl Store for ThisStore {
         retry(|| groups::add_member(&self.pool, pool_id, group, sub)).await
     }
 
-    async fn remove_from_group(&self, pool_id: &str, group: &str, sub: &str) -> Result<(), StoreError> {
+    async fn remove_from_group(
+        &self,
+        pool_id: &str,
+        group: &str,
+        sub: &str,
+    ) -> Result<(), StoreError> {
         retry(|| groups::remove_member(&self.pool, pool_id, group, sub)).await
     }
 
@@ -209,14 +232,33 @@ impl Store for ThisStore {
         attempts: u32,
         expires_at: Millis,
     ) -> Result<(), StoreError> {
-        retry(|| sessions::advance(&self.pool, id, expected_version, state, attempts, expires_at)).await
+        retry(|| {
+            sessions::advance(
+                &self.pool,
+                id,
+                expected_version,
+                state,
+                attempts,
+                expires_at,
+            )
+        })
+        .await
     }
 
-    async fn finish_auth_session(&self, id: &str, expected_version: i64) -> Result<bool, StoreError> {
+    async fn finish_auth_session(
+        &self,
+        id: &str,
+        expected_version: i64,
+    ) -> Result<bool, StoreError> {
         retry(|| sessions::finish(&self.pool, id, expected_version)).await
     }
 
-    async fn use_once(&self, scope: &str, value: &str, expires_at: Millis) -> Result<bool, StoreError> {
+    async fn use_once(
+        &self,
+        scope: &str,
+        value: &str,
+        expires_at: Millis,
+    ) -> Result<bool, StoreError> {
         retry(|| sessions::use_once(&self.pool, scope, value, expires_at)).await
     }
 
@@ -232,7 +274,11 @@ impl Store for ThisStore {
         retry(|| tokens::revoke(&self.pool, hash)).await
     }
 
-    async fn revoke_user_refresh_tokens(&self, pool_id: &str, sub: &str) -> Result<u64, StoreError> {
+    async fn revoke_user_refresh_tokens(
+        &self,
+        pool_id: &str,
+        sub: &str,
+    ) -> Result<u64, StoreError> {
         retry(|| tokens::revoke_user(&self.pool, pool_id, sub)).await
     }
 

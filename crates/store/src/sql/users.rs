@@ -77,8 +77,13 @@ async fn claim_aliases(
     Ok(())
 }
 
-pub(super) async fn get(db: &DbPool, pool_id: &str, username_key: &str) -> Result<Option<User>, Fail> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2");
+pub(super) async fn get(
+    db: &DbPool,
+    pool_id: &str,
+    username_key: &str,
+) -> Result<Option<User>, Fail> {
+    let sql =
+        format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2");
     let row = sqlx::query(&sql)
         .bind(pool_id)
         .bind(username_key)
@@ -87,7 +92,11 @@ pub(super) async fn get(db: &DbPool, pool_id: &str, username_key: &str) -> Resul
     row.as_ref().map(rows::user).transpose()
 }
 
-pub(super) async fn get_by_sub(db: &DbPool, pool_id: &str, sub: &str) -> Result<Option<User>, Fail> {
+pub(super) async fn get_by_sub(
+    db: &DbPool,
+    pool_id: &str,
+    sub: &str,
+) -> Result<Option<User>, Fail> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.sub = $2");
     let row = sqlx::query(&sql)
         .bind(pool_id)
@@ -256,6 +265,9 @@ pub(super) async fn list(
         query = query.bind(after);
     }
     let found = query.fetch_all(db).await?;
-    let items = found.iter().map(rows::user).collect::<Result<Vec<_>, _>>()?;
+    let items = found
+        .iter()
+        .map(rows::user)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(codec::page(items, limit, |u| u.username_key.clone()))
 }

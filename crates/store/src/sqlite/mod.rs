@@ -19,6 +19,8 @@ use crate::error::{backend, retry, Fail};
 use crate::migration;
 
 mod schema;
+// Deliberately compiled once per backend: see `sql/mod.rs`.
+#[allow(clippy::duplicate_mod)]
 #[path = "../sql/mod.rs"]
 mod sql;
 
@@ -63,9 +65,9 @@ impl SqliteStore {
                 .synchronous(SqliteSynchronous::Normal);
             if let Some(dir) = options.get_filename().parent() {
                 if !dir.as_os_str().is_empty() {
-                    tokio::fs::create_dir_all(dir)
-                        .await
-                        .map_err(|e| StoreError::Backend(format!("creating the database directory: {e}")))?;
+                    tokio::fs::create_dir_all(dir).await.map_err(|e| {
+                        StoreError::Backend(format!("creating the database directory: {e}"))
+                    })?;
                 }
             }
             SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS)
@@ -107,7 +109,10 @@ async fn migrate(pool: &SqlitePool) -> Result<(), Fail> {
         .map(|r| r.try_get::<i64, _>("version"))
         .collect::<Result<Vec<_>, _>>()?;
     let mut ran = Vec::new();
-    for m in schema::MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+    for m in schema::MIGRATIONS
+        .iter()
+        .filter(|m| !applied.contains(&m.version))
+    {
         for statement in m.statements {
             sqlx::query(statement).execute(&mut *tx).await?;
         }
@@ -129,7 +134,9 @@ mod dialect {
     use sqlx::{Sqlite, Transaction};
 
     /// Starts a write transaction holding the write lock from its first statement.
-    pub(super) async fn begin(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    pub(super) async fn begin(
+        pool: &SqlitePool,
+    ) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         pool.begin_with("BEGIN IMMEDIATE").await
     }
 

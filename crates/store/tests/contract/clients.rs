@@ -17,18 +17,29 @@ async fn client_crud(db: TestDb) {
     assert!(store.get_client("nosuchclient").await.unwrap().is_none());
 
     let again = store.insert_client(&c).await;
-    assert!(matches!(again, Err(StoreError::Conflict(ref n)) if n == "client"), "{again:?}");
-    let orphan = store.insert_client(&client("us-east-1_Missing", "orphanaaaaaaaaaaaaaaaaaaaa")).await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict(ref n)) if n == "client"),
+        "{again:?}"
+    );
+    let orphan = store
+        .insert_client(&client("us-east-1_Missing", "orphanaaaaaaaaaaaaaaaaaaaa"))
+        .await;
     assert!(orphan.is_err(), "a client needs its pool");
 
     let mut public = client(POOL, "publicaaaaaaaaaaaaaaaaaaaa");
     public.secret = None;
     store.insert_client(&public).await.unwrap();
-    assert_eq!(store.get_client(&public.client_id).await.unwrap(), Some(public));
+    assert_eq!(
+        store.get_client(&public.client_id).await.unwrap(),
+        Some(public)
+    );
 
     c.name = "renamed".into();
     c.settings.explicit_auth_flows = vec![ExplicitAuthFlow::AllowUserPasswordAuth];
-    c.settings.access_token_validity = Validity { amount: 5, unit: TimeUnit::Minutes };
+    c.settings.access_token_validity = Validity {
+        amount: 5,
+        unit: TimeUnit::Minutes,
+    };
     c.settings.prevent_user_existence_errors = true;
     c.modified_at = T0.plus_secs(5);
     store.update_client(&c).await.unwrap();
@@ -36,7 +47,13 @@ async fn client_crud(db: TestDb) {
     let missing = store.update_client(&client(POOL, "nosuchclient")).await;
     assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
 
-    assert!(!store.delete_client("eu-west-1_Wrong", CLIENT).await.unwrap(), "pool must match");
+    assert!(
+        !store
+            .delete_client("eu-west-1_Wrong", CLIENT)
+            .await
+            .unwrap(),
+        "pool must match"
+    );
     assert!(store.delete_client(POOL, CLIENT).await.unwrap());
     assert!(!store.delete_client(POOL, CLIENT).await.unwrap());
     assert!(store.get_client(CLIENT).await.unwrap().is_none());
@@ -50,21 +67,38 @@ async fn clients_page_within_their_pool(db: TestDb) {
     for id in ids {
         store.insert_client(&client(POOL, id)).await.unwrap();
     }
-    store.insert_client(&client("eu-west-1_Other", "c0")).await.unwrap();
+    store
+        .insert_client(&client("eu-west-1_Other", "c0"))
+        .await
+        .unwrap();
 
     let first = store.list_clients(POOL, None, 2).await.unwrap();
     let names: Vec<_> = first.items.iter().map(|c| c.client_id.as_str()).collect();
     assert_eq!(names, ["c1", "c2"]);
     assert_eq!(first.next.as_deref(), Some("c2"));
-    let second = store.list_clients(POOL, first.next.as_deref(), 2).await.unwrap();
+    let second = store
+        .list_clients(POOL, first.next.as_deref(), 2)
+        .await
+        .unwrap();
     let names: Vec<_> = second.items.iter().map(|c| c.client_id.as_str()).collect();
     assert_eq!(names, ["c3", "c4"]);
-    let third = store.list_clients(POOL, second.next.as_deref(), 2).await.unwrap();
+    let third = store
+        .list_clients(POOL, second.next.as_deref(), 2)
+        .await
+        .unwrap();
     let names: Vec<_> = third.items.iter().map(|c| c.client_id.as_str()).collect();
     assert_eq!(names, ["c5"]);
     assert_eq!(third.next, None);
 
-    let other = store.list_clients("eu-west-1_Other", None, 10).await.unwrap();
+    let other = store
+        .list_clients("eu-west-1_Other", None, 10)
+        .await
+        .unwrap();
     assert_eq!(other.items.len(), 1);
-    assert!(store.list_clients("eu-west-1_None", None, 10).await.unwrap().items.is_empty());
+    assert!(store
+        .list_clients("eu-west-1_None", None, 10)
+        .await
+        .unwrap()
+        .items
+        .is_empty());
 }

@@ -139,7 +139,11 @@ pub fn message(pool_id: &str, username: &str, n: i64) -> OutgoingMessage {
     OutgoingMessage {
         pool_id: pool_id.to_string(),
         username: username.to_string(),
-        medium: if n % 2 == 0 { Medium::Email } else { Medium::Sms },
+        medium: if n % 2 == 0 {
+            Medium::Email
+        } else {
+            Medium::Sms
+        },
         destination: format!("{username}@example.com"),
         purpose: MessagePurpose::SignUp,
         code: (n % 3 != 0).then(|| format!("{n:06}")),

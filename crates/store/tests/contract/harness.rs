@@ -37,7 +37,9 @@ where
         return;
     };
     let schema = format!("keystep_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&base).await.expect("connect to postgres");
+    let mut admin = PgConnection::connect(&base)
+        .await
+        .expect("connect to postgres");
     admin
         .execute(format!("CREATE SCHEMA {schema}").as_str())
         .await

@@ -5,7 +5,10 @@ use keystep_core::code::CodePurpose;
 use crate::fixtures::*;
 use crate::harness::TestDb;
 
-contract_tests!(purge_expired_deletes_only_expired_rows_in_batches, secrets_are_put_once);
+contract_tests!(
+    purge_expired_deletes_only_expired_rows_in_batches,
+    secrets_are_put_once
+);
 
 async fn purge_expired_deletes_only_expired_rows_in_batches(db: TestDb) {
     let store = db.store;
@@ -29,9 +32,15 @@ async fn purge_expired_deletes_only_expired_rows_in_batches(db: TestDb) {
     store.put_code(&live_code).await.unwrap();
 
     for i in 0..5 {
-        assert!(store.use_once("scope", &format!("old-{i}"), T0).await.unwrap());
+        assert!(store
+            .use_once("scope", &format!("old-{i}"), T0)
+            .await
+            .unwrap());
     }
-    assert!(store.use_once("scope", "live", now.plus_secs(30)).await.unwrap());
+    assert!(store
+        .use_once("scope", "live", now.plus_secs(30))
+        .await
+        .unwrap());
 
     let mut expired_token = refresh_token(&alice, CLIENT, b"old-token", "old-origin");
     expired_token.expires_at = T0.plus_secs(10);
@@ -47,16 +56,46 @@ async fn purge_expired_deletes_only_expired_rows_in_batches(db: TestDb) {
     assert_eq!(store.purge_expired(now, 2).await.unwrap(), 1);
     assert_eq!(store.purge_expired(now, 2).await.unwrap(), 0);
 
-    assert!(store.get_auth_session("expired-session").await.unwrap().is_none());
-    assert!(store.get_auth_session("live-session").await.unwrap().is_some());
-    assert!(store.get_code(POOL, &alice.sub, CodePurpose::SignUp).await.unwrap().is_none());
-    assert!(store.get_code(POOL, &bob.sub, CodePurpose::SignUp).await.unwrap().is_some());
-    assert!(store.get_refresh_token(b"old-token").await.unwrap().is_none());
-    assert!(store.get_refresh_token(b"live-token").await.unwrap().is_some());
+    assert!(store
+        .get_auth_session("expired-session")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .get_auth_session("live-session")
+        .await
+        .unwrap()
+        .is_some());
+    assert!(store
+        .get_code(POOL, &alice.sub, CodePurpose::SignUp)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .get_code(POOL, &bob.sub, CodePurpose::SignUp)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(store
+        .get_refresh_token(b"old-token")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .get_refresh_token(b"live-token")
+        .await
+        .unwrap()
+        .is_some());
     assert!(store.is_origin_revoked("old-origin").await.unwrap());
     // Forgotten single-use values may be used again; live ones may not.
-    assert!(store.use_once("scope", "old-0", now.plus_secs(30)).await.unwrap());
-    assert!(!store.use_once("scope", "live", now.plus_secs(30)).await.unwrap());
+    assert!(store
+        .use_once("scope", "old-0", now.plus_secs(30))
+        .await
+        .unwrap());
+    assert!(!store
+        .use_once("scope", "live", now.plus_secs(30))
+        .await
+        .unwrap());
 
     // A day after the token's expiry, its revocation is forgotten too.
     let much_later = T0.plus_secs(10 + 86_400);
@@ -67,18 +106,39 @@ async fn purge_expired_deletes_only_expired_rows_in_batches(db: TestDb) {
 async fn secrets_are_put_once(db: TestDb) {
     let store = db.store;
     assert!(store.get_secret("signing-key").await.unwrap().is_none());
-    assert_eq!(store.put_secret_if_absent("signing-key", b"first").await.unwrap(), b"first");
-    assert_eq!(store.put_secret_if_absent("signing-key", b"second").await.unwrap(), b"first");
-    assert_eq!(store.get_secret("signing-key").await.unwrap().as_deref(), Some(&b"first"[..]));
+    assert_eq!(
+        store
+            .put_secret_if_absent("signing-key", b"first")
+            .await
+            .unwrap(),
+        b"first"
+    );
+    assert_eq!(
+        store
+            .put_secret_if_absent("signing-key", b"second")
+            .await
+            .unwrap(),
+        b"first"
+    );
+    assert_eq!(
+        store.get_secret("signing-key").await.unwrap().as_deref(),
+        Some(&b"first"[..])
+    );
     let binary: Vec<u8> = (0..=255).collect();
-    assert_eq!(store.put_secret_if_absent("other", &binary).await.unwrap(), binary);
+    assert_eq!(
+        store.put_secret_if_absent("other", &binary).await.unwrap(),
+        binary
+    );
 
     // Nodes racing at first start agree on one value.
     let mut racing = Vec::new();
     for i in 0..20u8 {
         let store = store.clone();
         racing.push(tokio::spawn(async move {
-            store.put_secret_if_absent("master", &[i; 32]).await.unwrap()
+            store
+                .put_secret_if_absent("master", &[i; 32])
+                .await
+                .unwrap()
         }));
     }
     let mut values = Vec::new();
@@ -86,5 +146,8 @@ async fn secrets_are_put_once(db: TestDb) {
         values.push(r.await.unwrap());
     }
     let stored = store.get_secret("master").await.unwrap().unwrap();
-    assert!(values.iter().all(|v| *v == stored), "all callers got the stored value");
+    assert!(
+        values.iter().all(|v| *v == stored),
+        "all callers got the stored value"
+    );
 }

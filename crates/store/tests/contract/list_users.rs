@@ -6,14 +6,21 @@ use keystep_core::user::UserStatus;
 use crate::fixtures::*;
 use crate::harness::TestDb;
 
-contract_tests!(users_page_by_username_key, list_users_filters, filtered_lists_page_too);
+contract_tests!(
+    users_page_by_username_key,
+    list_users_filters,
+    filtered_lists_page_too
+);
 
 /// Every username the filter admits, by walking all pages of `page_size`.
 async fn usernames(store: &dyn Store, f: Option<&UserFilter>, page_size: u32) -> Vec<String> {
     let mut out = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let page = store.list_users(POOL, f, after.as_deref(), page_size).await.unwrap();
+        let page = store
+            .list_users(POOL, f, after.as_deref(), page_size)
+            .await
+            .unwrap();
         assert!(page.items.len() <= page_size as usize);
         out.extend(page.items.iter().map(|u| u.username.clone()));
         match page.next {
@@ -33,29 +40,82 @@ async fn users_page_by_username_key(db: TestDb) {
     seed_user(&*store, "eu-west-1_Other", "zed").await;
 
     let first = store.list_users(POOL, None, None, 3).await.unwrap();
-    let keys: Vec<_> = first.items.iter().map(|u| u.username_key.as_str()).collect();
+    let keys: Vec<_> = first
+        .items
+        .iter()
+        .map(|u| u.username_key.as_str())
+        .collect();
     assert_eq!(keys, ["alice", "bob", "carol"]);
     assert_eq!(first.next.as_deref(), Some("carol"));
-    let second = store.list_users(POOL, None, first.next.as_deref(), 3).await.unwrap();
+    let second = store
+        .list_users(POOL, None, first.next.as_deref(), 3)
+        .await
+        .unwrap();
     let names: Vec<_> = second.items.iter().map(|u| u.username.as_str()).collect();
     assert_eq!(names, ["Dave", "Eve", "frank"]);
-    let third = store.list_users(POOL, None, second.next.as_deref(), 3).await.unwrap();
+    let third = store
+        .list_users(POOL, None, second.next.as_deref(), 3)
+        .await
+        .unwrap();
     let names: Vec<_> = third.items.iter().map(|u| u.username.as_str()).collect();
     assert_eq!(names, ["grace"]);
     assert_eq!(third.next, None);
 
     assert_eq!(usernames(&*store, None, 7).await.len(), 7);
-    assert_eq!(store.list_users(POOL, None, None, 7).await.unwrap().next, None);
+    assert_eq!(
+        store.list_users(POOL, None, None, 7).await.unwrap().next,
+        None
+    );
 }
 
 /// Users with distinct attributes to filter on.
 async fn seed_people(store: &dyn Store) -> Vec<keystep_core::user::User> {
     let people = [
-        ("alice", "Alice", "Liddell", "+15555550001", Some("ally"), UserStatus::Confirmed, true),
-        ("Bob", "Bob", "Builder", "+15555550002", None, UserStatus::Unconfirmed, false),
-        ("carol", "Carol", "Liddell", "+14445550003", None, UserStatus::ForceChangePassword, true),
-        ("a_b", "Under", "Score", "+16665550004", None, UserStatus::Confirmed, true),
-        ("a%c", "Per", "Cent", "+16665550005", None, UserStatus::Confirmed, true),
+        (
+            "alice",
+            "Alice",
+            "Liddell",
+            "+15555550001",
+            Some("ally"),
+            UserStatus::Confirmed,
+            true,
+        ),
+        (
+            "Bob",
+            "Bob",
+            "Builder",
+            "+15555550002",
+            None,
+            UserStatus::Unconfirmed,
+            false,
+        ),
+        (
+            "carol",
+            "Carol",
+            "Liddell",
+            "+14445550003",
+            None,
+            UserStatus::ForceChangePassword,
+            true,
+        ),
+        (
+            "a_b",
+            "Under",
+            "Score",
+            "+16665550004",
+            None,
+            UserStatus::Confirmed,
+            true,
+        ),
+        (
+            "a%c",
+            "Per",
+            "Cent",
+            "+16665550005",
+            None,
+            UserStatus::Confirmed,
+            true,
+        ),
     ];
     let mut out = Vec::new();
     for (name, given, family, phone, preferred, status, enabled) in people {
@@ -67,7 +127,8 @@ async fn seed_people(store: &dyn Store) -> Vec<keystep_core::user::User> {
             u.attributes.insert("preferred_username".into(), p.into());
         }
         if name == "carol" {
-            u.attributes.insert("email".into(), "carol@example.org".into());
+            u.attributes
+                .insert("email".into(), "carol@example.org".into());
         }
         u.status = status;
         u.enabled = enabled;
@@ -85,10 +146,18 @@ async fn list_users_filters(db: TestDb) {
     seed_user(&*store, "eu-west-1_Other", "alice").await;
 
     let s = &*store;
-    let check = |attribute: &'static str, prefix: bool, value: &'static str, expected: &'static [&'static str]| async move {
+    let check = |attribute: &'static str,
+                 prefix: bool,
+                 value: &'static str,
+                 expected: &'static [&'static str]| async move {
         let f = filter(attribute, prefix, value);
         let got = usernames(s, Some(&f), 100).await;
-        assert_eq!(got, expected, "{attribute} {} {value:?}", if prefix { "^=" } else { "=" });
+        assert_eq!(
+            got,
+            expected,
+            "{attribute} {} {value:?}",
+            if prefix { "^=" } else { "=" }
+        );
     };
 
     // Order of everything: by key, bytewise: "a%c" < "a_b" < "alice" < "bob" < "carol".
@@ -97,7 +166,13 @@ async fn list_users_filters(db: TestDb) {
     check("username", true, "a", &["a%c", "a_b", "alice"]).await;
     check("username", true, "a_", &["a_b"]).await;
     check("username", true, "a%", &["a%c"]).await;
-    check("username", true, "", &["a%c", "a_b", "alice", "Bob", "carol"]).await;
+    check(
+        "username",
+        true,
+        "",
+        &["a%c", "a_b", "alice", "Bob", "carol"],
+    )
+    .await;
 
     check("email", false, "Bob@example.com", &["Bob"]).await;
     check("email", false, "bob@example.com", &[]).await;
@@ -111,7 +186,13 @@ async fn list_users_filters(db: TestDb) {
     check("phone_number", true, "+1666", &["a%c", "a_b"]).await;
 
     check("name", false, "Name alice", &["alice"]).await;
-    check("name", true, "Name ", &["a%c", "a_b", "alice", "Bob", "carol"]).await;
+    check(
+        "name",
+        true,
+        "Name ",
+        &["a%c", "a_b", "alice", "Bob", "carol"],
+    )
+    .await;
 
     check("given_name", false, "Carol", &["carol"]).await;
     check("given_name", true, "C", &["carol"]).await;
@@ -125,10 +206,22 @@ async fn list_users_filters(db: TestDb) {
     check("preferred_username", true, "b", &[]).await;
 
     check("cognito:user_status", false, "UNCONFIRMED", &["Bob"]).await;
-    check("cognito:user_status", false, "CONFIRMED", &["a%c", "a_b", "alice"]).await;
+    check(
+        "cognito:user_status",
+        false,
+        "CONFIRMED",
+        &["a%c", "a_b", "alice"],
+    )
+    .await;
     check("cognito:user_status", true, "FORCE", &["carol"]).await;
 
-    check("status", false, "Enabled", &["a%c", "a_b", "alice", "carol"]).await;
+    check(
+        "status",
+        false,
+        "Enabled",
+        &["a%c", "a_b", "alice", "carol"],
+    )
+    .await;
     check("status", false, "Disabled", &["Bob"]).await;
     check("status", true, "Dis", &["Bob"]).await;
     check("status", false, "enabled", &[]).await;
@@ -142,9 +235,15 @@ async fn list_users_filters(db: TestDb) {
 
     // Values with quotes and non-ASCII are just values.
     let mut odd = user(POOL, "zoë");
-    odd.attributes.insert("family_name".into(), "O'Brien \"Ünïcode\"".into());
+    odd.attributes
+        .insert("family_name".into(), "O'Brien \"Ünïcode\"".into());
     store.insert_user(&odd, &[]).await.unwrap();
-    let got = usernames(s, Some(&filter("family_name", false, "O'Brien \"Ünïcode\"")), 100).await;
+    let got = usernames(
+        s,
+        Some(&filter("family_name", false, "O'Brien \"Ünïcode\"")),
+        100,
+    )
+    .await;
     assert_eq!(got, ["zoë"]);
     let got = usernames(s, Some(&filter("family_name", true, "O'Brien \"Ü")), 100).await;
     assert_eq!(got, ["zoë"]);
@@ -165,12 +264,18 @@ async fn filtered_lists_page_too(db: TestDb) {
     assert_eq!(first.items.len(), 1);
     assert_eq!(first.items[0].username, "alice");
     assert_eq!(first.next.as_deref(), Some("alice"));
-    let second = store.list_users(POOL, Some(&f), first.next.as_deref(), 1).await.unwrap();
+    let second = store
+        .list_users(POOL, Some(&f), first.next.as_deref(), 1)
+        .await
+        .unwrap();
     assert_eq!(second.items[0].username, "carol");
     assert_eq!(second.next, None);
 
     let f = filter("status", false, "Enabled");
-    assert_eq!(usernames(&*store, Some(&f), 2).await, ["a%c", "a_b", "alice", "carol"]);
+    assert_eq!(
+        usernames(&*store, Some(&f), 2).await,
+        ["a%c", "a_b", "alice", "carol"]
+    );
     let f = filter("email", true, "");
     assert_eq!(usernames(&*store, Some(&f), 3).await.len(), 5);
 }

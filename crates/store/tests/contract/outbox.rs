@@ -25,9 +25,15 @@ async fn outbox_appends_and_filters(db: TestDb) {
 
     let all = store.list_outbox(&OutboxFilter::default()).await.unwrap();
     assert_eq!(all.iter().map(|e| e.id).collect::<Vec<_>>(), ids);
-    assert_eq!(all.iter().map(|e| e.message.clone()).collect::<Vec<_>>(), sent.to_vec());
+    assert_eq!(
+        all.iter().map(|e| e.message.clone()).collect::<Vec<_>>(),
+        sent.to_vec()
+    );
 
-    let pool_only = OutboxFilter { pool_id: Some(POOL.into()), ..Default::default() };
+    let pool_only = OutboxFilter {
+        pool_id: Some(POOL.into()),
+        ..Default::default()
+    };
     let got = store.list_outbox(&pool_only).await.unwrap();
     assert_eq!(got.len(), 4);
 
@@ -36,21 +42,45 @@ async fn outbox_appends_and_filters(db: TestDb) {
         username: Some("alice".into()),
         limit: None,
     };
-    let got: Vec<_> = store.list_outbox(&alice_here).await.unwrap().into_iter().map(|e| e.message).collect();
+    let got: Vec<_> = store
+        .list_outbox(&alice_here)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
     assert_eq!(got, vec![sent[0].clone(), sent[3].clone(), sent[4].clone()]);
 
-    let alice_anywhere = OutboxFilter { username: Some("alice".into()), ..Default::default() };
+    let alice_anywhere = OutboxFilter {
+        username: Some("alice".into()),
+        ..Default::default()
+    };
     assert_eq!(store.list_outbox(&alice_anywhere).await.unwrap().len(), 4);
 
     // A limit keeps the newest, still oldest first.
-    let newest_two = OutboxFilter { limit: Some(2), ..alice_here.clone() };
-    let got: Vec<_> = store.list_outbox(&newest_two).await.unwrap().into_iter().map(|e| e.message).collect();
+    let newest_two = OutboxFilter {
+        limit: Some(2),
+        ..alice_here.clone()
+    };
+    let got: Vec<_> = store
+        .list_outbox(&newest_two)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
     assert_eq!(got, vec![sent[3].clone(), sent[4].clone()]);
-    let newest_one = OutboxFilter { limit: Some(1), ..Default::default() };
+    let newest_one = OutboxFilter {
+        limit: Some(1),
+        ..Default::default()
+    };
     let got = store.list_outbox(&newest_one).await.unwrap();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].id, ids[4]);
 
-    let nobody = OutboxFilter { username: Some("nobody".into()), ..Default::default() };
+    let nobody = OutboxFilter {
+        username: Some("nobody".into()),
+        ..Default::default()
+    };
     assert!(store.list_outbox(&nobody).await.unwrap().is_empty());
 }

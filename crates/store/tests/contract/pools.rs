@@ -25,7 +25,10 @@ async fn pool_crud(db: TestDb) {
     assert!(store.get_pool("us-east-1_Missing").await.unwrap().is_none());
 
     let again = store.insert_pool(&p).await;
-    assert!(matches!(again, Err(StoreError::Conflict(ref n)) if n == "pool"), "{again:?}");
+    assert!(
+        matches!(again, Err(StoreError::Conflict(ref n)) if n == "pool"),
+        "{again:?}"
+    );
 
     p.name = "renamed".into();
     p.settings.identifiers.alias_attributes = vec![AliasKind::Email];
@@ -50,7 +53,11 @@ async fn pool_crud(db: TestDb) {
 async fn pools_page_in_byte_order(db: TestDb) {
     let store = db.store;
     let ids = [
-        "us-east-1_delta", "us-east-1_Bravo", "eu-west-1_alpha", "us-east-1_Alpha", "us-east-1_charlie",
+        "us-east-1_delta",
+        "us-east-1_Bravo",
+        "eu-west-1_alpha",
+        "us-east-1_Alpha",
+        "us-east-1_charlie",
     ];
     for id in ids {
         store.insert_pool(&pool(id)).await.unwrap();
@@ -90,39 +97,78 @@ async fn deleting_a_pool_removes_everything_in_it(db: TestDb) {
     seed(&*store).await;
     let other = "eu-west-1_OtherPool";
     store.insert_pool(&pool(other)).await.unwrap();
-    store.insert_client(&client(other, "otherclientaaaaaaaaaaaaaaa")).await.unwrap();
+    store
+        .insert_client(&client(other, "otherclientaaaaaaaaaaaaaaa"))
+        .await
+        .unwrap();
 
     let u = seed_user(&*store, POOL, "alice").await;
     let kept = seed_user(&*store, other, "alice").await;
     store.insert_group(&group(POOL, "admins")).await.unwrap();
     store.add_to_group(POOL, "admins", &u.sub).await.unwrap();
-    store.put_code(&code(&u, CodePurpose::SignUp, "c1")).await.unwrap();
-    store.insert_auth_session(&session(POOL, CLIENT, "session-1")).await.unwrap();
-    store.insert_refresh_token(&refresh_token(&u, CLIENT, b"h1", "o1")).await.unwrap();
-    store.insert_outbox(&message(POOL, "alice", 1)).await.unwrap();
-    store.insert_outbox(&message(other, "alice", 2)).await.unwrap();
+    store
+        .put_code(&code(&u, CodePurpose::SignUp, "c1"))
+        .await
+        .unwrap();
+    store
+        .insert_auth_session(&session(POOL, CLIENT, "session-1"))
+        .await
+        .unwrap();
+    store
+        .insert_refresh_token(&refresh_token(&u, CLIENT, b"h1", "o1"))
+        .await
+        .unwrap();
+    store
+        .insert_outbox(&message(POOL, "alice", 1))
+        .await
+        .unwrap();
+    store
+        .insert_outbox(&message(other, "alice", 2))
+        .await
+        .unwrap();
 
     assert!(store.delete_pool(POOL).await.unwrap());
 
     assert!(store.get_client(CLIENT).await.unwrap().is_none());
     assert!(store.get_user_by_sub(POOL, &u.sub).await.unwrap().is_none());
-    assert!(store.get_user_by_alias(POOL, AliasKind::Email, "alice@example.com").await.unwrap().is_none());
+    assert!(store
+        .get_user_by_alias(POOL, AliasKind::Email, "alice@example.com")
+        .await
+        .unwrap()
+        .is_none());
     assert!(store.get_group(POOL, "admins").await.unwrap().is_none());
     assert!(store.groups_of_user(POOL, &u.sub).await.unwrap().is_empty());
-    assert!(store.get_code(POOL, &u.sub, CodePurpose::SignUp).await.unwrap().is_none());
+    assert!(store
+        .get_code(POOL, &u.sub, CodePurpose::SignUp)
+        .await
+        .unwrap()
+        .is_none());
     assert!(store.get_auth_session("session-1").await.unwrap().is_none());
     assert!(store.get_refresh_token(b"h1").await.unwrap().is_none());
     let outbox = store
-        .list_outbox(&OutboxFilter { pool_id: Some(POOL.into()), ..Default::default() })
+        .list_outbox(&OutboxFilter {
+            pool_id: Some(POOL.into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert!(outbox.is_empty());
 
     // The other pool is untouched.
-    assert_eq!(store.get_user_by_sub(other, &kept.sub).await.unwrap(), Some(kept));
-    assert!(store.get_client("otherclientaaaaaaaaaaaaaaa").await.unwrap().is_some());
+    assert_eq!(
+        store.get_user_by_sub(other, &kept.sub).await.unwrap(),
+        Some(kept)
+    );
+    assert!(store
+        .get_client("otherclientaaaaaaaaaaaaaaa")
+        .await
+        .unwrap()
+        .is_some());
     let outbox = store
-        .list_outbox(&OutboxFilter { pool_id: Some(other.into()), ..Default::default() })
+        .list_outbox(&OutboxFilter {
+            pool_id: Some(other.into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(outbox.len(), 1);
@@ -138,14 +184,19 @@ async fn migrations_are_idempotent_and_safe_to_race(db: TestDb) {
 
     // Opening again (migrating again) keeps the data and changes nothing.
     let again = keystep_store::open(&db.url).await.unwrap();
-    assert_eq!(again.get_user_by_sub(POOL, &u.sub).await.unwrap(), Some(u.clone()));
+    assert_eq!(
+        again.get_user_by_sub(POOL, &u.sub).await.unwrap(),
+        Some(u.clone())
+    );
     keystep_store::migrate(&db.url).await.unwrap();
 
     // Several nodes starting at once.
     let mut opening = Vec::new();
     for _ in 0..4 {
         let url = db.url.clone();
-        opening.push(tokio::spawn(async move { keystep_store::open(&url).await.map(|_| ()) }));
+        opening.push(tokio::spawn(async move {
+            keystep_store::open(&url).await.map(|_| ())
+        }));
     }
     for o in opening {
         o.await.unwrap().unwrap();

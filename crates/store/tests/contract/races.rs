@@ -48,14 +48,30 @@ where
 async fn one_of_many_advances_a_session(db: TestDb) {
     let store = db.store;
     seed(&*store).await;
-    store.insert_auth_session(&session(POOL, CLIENT, "raced")).await.unwrap();
+    store
+        .insert_auth_session(&session(POOL, CLIENT, "raced"))
+        .await
+        .unwrap();
     let results = race(&store, |s, i| async move {
-        s.advance_auth_session("raced", 0, format!("winner {i}").as_bytes(), 1, T0.plus_secs(60)).await
+        s.advance_auth_session(
+            "raced",
+            0,
+            format!("winner {i}").as_bytes(),
+            1,
+            T0.plus_secs(60),
+        )
+        .await
     })
     .await;
     let wins: Vec<usize> = (0..RACERS).filter(|i| results[*i].is_ok()).collect();
     assert_eq!(wins.len(), 1, "{results:?}");
-    assert!(results.iter().filter(|r| r.is_err()).all(|r| matches!(r, Err(StoreError::Stale))), "{results:?}");
+    assert!(
+        results
+            .iter()
+            .filter(|r| r.is_err())
+            .all(|r| matches!(r, Err(StoreError::Stale))),
+        "{results:?}"
+    );
     let stored = store.get_auth_session("raced").await.unwrap().unwrap();
     assert_eq!(stored.version, 1);
     assert_eq!(stored.state, format!("winner {}", wins[0]).into_bytes());
@@ -64,8 +80,14 @@ async fn one_of_many_advances_a_session(db: TestDb) {
 async fn one_of_many_finishes_a_session(db: TestDb) {
     let store = db.store;
     seed(&*store).await;
-    store.insert_auth_session(&session(POOL, CLIENT, "raced")).await.unwrap();
-    let results = race(&store, |s, _| async move { s.finish_auth_session("raced", 0).await.unwrap() }).await;
+    store
+        .insert_auth_session(&session(POOL, CLIENT, "raced"))
+        .await
+        .unwrap();
+    let results = race(&store, |s, _| async move {
+        s.finish_auth_session("raced", 0).await.unwrap()
+    })
+    .await;
     assert_eq!(results.iter().filter(|r| **r).count(), 1, "{results:?}");
     assert!(store.get_auth_session("raced").await.unwrap().is_none());
 }
@@ -74,12 +96,17 @@ async fn one_of_many_consumes_a_code(db: TestDb) {
     let store = db.store;
     seed(&*store).await;
     let u = seed_user(&*store, POOL, "alice").await;
-    store.put_code(&code(&u, CodePurpose::ForgotPassword, "the-code")).await.unwrap();
+    store
+        .put_code(&code(&u, CodePurpose::ForgotPassword, "the-code"))
+        .await
+        .unwrap();
     let sub = u.sub.clone();
     let results = race(&store, move |s, _| {
         let sub = sub.clone();
         async move {
-            s.consume_code(POOL, &sub, CodePurpose::ForgotPassword, "the-code").await.unwrap()
+            s.consume_code(POOL, &sub, CodePurpose::ForgotPassword, "the-code")
+                .await
+                .unwrap()
         }
     })
     .await;
@@ -89,7 +116,9 @@ async fn one_of_many_consumes_a_code(db: TestDb) {
 async fn one_of_many_uses_a_value_once(db: TestDb) {
     let store = db.store;
     let results = race(&store, |s, _| async move {
-        s.use_once("srp-secret-block", "block-id", T0.plus_secs(300)).await.unwrap()
+        s.use_once("srp-secret-block", "block-id", T0.plus_secs(300))
+            .await
+            .unwrap()
     })
     .await;
     assert_eq!(results.iter().filter(|r| **r).count(), 1, "{results:?}");
@@ -110,10 +139,19 @@ async fn one_of_many_updates_a_user(db: TestDb) {
     .await;
     let wins: Vec<usize> = (0..RACERS).filter(|i| results[*i].is_ok()).collect();
     assert_eq!(wins.len(), 1, "{results:?}");
-    assert!(results.iter().filter(|r| r.is_err()).all(|r| matches!(r, Err(StoreError::Stale))), "{results:?}");
+    assert!(
+        results
+            .iter()
+            .filter(|r| r.is_err())
+            .all(|r| matches!(r, Err(StoreError::Stale))),
+        "{results:?}"
+    );
     let stored = store.get_user(POOL, "alice").await.unwrap().unwrap();
     assert_eq!(stored.version, 1);
-    assert_eq!(stored.attr("name"), Some(format!("writer {}", wins[0]).as_str()));
+    assert_eq!(
+        stored.attr("name"),
+        Some(format!("writer {}", wins[0]).as_str())
+    );
 }
 
 async fn one_of_many_claims_an_alias(db: TestDb) {
@@ -121,14 +159,22 @@ async fn one_of_many_claims_an_alias(db: TestDb) {
     seed(&*store).await;
     let results = race(&store, |s, i| async move {
         let mut u = user(POOL, &format!("user{i:02}"));
-        u.attributes.insert("email".into(), "shared@example.com".into());
+        u.attributes
+            .insert("email".into(), "shared@example.com".into());
         let claims = [email_alias(&u)];
         s.insert_user(&u, &claims).await
     })
     .await;
-    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
     assert!(
-        results.iter().filter(|r| r.is_err()).all(|r| matches!(r, Err(StoreError::Conflict(n)) if n == "alias:email")),
+        results
+            .iter()
+            .filter(|r| r.is_err())
+            .all(|r| matches!(r, Err(StoreError::Conflict(n)) if n == "alias:email")),
         "{results:?}"
     );
     assert_eq!(store.count_users(POOL).await.unwrap(), 1);

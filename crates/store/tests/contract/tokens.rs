@@ -16,14 +16,20 @@ async fn refresh_tokens_and_revocation(db: TestDb) {
     let mut t1 = refresh_token(&alice, CLIENT, &[0, 1, 2, 255], "origin-1");
     t1.device_key = Some("us-east-1_device".into());
     store.insert_refresh_token(&t1).await.unwrap();
-    assert_eq!(store.get_refresh_token(&t1.hash).await.unwrap(), Some(t1.clone()));
+    assert_eq!(
+        store.get_refresh_token(&t1.hash).await.unwrap(),
+        Some(t1.clone())
+    );
     assert!(store.get_refresh_token(b"unknown").await.unwrap().is_none());
     let again = store.insert_refresh_token(&t1).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
 
     assert!(!store.is_origin_revoked("origin-1").await.unwrap());
     assert!(store.revoke_refresh_token(&t1.hash).await.unwrap());
-    assert!(!store.revoke_refresh_token(&t1.hash).await.unwrap(), "already revoked");
+    assert!(
+        !store.revoke_refresh_token(&t1.hash).await.unwrap(),
+        "already revoked"
+    );
     assert!(!store.revoke_refresh_token(b"unknown").await.unwrap());
     let stored = store.get_refresh_token(&t1.hash).await.unwrap().unwrap();
     assert!(stored.revoked);
@@ -37,13 +43,39 @@ async fn refresh_tokens_and_revocation(db: TestDb) {
     for t in [&t2, &t3, &t4] {
         store.insert_refresh_token(t).await.unwrap();
     }
-    assert_eq!(store.revoke_user_refresh_tokens(POOL, &alice.sub).await.unwrap(), 2);
-    assert_eq!(store.revoke_user_refresh_tokens(POOL, &alice.sub).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .revoke_user_refresh_tokens(POOL, &alice.sub)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .revoke_user_refresh_tokens(POOL, &alice.sub)
+            .await
+            .unwrap(),
+        0
+    );
     for t in [&t1, &t2, &t3] {
-        assert!(store.get_refresh_token(&t.hash).await.unwrap().unwrap().revoked);
+        assert!(
+            store
+                .get_refresh_token(&t.hash)
+                .await
+                .unwrap()
+                .unwrap()
+                .revoked
+        );
         assert!(store.is_origin_revoked(&t.origin_jti).await.unwrap());
     }
-    assert!(!store.get_refresh_token(&t4.hash).await.unwrap().unwrap().revoked);
+    assert!(
+        !store
+            .get_refresh_token(&t4.hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
     assert!(!store.is_origin_revoked("origin-4").await.unwrap());
 
     // A token stored already revoked is not live.
@@ -51,5 +83,11 @@ async fn refresh_tokens_and_revocation(db: TestDb) {
     dead.revoked = true;
     store.insert_refresh_token(&dead).await.unwrap();
     assert!(!store.revoke_refresh_token(&dead.hash).await.unwrap());
-    assert_eq!(store.revoke_user_refresh_tokens(POOL, &bob.sub).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .revoke_user_refresh_tokens(POOL, &bob.sub)
+            .await
+            .unwrap(),
+        1
+    );
 }

@@ -26,20 +26,39 @@ async fn user_crud_and_lookups(db: TestDb) {
     let store = db.store;
     seed(&*store).await;
     let mut u = user(POOL, "Alice");
-    u.attributes.insert("phone_number".into(), "+15555550100".into());
+    u.attributes
+        .insert("phone_number".into(), "+15555550100".into());
     u.attributes.insert("custom:team".into(), "blue".into());
-    let aliases = [email_alias(&u), (AliasKind::PhoneNumber, "+15555550100".to_string())];
+    let aliases = [
+        email_alias(&u),
+        (AliasKind::PhoneNumber, "+15555550100".to_string()),
+    ];
     store.insert_user(&u, &aliases).await.unwrap();
 
-    assert_eq!(store.get_user(POOL, "alice").await.unwrap(), Some(u.clone()));
-    assert!(store.get_user(POOL, "Alice").await.unwrap().is_none(), "looked up by key");
-    assert_eq!(store.get_user_by_sub(POOL, &u.sub).await.unwrap(), Some(u.clone()));
     assert_eq!(
-        store.get_user_by_alias(POOL, AliasKind::Email, "alice@example.com").await.unwrap(),
+        store.get_user(POOL, "alice").await.unwrap(),
+        Some(u.clone())
+    );
+    assert!(
+        store.get_user(POOL, "Alice").await.unwrap().is_none(),
+        "looked up by key"
+    );
+    assert_eq!(
+        store.get_user_by_sub(POOL, &u.sub).await.unwrap(),
         Some(u.clone())
     );
     assert_eq!(
-        store.get_user_by_alias(POOL, AliasKind::PhoneNumber, "+15555550100").await.unwrap(),
+        store
+            .get_user_by_alias(POOL, AliasKind::Email, "alice@example.com")
+            .await
+            .unwrap(),
+        Some(u.clone())
+    );
+    assert_eq!(
+        store
+            .get_user_by_alias(POOL, AliasKind::PhoneNumber, "+15555550100")
+            .await
+            .unwrap(),
         Some(u.clone())
     );
     assert!(store
@@ -47,7 +66,14 @@ async fn user_crud_and_lookups(db: TestDb) {
         .await
         .unwrap()
         .is_none());
-    assert!(store.get_user("eu-west-1_Other", "alice").await.unwrap().is_none(), "per pool");
+    assert!(
+        store
+            .get_user("eu-west-1_Other", "alice")
+            .await
+            .unwrap()
+            .is_none(),
+        "per pool"
+    );
 
     // A user without password, MFA or aliases round-trips too.
     let mut bare = user(POOL, "bare");
@@ -62,7 +88,9 @@ async fn user_crud_and_lookups(db: TestDb) {
     store.insert_user(&bare, &[]).await.unwrap();
     assert_eq!(store.get_user(POOL, "bare").await.unwrap(), Some(bare));
 
-    let orphan = store.insert_user(&user("us-east-1_Missing", "x"), &[]).await;
+    let orphan = store
+        .insert_user(&user("us-east-1_Missing", "x"), &[])
+        .await;
     assert!(orphan.is_err(), "a user needs its pool");
 
     // An update changes every mutable field and bumps the version.
@@ -94,12 +122,17 @@ async fn a_taken_username_is_a_conflict_and_leaves_nothing(db: TestDb) {
 
     // Same key (the pool is case-insensitive), another sub and another e-mail.
     let mut twin = user(POOL, "ALICE");
-    twin.attributes.insert("email".into(), "twin@example.com".into());
+    twin.attributes
+        .insert("email".into(), "twin@example.com".into());
     let r = store.insert_user(&twin, &[email_alias(&twin)]).await;
     assert!(is_conflict(&r, "username"), "{r:?}");
 
     assert_eq!(store.count_users(POOL).await.unwrap(), 1);
-    assert!(store.get_user_by_sub(POOL, &twin.sub).await.unwrap().is_none());
+    assert!(store
+        .get_user_by_sub(POOL, &twin.sub)
+        .await
+        .unwrap()
+        .is_none());
     assert!(store
         .get_user_by_alias(POOL, AliasKind::Email, "twin@example.com")
         .await
@@ -118,8 +151,10 @@ async fn a_taken_alias_is_a_conflict_and_leaves_nothing(db: TestDb) {
     let alice = seed_user(&*store, POOL, "alice").await;
 
     let mut bob = user(POOL, "bob");
-    bob.attributes.insert("email".into(), "ALICE@example.com".into());
-    bob.attributes.insert("phone_number".into(), "+15555550101".into());
+    bob.attributes
+        .insert("email".into(), "ALICE@example.com".into());
+    bob.attributes
+        .insert("phone_number".into(), "+15555550101".into());
     let claims = [
         (AliasKind::PhoneNumber, "+15555550101".to_string()),
         email_alias(&bob),
@@ -135,15 +170,23 @@ async fn a_taken_alias_is_a_conflict_and_leaves_nothing(db: TestDb) {
         .is_none());
     assert_eq!(store.count_users(POOL).await.unwrap(), 1);
     assert_eq!(
-        store.get_user_by_alias(POOL, AliasKind::Email, "alice@example.com").await.unwrap(),
+        store
+            .get_user_by_alias(POOL, AliasKind::Email, "alice@example.com")
+            .await
+            .unwrap(),
         Some(alice)
     );
 
     // The same value under another kind is not the same alias.
     let mut carol = user(POOL, "carol");
-    carol.attributes.insert("preferred_username".into(), "alice@example.com".into());
+    carol
+        .attributes
+        .insert("preferred_username".into(), "alice@example.com".into());
     store
-        .insert_user(&carol, &[(AliasKind::PreferredUsername, "alice@example.com".into())])
+        .insert_user(
+            &carol,
+            &[(AliasKind::PreferredUsername, "alice@example.com".into())],
+        )
         .await
         .unwrap();
 }
@@ -185,8 +228,12 @@ async fn update_replaces_the_aliases(db: TestDb) {
     let u = seed_user(&*store, POOL, "alice").await;
 
     let mut changed = u.clone();
-    changed.attributes.insert("email".into(), "new@example.com".into());
-    changed.attributes.insert("phone_number".into(), "+15555550100".into());
+    changed
+        .attributes
+        .insert("email".into(), "new@example.com".into());
+    changed
+        .attributes
+        .insert("phone_number".into(), "+15555550100".into());
     let claims = [
         (AliasKind::Email, "new@example.com".to_string()),
         (AliasKind::PhoneNumber, "+15555550100".to_string()),
@@ -198,14 +245,21 @@ async fn update_replaces_the_aliases(db: TestDb) {
         .await
         .unwrap()
         .is_none());
-    let by_email = store.get_user_by_alias(POOL, AliasKind::Email, "new@example.com").await.unwrap();
+    let by_email = store
+        .get_user_by_alias(POOL, AliasKind::Email, "new@example.com")
+        .await
+        .unwrap();
     assert_eq!(by_email.map(|x| x.sub), Some(u.sub.clone()));
-    let by_phone = store.get_user_by_alias(POOL, AliasKind::PhoneNumber, "+15555550100").await.unwrap();
+    let by_phone = store
+        .get_user_by_alias(POOL, AliasKind::PhoneNumber, "+15555550100")
+        .await
+        .unwrap();
     assert_eq!(by_phone.map(|x| x.sub), Some(u.sub.clone()));
 
     // The released alias can be claimed by someone else.
     let mut bob = user(POOL, "bob");
-    bob.attributes.insert("email".into(), "alice@example.com".into());
+    bob.attributes
+        .insert("email".into(), "alice@example.com".into());
     store.insert_user(&bob, &[email_alias(&bob)]).await.unwrap();
 
     // Claiming nothing releases everything.
@@ -231,16 +285,31 @@ async fn an_update_claiming_a_taken_alias_changes_nothing(db: TestDb) {
     let bob = seed_user(&*store, POOL, "bob").await;
 
     let mut changed = bob.clone();
-    changed.attributes.insert("email".into(), "alice@example.com".into());
-    changed.attributes.insert("name".into(), "Bob Changed".into());
-    let r = store.update_user(&changed, &[(AliasKind::Email, "alice@example.com".into())]).await;
+    changed
+        .attributes
+        .insert("email".into(), "alice@example.com".into());
+    changed
+        .attributes
+        .insert("name".into(), "Bob Changed".into());
+    let r = store
+        .update_user(&changed, &[(AliasKind::Email, "alice@example.com".into())])
+        .await;
     assert!(is_conflict(&r, "alias:email"), "{r:?}");
 
     // Nothing of the update stuck: not the row, not the version, not the alias removal.
-    assert_eq!(store.get_user_by_sub(POOL, &bob.sub).await.unwrap(), Some(bob.clone()));
-    let by_bobs = store.get_user_by_alias(POOL, AliasKind::Email, "bob@example.com").await.unwrap();
+    assert_eq!(
+        store.get_user_by_sub(POOL, &bob.sub).await.unwrap(),
+        Some(bob.clone())
+    );
+    let by_bobs = store
+        .get_user_by_alias(POOL, AliasKind::Email, "bob@example.com")
+        .await
+        .unwrap();
     assert_eq!(by_bobs.map(|x| x.sub), Some(bob.sub.clone()));
-    let by_alices = store.get_user_by_alias(POOL, AliasKind::Email, "alice@example.com").await.unwrap();
+    let by_alices = store
+        .get_user_by_alias(POOL, AliasKind::Email, "alice@example.com")
+        .await
+        .unwrap();
     assert_eq!(by_alices.map(|x| x.sub), Some(alice.sub.clone()));
 
     // And the same version still works afterwards.
@@ -254,22 +323,56 @@ async fn deleting_a_user_removes_what_it_owns(db: TestDb) {
     let other = seed_user(&*store, POOL, "bob").await;
     store.insert_group(&group(POOL, "admins")).await.unwrap();
     store.add_to_group(POOL, "admins", &u.sub).await.unwrap();
-    store.add_to_group(POOL, "admins", &other.sub).await.unwrap();
-    store.put_code(&code(&u, CodePurpose::ForgotPassword, "c1")).await.unwrap();
-    store.insert_refresh_token(&refresh_token(&u, CLIENT, b"alice-token", "alice-origin")).await.unwrap();
-    store.insert_refresh_token(&refresh_token(&other, CLIENT, b"bob-token", "bob-origin")).await.unwrap();
+    store
+        .add_to_group(POOL, "admins", &other.sub)
+        .await
+        .unwrap();
+    store
+        .put_code(&code(&u, CodePurpose::ForgotPassword, "c1"))
+        .await
+        .unwrap();
+    store
+        .insert_refresh_token(&refresh_token(&u, CLIENT, b"alice-token", "alice-origin"))
+        .await
+        .unwrap();
+    store
+        .insert_refresh_token(&refresh_token(&other, CLIENT, b"bob-token", "bob-origin"))
+        .await
+        .unwrap();
 
     assert!(store.delete_user(POOL, &u.sub).await.unwrap());
 
-    assert!(store.get_user_by_alias(POOL, AliasKind::Email, "alice@example.com").await.unwrap().is_none());
-    assert!(store.get_code(POOL, &u.sub, CodePurpose::ForgotPassword).await.unwrap().is_none());
+    assert!(store
+        .get_user_by_alias(POOL, AliasKind::Email, "alice@example.com")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .get_code(POOL, &u.sub, CodePurpose::ForgotPassword)
+        .await
+        .unwrap()
+        .is_none());
     assert!(store.groups_of_user(POOL, &u.sub).await.unwrap().is_empty());
-    let members = store.users_in_group(POOL, "admins", None, 10).await.unwrap();
+    let members = store
+        .users_in_group(POOL, "admins", None, 10)
+        .await
+        .unwrap();
     assert_eq!(members.items, vec![other.clone()]);
-    assert!(store.get_refresh_token(b"alice-token").await.unwrap().is_none());
-    assert!(store.is_origin_revoked("alice-origin").await.unwrap(), "its sign-ins end too");
+    assert!(store
+        .get_refresh_token(b"alice-token")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(
+        store.is_origin_revoked("alice-origin").await.unwrap(),
+        "its sign-ins end too"
+    );
     assert!(!store.is_origin_revoked("bob-origin").await.unwrap());
-    assert!(store.get_refresh_token(b"bob-token").await.unwrap().is_some());
+    assert!(store
+        .get_refresh_token(b"bob-token")
+        .await
+        .unwrap()
+        .is_some());
     assert_eq!(store.count_users(POOL).await.unwrap(), 1);
 
     // The username and the alias are free again.
