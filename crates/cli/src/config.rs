@@ -129,7 +129,11 @@ pub enum ConfigError {
 }
 
 /// `KEYSTEP_*` variables that are not settings of `serve` but used elsewhere.
-const OTHER_VARIABLES: &[&str] = &["KEYSTEP_CONFIG", "KEYSTEP_TEST_DATABASE_URL"];
+const OTHER_VARIABLES: &[&str] = &[
+    "KEYSTEP_CONFIG",
+    "KEYSTEP_TEST_DATABASE_URL",
+    "KEYSTEP_PYTHON",
+];
 
 impl Config {
     /// Reads the optional file and the `KEYSTEP_*` variables of `env`.

@@ -196,9 +196,9 @@ fn print_banner(
     match key_source {
         KeySource::Configured => line("Master key:  from configuration".into()),
         KeySource::File { created } => line(format!(
-            "Master key:  {}{} (it opens every secret in the database and is not stored there: back it up)",
+            "Master key:  {} ({}it opens every secret in the database and is not stored there: back it up)",
             config.master_key_file.display(),
-            if *created { " (just created)" } else { "" }
+            if *created { "just created; " } else { "" }
         )),
     }
     line(String::new());

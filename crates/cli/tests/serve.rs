@@ -62,7 +62,7 @@ fn first_and_second_start() {
     let secret = value_after(&banner, "AWS_SECRET_ACCESS_KEY=").to_string();
     assert!(pool_id.starts_with("us-east-1_"), "{banner}");
     assert!(banner.contains(&format!("userPoolEndpoint: 'http://127.0.0.1:{port}'")));
-    assert!(banner.contains("master.key (just created)"), "{banner}");
+    assert!(banner.contains("master.key (just created;"), "{banner}");
     assert!(dir.path().join("master.key").exists());
 
     let out = Command::new(BIN)

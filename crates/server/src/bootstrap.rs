@@ -11,7 +11,9 @@ use std::sync::Arc;
 use base64::Engine;
 use keystep_core::app_client::{ClientSettings, ExplicitAuthFlow};
 use keystep_core::keys::{KeyRing, MASTER_KEY_LEN};
-use keystep_core::pool::{AliasKind, PoolSettings, RecoveryChannel, RecoveryMechanism};
+use keystep_core::pool::{
+    AliasKind, PoolSettings, RecoveryChannel, RecoveryMechanism, SignInIdentifiers,
+};
 use keystep_core::ports::{Clock, Messenger, Rng, Store, SystemRng};
 use keystep_core::service::{Keystep, ServiceConfig};
 use keystep_core::signing::SigningKeys;
@@ -180,15 +182,21 @@ pub async fn dev_pool(keystep: &Keystep) -> Result<Option<DevPool>, BootstrapErr
 async fn create_dev_pool(keystep: &Keystep) -> Result<DevPool, BootstrapError> {
     // Amplify's default: e-mail is the username, verified by a code at sign-up, and it
     // is how a forgotten password is recovered.
-    let mut settings = PoolSettings::default();
-    // `create_user_pool` takes only the *extra* schema attributes and adds the standard ones.
-    settings.schema = Vec::new();
-    settings.identifiers.username_attributes = vec![AliasKind::Email];
-    settings.auto_verified = vec![AliasKind::Email];
-    settings.recovery = vec![RecoveryMechanism {
-        channel: RecoveryChannel::VerifiedEmail,
-        priority: 1,
-    }];
+    let defaults = PoolSettings::default();
+    let settings = PoolSettings {
+        identifiers: SignInIdentifiers {
+            username_attributes: vec![AliasKind::Email],
+            ..defaults.identifiers.clone()
+        },
+        auto_verified: vec![AliasKind::Email],
+        recovery: vec![RecoveryMechanism {
+            channel: RecoveryChannel::VerifiedEmail,
+            priority: 1,
+        }],
+        // `create_user_pool` takes only the *extra* schema attributes.
+        schema: Vec::new(),
+        ..defaults
+    };
     let pool = keystep.create_user_pool("keystep-dev", settings).await?;
     let client_settings = ClientSettings {
         explicit_auth_flows: vec![

@@ -4,7 +4,7 @@
 
 use keystep_core::message::{Medium, MessagePurpose, OutgoingMessage};
 use keystep_core::pool::{PoolSettings, UserPool};
-use keystep_core::ports::{Clock, Messenger};
+use keystep_core::ports::Clock;
 use keystep_testkit::{TestOptions, TestServer};
 use serde_json::{json, Value};
 
