@@ -1515,6 +1515,59 @@ def test_admin_reset_user_password(ks, idp, pools):
     )
 
 
+def test_forgot_password_and_confirm(ks, idp, pools):
+    pid = email_pool(pools)["Id"]
+    cid = app_client(idp, pid)["ClientId"]
+    admin_user(idp, pid, "rosa", "rosa@example.com")
+    idp.admin_update_user_attributes(
+        UserPoolId=pid,
+        Username="rosa",
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+    )
+    idp.admin_set_user_password(UserPoolId=pid, Username="rosa", Password=PASSWORD, Permanent=True)
+    idp.admin_reset_user_password(UserPoolId=pid, Username="rosa")
+    assert status_of(idp, pid, "rosa") == "RESET_REQUIRED"
+    details = idp.forgot_password(ClientId=cid, Username="rosa")["CodeDeliveryDetails"]
+    assert details == {"Destination": "r***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    entries = entries_for(ks, pid, "rosa")
+    code = entries[-1]["code"]
+    assert CODE_RE.fullmatch(code)
+    # The previous (admin reset) code was replaced by the new one.
+    old = entries[-2]["code"]
+    if old != code:
+        expect_error(
+            idp.confirm_forgot_password,
+            "CodeMismatchException",
+            ClientId=cid,
+            Username="rosa",
+            ConfirmationCode=old,
+            Password="N3w-Passw0rd!",
+        )
+    # A weak password is refused and does not use up the code.
+    expect_error(
+        idp.confirm_forgot_password,
+        "InvalidPasswordException",
+        ClientId=cid,
+        Username="rosa",
+        ConfirmationCode=code,
+        Password="short",
+    )
+    idp.confirm_forgot_password(
+        ClientId=cid, Username="rosa", ConfirmationCode=code, Password="N3w-Passw0rd!"
+    )
+    assert status_of(idp, pid, "rosa") == "CONFIRMED"
+    # A code works once.
+    expect_error(
+        idp.confirm_forgot_password,
+        "ExpiredCodeException",
+        ClientId=cid,
+        Username="rosa",
+        ConfirmationCode=code,
+        Password="An0ther-Passw0rd!",
+    )
+    expect_error(idp.forgot_password, "UserNotFoundException", ClientId=cid, Username="nobody")
+
+
 # ---- ListUsers -------------------------------------------------------------------------------
 
 

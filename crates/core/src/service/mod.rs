@@ -42,6 +42,7 @@ pub mod delivery;
 pub mod groups;
 pub mod passwords;
 pub mod pools;
+pub mod recovery;
 pub mod signup;
 pub mod users;
 

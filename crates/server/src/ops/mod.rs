@@ -34,6 +34,7 @@ mod admin_remove_user_from_group;
 mod admin_reset_user_password;
 mod admin_set_user_password;
 mod admin_update_user_attributes;
+mod confirm_forgot_password;
 mod confirm_sign_up;
 mod create_group;
 mod create_user_pool;
@@ -43,6 +44,7 @@ mod delete_user_pool;
 mod delete_user_pool_client;
 mod describe_user_pool;
 mod describe_user_pool_client;
+mod forgot_password;
 mod get_group;
 mod get_user_pool_mfa_config;
 mod list_groups;
@@ -120,6 +122,8 @@ pub async fn dispatch(
         "AdminEnableUser" => run(state, body, admin_enable_user::handle).await,
         "AdminResetUserPassword" => run(state, body, admin_reset_user_password::handle).await,
         "ListUsers" => run(state, body, list_users::handle).await,
+        "ForgotPassword" => run(state, body, forgot_password::handle).await,
+        "ConfirmForgotPassword" => run(state, body, confirm_forgot_password::handle).await,
         _ => Err(not_offered(op)),
     }
 }
