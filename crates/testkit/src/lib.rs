@@ -383,3 +383,18 @@ pub fn sign(
     };
     sigv4::sign(&req, now, access_key_id, secret_access_key, "us-east-1")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manual_clock_moves_only_when_told() {
+        let clock = ManualClock::new(Millis(1_000));
+        assert_eq!(clock.now(), Millis(1_000));
+        clock.advance(Duration::from_secs(90));
+        assert_eq!(clock.now(), Millis(91_000));
+        clock.set(Millis(5));
+        assert_eq!(clock.now(), Millis(5));
+    }
+}
