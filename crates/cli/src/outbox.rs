@@ -62,17 +62,22 @@ pub async fn run(args: OutboxArgs) -> Result<(), String> {
     if !status.is_success() {
         return Err(format!("{url} answered {status}: {text}"));
     }
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    // `keystep outbox | head` closes the pipe early: stop quietly instead of panicking.
     if args.json {
-        println!("{text}");
+        let _ = writeln!(stdout, "{text}");
         return Ok(());
     }
     let messages: Vec<OutboxMessage> =
         serde_json::from_str(&text).map_err(|e| format!("unexpected answer from {url}: {e}"))?;
     if messages.is_empty() {
-        println!("The outbox is empty.");
+        let _ = writeln!(stdout, "The outbox is empty.");
     }
     for m in &messages {
-        println!("{}", render(m));
+        if writeln!(stdout, "{}", render(m)).is_err() {
+            break;
+        }
     }
     Ok(())
 }

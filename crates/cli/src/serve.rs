@@ -215,7 +215,10 @@ fn print_banner(
             d.pool_id, d.client_id
         ));
     }
-    println!("{out}");
+    // A closed stdout (a supervisor that stopped reading, `| head`) must not stop the
+    // server: `println!` would panic on the broken pipe.
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{out}");
 }
 
 #[cfg(test)]

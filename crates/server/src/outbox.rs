@@ -45,7 +45,9 @@ impl Messenger for OutboxMessenger {
         })?;
         if self.print {
             // Standard output on purpose: this *is* the delivery channel in development.
-            println!("{}", render(message));
+            // Write errors (nobody reading any more) must not fail the request or panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout().lock(), "{}", render(message));
         }
         Ok(())
     }
