@@ -156,6 +156,26 @@ fn check_schema_attribute(a: &SchemaAttribute) -> Result<(), AuthError> {
     Ok(())
 }
 
+/// Normalises one new custom attribute: adds the `custom:` prefix, checks the name,
+/// refuses required ones and gives strings Cognito's default length bounds.
+fn prepare_custom(mut a: SchemaAttribute) -> Result<SchemaAttribute, AuthError> {
+    if !a.name.starts_with("custom:") {
+        a.name = format!("custom:{}", a.name);
+    }
+    check_schema_attribute(&a)?;
+    if a.required {
+        return Err(invalid(format!(
+            "Required custom attributes are not supported currently: {}.",
+            a.name
+        )));
+    }
+    if a.data_type == AttributeDataType::String && a.max_length.is_none() {
+        a.max_length = Some(2048);
+        a.min_length.get_or_insert(0);
+    }
+    Ok(a)
+}
+
 /// Merges schema entries given at creation into the standard schema: a standard
 /// attribute's entry replaces the default (to make it required, say); any other name
 /// becomes a `custom:` attribute.
@@ -174,29 +194,16 @@ pub fn merge_schema(given: Vec<SchemaAttribute>) -> Result<Vec<SchemaAttribute>,
             }
             continue;
         }
-        if !a.name.starts_with("custom:") {
-            a.name = format!("custom:{}", a.name);
-        }
-        check_schema_attribute(&a)?;
+        let a = prepare_custom(a)?;
         if schema.iter().any(|s| s.name == a.name) {
             return Err(invalid(format!(
                 "Existing attribute already has name {}.",
                 a.name
             )));
         }
-        if a.required {
-            return Err(invalid(format!(
-                "Required custom attributes are not supported currently: {}.",
-                a.name
-            )));
-        }
         customs += 1;
         if customs > MAX_CUSTOM_ATTRIBUTES {
             return Err(invalid("A pool can have at most 50 custom attributes."));
-        }
-        if a.data_type == AttributeDataType::String && a.max_length.is_none() {
-            a.max_length = Some(2048);
-            a.min_length.get_or_insert(0);
         }
         schema.push(a);
     }
@@ -365,30 +372,17 @@ impl Keystep {
             .iter()
             .filter(|a| a.name.starts_with("custom:"))
             .count();
-        for mut a in attributes {
-            if !a.name.starts_with("custom:") {
-                a.name = format!("custom:{}", a.name);
-            }
-            check_schema_attribute(&a)?;
+        for a in attributes {
+            let a = prepare_custom(a)?;
             if pool.attribute(&a.name).is_some() {
                 return Err(invalid(format!(
                     "Existing attribute already has name {}.",
                     a.name
                 )));
             }
-            if a.required {
-                return Err(invalid(format!(
-                    "Required custom attributes are not supported currently: {}.",
-                    a.name
-                )));
-            }
             count += 1;
             if count > MAX_CUSTOM_ATTRIBUTES {
                 return Err(invalid("A pool can have at most 50 custom attributes."));
-            }
-            if a.data_type == AttributeDataType::String && a.max_length.is_none() {
-                a.max_length = Some(2048);
-                a.min_length.get_or_insert(0);
             }
             pool.settings.schema.push(a);
         }

@@ -2,7 +2,7 @@
 
 use keystep_proto as proto;
 
-use super::shape_pool::render_pool;
+use super::shape_pool::render_lambda_config;
 use crate::{ApiError, AppState};
 
 /// Lists pools, one page at a time.
@@ -16,22 +16,13 @@ pub async fn handle(
         .await?;
     let user_pools = pools
         .into_iter()
-        .map(|p| {
-            // The description carries a subset of the full pool shape.
-            let lambda = render_pool(&keystep_core::service::pools::PoolView {
-                arn: String::new(),
-                estimated_users: 0,
-                pool: p.clone(),
-            })
-            .lambda_config;
-            proto::UserPoolDescription {
-                id: Some(p.id),
-                name: Some(p.name),
-                lambda_config: lambda,
-                status: Some("Enabled".into()),
-                creation_date: Some(p.created_at.as_secs_f64()),
-                last_modified_date: Some(p.modified_at.as_secs_f64()),
-            }
+        .map(|p| proto::UserPoolDescription {
+            id: Some(p.id),
+            name: Some(p.name),
+            lambda_config: Some(render_lambda_config(&p.settings.lambda)),
+            status: Some("Enabled".into()),
+            creation_date: Some(p.created_at.as_secs_f64()),
+            last_modified_date: Some(p.modified_at.as_secs_f64()),
         })
         .collect();
     Ok(proto::ListUserPoolsResponse {

@@ -20,7 +20,7 @@ pub async fn handle(
         )
         .await?;
     Ok(proto::ListUsersInGroupResponse {
-        users: Some(users.iter().map(|u| render_user(u, None)).collect()),
+        users: Some(users.iter().map(render_user).collect()),
         next_token: next,
     })
 }

@@ -332,7 +332,8 @@ fn lambda_config(lc: &proto::LambdaConfig) -> LambdaConfig {
     }
 }
 
-fn render_lambda_config(lc: &LambdaConfig) -> proto::LambdaConfig {
+/// The wire `LambdaConfig` of a pool.
+pub fn render_lambda_config(lc: &LambdaConfig) -> proto::LambdaConfig {
     let get = |k: &str| lc.slots.get(k).cloned();
     let versioned = |k: &str, v: &str| {
         get(k).map(|arn| proto::LambdaVersionConfig {
