@@ -133,6 +133,7 @@ const OTHER_VARIABLES: &[&str] = &[
     "KEYSTEP_CONFIG",
     "KEYSTEP_TEST_DATABASE_URL",
     "KEYSTEP_PYTHON",
+    "KEYSTEP_NODE",
 ];
 
 impl Config {

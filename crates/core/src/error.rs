@@ -79,6 +79,19 @@ pub enum AuthError {
     /// `ConcurrentModificationException`: a compare-and-swap kept losing.
     #[error("{0}")]
     ConcurrentModification(String),
+    /// `EnableSoftwareTokenMFAException`: a wrong code while enabling TOTP.
+    #[error("{0}")]
+    EnableSoftwareTokenMfa(String),
+    /// `SoftwareTokenMFANotFoundException`: TOTP asked for but not set up.
+    #[error("{0}")]
+    SoftwareTokenMfaNotFound(String),
+    /// `UnsupportedTokenTypeException`: RevokeToken given something other than a
+    /// refresh token.
+    #[error("{0}")]
+    UnsupportedTokenType(String),
+    /// `UnauthorizedException`: a token presented by a client it was not issued to.
+    #[error("{0}")]
+    Unauthorized(String),
     /// `UnsupportedOperationException`: a Cognito feature Keystep does not implement yet.
     #[error("{0}")]
     UnsupportedOperation(String),

@@ -94,6 +94,7 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
         rng: Arc::new(SystemRng),
         messenger: sent.clone(),
         keys: Arc::new(keys),
+        signing: Arc::new(keystep_core::signing::SigningKeys::generate().unwrap()),
         config: ServiceConfig {
             region: "us-east-1".into(),
             account_id: "123456789012".into(),

@@ -261,7 +261,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
     let ring =
         KeyRing::new(&setup.master_key).map_err(|e| BootstrapError::MasterKey(e.to_string()))?;
     let store = setup.store;
-    let signing = signing_keys(&*store, &ring).await?;
+    let signing = Arc::new(signing_keys(&*store, &ring).await?);
     let rng: Arc<dyn Rng> = Arc::new(SystemRng);
     let admin = match setup.admin {
         Some(a) => a,
@@ -278,6 +278,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         rng,
         messenger,
         keys: Arc::new(ring),
+        signing: signing.clone(),
         config: setup.service,
     };
     let dev_pool = if setup.dev_pool {
@@ -288,7 +289,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
     let state = AppState::new(Shared {
         keystep,
         admin,
-        signing: Arc::new(signing),
+        signing,
         limits: setup.limits,
     });
     Ok(Prepared { state, dev_pool })

@@ -212,6 +212,10 @@ impl From<AuthError> for ApiError {
             AuthError::CodeDeliveryFailure(m) => ("CodeDeliveryFailureException", m),
             AuthError::ConcurrentModification(m) => ("ConcurrentModificationException", m),
             AuthError::UnsupportedOperation(m) => ("UnsupportedOperationException", m),
+            AuthError::EnableSoftwareTokenMfa(m) => ("EnableSoftwareTokenMFAException", m),
+            AuthError::SoftwareTokenMfaNotFound(m) => ("SoftwareTokenMFANotFoundException", m),
+            AuthError::UnsupportedTokenType(m) => ("UnsupportedTokenTypeException", m),
+            AuthError::Unauthorized(m) => ("UnauthorizedException", m),
             // The cause was logged by `AuthError::internal`; the message is generic.
             AuthError::Internal(m) => {
                 return ApiError::new(

@@ -31,15 +31,24 @@ use keystep_server::{sigv4, AdminCredentials, AppState, Limits};
 /// The master key of every test server. Never use it outside tests.
 pub const TEST_MASTER_KEY: [u8; 32] = *b"keystep-testkit-master-key-0000!";
 
-/// A clock that moves only when told to. Starts at the real time, so tokens look
-/// realistic to third-party verifiers.
+/// A clock that moves only when told to — or, when *live*, follows the wall clock plus
+/// whatever it was told to add. Starts at the real time, so tokens look realistic to
+/// third-party verifiers; third-party clients that compute time-based values themselves
+/// (TOTP codes, SRP `TIMESTAMP`s) need the live kind.
 #[derive(Debug)]
-pub struct ManualClock(AtomicI64);
+pub struct ManualClock {
+    /// Stopped: the time. Live: the offset from the wall clock.
+    value: AtomicI64,
+    live: bool,
+}
 
 impl ManualClock {
     /// A clock stopped at `start`.
     pub fn new(start: Millis) -> ManualClock {
-        ManualClock(AtomicI64::new(start.0))
+        ManualClock {
+            value: AtomicI64::new(start.0),
+            live: false,
+        }
     }
 
     /// A clock stopped at the current wall-clock time.
@@ -47,20 +56,39 @@ impl ManualClock {
         ManualClock::new(SystemClock.now())
     }
 
+    /// A clock that runs with the wall clock; `advance` and `set` shift it.
+    pub fn live() -> ManualClock {
+        ManualClock {
+            value: AtomicI64::new(0),
+            live: true,
+        }
+    }
+
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
-        self.0.fetch_add(by.as_millis() as i64, Ordering::SeqCst);
+        self.value
+            .fetch_add(by.as_millis() as i64, Ordering::SeqCst);
     }
 
     /// Sets the clock.
     pub fn set(&self, to: Millis) {
-        self.0.store(to.0, Ordering::SeqCst);
+        let value = if self.live {
+            to.0 - SystemClock.now().0
+        } else {
+            to.0
+        };
+        self.value.store(value, Ordering::SeqCst);
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Millis {
-        Millis(self.0.load(Ordering::SeqCst))
+        let value = self.value.load(Ordering::SeqCst);
+        if self.live {
+            Millis(SystemClock.now().0 + value)
+        } else {
+            Millis(value)
+        }
     }
 }
 
@@ -75,6 +103,8 @@ pub struct TestOptions {
     pub max_body_bytes: usize,
     /// The region new pools get.
     pub region: String,
+    /// A live clock (follows the wall clock) instead of a stopped one.
+    pub live_clock: bool,
 }
 
 impl Default for TestOptions {
@@ -84,6 +114,7 @@ impl Default for TestOptions {
             dev_pool: true,
             max_body_bytes: Limits::default().max_body_bytes,
             region: "us-east-1".into(),
+            live_clock: false,
         }
     }
 }
@@ -134,7 +165,11 @@ impl TestServer {
             .await
             .expect("bind 127.0.0.1:0");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
-        let clock = Arc::new(ManualClock::starting_now());
+        let clock = Arc::new(if options.live_clock {
+            ManualClock::live()
+        } else {
+            ManualClock::starting_now()
+        });
         // A fixed key: a shared database (PostgreSQL in CI) keeps the sealed secrets of
         // earlier runs, and they must still open.
         let master_key = TEST_MASTER_KEY;
@@ -263,6 +298,40 @@ impl TestServer {
             .into_iter()
             .rev()
             .find_map(|e| e.message.code)
+    }
+
+    /// Starts a small HTTP endpoint (in this test process, not in the server) through
+    /// which an out-of-process test client moves the server's clock:
+    /// `POST <url>/advance?seconds=N` answers the new time in milliseconds. Returns its
+    /// base URL. It stops when the test's runtime does.
+    pub async fn start_clock_control(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the clock control endpoint");
+        let url = format!("http://{}", listener.local_addr().expect("local address"));
+        let clock = self.clock.clone();
+        let app = axum::Router::new().route(
+            "/advance",
+            axum::routing::post(
+                move |axum::extract::Query(q): axum::extract::Query<
+                    std::collections::HashMap<String, String>,
+                >| {
+                    let clock = clock.clone();
+                    async move {
+                        let Some(seconds) = q.get("seconds").and_then(|s| s.parse::<u64>().ok())
+                        else {
+                            return (axum::http::StatusCode::BAD_REQUEST, "seconds=N".to_string());
+                        };
+                        clock.advance(Duration::from_secs(seconds));
+                        (axum::http::StatusCode::OK, clock.now().0.to_string())
+                    }
+                },
+            ),
+        );
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        url
     }
 
     /// A plain HTTP client.
@@ -396,5 +465,16 @@ mod tests {
         assert_eq!(clock.now(), Millis(91_000));
         clock.set(Millis(5));
         assert_eq!(clock.now(), Millis(5));
+    }
+
+    #[test]
+    fn live_clock_runs_with_the_wall_clock_and_shifts() {
+        let clock = ManualClock::live();
+        let wall = SystemClock.now().0;
+        assert!((clock.now().0 - wall).abs() < 5_000);
+        clock.advance(Duration::from_secs(3600));
+        assert!(clock.now().0 - SystemClock.now().0 > 3_590_000);
+        clock.set(Millis(wall - 60_000));
+        assert!(SystemClock.now().0 - clock.now().0 >= 59_000);
     }
 }

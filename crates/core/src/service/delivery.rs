@@ -202,6 +202,20 @@ impl Keystep {
         code: &str,
     ) -> Result<CodeDelivery, AuthError> {
         let to = destination(user, medium)?;
+        self.deliver_to(pool, user, medium, to, purpose, code).await
+    }
+
+    /// [`Keystep::deliver`] to an explicit address (an e-mail being set up for MFA is
+    /// not the user's attribute yet).
+    pub async fn deliver_to(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        medium: Medium,
+        to: &str,
+        purpose: MessagePurpose,
+        code: &str,
+    ) -> Result<CodeDelivery, AuthError> {
         let (template, subject) = message_template(pool, purpose, medium);
         let message = OutgoingMessage {
             pool_id: pool.id.clone(),

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::keys::KeyRing;
 use crate::ports::{Clock, Messenger, Rng, Store};
+use crate::signing::SigningKeys;
 
 /// Settings of the server that the domain needs.
 #[derive(Debug, Clone)]
@@ -29,6 +30,8 @@ pub struct Keystep {
     pub messenger: Arc<dyn Messenger>,
     /// Keys.
     pub keys: Arc<KeyRing>,
+    /// The token signing keys.
+    pub signing: Arc<SigningKeys>,
     /// Server settings.
     pub config: ServiceConfig,
 }
@@ -36,14 +39,18 @@ pub struct Keystep {
 mod context;
 pub use context::*;
 
+pub mod account;
 pub mod admin_users;
+pub mod auth;
 pub mod clients;
 pub mod delivery;
 pub mod groups;
+pub mod mfa;
 pub mod passwords;
 pub mod pools;
 pub mod recovery;
 pub mod signup;
+pub mod token_ops;
 pub mod users;
 
 /// Encodes a store pagination key as the opaque token clients echo back.

@@ -106,6 +106,33 @@ impl Keystep {
         }
     }
 
+    /// Reads the user `sub`, lets `change` edit it and writes it back, re-reading and
+    /// re-applying when another request changed the user in between. `Ok(None)` when the
+    /// user is gone; an error from `change` is returned as is and nothing is written.
+    pub async fn modify_user<F>(
+        &self,
+        pool: &UserPool,
+        sub: &str,
+        mut change: F,
+    ) -> Result<Option<User>, AuthError>
+    where
+        F: FnMut(&mut User) -> Result<(), AuthError>,
+    {
+        for _ in 0..SAVE_ATTEMPTS {
+            let Some(mut user) = self.store.get_user_by_sub(&pool.id, sub).await? else {
+                return Ok(None);
+            };
+            change(&mut user)?;
+            user.modified_at = self.clock.now();
+            match self.save_user(pool, &mut user).await {
+                Err(AuthError::ConcurrentModification(_)) => continue,
+                Err(e) => return Err(e),
+                Ok(()) => return Ok(Some(user)),
+            }
+        }
+        Err(StoreError::Stale.into())
+    }
+
     /// Inserts a new user with its aliases. A taken username is `UsernameExists` with
     /// `taken_message` (SignUp and AdminCreateUser word it differently); a taken e-mail or
     /// phone that *is* the username (username-attribute pools) is `UsernameExists` too;
@@ -205,7 +232,8 @@ impl Keystep {
 
     /// Builds (does not store) a new user from the `Username` and attributes given at
     /// creation: checks the username's shape and the pool's username rules, writes the
-    /// attributes through `writer`'s rules and checks the required ones. In
+    /// attributes through `writer`'s rules and, for a public sign-up, checks the
+    /// required ones. In
     /// username-attribute pools the username becomes the e-mail/phone attribute and the
     /// canonical username is the new `sub`. No password yet.
     pub(crate) fn new_user(
@@ -254,7 +282,11 @@ impl Keystep {
                 .entry(format!("{name}_verified"))
                 .or_insert_with(|| "false".into());
         }
-        check_required(pool, &user.attributes)?;
+        // An administrator may leave required attributes out: the user supplies them
+        // when answering NEW_PASSWORD_REQUIRED (AdminCreateUser's UserAttributes doc).
+        if matches!(writer, AttributeWriter::Client(_)) {
+            check_required(pool, &user.attributes)?;
+        }
         Ok(user)
     }
 

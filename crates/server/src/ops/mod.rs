@@ -29,39 +29,59 @@ mod admin_delete_user_attributes;
 mod admin_disable_user;
 mod admin_enable_user;
 mod admin_get_user;
+mod admin_initiate_auth;
 mod admin_list_groups_for_user;
 mod admin_remove_user_from_group;
 mod admin_reset_user_password;
+mod admin_respond_to_auth_challenge;
+mod admin_set_user_mfa_preference;
 mod admin_set_user_password;
 mod admin_update_user_attributes;
+mod admin_user_global_sign_out;
+mod associate_software_token;
+mod change_password;
 mod confirm_forgot_password;
 mod confirm_sign_up;
 mod create_group;
 mod create_user_pool;
 mod create_user_pool_client;
 mod delete_group;
+mod delete_user;
+mod delete_user_attributes;
 mod delete_user_pool;
 mod delete_user_pool_client;
 mod describe_user_pool;
 mod describe_user_pool_client;
 mod forgot_password;
 mod get_group;
+mod get_tokens_from_refresh_token;
+mod get_user;
+mod get_user_attribute_verification_code;
 mod get_user_pool_mfa_config;
+mod global_sign_out;
+mod initiate_auth;
 mod list_groups;
 mod list_user_pool_clients;
 mod list_user_pools;
 mod list_users;
 mod list_users_in_group;
 mod resend_confirmation_code;
+mod respond_to_auth_challenge;
+mod revoke_token;
+mod set_user_mfa_preference;
 mod set_user_pool_mfa_config;
+mod shape_auth;
 mod shape_client;
 mod shape_mfa;
 mod shape_pool;
 mod shape_user;
 mod sign_up;
 mod update_group;
+mod update_user_attributes;
 mod update_user_pool;
 mod update_user_pool_client;
+mod verify_software_token;
+mod verify_user_attribute;
 
 /// Who is calling: set by the edge before dispatch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -124,6 +144,33 @@ pub async fn dispatch(
         "ListUsers" => run(state, body, list_users::handle).await,
         "ForgotPassword" => run(state, body, forgot_password::handle).await,
         "ConfirmForgotPassword" => run(state, body, confirm_forgot_password::handle).await,
+        "InitiateAuth" => run(state, body, initiate_auth::handle).await,
+        "AdminInitiateAuth" => run(state, body, admin_initiate_auth::handle).await,
+        "RespondToAuthChallenge" => run(state, body, respond_to_auth_challenge::handle).await,
+        "AdminRespondToAuthChallenge" => {
+            run(state, body, admin_respond_to_auth_challenge::handle).await
+        }
+        "GetTokensFromRefreshToken" => {
+            run(state, body, get_tokens_from_refresh_token::handle).await
+        }
+        "RevokeToken" => run(state, body, revoke_token::handle).await,
+        "GlobalSignOut" => run(state, body, global_sign_out::handle).await,
+        "AdminUserGlobalSignOut" => run(state, body, admin_user_global_sign_out::handle).await,
+        "GetUser" => run(state, body, get_user::handle).await,
+        "UpdateUserAttributes" => run(state, body, update_user_attributes::handle).await,
+        "DeleteUserAttributes" => run(state, body, delete_user_attributes::handle).await,
+        "DeleteUser" => run(state, body, delete_user::handle).await,
+        "GetUserAttributeVerificationCode" => {
+            run(state, body, get_user_attribute_verification_code::handle).await
+        }
+        "VerifyUserAttribute" => run(state, body, verify_user_attribute::handle).await,
+        "ChangePassword" => run(state, body, change_password::handle).await,
+        "AssociateSoftwareToken" => run(state, body, associate_software_token::handle).await,
+        "VerifySoftwareToken" => run(state, body, verify_software_token::handle).await,
+        "SetUserMFAPreference" => run(state, body, set_user_mfa_preference::handle).await,
+        "AdminSetUserMFAPreference" => {
+            run(state, body, admin_set_user_mfa_preference::handle).await
+        }
         _ => Err(not_offered(op)),
     }
 }

@@ -1,0 +1,198 @@
+//! What a signed-in user does with their access token: `GetUser`,
+//! `UpdateUserAttributes`, `DeleteUserAttributes`, `DeleteUser`,
+//! `GetUserAttributeVerificationCode`, `VerifyUserAttribute`, `ChangePassword`.
+
+use crate::code::CodePurpose;
+use crate::error::AuthError;
+use crate::message::{Medium, MessagePurpose};
+use crate::pool::AliasKind;
+use crate::signin::lockout;
+
+use super::delivery::CodeDelivery;
+use super::users::{
+    apply_attribute_updates, delete_attributes, user_view, AttributeWriter, UserView,
+};
+use super::Keystep;
+
+/// The code purpose and medium for verifying `attribute` (only `email` and
+/// `phone_number` are verified with codes).
+fn verification_of(attribute: &str) -> Result<(CodePurpose, Medium, AliasKind), AuthError> {
+    match attribute {
+        "email" => Ok((CodePurpose::VerifyEmail, Medium::Email, AliasKind::Email)),
+        "phone_number" => Ok((
+            CodePurpose::VerifyPhone,
+            Medium::Sms,
+            AliasKind::PhoneNumber,
+        )),
+        other => Err(AuthError::InvalidParameter(format!(
+            "{} is not an attribute that can be verified; only email and phone_number are.",
+            other.chars().take(64).collect::<String>()
+        ))),
+    }
+}
+
+impl Keystep {
+    /// `GetUser`.
+    pub async fn get_user(&self, access_token: &str) -> Result<UserView, AuthError> {
+        let caller = self.authenticate_access(access_token).await?;
+        Ok(user_view(&caller.user, None))
+    }
+
+    /// `UpdateUserAttributes`, through the token's app client's write rules. A changed
+    /// e-mail/phone becomes unverified and, when the pool auto-verifies it, gets a code;
+    /// the deliveries are returned (`CodeDeliveryDetailsList`).
+    pub async fn update_user_attributes(
+        &self,
+        access_token: &str,
+        attributes: &[(String, String)],
+    ) -> Result<Vec<CodeDelivery>, AuthError> {
+        let caller = self.authenticate_access(access_token).await?;
+        let client = caller.client(self).await?;
+        let pool = &caller.pool;
+        let mut unverified = Vec::new();
+        let user = self
+            .modify_user(pool, &caller.user.sub, |u| {
+                let changes =
+                    apply_attribute_updates(pool, u, attributes, AttributeWriter::Client(&client))?;
+                unverified = changes.unverified;
+                Ok(())
+            })
+            .await?
+            .ok_or_else(super::users::user_not_found)?;
+        let mut deliveries = Vec::new();
+        for medium in unverified {
+            let (purpose, kind) = match medium {
+                Medium::Email => (CodePurpose::VerifyEmail, AliasKind::Email),
+                Medium::Sms => (CodePurpose::VerifyPhone, AliasKind::PhoneNumber),
+            };
+            if pool.settings.auto_verified.contains(&kind) {
+                deliveries.push(
+                    self.send_code(
+                        pool,
+                        &user,
+                        purpose,
+                        MessagePurpose::UpdateUserAttribute,
+                        medium,
+                    )
+                    .await?,
+                );
+            }
+        }
+        Ok(deliveries)
+    }
+
+    /// `DeleteUserAttributes`, through the token's app client's write rules.
+    pub async fn delete_user_attributes(
+        &self,
+        access_token: &str,
+        names: &[String],
+    ) -> Result<(), AuthError> {
+        let caller = self.authenticate_access(access_token).await?;
+        let client = caller.client(self).await?;
+        let pool = &caller.pool;
+        self.modify_user(pool, &caller.user.sub, |u| {
+            delete_attributes(pool, u, names, AttributeWriter::Client(&client)).map(|_| ())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// `DeleteUser`: the user and everything of theirs go; their tokens stop working.
+    pub async fn delete_user(&self, access_token: &str) -> Result<(), AuthError> {
+        let caller = self.authenticate_access(access_token).await?;
+        self.store
+            .revoke_user_refresh_tokens(&caller.pool.id, &caller.user.sub)
+            .await?;
+        self.store
+            .delete_user(&caller.pool.id, &caller.user.sub)
+            .await?;
+        Ok(())
+    }
+
+    /// `GetUserAttributeVerificationCode`: a code to the user's `email` or `phone_number`.
+    pub async fn get_user_attribute_verification_code(
+        &self,
+        access_token: &str,
+        attribute: &str,
+    ) -> Result<CodeDelivery, AuthError> {
+        let caller = self.authenticate_access(access_token).await?;
+        let (purpose, medium, _) = verification_of(attribute)?;
+        if caller.user.attr(attribute).is_none() {
+            return Err(AuthError::InvalidParameter(format!(
+                "The user has no {attribute} to verify."
+            )));
+        }
+        self.send_code(
+            &caller.pool,
+            &caller.user,
+            purpose,
+            MessagePurpose::VerifyUserAttribute,
+            medium,
+        )
+        .await
+    }
+
+    /// `VerifyUserAttribute`: the code sent for `attribute` marks it verified (taking the
+    /// alias from nobody: a verified alias held by someone else is `AliasExists`).
+    pub async fn verify_user_attribute(
+        &self,
+        access_token: &str,
+        attribute: &str,
+        code: &str,
+    ) -> Result<(), AuthError> {
+        let caller = self.authenticate_access(access_token).await?;
+        let (purpose, _, _) = verification_of(attribute)?;
+        let pool = &caller.pool;
+        let matched = self.check_code(pool, &caller.user, purpose, code).await?;
+        let mut verified = caller.user.clone();
+        verified
+            .attributes
+            .insert(format!("{attribute}_verified"), "true".into());
+        self.claim_aliases(pool, &verified, false).await?;
+        self.consume_matched_code(pool, matched).await?;
+        self.modify_user(pool, &caller.user.sub, |u| {
+            u.attributes
+                .insert(format!("{attribute}_verified"), "true".into());
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// `ChangePassword`: the previous password must be right (a wrong one counts toward
+    /// the lockout like a failed sign-in); the new one must satisfy the policy.
+    pub async fn change_password(
+        &self,
+        access_token: &str,
+        previous: Option<&str>,
+        proposed: &str,
+    ) -> Result<(), AuthError> {
+        let caller = self.authenticate_access(access_token).await?;
+        let pool = &caller.pool;
+        let now = self.clock.now();
+        if lockout::is_locked(&caller.user.lockout, now) {
+            return Err(lockout::attempts_exceeded());
+        }
+        let Some(previous) = previous else {
+            return Err(AuthError::InvalidParameter(
+                "Missing required parameter PreviousPassword".into(),
+            ));
+        };
+        if !self.check_password(pool, &caller.user, previous) {
+            self.modify_user(pool, &caller.user.sub, |u| {
+                u.lockout = lockout::after_failure(&u.lockout, now);
+                Ok(())
+            })
+            .await?;
+            return Err(crate::signin::incorrect_credentials());
+        }
+        pool.settings.password_policy.check(proposed)?;
+        self.modify_user(pool, &caller.user.sub, |u| {
+            self.set_password(pool, u, proposed, now)?;
+            u.lockout = Default::default();
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,141 @@
+//! Minting tokens from an [`Authenticated`] proof, and refreshing them.
+
+use crate::app_client::AppClient;
+use crate::error::AuthError;
+use crate::pool::UserPool;
+use crate::ports::RefreshTokenRow;
+use crate::signin::Authenticated;
+use crate::tokens::{self, ClaimsInput};
+
+use super::super::Keystep;
+
+/// Tokens handed to a client (`AuthenticationResult`). `Debug` shows no token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IssuedTokens {
+    /// `IdToken`.
+    pub id_token: String,
+    /// `AccessToken`.
+    pub access_token: String,
+    /// `RefreshToken`: only for a new sign-in (refreshes keep the old one).
+    pub refresh_token: Option<String>,
+    /// `ExpiresIn`, seconds.
+    pub expires_in: i64,
+}
+
+impl std::fmt::Debug for IssuedTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedTokens")
+            .field("expires_in", &self.expires_in)
+            .field("with_refresh_token", &self.refresh_token.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The error for a sign-in or refresh of a user who was deleted meanwhile.
+fn user_gone() -> AuthError {
+    AuthError::NotAuthorized("User does not exist.".into())
+}
+
+impl Keystep {
+    /// Signs an ID and an access token for `proof`; a new sign-in (no `origin_jti` yet)
+    /// also gets a refresh token, stored hashed.
+    pub(crate) async fn mint(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        proof: &Authenticated,
+    ) -> Result<IssuedTokens, AuthError> {
+        let now = self.clock.now();
+        let user = self
+            .store
+            .get_user_by_sub(&pool.id, proof.sub())
+            .await?
+            .ok_or_else(user_gone)?;
+        let groups = self.group_names_of(&pool.id, &user.sub).await?;
+        let origin_jti = match proof.origin_jti() {
+            Some(origin) => origin.to_string(),
+            None => crate::ids::new_uuid(&*self.rng),
+        };
+        let event_id = crate::ids::new_uuid(&*self.rng);
+        let issuer = tokens::issuer(&self.config.public_url, &pool.id);
+        let signed = tokens::sign(
+            &self.signing,
+            &*self.rng,
+            &ClaimsInput {
+                issuer: &issuer,
+                client,
+                user: &user,
+                groups: &groups,
+                proof,
+                origin_jti: &origin_jti,
+                event_id: &event_id,
+                now,
+            },
+        )?;
+        let refresh_token = if proof.origin_jti().is_none() {
+            let value = tokens::new_refresh_token(&*self.rng);
+            self.store
+                .insert_refresh_token(&RefreshTokenRow {
+                    hash: tokens::refresh_token_hash(&self.keys, &value),
+                    pool_id: pool.id.clone(),
+                    client_id: client.client_id.clone(),
+                    sub: user.sub.clone(),
+                    origin_jti,
+                    auth_time: proof.auth_time(),
+                    created_at: now,
+                    expires_at: now.plus_secs(client.settings.refresh_token_validity.seconds()),
+                    revoked: false,
+                    device_key: proof.device_key().map(str::to_string),
+                })
+                .await?;
+            Some(value)
+        } else {
+            None
+        };
+        Ok(IssuedTokens {
+            id_token: signed.id_token,
+            access_token: signed.access_token,
+            refresh_token,
+            expires_in: signed.expires_in,
+        })
+    }
+
+    /// New ID and access tokens for a refresh token issued to `client`.
+    /// `secret_hash_check` is called with the token's user before anything is minted
+    /// (the two refresh operations prove the client secret differently).
+    pub(crate) async fn refresh(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        refresh_token: &str,
+        secret_check: impl FnOnce(&crate::user::User) -> Result<(), AuthError>,
+    ) -> Result<IssuedTokens, AuthError> {
+        let now = self.clock.now();
+        let hash = tokens::refresh_token_hash(&self.keys, refresh_token);
+        let row = self
+            .store
+            .get_refresh_token(&hash)
+            .await?
+            .filter(|r| r.pool_id == pool.id)
+            .ok_or_else(tokens::invalid_refresh_token)?;
+        let user = self
+            .store
+            .get_user_by_sub(&pool.id, &row.sub)
+            .await?
+            .ok_or_else(user_gone)?;
+        secret_check(&user)?;
+        if !user.enabled {
+            return Err(AuthError::NotAuthorized("User is disabled.".into()));
+        }
+        if user
+            .tokens_valid_after
+            .is_some_and(|after| row.created_at < after)
+        {
+            return Err(AuthError::NotAuthorized(
+                "Refresh Token has been revoked".into(),
+            ));
+        }
+        let proof = tokens::refresh_proof(&row, &client.client_id, &user.username, now)?;
+        self.mint(pool, client, &proof).await
+    }
+}

@@ -1,0 +1,551 @@
+//! Sign-in: `InitiateAuth`, `RespondToAuthChallenge` (and their admin twins) and the
+//! session half of `AssociateSoftwareToken` / `VerifySoftwareToken`, around the pure
+//! engine of [`crate::signin`].
+//!
+//! Every request follows the same path: load the app client (and pool), the waiting
+//! sign-in (session row or `SECRET_BLOCK`) and the user; gather a [`StepContext`]; run
+//! the engine; then [`Keystep::settle`] the outcome — claim the session, carry out the
+//! effects, and answer with the next challenge and a new `Session`, or with tokens.
+
+mod effects;
+mod mint;
+mod session;
+mod simulated;
+
+use std::collections::BTreeMap;
+
+use crate::app_client::AppClient;
+use crate::error::AuthError;
+use crate::pool::UserPool;
+use crate::signin::{
+    self, session_expired, AuthFlow, Challenge, ChallengeAnswer, ChallengeResponse, FirstFactor,
+    Flow, Fresh, PoolRules, Rejection, Reply, SessionFate, SignIn, SignInState, StepContext,
+    Transition, UserSnapshot,
+};
+use crate::user::User;
+use crate::Millis;
+
+pub use effects::totp_context;
+pub use mint::IssuedTokens;
+use session::{OpenSession, SecretBlock};
+
+use super::Keystep;
+
+/// `InitiateAuth` / `AdminInitiateAuth`. `Debug` shows only the parameter names.
+#[derive(Clone, Default)]
+pub struct InitiateAuthInput {
+    /// `UserPoolId`: `Some` for `AdminInitiateAuth`.
+    pub pool_id: Option<String>,
+    /// `ClientId`.
+    pub client_id: String,
+    /// `AuthFlow`, as sent.
+    pub auth_flow: String,
+    /// `AuthParameters`.
+    pub parameters: BTreeMap<String, String>,
+    /// `ClientMetadata` (for triggers, not invoked yet).
+    pub client_metadata: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for InitiateAuthInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InitiateAuthInput")
+            .field("pool_id", &self.pool_id)
+            .field("client_id", &self.client_id)
+            .field("auth_flow", &self.auth_flow)
+            .field("parameters", &self.parameters.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// `RespondToAuthChallenge` / `AdminRespondToAuthChallenge`. `Debug` shows only names.
+#[derive(Clone, Default)]
+pub struct RespondInput {
+    /// `UserPoolId`: `Some` for `AdminRespondToAuthChallenge`.
+    pub pool_id: Option<String>,
+    /// `ClientId`.
+    pub client_id: String,
+    /// `ChallengeName`, as sent.
+    pub challenge_name: String,
+    /// `Session`.
+    pub session: Option<String>,
+    /// `ChallengeResponses`.
+    pub responses: BTreeMap<String, String>,
+    /// `ClientMetadata` (for triggers, not invoked yet).
+    pub client_metadata: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for RespondInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RespondInput")
+            .field("pool_id", &self.pool_id)
+            .field("client_id", &self.client_id)
+            .field("challenge_name", &self.challenge_name)
+            .field("responses", &self.responses.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a sign-in request is answered with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthStep {
+    /// The next challenge and the `Session` to answer it with (none for
+    /// `PASSWORD_VERIFIER`, whose state is in `SECRET_BLOCK`).
+    Challenge {
+        /// Name and parameters.
+        challenge: Challenge,
+        /// `Session`.
+        session: Option<String>,
+    },
+    /// Signed in.
+    SignedIn(IssuedTokens),
+}
+
+/// What `AssociateSoftwareToken` / `VerifySoftwareToken` with a `Session` answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupStep {
+    /// `SecretCode` (base32) and the new `Session`.
+    Associated {
+        /// The secret.
+        secret_code: String,
+        /// `Session`.
+        session: String,
+    },
+    /// `Status: SUCCESS` and the new `Session`.
+    Verified {
+        /// `Session`.
+        session: String,
+    },
+}
+
+/// Where the waiting sign-in came from; decides how a step claims it.
+enum Origin {
+    /// A session row, claimed by compare-and-swap.
+    Session(Box<OpenSession>),
+    /// A `SECRET_BLOCK`, already claimed (its id recorded as used).
+    Block,
+    /// Nothing yet: the first factor.
+    Start,
+}
+
+/// The outcome of one step before it is turned into a wire answer.
+enum Settled {
+    Auth(AuthStep),
+    Setup(SetupStep),
+}
+
+/// Everything one engine step reads, owned.
+struct Inputs {
+    pool: UserPool,
+    client: AppClient,
+    user: User,
+    rules: PoolRules,
+    snapshot: UserSnapshot,
+    fresh: Fresh,
+    now: Millis,
+}
+
+fn missing(name: &str) -> AuthError {
+    AuthError::InvalidParameter(format!("Missing required parameter {name}"))
+}
+
+fn param<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+}
+
+/// Remembered devices are not built: a client only sends a `DEVICE_KEY` it was given,
+/// and Keystep never gives one, so it names no device. Amplify forgets the key and
+/// retries on exactly this error.
+fn check_no_device(params: &BTreeMap<String, String>, name: &str) -> Result<(), AuthError> {
+    match param(params, name) {
+        Some(_) => Err(AuthError::ResourceNotFound("Device does not exist.".into())),
+        None => Ok(()),
+    }
+}
+
+impl Keystep {
+    /// Loads the client, and checks it belongs to `pool_id` when the admin API names one.
+    async fn auth_client(
+        &self,
+        pool_id: Option<&str>,
+        client_id: &str,
+    ) -> Result<(AppClient, UserPool), AuthError> {
+        match pool_id {
+            Some(pool_id) => self.load_pool_client(pool_id, client_id).await,
+            None => self.load_client(client_id).await,
+        }
+    }
+
+    /// The user's secrets opened, fresh randomness drawn, the pool's rules.
+    fn inputs(&self, pool: UserPool, client: AppClient, user: User) -> Result<Inputs, AuthError> {
+        let password = match &user.password {
+            Some(_) => Some(self.open_verifier(&pool, &user)?),
+            None => None,
+        };
+        let totp_secret = match &user.mfa.totp_secret {
+            Some(sealed) => Some(
+                self.keys
+                    .open(&totp_context(&pool.id, &user.sub), sealed)
+                    .map_err(AuthError::internal)?,
+            ),
+            None => None,
+        };
+        let snapshot = UserSnapshot::of(&user, password, totp_secret);
+        let mut srp_b = vec![0u8; 32];
+        self.rng.fill(&mut srp_b);
+        let mut totp = vec![0u8; 20];
+        self.rng.fill(&mut totp);
+        let fresh = Fresh {
+            code: crate::code::new_code(&*self.rng),
+            srp_b,
+            totp_secret: totp,
+            block_id: crate::ids::new_uuid(&*self.rng),
+        };
+        Ok(Inputs {
+            rules: PoolRules::of(&pool),
+            pool,
+            client,
+            user,
+            snapshot,
+            fresh,
+            now: self.clock.now(),
+        })
+    }
+
+    /// Runs `run` with the step context built from `inputs`.
+    fn with_context<T>(
+        &self,
+        inputs: &Inputs,
+        attempts: u32,
+        run: impl FnOnce(&StepContext<'_>) -> T,
+    ) -> T {
+        let scope = format!("signin-otp:{}:{}", inputs.pool.id, inputs.user.sub);
+        let keys = self.keys.clone();
+        let code_hash = move |digits: &str| keys.code_hash(&scope, digits);
+        let ctx = StepContext {
+            now: inputs.now,
+            pool: &inputs.rules,
+            user: &inputs.snapshot,
+            session_attempts: attempts,
+            session_validity_secs: inputs.client.settings.auth_session_validity_minutes * 60,
+            fresh: &inputs.fresh,
+            code_hash: &code_hash,
+        };
+        run(&ctx)
+    }
+
+    /// `InitiateAuth` and `AdminInitiateAuth`.
+    pub async fn initiate_auth(&self, input: InitiateAuthInput) -> Result<AuthStep, AuthError> {
+        let flow_kind = AuthFlow::parse(&input.auth_flow)?;
+        let (client, pool) = self
+            .auth_client(input.pool_id.as_deref(), &input.client_id)
+            .await?;
+        flow_kind.check_allowed(&client, input.pool_id.is_some())?;
+        let params = &input.parameters;
+        if flow_kind == AuthFlow::RefreshTokenAuth {
+            check_no_device(params, "DEVICE_KEY")?;
+            let token = param(params, "REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
+            let secret_hash = param(params, "SECRET_HASH");
+            let named = param(params, "USERNAME");
+            let tokens = self
+                .refresh(&pool, &client, token, |user| {
+                    let mut names = vec![user.username.as_str(), user.sub.as_str()];
+                    names.extend(named);
+                    self.check_secret_hash(&client, secret_hash, &names)
+                })
+                .await?;
+            return Ok(AuthStep::SignedIn(tokens));
+        }
+        let typed = param(params, "USERNAME").ok_or_else(|| missing("USERNAME"))?;
+        let first = match flow_kind {
+            AuthFlow::UserSrpAuth => {
+                let a = param(params, "SRP_A").ok_or_else(|| missing("SRP_A"))?;
+                let a = keystep_srp::from_hex(a)
+                    .map_err(|_| AuthError::InvalidParameter("SRP_A is not valid hex.".into()))?;
+                FirstFactor::SrpA(a)
+            }
+            _ => FirstFactor::Password(
+                param(params, "PASSWORD")
+                    .ok_or_else(|| missing("PASSWORD"))?
+                    .to_string(),
+            ),
+        };
+        check_no_device(params, "DEVICE_KEY")?;
+        let secret_hash = param(params, "SECRET_HASH");
+        let Some(user) = self.find_user(&pool, typed).await? else {
+            self.check_secret_hash(&client, secret_hash, &[typed])?;
+            return self.unknown_user(&pool, &client, typed, &first);
+        };
+        self.check_secret_hash(
+            &client,
+            secret_hash,
+            &[typed, user.username.as_str(), user.sub.as_str()],
+        )?;
+        let now = self.clock.now();
+        let flow = Flow {
+            pool_id: pool.id.clone(),
+            client_id: client.client_id.clone(),
+            sub: user.sub.clone(),
+            username: user.username.clone(),
+            typed_username: typed.to_string(),
+            auth_flow: flow_kind,
+            admin: input.pool_id.is_some(),
+            started_at: now,
+            device_key: None,
+        };
+        let inputs = self.inputs(pool, client, user)?;
+        let outcome = self.with_context(&inputs, 0, |ctx| signin::start(&flow, first, ctx));
+        match self.settle(&inputs, &flow, Origin::Start, outcome).await? {
+            Settled::Auth(step) => Ok(step),
+            Settled::Setup(_) => Err(AuthError::internal("first factor answered a TOTP setup")),
+        }
+    }
+
+    /// An unknown user: `UserNotFound`, or — when the client prevents user existence
+    /// errors — the same answer a wrong password gets, after the same work.
+    fn unknown_user(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        typed: &str,
+        first: &FirstFactor,
+    ) -> Result<AuthStep, AuthError> {
+        if !client.settings.prevent_user_existence_errors {
+            return Err(super::users::user_not_found());
+        }
+        match first {
+            FirstFactor::Password(password) => {
+                self.simulate_password_check(pool, typed, password);
+                Err(signin::incorrect_credentials())
+            }
+            FirstFactor::SrpA(a) => self.simulated_challenge(pool, client, typed, a),
+        }
+    }
+
+    /// `RespondToAuthChallenge` and `AdminRespondToAuthChallenge`.
+    pub async fn respond_to_auth_challenge(
+        &self,
+        input: RespondInput,
+    ) -> Result<AuthStep, AuthError> {
+        let (client, pool) = self
+            .auth_client(input.pool_id.as_deref(), &input.client_id)
+            .await?;
+        let response = ChallengeResponse::parse(&input.challenge_name, &input.responses)?;
+        check_no_device(&input.responses, "DEVICE_KEY")?;
+        let now = self.clock.now();
+        let (origin, signin) = match &response.answer {
+            ChallengeAnswer::PasswordVerifier { secret_block, .. } => {
+                match self
+                    .take_secret_block(&client.client_id, secret_block, now)
+                    .await?
+                {
+                    SecretBlock::Real(signin) => (Origin::Block, signin),
+                    SecretBlock::Simulated { pool_id, .. } => {
+                        if pool_id != pool.id {
+                            return Err(session_expired());
+                        }
+                        self.check_secret_hash(
+                            &client,
+                            response.secret_hash.as_deref(),
+                            &[&response.username],
+                        )?;
+                        return Err(signin::incorrect_credentials());
+                    }
+                }
+            }
+            _ => {
+                let value = input.session.as_deref().filter(|s| !s.is_empty());
+                let value = value.ok_or_else(|| missing("Session"))?;
+                let open = self
+                    .open_session(value, Some(&client.client_id), now)
+                    .await?;
+                let signin = open.signin.clone();
+                (Origin::Session(Box::new(open)), signin)
+            }
+        };
+        if signin.flow.pool_id != pool.id || signin.flow.client_id != client.client_id {
+            return Err(session_expired());
+        }
+        let user = self.user_of_flow(&pool, &signin.flow).await?;
+        self.check_named_user(&pool, &signin.flow, &response.username)
+            .await?;
+        self.check_secret_hash(
+            &client,
+            response.secret_hash.as_deref(),
+            &[
+                response.username.as_str(),
+                signin.flow.typed_username.as_str(),
+                user.username.as_str(),
+                user.sub.as_str(),
+            ],
+        )?;
+        let attempts = match &origin {
+            Origin::Session(open) => open.row.attempts,
+            _ => 0,
+        };
+        let inputs = self.inputs(pool, client, user)?;
+        let outcome = self.with_context(&inputs, attempts, |ctx| {
+            signin::step(&signin, response.answer, ctx)
+        });
+        match self.settle(&inputs, &signin.flow, origin, outcome).await? {
+            Settled::Auth(step) => Ok(step),
+            Settled::Setup(_) => Err(AuthError::internal("a challenge answered a TOTP setup")),
+        }
+    }
+
+    /// `AssociateSoftwareToken` / `VerifySoftwareToken` called with a sign-in's `Session`
+    /// (the request names no client: the session knows it).
+    pub async fn software_token_in_session(
+        &self,
+        session: &str,
+        answer: ChallengeAnswer,
+    ) -> Result<SetupStep, AuthError> {
+        let now = self.clock.now();
+        let open = self.open_session(session, None, now).await?;
+        let signin = open.signin.clone();
+        let (client, pool) = self.load_client(&signin.flow.client_id).await?;
+        let user = self.user_of_flow(&pool, &signin.flow).await?;
+        let attempts = open.row.attempts;
+        let inputs = self.inputs(pool, client, user)?;
+        let outcome =
+            self.with_context(&inputs, attempts, |ctx| signin::step(&signin, answer, ctx));
+        match self
+            .settle(
+                &inputs,
+                &signin.flow,
+                Origin::Session(Box::new(open)),
+                outcome,
+            )
+            .await?
+        {
+            Settled::Setup(step) => Ok(step),
+            Settled::Auth(_) => Err(AuthError::internal("a TOTP setup answered a challenge")),
+        }
+    }
+
+    /// The user a sign-in is for, as stored now; gone means the sign-in is over.
+    async fn user_of_flow(&self, pool: &UserPool, flow: &Flow) -> Result<User, AuthError> {
+        self.store
+            .get_user_by_sub(&pool.id, &flow.sub)
+            .await?
+            .ok_or_else(session_expired)
+    }
+
+    /// A response's `USERNAME` must name the sign-in's user: the name typed, the
+    /// canonical username, the `sub`, or an alias of the same user.
+    async fn check_named_user(
+        &self,
+        pool: &UserPool,
+        flow: &Flow,
+        named: &str,
+    ) -> Result<(), AuthError> {
+        let direct = [&flow.typed_username, &flow.username, &flow.sub]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(named));
+        if direct {
+            return Ok(());
+        }
+        match self.find_user(pool, named).await? {
+            Some(u) if u.sub == flow.sub => Ok(()),
+            _ => Err(AuthError::NotAuthorized(
+                "The USERNAME does not match the user of this sign-in.".into(),
+            )),
+        }
+    }
+
+    /// Claims the waiting sign-in, carries out the effects and renders the outcome.
+    async fn settle(
+        &self,
+        inputs: &Inputs,
+        flow: &Flow,
+        origin: Origin,
+        outcome: Result<Transition, Rejection>,
+    ) -> Result<Settled, AuthError> {
+        let (pool, client, now) = (&inputs.pool, &inputs.client, inputs.now);
+        let transition = match outcome {
+            Ok(t) => t,
+            Err(rejection) => {
+                let claimed = match (&origin, rejection.session) {
+                    (Origin::Session(open), SessionFate::Retry) => {
+                        self.count_session_attempt(open).await.is_ok()
+                    }
+                    (Origin::Session(open), SessionFate::Destroy) => {
+                        self.end_session(open).await.is_ok()
+                    }
+                    _ => true,
+                };
+                if claimed {
+                    self.apply_effects(pool, client, &flow.sub, rejection.effects, now)
+                        .await?;
+                }
+                return Err(rejection.error);
+            }
+        };
+        let effects = match &transition {
+            Transition::Continue { effects, .. } | Transition::Authenticated { effects, .. } => {
+                effects
+            }
+        };
+        if let Err(e) = self
+            .precheck_effects(pool, client, &inputs.user, effects, now)
+            .await
+        {
+            if let Origin::Session(open) = &origin {
+                self.count_session_attempt(open).await?;
+            }
+            return Err(e);
+        }
+        if let Origin::Session(open) = &origin {
+            self.end_session(open).await?;
+        }
+        match transition {
+            Transition::Authenticated { proof, effects } => {
+                self.apply_effects(pool, client, &flow.sub, effects, now)
+                    .await?;
+                let tokens = self.mint(pool, client, &proof).await?;
+                Ok(Settled::Auth(AuthStep::SignedIn(tokens)))
+            }
+            Transition::Continue {
+                next,
+                reply,
+                effects,
+            } => {
+                self.apply_effects(pool, client, &flow.sub, effects, now)
+                    .await?;
+                let next = SignIn {
+                    flow: flow.clone(),
+                    state: next,
+                };
+                if let SignInState::AwaitingPasswordVerifier { .. } = next.state {
+                    let Reply::Challenge(mut challenge) = reply else {
+                        return Err(AuthError::internal("PASSWORD_VERIFIER without a challenge"));
+                    };
+                    let block =
+                        self.seal_secret_block(&client.client_id, &SecretBlock::Real(next))?;
+                    challenge.parameters.insert("SECRET_BLOCK".into(), block);
+                    return Ok(Settled::Auth(AuthStep::Challenge {
+                        challenge,
+                        session: None,
+                    }));
+                }
+                let validity = client.settings.auth_session_validity_minutes * 60;
+                let session = self.create_session(&next, validity, now).await?;
+                Ok(match reply {
+                    Reply::Challenge(challenge) => Settled::Auth(AuthStep::Challenge {
+                        challenge,
+                        session: Some(session),
+                    }),
+                    Reply::SoftwareTokenAssociated { secret_code } => {
+                        Settled::Setup(SetupStep::Associated {
+                            secret_code,
+                            session,
+                        })
+                    }
+                    Reply::SoftwareTokenVerified => Settled::Setup(SetupStep::Verified { session }),
+                })
+            }
+        }
+    }
+}

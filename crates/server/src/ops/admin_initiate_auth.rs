@@ -1,0 +1,32 @@
+//! `AdminInitiateAuth`.
+
+use keystep_core::service::auth::InitiateAuthInput;
+use keystep_proto as proto;
+
+use super::shape_auth::render_step;
+use crate::{ApiError, AppState};
+
+/// Starts a sign-in from a trusted back end (or refreshes tokens).
+pub async fn handle(
+    state: &AppState,
+    req: proto::AdminInitiateAuthRequest,
+) -> Result<proto::AdminInitiateAuthResponse, ApiError> {
+    let step = state
+        .keystep
+        .initiate_auth(InitiateAuthInput {
+            pool_id: Some(req.user_pool_id),
+            client_id: req.client_id,
+            auth_flow: req.auth_flow,
+            parameters: req.auth_parameters.unwrap_or_default(),
+            client_metadata: req.client_metadata.unwrap_or_default(),
+        })
+        .await?;
+    let a = render_step(step);
+    Ok(proto::AdminInitiateAuthResponse {
+        challenge_name: a.challenge_name,
+        session: a.session,
+        challenge_parameters: a.challenge_parameters,
+        authentication_result: a.authentication_result,
+        available_challenges: None,
+    })
+}
