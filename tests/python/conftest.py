@@ -7,9 +7,12 @@ The suite talks to a running Keystep server. It reads from the environment:
 * ``AWS_SECRET_ACCESS_KEY``   admin secret printed by the server
 * ``AWS_REGION``              region to sign for (default ``us-east-1``)
 * ``KEYSTEP_DEV_POOL_ID`` / ``KEYSTEP_DEV_CLIENT_ID`` (optional) the dev pool and client
+* ``KEYSTEP_CLOCK_URL``       (optional) the test server's clock control: ``POST /advance?seconds=N``
+  moves the server's clock forward and answers its new time in milliseconds. Tests that use it
+  are marked ``advances_clock`` and run last (see ``pytest_collection_modifyitems``).
 
-``crates/server/tests/e2e_boto3.rs`` starts an in-process server and runs this suite with those
-variables set; ``scripts/test`` runs that.
+``crates/server/tests/e2e_boto3.rs`` and ``e2e_signin_python.rs`` start an in-process server and
+run these suites with those variables set; ``scripts/test`` runs them.
 """
 
 import base64
@@ -17,6 +20,7 @@ import datetime
 import http.client
 import json
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -52,6 +56,7 @@ class Keystep:
         self.region = os.environ.get("AWS_REGION") or "us-east-1"
         self.dev_pool_id = os.environ.get("KEYSTEP_DEV_POOL_ID")
         self.dev_client_id = os.environ.get("KEYSTEP_DEV_CLIENT_ID")
+        self.clock_url = (os.environ.get("KEYSTEP_CLOCK_URL") or "").rstrip("/") or None
         parsed = urllib.parse.urlsplit(self.url)
         self.host = parsed.hostname
         self.port = parsed.port or 80
@@ -74,6 +79,30 @@ class Keystep:
                 read_timeout=30,
             ),
         )
+
+    # ---- the server's clock -----------------------------------------------------------
+
+    def _clock(self, seconds):
+        if self.clock_url is None:
+            pytest.fail(
+                "KEYSTEP_CLOCK_URL is not set: run this suite through "
+                "`cargo test -p keystep-server --test e2e_signin_python`",
+                pytrace=False,
+            )
+        req = urllib.request.Request(f"{self.clock_url}/advance?seconds={int(seconds)}", method="POST")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            assert resp.status == 200, resp.status
+            return int(resp.read()) / 1000.0
+
+    def server_now(self):
+        """The server's time in (fractional) Unix seconds; the wall clock without a clock URL."""
+        if self.clock_url is None:
+            return time.time()
+        return self._clock(0)
+
+    def advance(self, seconds):
+        """Moves the server's clock forward; answers its new time in seconds."""
+        return self._clock(seconds)
 
     # ---- outbox ------------------------------------------------------------------------
 
@@ -187,3 +216,17 @@ def pools(idp):
             idp.delete_user_pool(UserPoolId=pool_id)
         except idp.exceptions.ResourceNotFoundException:
             pass
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "advances_clock: moves the server's clock forward (through KEYSTEP_CLOCK_URL); run last",
+    )
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that move the server's clock run after all others: the clock never goes back, so
+    anything a later test computes from the wall clock (SRP TIMESTAMPs, TOTP codes made by a
+    third-party client) would otherwise be off."""
+    items.sort(key=lambda item: item.get_closest_marker("advances_clock") is not None)

@@ -125,6 +125,10 @@ pub struct User {
     pub lockout: Lockout,
     /// Tokens issued before this instant are refused (GlobalSignOut, disable).
     pub tokens_valid_after: Option<Millis>,
+    /// New `email` / `phone_number` values waiting for their code before they replace
+    /// the verified ones (`AttributesRequireVerificationBeforeUpdate`).
+    #[serde(default)]
+    pub pending_attributes: std::collections::BTreeMap<String, String>,
     /// Optimistic-concurrency version; the store bumps it on every update.
     pub version: i64,
 }

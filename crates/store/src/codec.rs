@@ -33,6 +33,9 @@ pub(crate) struct UserSecrets {
     pub mfa: MfaSettings,
     pub lockout: Lockout,
     pub tokens_valid_after: Option<Millis>,
+    /// Older rows have none.
+    #[serde(default)]
+    pub pending_attributes: std::collections::BTreeMap<String, String>,
 }
 
 impl UserSecrets {
@@ -44,6 +47,7 @@ impl UserSecrets {
             mfa: user.mfa.clone(),
             lockout: user.lockout,
             tokens_valid_after: user.tokens_valid_after,
+            pending_attributes: user.pending_attributes.clone(),
         }
     }
 }

@@ -31,6 +31,26 @@ fn verification_of(attribute: &str) -> Result<(CodePurpose, Medium, AliasKind), 
     }
 }
 
+/// Splits an update into what applies now and the new `email` / `phone_number` values
+/// the pool holds back until they are verified: those of
+/// `AttributesRequireVerificationBeforeUpdate`, when the current value is verified and
+/// the new one differs. Such a value is the current one until `VerifyUserAttribute`.
+fn hold_for_verification(
+    pool: &crate::pool::UserPool,
+    user: &crate::user::User,
+    updates: &[(String, String)],
+) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    updates.iter().cloned().partition(|(name, value)| {
+        let held = verification_of(name).is_ok_and(|(_, _, kind)| {
+            pool.settings
+                .attributes_require_verification_before_update
+                .contains(&kind)
+        }) && user.is_verified(name)
+            && user.attr(name) != Some(value.as_str());
+        !held
+    })
+}
+
 impl Keystep {
     /// `GetUser`.
     pub async fn get_user(&self, access_token: &str) -> Result<UserView, AuthError> {
@@ -50,21 +70,32 @@ impl Keystep {
         let client = caller.client(self).await?;
         let pool = &caller.pool;
         let mut unverified = Vec::new();
+        let mut held = Vec::new();
         let user = self
             .modify_user(pool, &caller.user.sub, |u| {
+                let (now, later) = hold_for_verification(pool, u, attributes);
                 let changes =
-                    apply_attribute_updates(pool, u, attributes, AttributeWriter::Client(&client))?;
+                    apply_attribute_updates(pool, u, &now, AttributeWriter::Client(&client))?;
+                // A held value goes through the same write rules, on a copy.
+                let mut probe = u.clone();
+                apply_attribute_updates(
+                    pool,
+                    &mut probe,
+                    &later,
+                    AttributeWriter::Client(&client),
+                )?;
+                for (name, value) in &later {
+                    u.pending_attributes.insert(name.clone(), value.clone());
+                }
                 unverified = changes.unverified;
+                held = later;
                 Ok(())
             })
             .await?
             .ok_or_else(super::users::user_not_found)?;
         let mut deliveries = Vec::new();
         for medium in unverified {
-            let (purpose, kind) = match medium {
-                Medium::Email => (CodePurpose::VerifyEmail, AliasKind::Email),
-                Medium::Sms => (CodePurpose::VerifyPhone, AliasKind::PhoneNumber),
-            };
+            let (purpose, _, kind) = verification_of(medium.attribute())?;
             if pool.settings.auto_verified.contains(&kind) {
                 deliveries.push(
                     self.send_code(
@@ -77,6 +108,20 @@ impl Keystep {
                     .await?,
                 );
             }
+        }
+        for (name, value) in held {
+            let (purpose, medium, _) = verification_of(&name)?;
+            deliveries.push(
+                self.send_code_to(
+                    pool,
+                    &user,
+                    purpose,
+                    MessagePurpose::UpdateUserAttribute,
+                    medium,
+                    &value,
+                )
+                .await?,
+            );
         }
         Ok(deliveries)
     }
@@ -117,17 +162,23 @@ impl Keystep {
     ) -> Result<CodeDelivery, AuthError> {
         let caller = self.authenticate_access(access_token).await?;
         let (purpose, medium, _) = verification_of(attribute)?;
-        if caller.user.attr(attribute).is_none() {
-            return Err(AuthError::InvalidParameter(format!(
-                "The user has no {attribute} to verify."
-            )));
-        }
-        self.send_code(
+        let to = caller
+            .user
+            .pending_attributes
+            .get(attribute)
+            .map(String::as_str)
+            .or(caller.user.attr(attribute))
+            .ok_or_else(|| {
+                AuthError::InvalidParameter(format!("The user has no {attribute} to verify."))
+            })?
+            .to_string();
+        self.send_code_to(
             &caller.pool,
             &caller.user,
             purpose,
             MessagePurpose::VerifyUserAttribute,
             medium,
+            &to,
         )
         .await
     }
@@ -144,15 +195,21 @@ impl Keystep {
         let (purpose, _, _) = verification_of(attribute)?;
         let pool = &caller.pool;
         let matched = self.check_code(pool, &caller.user, purpose, code).await?;
+        // A held new value (AttributesRequireVerificationBeforeUpdate) replaces the old
+        // one now that its code came back.
+        let verify = |u: &mut crate::user::User| {
+            if let Some(value) = u.pending_attributes.remove(attribute) {
+                u.attributes.insert(attribute.to_string(), value);
+            }
+            u.attributes
+                .insert(format!("{attribute}_verified"), "true".into());
+        };
         let mut verified = caller.user.clone();
-        verified
-            .attributes
-            .insert(format!("{attribute}_verified"), "true".into());
+        verify(&mut verified);
         self.claim_aliases(pool, &verified, false).await?;
         self.consume_matched_code(pool, matched).await?;
         self.modify_user(pool, &caller.user.sub, |u| {
-            u.attributes
-                .insert(format!("{attribute}_verified"), "true".into());
+            verify(u);
             Ok(())
         })
         .await?;

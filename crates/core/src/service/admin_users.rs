@@ -709,6 +709,7 @@ mod tests {
             mfa: Default::default(),
             lockout: Default::default(),
             tokens_valid_after: None,
+            pending_attributes: Default::default(),
             version: 0,
         };
         assert_eq!(invitation_mediums(&user, &[], None).unwrap(), vec![]);

@@ -182,12 +182,27 @@ impl Keystep {
         message_purpose: MessagePurpose,
         medium: Medium,
     ) -> Result<CodeDelivery, AuthError> {
-        destination(user, medium)?;
+        let to = destination(user, medium)?.to_string();
+        self.send_code_to(pool, user, purpose, message_purpose, medium, &to)
+            .await
+    }
+
+    /// [`Keystep::send_code`] to an explicit address (a new e-mail or phone number that
+    /// waits for its code before it replaces the user's verified one).
+    pub async fn send_code_to(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        purpose: CodePurpose,
+        message_purpose: MessagePurpose,
+        medium: Medium,
+        to: &str,
+    ) -> Result<CodeDelivery, AuthError> {
         let now = self.clock.now();
         let (digits, stored) =
             code::issue(&self.keys, &*self.rng, &pool.id, &user.sub, purpose, now);
         self.store.put_code(&stored).await?;
-        self.deliver(pool, user, medium, message_purpose, &digits)
+        self.deliver_to(pool, user, medium, to, message_purpose, &digits)
             .await
     }
 
@@ -431,6 +446,7 @@ mod tests {
             mfa: MfaSettings::default(),
             lockout: Lockout::default(),
             tokens_valid_after: None,
+            pending_attributes: Default::default(),
             version: 0,
         }
     }

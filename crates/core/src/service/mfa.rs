@@ -35,6 +35,13 @@ fn pending_context(pool_id: &str, sub: &str) -> String {
     format!("totp-pending:{pool_id}:{sub}")
 }
 
+/// The error for a TOTP setup in a pool that does not offer TOTP MFA.
+fn totp_not_offered() -> AuthError {
+    AuthError::SoftwareTokenMfaNotFound(
+        "Software token MFA is not enabled for this user pool.".into(),
+    )
+}
+
 /// Whether `user` has what `factor` needs to deliver (or check) a code.
 fn deliverable(user: &User, factor: MfaFactor) -> bool {
     match factor {
@@ -105,6 +112,9 @@ impl Keystep {
     /// pending until `VerifySoftwareToken` proves the user's app has it.
     pub async fn associate_software_token(&self, access_token: &str) -> Result<String, AuthError> {
         let caller = self.authenticate_access(access_token).await?;
+        if !caller.pool.settings.totp_mfa_enabled {
+            return Err(totp_not_offered());
+        }
         let mut secret = vec![0u8; 20];
         self.rng.fill(&mut secret);
         let sealed = self
@@ -129,6 +139,9 @@ impl Keystep {
     ) -> Result<(), AuthError> {
         let caller = self.authenticate_access(access_token).await?;
         let (pool, sub) = (&caller.pool, caller.user.sub.as_str());
+        if !pool.settings.totp_mfa_enabled {
+            return Err(totp_not_offered());
+        }
         let Some(pending) = &caller.user.mfa.pending_totp_secret else {
             return Err(AuthError::SoftwareTokenMfaNotFound(
                 "No software token is associated with the user; call AssociateSoftwareToken first."
@@ -215,6 +228,7 @@ mod tests {
             mfa: crate::user::MfaSettings::default(),
             lockout: crate::user::Lockout::default(),
             tokens_valid_after: None,
+            pending_attributes: Default::default(),
             version: 0,
         }
     }

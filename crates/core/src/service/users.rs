@@ -267,6 +267,7 @@ impl Keystep {
             mfa: MfaSettings::default(),
             lockout: Lockout::default(),
             tokens_valid_after: None,
+            pending_attributes: Default::default(),
             version: 0,
         };
         apply_attribute_updates(pool, &mut user, attributes, writer)?;
@@ -647,6 +648,7 @@ mod tests {
             mfa: MfaSettings::default(),
             lockout: Lockout::default(),
             tokens_valid_after: None,
+            pending_attributes: Default::default(),
             version: 0,
         }
     }

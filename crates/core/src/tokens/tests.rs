@@ -60,6 +60,7 @@ fn user() -> User {
         mfa: MfaSettings::default(),
         lockout: Lockout::default(),
         tokens_valid_after: None,
+        pending_attributes: Default::default(),
         version: 0,
     }
 }

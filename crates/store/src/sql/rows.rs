@@ -71,6 +71,7 @@ pub(super) fn user(row: &DbRow) -> Result<User, Fail> {
         mfa: secrets.mfa,
         lockout: secrets.lockout,
         tokens_valid_after: secrets.tokens_valid_after,
+        pending_attributes: secrets.pending_attributes,
         version: row.try_get("version")?,
     })
 }

@@ -73,6 +73,7 @@ pub fn user(pool_id: &str, username: &str) -> User {
             locked_until: None,
         },
         tokens_valid_after: Some(T0),
+        pending_attributes: Default::default(),
         version: 0,
     }
 }

@@ -251,8 +251,13 @@ impl Keystep {
             let named = param(params, "USERNAME");
             let tokens = self
                 .refresh(&pool, &client, token, |user| {
+                    // Clients hash whatever name they signed in with (pycognito: the
+                    // e-mail in e-mail-as-username pools).
                     let mut names = vec![user.username.as_str(), user.sub.as_str()];
                     names.extend(named);
+                    for alias in ["email", "phone_number", "preferred_username"] {
+                        names.extend(user.attr(alias));
+                    }
                     self.check_secret_hash(&client, secret_hash, &names)
                 })
                 .await?;
