@@ -31,6 +31,9 @@ fn verification_of(attribute: &str) -> Result<(CodePurpose, Medium, AliasKind), 
     }
 }
 
+/// Attribute name/value pairs.
+type Updates = Vec<(String, String)>;
+
 /// Splits an update into what applies now and the new `email` / `phone_number` values
 /// the pool holds back until they are verified: those of
 /// `AttributesRequireVerificationBeforeUpdate`, when the current value is verified and
@@ -39,7 +42,7 @@ fn hold_for_verification(
     pool: &crate::pool::UserPool,
     user: &crate::user::User,
     updates: &[(String, String)],
-) -> (Vec<(String, String)>, Vec<(String, String)>) {
+) -> (Updates, Updates) {
     updates.iter().cloned().partition(|(name, value)| {
         let held = verification_of(name).is_ok_and(|(_, _, kind)| {
             pool.settings
