@@ -73,6 +73,17 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Whether to create the development pool on first start.
     pub dev_pool: bool,
+    /// Seconds between two housekeeping passes (expired rows deleted); 0 turns it off.
+    pub purge_interval_secs: u64,
+    /// `[triggers.arn_map]`: Lambda ARNs in pools' `LambdaConfig` to webhook URLs.
+    pub trigger_arn_map: BTreeMap<String, String>,
+}
+
+/// The `[triggers]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriggersLayer {
+    arn_map: Option<BTreeMap<String, String>>,
 }
 
 /// One layer of settings (the file, or the environment); absent keys keep what the
@@ -94,6 +105,8 @@ struct Layer {
     log_format: Option<LogFormat>,
     max_body_bytes: Option<usize>,
     dev_pool: Option<bool>,
+    purge_interval_secs: Option<u64>,
+    triggers: Option<TriggersLayer>,
 }
 
 /// What is wrong with the configuration.
@@ -203,6 +216,27 @@ impl Config {
                 message: "must be at least 1024".into(),
             });
         }
+        let purge_interval_secs = pick!(purge_interval_secs).unwrap_or(60);
+        if purge_interval_secs > 7 * 24 * 3600 {
+            return Err(ConfigError::Invalid {
+                key: "purge_interval_secs".into(),
+                message: "must be at most 604800 (a week); 0 turns housekeeping off".into(),
+            });
+        }
+        let trigger_arn_map = env_layer
+            .triggers
+            .and_then(|t| t.arn_map)
+            .or(file_layer.triggers.and_then(|t| t.arn_map))
+            .unwrap_or_default();
+        if let Some((arn, _)) = trigger_arn_map
+            .iter()
+            .find(|(_, url)| !url.starts_with("http://") && !url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid {
+                key: "triggers.arn_map".into(),
+                message: format!("the URL for {arn} must start with http:// or https://"),
+            });
+        }
         if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
             return Err(ConfigError::Invalid {
                 key: "public_url".into(),
@@ -223,6 +257,8 @@ impl Config {
             log_format: pick!(log_format).unwrap_or_default(),
             max_body_bytes,
             dev_pool: pick!(dev_pool).unwrap_or(true),
+            purge_interval_secs,
+            trigger_arn_map,
             data_dir,
         })
     }
@@ -240,6 +276,24 @@ fn default_public_url(listen: SocketAddr) -> String {
     } else {
         format!("http://{listen}")
     }
+}
+
+/// `KEYSTEP_TRIGGERS_ARN_MAP`: `arn=url` pairs separated by commas (ARNs and URLs have
+/// no commas; an ARN has no `=`).
+fn arn_map(key: &str, value: &str) -> Result<BTreeMap<String, String>, ConfigError> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(arn, url)| (arn.trim().to_string(), url.trim().to_string()))
+                .ok_or_else(|| ConfigError::Invalid {
+                    key: key.to_string(),
+                    message: "expected arn=url pairs separated by commas".into(),
+                })
+        })
+        .collect()
 }
 
 fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
@@ -276,6 +330,12 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
             "LOG_FORMAT" => l.log_format = Some(parse(key, &v)?),
             "MAX_BODY_BYTES" => l.max_body_bytes = Some(parse(key, &v)?),
             "DEV_POOL" => l.dev_pool = Some(parse(key, &v)?),
+            "TRIGGERS_ARN_MAP" => {
+                l.triggers = Some(TriggersLayer {
+                    arn_map: Some(arn_map(key, &v)?),
+                })
+            }
+            "PURGE_INTERVAL_SECS" => l.purge_interval_secs = Some(parse(key, &v)?),
             _ if OTHER_VARIABLES.contains(&key.as_str()) => {}
             _ => return Err(ConfigError::UnknownEnv(key.clone())),
         }

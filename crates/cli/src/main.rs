@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod config;
+mod migrate;
 mod outbox;
 mod serve;
 
@@ -30,6 +32,11 @@ enum Command {
     },
     /// Show the codes and messages Keystep "sent" (the development outbox).
     Outbox(outbox::OutboxArgs),
+    /// Bring a database's schema up to date; with --from, copy everything from another
+    /// database into it (SQLite to PostgreSQL or back).
+    Migrate(migrate::MigrateArgs),
+    /// Load-test a Cognito-compatible endpoint (Keystep, Cognito, another emulator).
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +58,8 @@ fn main() -> ExitCode {
                 no_dev_pool,
             } => serve::run(config.as_deref(), no_dev_pool).await,
             Command::Outbox(args) => outbox::run(args).await,
+            Command::Migrate(args) => migrate::run(args).await,
+            Command::Bench(args) => bench::run(args).await,
         }
     });
     match result {

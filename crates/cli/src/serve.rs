@@ -3,10 +3,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use keystep_core::ports::SystemClock;
 use keystep_core::service::ServiceConfig;
 use keystep_server::bootstrap::{self, DevPool, Setup};
+use keystep_server::housekeeping;
 use keystep_server::{AdminCredentials, Limits};
 
 use crate::config::{Config, LogFormat};
@@ -67,6 +69,9 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
             region: config.region.clone(),
             account_id: config.account_id.clone(),
             public_url: config.public_url.clone(),
+            triggers: keystep_core::triggers::TriggerConfig {
+                arn_map: config.trigger_arn_map.clone(),
+            },
         },
         admin: configured_admin,
         limits: Limits {
@@ -89,9 +94,36 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
         &key_source,
     );
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "keystep started");
-    keystep_server::serve(listener, prepared.state, shutdown_signal())
-        .await
-        .map_err(|e| format!("server: {e}"))?;
+
+    // One signal stops both the server and housekeeping; so does the server returning
+    // for any other reason.
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let stop = Arc::new(stop);
+    let housekeeping = (config.purge_interval_secs > 0).then(|| {
+        let mut stopped = stopped.clone();
+        tokio::spawn(housekeeping::run(
+            prepared.state.keystep.clone(),
+            Duration::from_secs(config.purge_interval_secs),
+            async move {
+                let _ = stopped.changed().await;
+            },
+        ))
+    });
+    let server_shutdown = {
+        let stop = stop.clone();
+        async move {
+            shutdown_signal().await;
+            let _ = stop.send(());
+        }
+    };
+    let served = keystep_server::serve(listener, prepared.state, server_shutdown).await;
+    let _ = stop.send(());
+    if let Some(task) = housekeeping {
+        if let Err(e) = task.await {
+            tracing::warn!(error = %e, "housekeeping task ended abnormally");
+        }
+    }
+    served.map_err(|e| format!("server: {e}"))?;
     tracing::info!("keystep stopped");
     Ok(())
 }

@@ -92,6 +92,15 @@ pub enum AuthError {
     /// `UnauthorizedException`: a token presented by a client it was not issued to.
     #[error("{0}")]
     Unauthorized(String),
+    /// `UserLambdaValidationException`: a trigger refused the request.
+    #[error("{0}")]
+    UserLambdaValidation(String),
+    /// `UnexpectedLambdaException`: a trigger could not be run or answered nothing usable.
+    #[error("{0}")]
+    UnexpectedLambda(String),
+    /// `InvalidLambdaResponseException`: a trigger's answer has the wrong shape.
+    #[error("{0}")]
+    InvalidLambdaResponse(String),
     /// `UnsupportedOperationException`: a Cognito feature Keystep does not implement yet.
     #[error("{0}")]
     UnsupportedOperation(String),

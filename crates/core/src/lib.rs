@@ -22,6 +22,7 @@ pub mod signing;
 pub mod time;
 pub mod tokens;
 pub mod totp;
+pub mod triggers;
 pub mod user;
 
 pub use error::{AuthError, StoreError};

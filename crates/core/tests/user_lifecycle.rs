@@ -95,10 +95,12 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
         messenger: sent.clone(),
         keys: Arc::new(keys),
         signing: Arc::new(keystep_core::signing::SigningKeys::generate().unwrap()),
+        triggers: Arc::new(keystep_core::triggers::NoTriggers),
         config: ServiceConfig {
             region: "us-east-1".into(),
             account_id: "123456789012".into(),
             public_url: "http://localhost".into(),
+            triggers: Default::default(),
         },
     };
     let now = clock.now();

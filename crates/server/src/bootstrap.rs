@@ -279,6 +279,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         messenger,
         keys: Arc::new(ring),
         signing: signing.clone(),
+        triggers: Arc::new(crate::webhook::WebhookInvoker::new()),
         config: setup.service,
     };
     let dev_pool = if setup.dev_pool {

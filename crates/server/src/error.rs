@@ -216,6 +216,9 @@ impl From<AuthError> for ApiError {
             AuthError::SoftwareTokenMfaNotFound(m) => ("SoftwareTokenMFANotFoundException", m),
             AuthError::UnsupportedTokenType(m) => ("UnsupportedTokenTypeException", m),
             AuthError::Unauthorized(m) => ("UnauthorizedException", m),
+            AuthError::UserLambdaValidation(m) => ("UserLambdaValidationException", m),
+            AuthError::UnexpectedLambda(m) => ("UnexpectedLambdaException", m),
+            AuthError::InvalidLambdaResponse(m) => ("InvalidLambdaResponseException", m),
             // The cause was logged by `AuthError::internal`; the message is generic.
             AuthError::Internal(m) => {
                 return ApiError::new(

@@ -11,10 +11,12 @@ pub mod bootstrap;
 pub mod catalog;
 mod edge;
 pub mod error;
+pub mod housekeeping;
 pub mod ops;
 pub mod outbox;
 pub mod sigv4;
 mod state;
+pub mod webhook;
 mod wellknown;
 
 pub use error::ApiError;

@@ -43,7 +43,11 @@ fn python(root: &Path) -> PathBuf {
 async fn boto3_suite_passes() {
     let root = workspace_root();
     let python = python(&root);
-    let server = TestServer::start().await;
+    let server = TestServer::start_with(keystep_testkit::TestOptions {
+        trigger_arn_map: e2e_common::example_arn_map(),
+        ..Default::default()
+    })
+    .await;
 
     let mut cmd = tokio::process::Command::new(&python);
     cmd.current_dir(&root)

@@ -4,7 +4,8 @@
 //! Each backend has its own connection setup, dialect details and migrations
 //! ([`sqlite`], [`postgres`]); the statements both understand alike live once, in
 //! `src/sql/`, and are compiled into each backend against its own driver types (see
-//! `sql/mod.rs`). Nothing outside this crate writes SQL.
+//! `sql/mod.rs`). Nothing outside this crate writes SQL. [`copy`] moves a whole database to
+//! another, between any two backends.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), keystep_core::StoreError> {
@@ -19,6 +20,7 @@ use keystep_core::ports::Store;
 use keystep_core::StoreError;
 
 mod codec;
+pub mod copy;
 mod error;
 mod migration;
 pub mod postgres;
@@ -34,6 +36,15 @@ pub enum Backend {
     Sqlite,
     /// `postgres://...` or `postgresql://...`.
     Postgres,
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
 }
 
 impl Backend {
@@ -61,36 +72,68 @@ impl Backend {
 /// foreign keys on, a busy timeout), `sqlite::memory:` (one connection, for tests),
 /// `postgres://` or `postgresql://` (a pool with a statement timeout).
 pub async fn open(database_url: &str) -> Result<Arc<dyn Store>, StoreError> {
-    match Backend::of_url(database_url)? {
-        Backend::Sqlite => {
-            let store = SqliteStore::connect(database_url).await?;
-            store.migrate().await?;
-            Ok(Arc::new(store))
-        }
-        Backend::Postgres => {
-            let store = PostgresStore::connect(database_url).await?;
-            store.migrate().await?;
-            Ok(Arc::new(store))
-        }
-    }
+    AnyStore::open(database_url).await.map(AnyStore::into_store)
 }
 
 /// Brings the schema of the database `database_url` names up to date, then disconnects.
 /// [`open`] does this itself; this is for a separate `migrate` step. Idempotent, and safe
 /// when several nodes run it at once.
 pub async fn migrate(database_url: &str) -> Result<(), StoreError> {
-    match Backend::of_url(database_url)? {
-        Backend::Sqlite => {
-            let store = SqliteStore::connect(database_url).await?;
-            let result = store.migrate().await;
+    let store = AnyStore::open(database_url).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// A store on either backend, as its concrete type: for work on the database as a whole
+/// (such as [`copy`]ing it to another) rather than through the [`Store`] port.
+#[derive(Debug, Clone)]
+pub enum AnyStore {
+    /// An SQLite database.
+    Sqlite(SqliteStore),
+    /// A PostgreSQL database.
+    Postgres(PostgresStore),
+}
+
+impl AnyStore {
+    /// Connects to the database `database_url` names (see [`open`]) and brings its schema
+    /// up to date.
+    pub async fn open(database_url: &str) -> Result<AnyStore, StoreError> {
+        let store = match Backend::of_url(database_url)? {
+            Backend::Sqlite => AnyStore::Sqlite(SqliteStore::connect(database_url).await?),
+            Backend::Postgres => AnyStore::Postgres(PostgresStore::connect(database_url).await?),
+        };
+        let migrated = match &store {
+            AnyStore::Sqlite(s) => s.migrate().await,
+            AnyStore::Postgres(s) => s.migrate().await,
+        };
+        if let Err(e) = migrated {
             store.close().await;
-            result
+            return Err(e);
         }
-        Backend::Postgres => {
-            let store = PostgresStore::connect(database_url).await?;
-            let result = store.migrate().await;
-            store.close().await;
-            result
+        Ok(store)
+    }
+
+    /// Which backend it is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            AnyStore::Sqlite(_) => Backend::Sqlite,
+            AnyStore::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes every connection (waiting for those in use).
+    pub async fn close(&self) {
+        match self {
+            AnyStore::Sqlite(s) => s.close().await,
+            AnyStore::Postgres(s) => s.close().await,
+        }
+    }
+
+    /// The same database as the domain's [`Store`].
+    pub fn into_store(self) -> Arc<dyn Store> {
+        match self {
+            AnyStore::Sqlite(s) => Arc::new(s),
+            AnyStore::Postgres(s) => Arc::new(s),
         }
     }
 }

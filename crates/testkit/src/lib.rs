@@ -105,6 +105,8 @@ pub struct TestOptions {
     pub region: String,
     /// A live clock (follows the wall clock) instead of a stopped one.
     pub live_clock: bool,
+    /// `[triggers.arn_map]`: Lambda ARNs the server maps to webhook URLs.
+    pub trigger_arn_map: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for TestOptions {
@@ -115,6 +117,7 @@ impl Default for TestOptions {
             max_body_bytes: Limits::default().max_body_bytes,
             region: "us-east-1".into(),
             live_clock: false,
+            trigger_arn_map: Default::default(),
         }
     }
 }
@@ -182,6 +185,9 @@ impl TestServer {
                 region: options.region.clone(),
                 account_id: "000000000000".into(),
                 public_url: url.clone(),
+                triggers: keystep_core::triggers::TriggerConfig {
+                    arn_map: options.trigger_arn_map.clone(),
+                },
             },
             admin: Some(admin),
             limits: Limits {
@@ -451,6 +457,77 @@ pub fn sign(
         body,
     };
     sigv4::sign(&req, now, access_key_id, secret_access_key, "us-east-1")
+}
+
+/// The client side of Cognito's SRP, for tests that sign in by hand: `SRP_A` for
+/// `InitiateAuth`, then the `PASSWORD_VERIFIER` answer.
+pub struct SrpClient {
+    a: Vec<u8>,
+    a_pub: Vec<u8>,
+}
+
+impl Default for SrpClient {
+    fn default() -> Self {
+        SrpClient::new()
+    }
+}
+
+impl SrpClient {
+    /// A client with a random secret `a`.
+    pub fn new() -> SrpClient {
+        let mut a = vec![0u8; 32];
+        keystep_core::ports::Rng::fill(&keystep_core::ports::SystemRng, &mut a);
+        let a_pub = keystep_srp::client_public(&a).expect("A");
+        SrpClient { a, a_pub }
+    }
+
+    /// `SRP_A`, hex.
+    pub fn srp_a(&self) -> String {
+        keystep_srp::to_hex(&self.a_pub)
+    }
+
+    /// The `ChallengeResponses` answering a `PASSWORD_VERIFIER` challenge's `parameters`
+    /// for `password` in `pool_id`, at `now_secs` (the server's time).
+    pub fn answer(
+        &self,
+        parameters: &serde_json::Value,
+        pool_id: &str,
+        password: &str,
+        now_secs: i64,
+    ) -> serde_json::Value {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let text = |k: &str| parameters[k].as_str().expect(k).to_string();
+        let user_id = text("USER_ID_FOR_SRP");
+        let salt = keystep_srp::from_hex(&text("SALT")).expect("SALT");
+        let b_pub = keystep_srp::from_hex(&text("SRP_B")).expect("SRP_B");
+        let block = text("SECRET_BLOCK");
+        let pool_name = keystep_srp::pool_name_from_pool_id(pool_id).expect("a pool id");
+        let key = keystep_srp::client_session_key(
+            &self.a,
+            &self.a_pub,
+            &b_pub,
+            &salt,
+            pool_name,
+            &user_id,
+            password,
+        )
+        .expect("session key");
+        let timestamp = keystep_srp::format_timestamp(now_secs);
+        let signature = keystep_srp::claim_signature(
+            &key,
+            pool_name,
+            &user_id,
+            &b64.decode(&block).expect("SECRET_BLOCK"),
+            &timestamp,
+        );
+        serde_json::json!({
+            "USERNAME": user_id,
+            "PASSWORD_CLAIM_SECRET_BLOCK": block,
+            "TIMESTAMP": timestamp,
+            "PASSWORD_CLAIM_SIGNATURE": b64.encode(signature),
+        })
+    }
 }
 
 #[cfg(test)]

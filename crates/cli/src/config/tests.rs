@@ -25,6 +25,7 @@ fn defaults() {
     assert_eq!(c.log_format, LogFormat::Text);
     assert_eq!(c.max_body_bytes, 1024 * 1024);
     assert!(c.dev_pool);
+    assert_eq!(c.purge_interval_secs, 60);
 }
 
 #[test]
@@ -115,6 +116,9 @@ fn invalid_values_name_the_setting() {
         ("KEYSTEP_MAX_BODY_BYTES", "10"),
         ("KEYSTEP_PUBLIC_URL", "ftp://x"),
         ("KEYSTEP_ADMIN_ACCESS_KEY_ID", "AKIAONLY"),
+        ("KEYSTEP_PURGE_INTERVAL_SECS", "soon"),
+        ("KEYSTEP_PURGE_INTERVAL_SECS", "-5"),
+        ("KEYSTEP_PURGE_INTERVAL_SECS", "99999999"),
     ] {
         match Config::from_layers(None, &env(&[(key, value)])) {
             Err(ConfigError::Invalid { .. }) => {}
@@ -134,4 +138,49 @@ fn load_reads_the_file() {
         Config::load(Some(&dir.path().join("missing.toml")), &env(&[])),
         Err(ConfigError::Read { .. })
     ));
+}
+
+#[test]
+fn housekeeping_interval_from_file_and_env() {
+    let c = Config::from_layers(Some(("k.toml", "purge_interval_secs = 300")), &env(&[])).unwrap();
+    assert_eq!(c.purge_interval_secs, 300);
+    let c = Config::from_layers(
+        Some(("k.toml", "purge_interval_secs = 300")),
+        &env(&[("KEYSTEP_PURGE_INTERVAL_SECS", "0")]),
+    )
+    .unwrap();
+    assert_eq!(c.purge_interval_secs, 0, "0 turns housekeeping off");
+}
+
+#[test]
+fn trigger_arn_map_from_file_or_env() {
+    let file = "[triggers.arn_map]\n\"arn:aws:lambda:us-east-1:1:function:define\" = \"http://hooks:8080/define\"\n";
+    let c = Config::from_layers(Some(("k.toml", file)), &env(&[])).unwrap();
+    assert_eq!(
+        c.trigger_arn_map["arn:aws:lambda:us-east-1:1:function:define"],
+        "http://hooks:8080/define"
+    );
+    let c = Config::from_layers(
+        Some(("k.toml", file)),
+        &env(&[(
+            "KEYSTEP_TRIGGERS_ARN_MAP",
+            "arn:a:1=https://x/1, arn:b:2=https://x/2",
+        )]),
+    )
+    .unwrap();
+    assert_eq!(
+        c.trigger_arn_map.len(),
+        2,
+        "the environment replaces the file's map"
+    );
+    assert_eq!(c.trigger_arn_map["arn:b:2"], "https://x/2");
+    let err =
+        Config::from_layers(None, &env(&[("KEYSTEP_TRIGGERS_ARN_MAP", "arn:a:1")])).unwrap_err();
+    assert!(matches!(err, ConfigError::Invalid { .. }), "{err}");
+    let err = Config::from_layers(
+        Some(("k.toml", "[triggers.arn_map]\n\"arn:a\" = \"ftp://x\"\n")),
+        &env(&[]),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("http://"), "{err}");
 }

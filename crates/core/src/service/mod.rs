@@ -15,6 +15,8 @@ pub struct ServiceConfig {
     pub account_id: String,
     /// The base URL tokens are issued under (`<public_url>/<poolId>`).
     pub public_url: String,
+    /// Where trigger ARNs point.
+    pub triggers: crate::triggers::TriggerConfig,
 }
 
 /// The domain services, wired to their ports.
@@ -32,6 +34,8 @@ pub struct Keystep {
     pub keys: Arc<KeyRing>,
     /// The token signing keys.
     pub signing: Arc<SigningKeys>,
+    /// Calls the pools' triggers.
+    pub triggers: Arc<dyn crate::triggers::TriggerInvoker>,
     /// Server settings.
     pub config: ServiceConfig,
 }
@@ -45,6 +49,7 @@ pub mod auth;
 pub mod clients;
 pub mod delivery;
 pub mod groups;
+pub mod hooks;
 pub mod mfa;
 pub mod passwords;
 pub mod pools;

@@ -220,6 +220,7 @@ impl Keystep {
         check_pool_name(name)?;
         settings.schema = merge_schema(std::mem::take(&mut settings.schema))?;
         check_settings(&settings)?;
+        self.config.triggers.check(&settings.lambda)?;
         let now = self.clock.now();
         // A random 9-character suffix collides about never; retry a few times anyway.
         for _ in 0..5 {
@@ -289,6 +290,7 @@ impl Keystep {
         settings.schema = pool.settings.schema.clone();
         settings.identifiers = pool.settings.identifiers.clone();
         check_settings(&settings)?;
+        self.config.triggers.check(&settings.lambda)?;
         pool.settings = settings;
         pool.modified_at = self.clock.now();
         self.store.update_pool(&pool).await.map_err(|e| match e {

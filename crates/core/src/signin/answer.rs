@@ -48,6 +48,8 @@ pub enum ChallengeAnswer {
     },
     /// `AssociateSoftwareToken` called with this sign-in's `Session`.
     AssociateSoftwareToken,
+    /// `CUSTOM_CHALLENGE` with `ANSWER`.
+    CustomAnswer(String),
     /// `VerifySoftwareToken` called with this sign-in's `Session`.
     VerifySoftwareToken {
         /// `UserCode`.
@@ -68,6 +70,7 @@ impl ChallengeAnswer {
             ChallengeAnswer::EmailCode(_) => ChallengeName::EmailOtp,
             ChallengeAnswer::SelectMfa(_) => ChallengeName::SelectMfaType,
             ChallengeAnswer::NewPassword { .. } => ChallengeName::NewPasswordRequired,
+            ChallengeAnswer::CustomAnswer(_) => ChallengeName::CustomChallenge,
             ChallengeAnswer::MfaSetup { .. }
             | ChallengeAnswer::AssociateSoftwareToken
             | ChallengeAnswer::VerifySoftwareToken { .. } => ChallengeName::MfaSetup,
@@ -203,6 +206,11 @@ impl ChallengeResponse {
             ChallengeName::MfaSetup => ChallengeAnswer::MfaSetup {
                 email: responses.get("EMAIL").filter(|e| !e.is_empty()).cloned(),
             },
+            ChallengeName::CustomChallenge => {
+                // An empty answer is an answer (Verify decides), but it must be present.
+                let answer = responses.get("ANSWER").ok_or_else(|| missing("ANSWER"))?;
+                ChallengeAnswer::CustomAnswer(answer.clone())
+            }
             ChallengeName::NewPasswordRequired => ChallengeAnswer::NewPassword {
                 password: required(responses, "NEW_PASSWORD")?.to_string(),
                 attributes: responses

@@ -23,6 +23,8 @@ pub enum ChallengeName {
     MfaSetup,
     /// `NEW_PASSWORD_REQUIRED`.
     NewPasswordRequired,
+    /// `CUSTOM_CHALLENGE`.
+    CustomChallenge,
 }
 
 impl ChallengeName {
@@ -36,6 +38,7 @@ impl ChallengeName {
             ChallengeName::SelectMfaType => "SELECT_MFA_TYPE",
             ChallengeName::MfaSetup => "MFA_SETUP",
             ChallengeName::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",
+            ChallengeName::CustomChallenge => "CUSTOM_CHALLENGE",
         }
     }
 
@@ -49,6 +52,7 @@ impl ChallengeName {
             ChallengeName::SelectMfaType,
             ChallengeName::MfaSetup,
             ChallengeName::NewPasswordRequired,
+            ChallengeName::CustomChallenge,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -144,6 +148,21 @@ impl Challenge {
         Challenge::new(ChallengeName::NewPasswordRequired, username)
             .with("requiredAttributes", json_string(&required))
             .with("userAttributes", json_string(user_attributes))
+    }
+}
+
+impl Challenge {
+    /// `CUSTOM_CHALLENGE` with Create's `publicChallengeParameters`, plus `USERNAME` (the
+    /// canonical username) unless the trigger set one: Amplify answers with it.
+    pub fn custom(username: &str, public_parameters: BTreeMap<String, String>) -> Challenge {
+        let mut parameters = public_parameters;
+        parameters
+            .entry("USERNAME".to_string())
+            .or_insert_with(|| username.to_string());
+        Challenge {
+            name: ChallengeName::CustomChallenge,
+            parameters,
+        }
     }
 }
 

@@ -22,6 +22,12 @@ pub enum FirstFactor {
     Password(String),
     /// `SRP_A`, decoded from hex.
     SrpA(Vec<u8>),
+    /// `CUSTOM_AUTH`: the triggers decide; `SRP_A` when the client starts with SRP
+    /// (`CHALLENGE_NAME=SRP_A`).
+    Custom {
+        /// `SRP_A`, decoded from hex.
+        srp_a: Option<Vec<u8>>,
+    },
 }
 
 impl std::fmt::Debug for FirstFactor {
@@ -29,6 +35,7 @@ impl std::fmt::Debug for FirstFactor {
         f.write_str(match self {
             FirstFactor::Password(_) => "Password(<redacted>)",
             FirstFactor::SrpA(_) => "SrpA",
+            FirstFactor::Custom { .. } => "Custom",
         })
     }
 }
@@ -67,6 +74,14 @@ pub fn start(
     ctx: &StepContext<'_>,
 ) -> Result<Transition, Rejection> {
     gate(ctx)?;
+    if let FirstFactor::Custom { srp_a } = first {
+        if ctx.user.status == UserStatus::Unconfirmed {
+            return Err(Rejection::fatal(AuthError::UserNotConfirmed(
+                "User is not confirmed.".into(),
+            )));
+        }
+        return Ok(super::custom::begin(srp_a, Vec::new()));
+    }
     let Some(stored) = &ctx.user.password else {
         return Err(wrong_password());
     };
@@ -83,32 +98,44 @@ pub fn start(
             }
             after_first_factor(flow, ctx, vec![Effect::ResetPasswordFailures])
         }
-        FirstFactor::SrpA(a_pub) => {
-            let b = &ctx.fresh.srp_b;
-            let b_pub = keystep_srp::server_public(&stored.verifier, b)
-                .map_err(|_| Rejection::fatal(AuthError::internal("SRP B could not be made")))?;
-            let session_key = keystep_srp::server_session_key(&a_pub, &b_pub, b, &stored.verifier)
-                .map_err(|_| {
-                    Rejection::fatal(AuthError::InvalidParameter("SRP_A is not valid.".into()))
-                })?;
-            let srp = SrpServerState {
-                block_id: ctx.fresh.block_id.clone(),
-                session_key: session_key.to_vec(),
-                issued_at: ctx.now,
-                expires_at: ctx.now.plus_secs(ctx.session_validity_secs),
-            };
-            let challenge = Challenge::password_verifier(
-                &flow.username,
-                keystep_srp::to_hex(&stored.salt),
-                keystep_srp::to_hex(&b_pub),
-            );
-            Ok(Transition::Continue {
-                next: SignInState::AwaitingPasswordVerifier { srp },
-                reply: Reply::Challenge(challenge),
-                effects: Vec::new(),
-            })
-        }
+        FirstFactor::SrpA(a_pub) => srp_challenge(flow, &a_pub, ctx),
+        FirstFactor::Custom { .. } => Err(Rejection::fatal(AuthError::internal(
+            "a custom first factor reached the password check",
+        ))),
     }
+}
+
+/// The `PASSWORD_VERIFIER` challenge for the client's `SRP_A` (the service adds the
+/// sealed `SECRET_BLOCK` holding the returned state).
+pub fn srp_challenge(
+    flow: &Flow,
+    a_pub: &[u8],
+    ctx: &StepContext<'_>,
+) -> Result<Transition, Rejection> {
+    let Some(stored) = &ctx.user.password else {
+        return Err(wrong_password());
+    };
+    let b = &ctx.fresh.srp_b;
+    let b_pub = keystep_srp::server_public(&stored.verifier, b)
+        .map_err(|_| Rejection::fatal(AuthError::internal("SRP B could not be made")))?;
+    let session_key = keystep_srp::server_session_key(a_pub, &b_pub, b, &stored.verifier)
+        .map_err(|_| Rejection::fatal(AuthError::InvalidParameter("SRP_A is not valid.".into())))?;
+    let srp = SrpServerState {
+        block_id: ctx.fresh.block_id.clone(),
+        session_key: session_key.to_vec(),
+        issued_at: ctx.now,
+        expires_at: ctx.now.plus_secs(ctx.session_validity_secs),
+    };
+    let challenge = Challenge::password_verifier(
+        &flow.username,
+        keystep_srp::to_hex(&stored.salt),
+        keystep_srp::to_hex(&b_pub),
+    );
+    Ok(Transition::Continue {
+        next: SignInState::AwaitingPasswordVerifier { srp },
+        reply: Reply::Challenge(challenge),
+        effects: Vec::new(),
+    })
 }
 
 /// Checks the `PASSWORD_VERIFIER` proof against the session key of `srp`.
@@ -153,6 +180,11 @@ pub fn password_claim(
     );
     if !valid {
         return Err(wrong_password());
+    }
+    if flow.auth_flow == super::AuthFlow::CustomAuth {
+        return Ok(super::custom::after_password(vec![
+            Effect::ResetPasswordFailures,
+        ]));
     }
     after_first_factor(flow, ctx, vec![Effect::ResetPasswordFailures])
 }

@@ -17,6 +17,8 @@ pub enum AuthFlow {
     AdminUserPasswordAuth,
     /// `REFRESH_TOKEN_AUTH`, also spelled `REFRESH_TOKEN`.
     RefreshTokenAuth,
+    /// `CUSTOM_AUTH`: the pool's challenge triggers decide.
+    CustomAuth,
 }
 
 /// Every `AuthFlow` value Cognito accepts, for the validation message.
@@ -24,14 +26,15 @@ const WIRE_FLOWS: &str = "[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUS
 
 impl AuthFlow {
     /// Parses a wire `AuthFlow`. Unknown values are the validation error Cognito gives;
-    /// `CUSTOM_AUTH` and `USER_AUTH` are valid but not implemented yet.
+    /// `USER_AUTH` is valid but not implemented yet.
     pub fn parse(s: &str) -> Result<AuthFlow, AuthError> {
         match s {
             "USER_SRP_AUTH" => Ok(AuthFlow::UserSrpAuth),
             "USER_PASSWORD_AUTH" => Ok(AuthFlow::UserPasswordAuth),
             "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => Ok(AuthFlow::AdminUserPasswordAuth),
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => Ok(AuthFlow::RefreshTokenAuth),
-            "CUSTOM_AUTH" | "USER_AUTH" => Err(AuthError::UnsupportedOperation(format!(
+            "CUSTOM_AUTH" => Ok(AuthFlow::CustomAuth),
+            "USER_AUTH" => Err(AuthError::UnsupportedOperation(format!(
                 "The {s} flow is not supported by this server yet."
             ))),
             _ => Err(AuthError::InvalidParameter(format!(
@@ -48,6 +51,7 @@ impl AuthFlow {
             AuthFlow::UserPasswordAuth => "USER_PASSWORD_AUTH",
             AuthFlow::AdminUserPasswordAuth => "ADMIN_USER_PASSWORD_AUTH",
             AuthFlow::RefreshTokenAuth => "REFRESH_TOKEN_AUTH",
+            AuthFlow::CustomAuth => "CUSTOM_AUTH",
         }
     }
 
@@ -58,6 +62,7 @@ impl AuthFlow {
             AuthFlow::UserPasswordAuth => ExplicitAuthFlow::AllowUserPasswordAuth,
             AuthFlow::AdminUserPasswordAuth => ExplicitAuthFlow::AllowAdminUserPasswordAuth,
             AuthFlow::RefreshTokenAuth => ExplicitAuthFlow::AllowRefreshTokenAuth,
+            AuthFlow::CustomAuth => ExplicitAuthFlow::AllowCustomAuth,
         }
     }
 
@@ -67,7 +72,7 @@ impl AuthFlow {
         let api_ok = match self {
             AuthFlow::UserPasswordAuth => !admin_api,
             AuthFlow::AdminUserPasswordAuth => admin_api,
-            AuthFlow::UserSrpAuth | AuthFlow::RefreshTokenAuth => true,
+            AuthFlow::UserSrpAuth | AuthFlow::RefreshTokenAuth | AuthFlow::CustomAuth => true,
         };
         if !api_ok {
             return Err(AuthError::InvalidParameter(

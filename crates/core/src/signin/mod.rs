@@ -42,6 +42,7 @@ mod after_password;
 mod answer;
 mod challenge;
 mod context;
+pub mod custom;
 mod effect;
 mod first_factor;
 mod flow;

@@ -21,6 +21,16 @@ pub enum Transition {
         /// What the service must do.
         effects: Vec<Effect>,
     },
+    /// A trigger must decide (custom authentication): put `question` to it, then call
+    /// [`super::custom::resume`] with `pending` and its answer.
+    Consult {
+        /// What to ask.
+        question: super::custom::Question,
+        /// How to go on.
+        pending: super::custom::Pending,
+        /// What the service must do now.
+        effects: Vec<Effect>,
+    },
     /// Every check passed: mint tokens from `proof`.
     Authenticated {
         /// The proof.

@@ -54,6 +54,11 @@ pub enum SignInState {
     },
     /// `SOFTWARE_TOKEN_MFA`: a code from the user's authenticator app.
     AwaitingTotpCode,
+    /// `CUSTOM_CHALLENGE`: the answer goes to the Verify trigger.
+    AwaitingCustomAnswer {
+        /// The round: history and Create's private parameters.
+        round: super::custom::CustomRound,
+    },
     /// `MFA_SETUP`: MFA is required and the user has no usable factor.
     AwaitingMfaSetup {
         /// The factors that may be set up (`MFAS_CAN_SETUP`).
@@ -75,6 +80,7 @@ impl SignInState {
             SignInState::AwaitingEmailCode { .. } => C::EmailOtp,
             SignInState::AwaitingTotpCode => C::SoftwareTokenMfa,
             SignInState::AwaitingMfaSetup { .. } => C::MfaSetup,
+            SignInState::AwaitingCustomAnswer { .. } => C::CustomChallenge,
         }
     }
 }

@@ -160,6 +160,11 @@ fn kind(result: &Result<Transition, Rejection>) -> String {
             Reply::SoftwareTokenVerified => "continue:verified".into(),
         },
         Ok(Transition::Authenticated { .. }) => "auth".into(),
+        Ok(Transition::Consult { question, .. }) => match question {
+            custom::Question::Define { .. } => "consult:define".into(),
+            custom::Question::Create { .. } => "consult:create".into(),
+            custom::Question::Verify { .. } => "consult:verify".into(),
+        },
         Err(r) => {
             let name = match &r.error {
                 AuthError::InvalidParameter(_) => "InvalidParameter",
@@ -193,7 +198,8 @@ fn challenge_of(result: &Result<Transition, Rejection>) -> Challenge {
 fn effects_of(result: &Result<Transition, Rejection>) -> Vec<Effect> {
     match result {
         Ok(Transition::Continue { effects, .. })
-        | Ok(Transition::Authenticated { effects, .. }) => effects.clone(),
+        | Ok(Transition::Authenticated { effects, .. })
+        | Ok(Transition::Consult { effects, .. }) => effects.clone(),
         Err(r) => r.effects.clone(),
     }
 }
@@ -712,7 +718,21 @@ fn matrix_states() -> Vec<(&'static str, SignInState)> {
             }),
         ),
         ("setup_verified", setup(TotpSetupStage::Verified)),
+        (
+            "custom",
+            SignInState::AwaitingCustomAnswer {
+                round: custom_round(),
+            },
+        ),
     ]
+}
+
+fn custom_round() -> custom::CustomRound {
+    custom::CustomRound {
+        history: vec![],
+        private_parameters: [("answer".to_string(), "4".to_string())].into(),
+        metadata: Some("Q1".into()),
+    }
 }
 
 /// Answers that are right for the state they belong to.
@@ -748,6 +768,7 @@ fn matrix_answers() -> Vec<(&'static str, ChallengeAnswer)> {
                 friendly_device_name: Some("Phone".into()),
             },
         ),
+        ("custom", ChallengeAnswer::CustomAnswer("4".into())),
     ]
 }
 
@@ -756,17 +777,20 @@ const CM: &str = "err:CodeMismatch:retry";
 
 /// The expected outcome of every (state, answer) pair. Rows: states; columns in the
 /// order of `matrix_answers`: verifier, new_password, select, sms, totp, email,
-/// setup_done, setup_email, associate, verify.
-const MATRIX: [(&str, [&str; 10]); 9] = [
-    ("verifier", ["auth", IP, IP, IP, IP, IP, IP, IP, IP, IP]),
-    ("new_password", [IP, "auth", IP, IP, IP, IP, IP, IP, IP, IP]),
+/// setup_done, setup_email, associate, verify, custom.
+const MATRIX: [(&str, [&str; 11]); 10] = [
+    ("verifier", ["auth", IP, IP, IP, IP, IP, IP, IP, IP, IP, IP]),
+    (
+        "new_password",
+        [IP, "auth", IP, IP, IP, IP, IP, IP, IP, IP, IP],
+    ),
     (
         "selection",
-        [IP, IP, "continue:SMS_MFA", IP, IP, IP, IP, IP, IP, IP],
+        [IP, IP, "continue:SMS_MFA", IP, IP, IP, IP, IP, IP, IP, IP],
     ),
-    ("sms", [IP, IP, IP, "auth", CM, CM, IP, IP, IP, IP]),
-    ("email", [IP, IP, IP, CM, CM, "auth", IP, IP, IP, IP]),
-    ("totp", [IP, IP, IP, CM, "auth", CM, IP, IP, IP, IP]),
+    ("sms", [IP, IP, IP, "auth", CM, CM, IP, IP, IP, IP, IP]),
+    ("email", [IP, IP, IP, CM, CM, "auth", IP, IP, IP, IP, IP]),
+    ("totp", [IP, IP, IP, CM, "auth", CM, IP, IP, IP, IP, IP]),
     (
         "setup",
         [
@@ -779,6 +803,7 @@ const MATRIX: [(&str, [&str; 10]); 9] = [
             IP,
             "continue:EMAIL_OTP",
             "continue:associated",
+            IP,
             IP,
         ],
     ),
@@ -795,6 +820,7 @@ const MATRIX: [(&str, [&str; 10]); 9] = [
             "continue:EMAIL_OTP",
             "continue:associated",
             "continue:verified",
+            IP,
         ],
     ),
     (
@@ -810,7 +836,12 @@ const MATRIX: [(&str, [&str; 10]); 9] = [
             "continue:EMAIL_OTP",
             "continue:associated",
             IP,
+            IP,
         ],
+    ),
+    (
+        "custom",
+        [IP, IP, IP, IP, IP, IP, IP, IP, IP, IP, "consult:verify"],
     ),
 ];
 
@@ -1227,6 +1258,14 @@ fn challenge_responses_parse_into_answers() {
     ));
     assert!(matches!(
         parse("CUSTOM_CHALLENGE", &[("USERNAME", "a")]),
+        Err(AuthError::InvalidParameter(m)) if m.contains("ANSWER")
+    ));
+    assert!(matches!(
+        parse("CUSTOM_CHALLENGE", &[("USERNAME", "a"), ("ANSWER", "")]),
+        Ok(ChallengeResponse { answer: ChallengeAnswer::CustomAnswer(a), .. }) if a.is_empty()
+    ));
+    assert!(matches!(
+        parse("DEVICE_SRP_AUTH", &[("USERNAME", "a")]),
         Err(AuthError::UnsupportedOperation(_))
     ));
     assert!(parse("NOPE", &[("USERNAME", "a")])
@@ -1267,8 +1306,9 @@ fn auth_flows_parse_with_aliases_and_respect_the_client() {
         AuthFlow::parse("REFRESH_TOKEN"),
         Ok(AuthFlow::RefreshTokenAuth)
     );
+    assert_eq!(AuthFlow::parse("CUSTOM_AUTH"), Ok(AuthFlow::CustomAuth));
     assert!(matches!(
-        AuthFlow::parse("CUSTOM_AUTH"),
+        AuthFlow::parse("USER_AUTH"),
         Err(AuthError::UnsupportedOperation(_))
     ));
     assert!(matches!(
@@ -1305,4 +1345,177 @@ fn auth_flows_parse_with_aliases_and_respect_the_client() {
     assert!(AuthFlow::RefreshTokenAuth
         .check_allowed(&client, false)
         .is_err());
+}
+
+// ---------------------------------------------------------------- CUSTOM_AUTH
+
+fn define(challenge: Option<&str>, issue: bool, fail: bool) -> custom::TriggerAnswer {
+    custom::TriggerAnswer::Define {
+        challenge_name: challenge.map(str::to_string),
+        issue_tokens: issue,
+        fail_authentication: fail,
+    }
+}
+
+fn consult(r: Result<Transition, Rejection>) -> (custom::Question, custom::Pending) {
+    match r {
+        Ok(Transition::Consult {
+            question, pending, ..
+        }) => (question, pending),
+        other => panic!("expected a consult, got {}", kind(&other)),
+    }
+}
+
+#[test]
+fn custom_rounds_go_define_create_verify_define() {
+    let f = Fixture::new();
+    let fl = flow(AuthFlow::CustomAuth);
+    let (q, pending) = consult(start(&fl, FirstFactor::Custom { srp_a: None }, &f.ctx()));
+    assert_eq!(q, custom::Question::Define { history: vec![] });
+
+    let (q, pending) = consult(custom::resume(
+        &fl,
+        pending,
+        define(Some("CUSTOM_CHALLENGE"), false, false),
+        &f.ctx(),
+    ));
+    assert!(matches!(q, custom::Question::Create { .. }));
+    let r = custom::resume(
+        &fl,
+        pending,
+        custom::TriggerAnswer::Create {
+            public_parameters: [("question".to_string(), "2+2?".to_string())].into(),
+            private_parameters: [("answer".to_string(), "4".to_string())].into(),
+            metadata: Some("Q1".into()),
+        },
+        &f.ctx(),
+    );
+    let c = challenge_of(&r);
+    assert_eq!(c.name, ChallengeName::CustomChallenge);
+    assert_eq!(c.parameters["question"], "2+2?");
+    assert_eq!(c.parameters["USERNAME"], "alice");
+    assert!(!c.parameters.contains_key("answer"));
+    let state = next_of(r);
+
+    let (q, pending) = consult(step(
+        &SignIn {
+            flow: fl.clone(),
+            state,
+        },
+        ChallengeAnswer::CustomAnswer("5".into()),
+        &f.ctx(),
+    ));
+    assert_eq!(
+        q,
+        custom::Question::Verify {
+            private_parameters: [("answer".to_string(), "4".to_string())].into(),
+            answer: "5".into(),
+        }
+    );
+    let (q, pending) = consult(custom::resume(
+        &fl,
+        pending,
+        custom::TriggerAnswer::Verify {
+            answer_correct: false,
+        },
+        &f.ctx(),
+    ));
+    let custom::Question::Define { history } = q else {
+        panic!("{q:?}")
+    };
+    assert_eq!(history.len(), 1);
+    assert!(!history[0].challenge_result);
+    assert_eq!(history[0].challenge_metadata.as_deref(), Some("Q1"));
+
+    let failed = custom::resume(&fl, pending.clone(), define(None, false, true), &f.ctx());
+    assert_eq!(kind(&failed), "err:NotAuthorized:destroy");
+    let done = custom::resume(&fl, pending.clone(), define(None, true, false), &f.ctx());
+    assert_eq!(kind(&done), "auth");
+    let nonsense = custom::resume(&fl, pending, define(None, false, false), &f.ctx());
+    assert!(matches!(
+        nonsense.map_err(|r| r.error),
+        Err(AuthError::InvalidLambdaResponse(_))
+    ));
+}
+
+#[test]
+fn custom_with_srp_puts_the_password_verifier_first() {
+    let f = Fixture::new();
+    let fl = flow(AuthFlow::CustomAuth);
+    let (q, pending) = consult(start(
+        &fl,
+        FirstFactor::Custom {
+            srp_a: Some(client_a()),
+        },
+        &f.ctx(),
+    ));
+    let custom::Question::Define { history } = q else {
+        panic!("{q:?}")
+    };
+    assert_eq!(history[0].challenge_name, "SRP_A");
+    let r = custom::resume(
+        &fl,
+        pending,
+        define(Some("PASSWORD_VERIFIER"), false, false),
+        &f.ctx(),
+    );
+    assert_eq!(kind(&r), "continue:PASSWORD_VERIFIER");
+    let SignInState::AwaitingPasswordVerifier { srp } = next_of(r) else {
+        panic!("not waiting for the verifier")
+    };
+    // The right proof goes back to Define, not to MFA or tokens.
+    let key: [u8; 16] = srp.session_key.clone().try_into().unwrap();
+    let (q, _) = consult(step(
+        &SignIn {
+            flow: fl.clone(),
+            state: SignInState::AwaitingPasswordVerifier { srp },
+        },
+        proof_answer(key, &keystep_srp::format_timestamp(NOW_SECS)),
+        &f.ctx(),
+    ));
+    let custom::Question::Define { history } = q else {
+        panic!("{q:?}")
+    };
+    let names: Vec<&str> = history.iter().map(|h| h.challenge_name.as_str()).collect();
+    assert_eq!(names, ["SRP_A", "PASSWORD_VERIFIER"]);
+
+    // PASSWORD_VERIFIER without SRP_A is a Define bug.
+    let (_, pending) = consult(start(&fl, FirstFactor::Custom { srp_a: None }, &f.ctx()));
+    let r = custom::resume(
+        &fl,
+        pending,
+        define(Some("PASSWORD_VERIFIER"), false, false),
+        &f.ctx(),
+    );
+    assert!(matches!(
+        r.map_err(|r| r.error),
+        Err(AuthError::InvalidLambdaResponse(_))
+    ));
+}
+
+#[test]
+fn custom_rounds_are_capped_and_disabled_users_never_reach_define() {
+    let f = Fixture::new();
+    let fl = flow(AuthFlow::CustomAuth);
+    let wrong = custom::ChallengeResult {
+        challenge_name: "CUSTOM_CHALLENGE".into(),
+        challenge_result: false,
+        challenge_metadata: None,
+    };
+    let pending = custom::Pending::AfterDefine {
+        history: vec![wrong; custom::MAX_CUSTOM_ROUNDS],
+        srp_a: None,
+    };
+    let r = custom::resume(
+        &fl,
+        pending,
+        define(Some("CUSTOM_CHALLENGE"), false, false),
+        &f.ctx(),
+    );
+    assert_eq!(kind(&r), "err:NotAuthorized:destroy");
+
+    let mut f = Fixture::new();
+    f.user.enabled = false;
+    let r = start(&fl, FirstFactor::Custom { srp_a: None }, &f.ctx());
+    assert_eq!(error_of(&r), "User is disabled.");
 }

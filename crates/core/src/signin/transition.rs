@@ -75,6 +75,9 @@ pub fn step(
             | A::VerifySoftwareToken { .. }
             | A::MfaSetup { .. }),
         ) => mfa_setup(flow, allowed, totp, answer, ctx),
+        (S::AwaitingCustomAnswer { round }, A::CustomAnswer(answer)) => {
+            Ok(super::custom::answer(round, answer))
+        }
         (state, answer) => Err(wrong_order(state, &answer, ctx)),
     }
 }

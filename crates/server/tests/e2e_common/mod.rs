@@ -43,7 +43,11 @@ pub struct Env {
 impl Env {
     /// Starts a fresh server (temp SQLite database) and builds the clients.
     pub async fn start() -> Env {
-        let server = TestServer::start().await;
+        let server = TestServer::start_with(keystep_testkit::TestOptions {
+            trigger_arn_map: example_arn_map(),
+            ..Default::default()
+        })
+        .await;
         Env::with_server(server)
     }
 
@@ -248,6 +252,19 @@ pub fn assert_message(f: &Failure, text: &str) {
         f.code,
         f.message
     );
+}
+
+/// The example Lambda ARNs the pool-configuration tests store, mapped (as a server's
+/// `[triggers.arn_map]` would) to a URL nothing listens on: those pools never run a
+/// trigger.
+pub fn example_arn_map() -> BTreeMap<String, String> {
+    [
+        "arn:aws:lambda:us-east-1:123456789012:function:pre-sign-up",
+        "arn:aws:lambda:us-east-1:123456789012:function:post-confirmation",
+    ]
+    .into_iter()
+    .map(|arn| (arn.to_string(), "http://127.0.0.1:9/unused".to_string()))
+    .collect()
 }
 
 /// A name no other test uses.

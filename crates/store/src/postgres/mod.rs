@@ -142,4 +142,29 @@ mod dialect {
     pub(super) fn json_attribute(attribute: &'static str) -> String {
         format!("(u.attributes::jsonb ->> '{attribute}')")
     }
+
+    /// Every `(table, column)` of the current schema, as two TEXT columns.
+    pub(super) const SCHEMA_COLUMNS: &str =
+        "SELECT table_name::text, column_name::text FROM information_schema.columns \
+         WHERE table_schema = current_schema()";
+
+    /// What lets an `INSERT` set a `GENERATED ALWAYS AS IDENTITY` column.
+    pub(super) const INSERT_IDENTITY: &str = "OVERRIDING SYSTEM VALUE";
+
+    /// After explicit values went into the identity `column` of `table` (fixed names, not
+    /// input): moves its sequence past the largest, so the next default does not clash.
+    /// Never moves it back.
+    pub(super) async fn sync_identity(
+        tx: &mut Transaction<'static, Postgres>,
+        table: &str,
+        column: &str,
+    ) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "SELECT setval(s.seq, GREATEST((SELECT MAX({column}) FROM {table}), \
+             COALESCE(pg_sequence_last_value(s.seq), 1))) \
+             FROM (SELECT pg_get_serial_sequence('{table}', '{column}')::regclass AS seq) AS s"
+        );
+        sqlx::query(&sql).execute(&mut **tx).await?;
+        Ok(())
+    }
 }

@@ -5,8 +5,10 @@
 //!
 //! - `Db`: the sqlx driver (`sqlx::Sqlite` / `sqlx::Postgres`),
 //! - `ThisStore`: the backend's store type, with a `pool: sqlx::Pool<Db>` field,
-//! - `dialect`: `begin` (how a write transaction starts) and `json_attribute` (how an
-//!   attribute is read from the `users.attributes` JSON text),
+//! - `dialect`: `begin` (how a write transaction starts), `json_attribute` (how an
+//!   attribute is read from the `users.attributes` JSON text), and for `raw`:
+//!   `SCHEMA_COLUMNS`, `INSERT_IDENTITY` and `sync_identity` (listing the schema, and
+//!   writing the values of a column the database numbers itself),
 //!
 //! so every function here is concrete (no generic bounds over drivers), and the places
 //! where the dialects differ are named in one small module per backend. Placeholders are
@@ -27,6 +29,7 @@ mod groups;
 mod housekeeping;
 mod outbox;
 mod pools;
+mod raw;
 mod rows;
 mod sessions;
 mod store_impl;

@@ -145,4 +145,22 @@ mod dialect {
     pub(super) fn json_attribute(attribute: &'static str) -> String {
         format!("json_extract(u.attributes, '$.{attribute}')")
     }
+
+    /// Every `(table, column)` of the database, as two TEXT columns.
+    pub(super) const SCHEMA_COLUMNS: &str = "SELECT m.name, p.name FROM sqlite_master AS m \
+         JOIN pragma_table_info(m.name) AS p \
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'";
+
+    /// What lets an `INSERT` set an autoincrement column: nothing.
+    pub(super) const INSERT_IDENTITY: &str = "";
+
+    /// After explicit values went into an autoincrement column: nothing to do, SQLite
+    /// continues after the largest.
+    pub(super) async fn sync_identity(
+        _tx: &mut Transaction<'static, Sqlite>,
+        _table: &str,
+        _column: &str,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
 }

@@ -7,6 +7,7 @@
 //! the engine; then [`Keystep::settle`] the outcome — claim the session, carry out the
 //! effects, and answer with the next challenge and a new `Session`, or with tokens.
 
+mod custom;
 mod effects;
 mod mint;
 mod session;
@@ -264,13 +265,22 @@ impl Keystep {
             return Ok(AuthStep::SignedIn(tokens));
         }
         let typed = param(params, "USERNAME").ok_or_else(|| missing("USERNAME"))?;
+        let srp_a = |params: &BTreeMap<String, String>| -> Result<Vec<u8>, AuthError> {
+            let a = param(params, "SRP_A").ok_or_else(|| missing("SRP_A"))?;
+            keystep_srp::from_hex(a)
+                .map_err(|_| AuthError::InvalidParameter("SRP_A is not valid hex.".into()))
+        };
         let first = match flow_kind {
-            AuthFlow::UserSrpAuth => {
-                let a = param(params, "SRP_A").ok_or_else(|| missing("SRP_A"))?;
-                let a = keystep_srp::from_hex(a)
-                    .map_err(|_| AuthError::InvalidParameter("SRP_A is not valid hex.".into()))?;
-                FirstFactor::SrpA(a)
+            AuthFlow::CustomAuth => {
+                if !self.has_trigger(&pool, crate::triggers::TriggerSlot::DefineAuthChallenge) {
+                    return Err(custom::not_configured());
+                }
+                let with_srp = param(params, "CHALLENGE_NAME") == Some("SRP_A");
+                FirstFactor::Custom {
+                    srp_a: if with_srp { Some(srp_a(params)?) } else { None },
+                }
             }
+            AuthFlow::UserSrpAuth => FirstFactor::SrpA(srp_a(params)?),
             _ => FirstFactor::Password(
                 param(params, "PASSWORD")
                     .ok_or_else(|| missing("PASSWORD"))?
@@ -302,6 +312,9 @@ impl Keystep {
         };
         let inputs = self.inputs(pool, client, user)?;
         let outcome = self.with_context(&inputs, 0, |ctx| signin::start(&flow, first, ctx));
+        let outcome = self
+            .drive(&inputs, &flow, 0, &input.client_metadata, outcome)
+            .await?;
         match self.settle(&inputs, &flow, Origin::Start, outcome).await? {
             Settled::Auth(step) => Ok(step),
             Settled::Setup(_) => Err(AuthError::internal("first factor answered a TOTP setup")),
@@ -326,6 +339,9 @@ impl Keystep {
                 Err(signin::incorrect_credentials())
             }
             FirstFactor::SrpA(a) => self.simulated_challenge(pool, client, typed, a),
+            // Cognito runs the triggers with `userNotFound`; Keystep answers like a
+            // failed custom sign-in without calling them.
+            FirstFactor::Custom { .. } => Err(signin::incorrect_credentials()),
         }
     }
 
@@ -394,6 +410,15 @@ impl Keystep {
         let outcome = self.with_context(&inputs, attempts, |ctx| {
             signin::step(&signin, response.answer, ctx)
         });
+        let outcome = self
+            .drive(
+                &inputs,
+                &signin.flow,
+                attempts,
+                &input.client_metadata,
+                outcome,
+            )
+            .await?;
         match self.settle(&inputs, &signin.flow, origin, outcome).await? {
             Settled::Auth(step) => Ok(step),
             Settled::Setup(_) => Err(AuthError::internal("a challenge answered a TOTP setup")),
@@ -492,6 +517,9 @@ impl Keystep {
             Transition::Continue { effects, .. } | Transition::Authenticated { effects, .. } => {
                 effects
             }
+            Transition::Consult { .. } => {
+                return Err(AuthError::internal("a consult reached settle undriven"));
+            }
         };
         if let Err(e) = self
             .precheck_effects(pool, client, &inputs.user, effects, now)
@@ -506,6 +534,7 @@ impl Keystep {
             self.end_session(open).await?;
         }
         match transition {
+            Transition::Consult { .. } => Err(AuthError::internal("a consult reached settle")),
             Transition::Authenticated { proof, effects } => {
                 self.apply_effects(pool, client, &flow.sub, effects, now)
                     .await?;

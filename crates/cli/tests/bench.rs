@@ -1,0 +1,146 @@
+//! `keystep bench` as a short smoke of every workload against an in-process server:
+//! a few operations each at concurrency 2, `--json`, no errors. No timing assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use keystep_testkit::{TestOptions, TestServer};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_keystep");
+const COUNT: u64 = 6;
+
+async fn bench(workload: &str) -> Value {
+    let server = TestServer::start_with(TestOptions {
+        live_clock: true,
+        dev_pool: false,
+        ..Default::default()
+    })
+    .await;
+    let output = tokio::process::Command::new(BIN)
+        .args(["bench", "--endpoint", server.url(), "--workload", workload])
+        .args(["--count", &COUNT.to_string(), "--concurrency", "2"])
+        .args(["--users", "3", "--json"])
+        .env("AWS_ACCESS_KEY_ID", server.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", server.secret_access_key())
+        .env_remove("AWS_REGION")
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "keystep bench --workload {workload} failed:\n{stderr}\n{stdout}"
+    );
+    let report: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}\n{stderr}"));
+    assert_eq!(report["workload"], workload, "{report}");
+    assert_eq!(report["errors"], 0, "{report}\n{stderr}");
+    assert_eq!(report["operations"], COUNT, "{report}\n{stderr}");
+    assert_eq!(report["concurrency"], 2);
+    assert!(
+        report["latency_ms"]["max"].as_f64().unwrap() > 0.0,
+        "{report}"
+    );
+    assert!(
+        report["throughput_per_sec"].as_f64().unwrap() > 0.0,
+        "{report}"
+    );
+
+    // The bench cleaned up after itself: its pool is gone.
+    let (status, pools) = server
+        .json("ListUserPools", &serde_json::json!({"MaxResults": 60}))
+        .await;
+    assert_eq!(status, 200, "{pools}");
+    assert_eq!(pools["UserPools"].as_array().unwrap().len(), 0, "{pools}");
+    report
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signup() {
+    let report = bench("signup").await;
+    assert_eq!(report["users"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password() {
+    let report = bench("password").await;
+    assert_eq!(report["users"], 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn srp() {
+    bench("srp").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn srp_mfa() {
+    bench("srp-mfa").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh() {
+    bench("refresh").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn getuser() {
+    bench("getuser").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_pid_reports_the_server_cpu_and_memory() {
+    // The in-process server is this test process.
+    let server = TestServer::start_with(TestOptions {
+        live_clock: true,
+        dev_pool: false,
+        ..Default::default()
+    })
+    .await;
+    let output = tokio::process::Command::new(BIN)
+        .args([
+            "bench",
+            "--endpoint",
+            server.url(),
+            "--workload",
+            "password",
+        ])
+        .args([
+            "--count",
+            "4",
+            "--concurrency",
+            "2",
+            "--users",
+            "2",
+            "--json",
+        ])
+        .args(["--server-pid", &std::process::id().to_string()])
+        .args(["--access-key-id", server.access_key_id()])
+        .args(["--secret-access-key", server.secret_access_key()])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let s = &report["server"];
+    assert_eq!(s["pid"], std::process::id(), "{report}");
+    assert!(s["cpu_ms_per_op"].as_f64().unwrap() >= 0.0, "{report}");
+    assert!(s["peak_rss_kib"].as_u64().unwrap() > 0, "{report}");
+}
+
+#[test]
+fn without_admin_credentials_it_says_what_is_needed() {
+    let output = std::process::Command::new(BIN)
+        .args(["bench", "--endpoint", "http://127.0.0.1:9", "--count", "1"])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
+}

@@ -1,0 +1,397 @@
+//! User-pool triggers, called as webhooks: the pool's `LambdaConfig` slot holds an
+//! `http(s)://` URL, or a Lambda ARN the server configuration maps to one. The webhook
+//! receives exactly the event a Lambda function would (protocol notes §7.1) and answers
+//! with the event, `response` filled.
+//!
+//! This module holds what is pure: the slots, resolving a slot to a URL, the event
+//! envelope, and mapping failures to Cognito's errors. The call itself goes through the
+//! [`TriggerInvoker`] port (HTTP in the server).
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use serde_json::{json, Map, Value};
+
+use crate::error::AuthError;
+use crate::pool::LambdaConfig;
+use crate::user::User;
+
+/// A trigger slot Keystep invokes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TriggerSlot {
+    /// `PreSignUp`.
+    PreSignUp,
+    /// `PostConfirmation`.
+    PostConfirmation,
+    /// `PreAuthentication`.
+    PreAuthentication,
+    /// `PostAuthentication`.
+    PostAuthentication,
+    /// `DefineAuthChallenge`.
+    DefineAuthChallenge,
+    /// `CreateAuthChallenge`.
+    CreateAuthChallenge,
+    /// `VerifyAuthChallengeResponse`.
+    VerifyAuthChallengeResponse,
+    /// `PreTokenGeneration`.
+    PreTokenGeneration,
+    /// `UserMigration`.
+    UserMigration,
+    /// `CustomMessage`.
+    CustomMessage,
+}
+
+/// Every slot Keystep invokes.
+pub const SLOTS: [TriggerSlot; 10] = [
+    TriggerSlot::PreSignUp,
+    TriggerSlot::PostConfirmation,
+    TriggerSlot::PreAuthentication,
+    TriggerSlot::PostAuthentication,
+    TriggerSlot::DefineAuthChallenge,
+    TriggerSlot::CreateAuthChallenge,
+    TriggerSlot::VerifyAuthChallengeResponse,
+    TriggerSlot::PreTokenGeneration,
+    TriggerSlot::UserMigration,
+    TriggerSlot::CustomMessage,
+];
+
+/// `LambdaConfig` members that are stored but whose function Keystep cannot run.
+const NOT_INVOKED: [&str; 2] = ["CustomSMSSender", "CustomEmailSender"];
+
+impl TriggerSlot {
+    /// The `LambdaConfig` member name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TriggerSlot::PreSignUp => "PreSignUp",
+            TriggerSlot::PostConfirmation => "PostConfirmation",
+            TriggerSlot::PreAuthentication => "PreAuthentication",
+            TriggerSlot::PostAuthentication => "PostAuthentication",
+            TriggerSlot::DefineAuthChallenge => "DefineAuthChallenge",
+            TriggerSlot::CreateAuthChallenge => "CreateAuthChallenge",
+            TriggerSlot::VerifyAuthChallengeResponse => "VerifyAuthChallengeResponse",
+            TriggerSlot::PreTokenGeneration => "PreTokenGeneration",
+            TriggerSlot::UserMigration => "UserMigration",
+            TriggerSlot::CustomMessage => "CustomMessage",
+        }
+    }
+
+    /// How Cognito names the trigger in error messages.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            TriggerSlot::PreSignUp => "PreSignUp",
+            TriggerSlot::PostConfirmation => "PostConfirmation",
+            TriggerSlot::PreAuthentication => "PreAuthentication",
+            TriggerSlot::PostAuthentication => "PostAuthentication",
+            TriggerSlot::DefineAuthChallenge => "DefineAuthChallenge",
+            TriggerSlot::CreateAuthChallenge => "CreateAuthChallenge",
+            TriggerSlot::VerifyAuthChallengeResponse => "VerifyAuthChallengeResponse",
+            TriggerSlot::PreTokenGeneration => "PreTokenGeneration",
+            TriggerSlot::UserMigration => "UserMigration",
+            TriggerSlot::CustomMessage => "CustomMessage",
+        }
+    }
+}
+
+/// Where the server's configuration points Lambda ARNs (`[triggers.arn_map]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TriggerConfig {
+    /// Lambda ARN to webhook URL.
+    pub arn_map: BTreeMap<String, String>,
+}
+
+/// Whether `value` is a webhook URL Keystep calls directly.
+fn is_url(value: &str) -> bool {
+    value.starts_with("http://") || value.starts_with("https://")
+}
+
+impl TriggerConfig {
+    /// The URL a slot value stands for: itself, or the mapping of its ARN.
+    pub fn resolve(&self, value: &str) -> Option<String> {
+        if is_url(value) {
+            return Some(value.to_string());
+        }
+        self.arn_map.get(value).cloned()
+    }
+
+    /// Checks a pool's `LambdaConfig` when it is set: every trigger must resolve to a
+    /// URL, and slots whose function Keystep cannot run are refused.
+    pub fn check(&self, lc: &LambdaConfig) -> Result<(), AuthError> {
+        for name in NOT_INVOKED {
+            if lc.slots.contains_key(name) {
+                return Err(AuthError::UnsupportedOperation(format!(
+                    "The {name} trigger is not supported by this server yet."
+                )));
+            }
+        }
+        for slot in SLOTS {
+            let Some(value) = lc.slots.get(slot.name()) else {
+                continue;
+            };
+            if self.resolve(value).is_none() {
+                return Err(AuthError::InvalidParameter(format!(
+                    "{} is set to {}, which is neither an http(s):// URL nor a Lambda ARN mapped \
+                     to one. Map it in the server configuration: [triggers.arn_map] \"{}\" = \
+                     \"https://your-webhook/...\" (or KEYSTEP_TRIGGERS_ARN_MAP), or give the URL.",
+                    slot.name(),
+                    value.chars().take(256).collect::<String>(),
+                    value.chars().take(256).collect::<String>(),
+                )));
+            }
+        }
+        if let Some(v) = &lc.pre_token_generation_version {
+            if !matches!(v.as_str(), "V1_0" | "V2_0") {
+                return Err(AuthError::InvalidParameter(format!(
+                    "PreTokenGenerationConfig.LambdaVersion {v} is not supported; use V1_0 or V2_0."
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a webhook call failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvokeFailure {
+    /// The function ran and refused: a non-2xx status or a Lambda error body
+    /// (`errorMessage`). The message is the function's.
+    #[error("rejected: {0}")]
+    Rejected(String),
+    /// The function could not be run or answered nothing usable: timeout, refused
+    /// connection, a body that is not a JSON object.
+    #[error("failed: {0}")]
+    Failed(String),
+}
+
+/// Calls webhooks.
+#[async_trait]
+pub trait TriggerInvoker: Send + Sync + 'static {
+    /// POSTs `event` to `url`, signed with `secret`; returns the event the function
+    /// answered.
+    async fn invoke(
+        &self,
+        slot: TriggerSlot,
+        url: &str,
+        secret: &[u8],
+        event: &Value,
+    ) -> Result<Value, InvokeFailure>;
+}
+
+/// An invoker for servers without triggers configured: any call is a failure.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoTriggers;
+
+#[async_trait]
+impl TriggerInvoker for NoTriggers {
+    async fn invoke(
+        &self,
+        _slot: TriggerSlot,
+        url: &str,
+        _secret: &[u8],
+        _event: &Value,
+    ) -> Result<Value, InvokeFailure> {
+        Err(InvokeFailure::Failed(format!(
+            "this server cannot call webhooks ({url})"
+        )))
+    }
+}
+
+/// The error a failed call answers the API request with (protocol notes §3.1).
+pub fn failure_error(slot: TriggerSlot, failure: InvokeFailure) -> AuthError {
+    match failure {
+        InvokeFailure::Rejected(message) => AuthError::UserLambdaValidation(format!(
+            "{} failed with error {}.",
+            slot.display_name(),
+            message.trim_end_matches('.')
+        )),
+        InvokeFailure::Failed(reason) => {
+            AuthError::UnexpectedLambda(format!("{} failed: {reason}", slot.display_name()))
+        }
+    }
+}
+
+/// The error for an answer whose `response` does not have the shape the slot needs.
+pub fn invalid_response(slot: TriggerSlot, what: &str) -> AuthError {
+    AuthError::InvalidLambdaResponse(format!("Invalid {} response: {what}", slot.display_name()))
+}
+
+/// `request.userAttributes`: every attribute as a string, plus `sub` and
+/// `cognito:user_status`.
+pub fn user_attributes(user: &User) -> Value {
+    let mut m = Map::new();
+    m.insert("sub".into(), user.sub.clone().into());
+    for (k, v) in &user.attributes {
+        m.insert(k.clone(), v.clone().into());
+    }
+    m.insert(
+        "cognito:user_status".into(),
+        user.status.as_str().to_string().into(),
+    );
+    Value::Object(m)
+}
+
+/// The fields every event shares (§7.1), around a slot's `request`.
+#[derive(Debug, Clone)]
+pub struct Envelope<'a> {
+    /// `region` (the pool's).
+    pub region: &'a str,
+    /// `userPoolId`.
+    pub pool_id: &'a str,
+    /// `userName`: the canonical username (or the typed name for an unknown user).
+    pub user_name: &'a str,
+    /// `callerContext.clientId`, when an app client is involved.
+    pub client_id: Option<&'a str>,
+    /// `triggerSource`.
+    pub trigger_source: &'a str,
+    /// `version`: `"1"`, or `"2"` for PreTokenGeneration V2.
+    pub version: &'a str,
+}
+
+impl Envelope<'_> {
+    /// The event with `request` and an empty `response`.
+    pub fn event(&self, request: Value) -> Value {
+        json!({
+            "version": self.version,
+            "region": self.region,
+            "userPoolId": self.pool_id,
+            "userName": self.user_name,
+            "callerContext": {
+                "awsSdkVersion": "aws-sdk-unknown-unknown",
+                "clientId": self.client_id.unwrap_or("CLIENT_ID_NOT_APPLICABLE"),
+            },
+            "triggerSource": self.trigger_source,
+            "request": request,
+            "response": {},
+        })
+    }
+}
+
+/// The `response` of an answered event: an object (a missing or `null` one is empty).
+pub fn response_of(slot: TriggerSlot, answered: &Value) -> Result<Map<String, Value>, AuthError> {
+    match answered.get("response") {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(m)) => Ok(m.clone()),
+        Some(_) => Err(invalid_response(slot, "response is not an object")),
+    }
+}
+
+/// A boolean member of a response (absent or `null` is `false`).
+pub fn flag(
+    slot: TriggerSlot,
+    response: &Map<String, Value>,
+    name: &str,
+) -> Result<bool, AuthError> {
+    match response.get(name) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(invalid_response(slot, &format!("{name} is not a boolean"))),
+    }
+}
+
+/// A string-to-string map member of a response (absent or `null` is empty).
+pub fn string_map(
+    slot: TriggerSlot,
+    response: &Map<String, Value>,
+    name: &str,
+) -> Result<BTreeMap<String, String>, AuthError> {
+    match response.get(name) {
+        None | Some(Value::Null) => Ok(BTreeMap::new()),
+        Some(Value::Object(m)) => m
+            .iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => Ok((k.clone(), s.clone())),
+                Value::Number(n) => Ok((k.clone(), n.to_string())),
+                Value::Bool(b) => Ok((k.clone(), b.to_string())),
+                _ => Err(invalid_response(
+                    slot,
+                    &format!("{name}.{k} is not a string"),
+                )),
+            })
+            .collect(),
+        Some(_) => Err(invalid_response(slot, &format!("{name} is not an object"))),
+    }
+}
+
+/// A string member of a response.
+pub fn string(
+    slot: TriggerSlot,
+    response: &Map<String, Value>,
+    name: &str,
+) -> Result<Option<String>, AuthError> {
+    match response.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(invalid_response(slot, &format!("{name} is not a string"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_resolve_to_themselves_and_arns_through_the_map() {
+        let mut cfg = TriggerConfig::default();
+        let arn = "arn:aws:lambda:us-east-1:000000000000:function:define";
+        assert_eq!(
+            cfg.resolve("https://hook/x").as_deref(),
+            Some("https://hook/x")
+        );
+        assert_eq!(cfg.resolve(arn), None);
+        cfg.arn_map
+            .insert(arn.into(), "http://127.0.0.1:1/define".into());
+        assert_eq!(
+            cfg.resolve(arn).as_deref(),
+            Some("http://127.0.0.1:1/define")
+        );
+    }
+
+    #[test]
+    fn an_unmapped_arn_is_refused_with_a_message_that_says_how_to_map_it() {
+        let cfg = TriggerConfig::default();
+        let mut lc = LambdaConfig::default();
+        lc.slots.insert(
+            "PreSignUp".into(),
+            "arn:aws:lambda:us-east-1:1:function:f".into(),
+        );
+        let err = cfg.check(&lc).expect_err("unmapped");
+        assert!(matches!(err, AuthError::InvalidParameter(_)));
+        assert!(err.to_string().contains("[triggers.arn_map]"), "{err}");
+        lc.slots
+            .insert("PreSignUp".into(), "http://hook/pre".into());
+        cfg.check(&lc).expect("a URL is fine");
+        lc.slots
+            .insert("CustomSMSSender".into(), "http://hook/sms".into());
+        assert!(matches!(
+            cfg.check(&lc),
+            Err(AuthError::UnsupportedOperation(_))
+        ));
+    }
+
+    #[test]
+    fn failures_map_to_cognitos_errors() {
+        let e = failure_error(
+            TriggerSlot::PreSignUp,
+            InvokeFailure::Rejected("No thanks.".into()),
+        );
+        assert_eq!(
+            e,
+            AuthError::UserLambdaValidation("PreSignUp failed with error No thanks.".into())
+        );
+        let e = failure_error(
+            TriggerSlot::DefineAuthChallenge,
+            InvokeFailure::Failed("timed out".into()),
+        );
+        assert!(matches!(e, AuthError::UnexpectedLambda(_)));
+    }
+
+    #[test]
+    fn response_members_are_type_checked() {
+        let slot = TriggerSlot::DefineAuthChallenge;
+        let answered = json!({"response": {"issueTokens": true, "challengeName": 3}});
+        let r = response_of(slot, &answered).expect("object");
+        assert!(flag(slot, &r, "issueTokens").expect("bool"));
+        assert!(!flag(slot, &r, "failAuthentication").expect("absent"));
+        assert!(string(slot, &r, "challengeName").is_err());
+        assert!(response_of(slot, &json!({"response": []})).is_err());
+    }
+}

@@ -1,0 +1,179 @@
+//! Triggers as webhooks: the event is POSTed as JSON to the slot's URL with a 5-second
+//! timeout, signed so the receiver can refuse forgeries:
+//!
+//! * `X-Keystep-Timestamp`: Unix seconds;
+//! * `X-Keystep-Signature`: hex HMAC-SHA256, keyed with the pool's trigger secret, over
+//!   `<timestamp>.<body>`.
+//!
+//! A 2xx answer must be the event with `response` filled. A Lambda-style error body
+//! (`{"errorMessage": ...}`) or a non-2xx status is the function refusing; a timeout, a
+//! refused connection or a body that is not a JSON object is a failure to run it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use aws_lc_rs::hmac;
+use keystep_core::triggers::{InvokeFailure, TriggerInvoker, TriggerSlot};
+use serde_json::Value;
+
+/// How long a trigger may take.
+pub const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The largest answer read from a webhook.
+const MAX_ANSWER_BYTES: usize = 256 * 1024;
+
+/// Counts of trigger calls by outcome.
+#[derive(Debug, Default)]
+pub struct TriggerCounters {
+    /// Calls answered with an event.
+    pub ok: AtomicU64,
+    /// Calls the function refused.
+    pub rejected: AtomicU64,
+    /// Calls that could not be completed.
+    pub failed: AtomicU64,
+}
+
+/// The HTTP trigger invoker.
+#[derive(Debug)]
+pub struct WebhookInvoker {
+    http: reqwest::Client,
+    /// Outcome counters (logged per call, readable for metrics).
+    pub counters: TriggerCounters,
+}
+
+impl WebhookInvoker {
+    /// An invoker with the standard timeout.
+    pub fn new() -> WebhookInvoker {
+        let http = reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        WebhookInvoker {
+            http,
+            counters: TriggerCounters::default(),
+        }
+    }
+}
+
+impl Default for WebhookInvoker {
+    fn default() -> Self {
+        WebhookInvoker::new()
+    }
+}
+
+/// The signature of `body` sent at `timestamp`.
+pub fn signature(secret: &[u8], timestamp: &str, body: &[u8]) -> String {
+    let key = hmac::Key::new(hmac::HMAC_SHA256, secret);
+    let mut ctx = hmac::Context::with_key(&key);
+    ctx.update(timestamp.as_bytes());
+    ctx.update(b".");
+    ctx.update(body);
+    hex::encode(ctx.sign().as_ref())
+}
+
+/// The function's message in a Lambda-style error body, if it is one.
+fn error_message(body: &Value) -> Option<String> {
+    let m = body.get("errorMessage").or_else(|| body.get("message"))?;
+    Some(match m {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
+
+impl WebhookInvoker {
+    async fn call(&self, url: &str, secret: &[u8], event: &Value) -> Result<Value, InvokeFailure> {
+        let body = serde_json::to_vec(event)
+            .map_err(|e| InvokeFailure::Failed(format!("event not serialisable: {e}")))?;
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default()
+            .to_string();
+        let response = self
+            .http
+            .post(url)
+            .header("content-type", "application/json")
+            .header("x-keystep-timestamp", &timestamp)
+            .header("x-keystep-signature", signature(secret, &timestamp, &body))
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| {
+                InvokeFailure::Failed(if e.is_timeout() {
+                    "the function timed out".into()
+                } else {
+                    "the function could not be reached".into()
+                })
+            })?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|_| InvokeFailure::Failed("the answer could not be read".into()))?;
+        if bytes.len() > MAX_ANSWER_BYTES {
+            return Err(InvokeFailure::Failed("the answer is too large".into()));
+        }
+        let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
+        if !status.is_success() {
+            let message = parsed
+                .as_ref()
+                .and_then(error_message)
+                .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
+            return Err(InvokeFailure::Rejected(message));
+        }
+        match parsed {
+            Some(v @ Value::Object(_)) => {
+                match error_message(&v).filter(|_| v.get("response").is_none()) {
+                    Some(message) => Err(InvokeFailure::Rejected(message)),
+                    None => Ok(v),
+                }
+            }
+            _ => Err(InvokeFailure::Failed(
+                "the answer is not a JSON object".into(),
+            )),
+        }
+    }
+}
+
+#[async_trait]
+impl TriggerInvoker for WebhookInvoker {
+    async fn invoke(
+        &self,
+        slot: TriggerSlot,
+        url: &str,
+        secret: &[u8],
+        event: &Value,
+    ) -> Result<Value, InvokeFailure> {
+        let started = Instant::now();
+        let result = self.call(url, secret, event).await;
+        let ms = started.elapsed().as_millis() as u64;
+        let pool = event
+            .get("userPoolId")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let (counter, outcome) = match &result {
+            Ok(_) => (&self.counters.ok, "ok"),
+            Err(InvokeFailure::Rejected(_)) => (&self.counters.rejected, "rejected"),
+            Err(InvokeFailure::Failed(_)) => (&self.counters.failed, "failed"),
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(pool, slot = slot.name(), ms, outcome, "trigger called");
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_covers_timestamp_and_body() {
+        let a = signature(b"secret", "1700000000", b"{}");
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, signature(b"secret", "1700000001", b"{}"));
+        assert_ne!(a, signature(b"secret", "1700000000", b"{ }"));
+        assert_ne!(a, signature(b"other", "1700000000", b"{}"));
+    }
+}

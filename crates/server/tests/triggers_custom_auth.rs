@@ -1,0 +1,472 @@
+//! Custom authentication through webhooks: a small Define/Create/Verify server in this
+//! test (the classic secret-code challenge), driven over raw HTTP with and without SRP;
+//! signed webhook calls; and what trigger failures answer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use keystep_core::ports::Clock;
+use keystep_testkit::{SrpClient, TestOptions, TestServer};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "Correct-Horse-9!";
+const SECRET_CODE: &str = "4242";
+
+/// What the webhook saw, for assertions.
+#[derive(Default)]
+struct Seen {
+    events: Vec<Value>,
+    signatures_ok: Vec<bool>,
+    secret: String,
+}
+
+type Shared = Arc<Mutex<Seen>>;
+
+fn check_signature(seen: &Shared, headers: &HeaderMap, body: &Value) {
+    let mut s = seen.lock().unwrap();
+    let ts = headers
+        .get("x-keystep-timestamp")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let sig = headers
+        .get("x-keystep-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    // The body as sent is the JSON of the event; re-serialising the parsed value gives
+    // the same bytes for serde_json's compact output.
+    let bytes = serde_json::to_vec(body).unwrap();
+    let want = keystep_server::webhook::signature(s.secret.as_bytes(), &ts, &bytes);
+    s.signatures_ok.push(want == sig);
+    s.events.push(body.clone());
+}
+
+/// DefineAuthChallenge: SRP first if the client started with it, then the secret code;
+/// three wrong answers fail.
+async fn define(
+    State(seen): State<Shared>,
+    headers: HeaderMap,
+    Json(mut e): Json<Value>,
+) -> Json<Value> {
+    check_signature(&seen, &headers, &e);
+    let session = e["request"]["session"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let last = session.last().cloned().unwrap_or(Value::Null);
+    let wrong = session
+        .iter()
+        .filter(|r| r["challengeName"] == "CUSTOM_CHALLENGE" && r["challengeResult"] == false)
+        .count();
+    let response = if last["challengeName"] == "SRP_A" {
+        json!({"challengeName": "PASSWORD_VERIFIER", "issueTokens": false, "failAuthentication": false})
+    } else if last["challengeName"] == "CUSTOM_CHALLENGE" && last["challengeResult"] == true {
+        json!({"issueTokens": true, "failAuthentication": false})
+    } else if wrong >= 3 {
+        json!({"issueTokens": false, "failAuthentication": true})
+    } else {
+        json!({"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false, "failAuthentication": false})
+    };
+    e["response"] = response;
+    Json(e)
+}
+
+async fn create(
+    State(seen): State<Shared>,
+    headers: HeaderMap,
+    Json(mut e): Json<Value>,
+) -> Json<Value> {
+    check_signature(&seen, &headers, &e);
+    let round = e["request"]["session"].as_array().map_or(0, Vec::len);
+    e["response"] = json!({
+        "publicChallengeParameters": {"question": "What is the secret code?"},
+        "privateChallengeParameters": {"answer": SECRET_CODE},
+        "challengeMetadata": format!("CODE-{round}"),
+    });
+    Json(e)
+}
+
+async fn verify(
+    State(seen): State<Shared>,
+    headers: HeaderMap,
+    Json(mut e): Json<Value>,
+) -> Json<Value> {
+    check_signature(&seen, &headers, &e);
+    let correct =
+        e["request"]["challengeAnswer"] == e["request"]["privateChallengeParameters"]["answer"];
+    e["response"] = json!({"answerCorrect": correct});
+    Json(e)
+}
+
+async fn slow(Json(e): Json<Value>) -> Json<Value> {
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    Json(e)
+}
+
+async fn garbage() -> &'static str {
+    "this is not JSON"
+}
+
+async fn refuse() -> (StatusCode, Json<Value>) {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"errorType": "Error", "errorMessage": "Sign-in is closed today"})),
+    )
+}
+
+async fn webhooks(seen: Shared) -> String {
+    let app = Router::new()
+        .route("/define", post(define))
+        .route("/create", post(create))
+        .route("/verify", post(verify))
+        .route("/slow", post(slow))
+        .route("/garbage", post(garbage))
+        .route("/refuse", post(refuse))
+        .with_state(seen);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    url
+}
+
+struct Fixture {
+    server: TestServer,
+    pool_id: String,
+    client_id: String,
+    seen: Shared,
+    hooks: String,
+}
+
+const DEFINE_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:define";
+
+async fn fixture() -> Fixture {
+    let seen: Shared = Arc::default();
+    let hooks = webhooks(seen.clone()).await;
+    let mut arn_map = BTreeMap::new();
+    arn_map.insert(DEFINE_ARN.to_string(), format!("{hooks}/define"));
+    let server = TestServer::start_with(TestOptions {
+        dev_pool: false,
+        trigger_arn_map: arn_map,
+        ..Default::default()
+    })
+    .await;
+    let (s, pool) = server
+        .json(
+            "CreateUserPool",
+            &json!({"PoolName": "custom", "LambdaConfig": {
+                "DefineAuthChallenge": DEFINE_ARN,
+                "CreateAuthChallenge": format!("{hooks}/create"),
+                "VerifyAuthChallengeResponse": format!("{hooks}/verify"),
+            }}),
+        )
+        .await;
+    assert_eq!(s, 200, "{pool}");
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
+    seen.lock().unwrap().secret = server.keystep().trigger_secret(&pool_id);
+    let (s, client) = server
+        .json(
+            "CreateUserPoolClient",
+            &json!({"UserPoolId": pool_id, "ClientName": "web",
+                "ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{client}");
+    let client_id = client["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (op, body) in [
+        (
+            "AdminCreateUser",
+            json!({"UserPoolId": pool_id, "Username": "cara", "MessageAction": "SUPPRESS",
+                "UserAttributes": [{"Name": "email", "Value": "cara@example.com"}]}),
+        ),
+        (
+            "AdminSetUserPassword",
+            json!({"UserPoolId": pool_id, "Username": "cara", "Password": PASSWORD, "Permanent": true}),
+        ),
+    ] {
+        let (s, b) = server.json(op, &body).await;
+        assert_eq!(s, 200, "{b}");
+    }
+    Fixture {
+        server,
+        pool_id,
+        client_id,
+        seen,
+        hooks,
+    }
+}
+
+impl Fixture {
+    async fn initiate(&self, params: Value) -> (u16, Value) {
+        self.server
+            .json(
+                "InitiateAuth",
+                &json!({"AuthFlow": "CUSTOM_AUTH", "ClientId": self.client_id,
+                    "AuthParameters": params, "ClientMetadata": {"app": "tests"}}),
+            )
+            .await
+    }
+
+    async fn answer(&self, session: &Value, answer: &str) -> (u16, Value) {
+        self.server
+            .json(
+                "RespondToAuthChallenge",
+                &json!({"ClientId": self.client_id, "ChallengeName": "CUSTOM_CHALLENGE",
+                    "Session": session, "ChallengeResponses": {"USERNAME": "cara", "ANSWER": answer},
+                    "ClientMetadata": {"app": "tests"}}),
+            )
+            .await
+    }
+
+    async fn set_slot(&self, slot: &str, path: &str) {
+        let (s, pool) = self
+            .server
+            .json("DescribeUserPool", &json!({"UserPoolId": self.pool_id}))
+            .await;
+        assert_eq!(s, 200);
+        let mut lambda = pool["UserPool"]["LambdaConfig"].clone();
+        lambda[slot] = format!("{}{path}", self.hooks).into();
+        let (s, b) = self
+            .server
+            .json(
+                "UpdateUserPool",
+                &json!({"UserPoolId": self.pool_id, "LambdaConfig": lambda}),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+    }
+}
+
+#[tokio::test]
+async fn secret_code_challenge_without_srp_wrong_then_right() {
+    let f = fixture().await;
+    let (s, c) = f.initiate(json!({"USERNAME": "cara"})).await;
+    assert_eq!(s, 200, "{c}");
+    assert_eq!(c["ChallengeName"], "CUSTOM_CHALLENGE");
+    assert_eq!(
+        c["ChallengeParameters"]["question"],
+        "What is the secret code?"
+    );
+    assert_eq!(c["ChallengeParameters"]["USERNAME"], "cara");
+    assert!(
+        c["ChallengeParameters"].get("answer").is_none(),
+        "private stays private"
+    );
+
+    let (s, again) = f.answer(&c["Session"], "1111").await;
+    assert_eq!(s, 200, "{again}");
+    assert_eq!(again["ChallengeName"], "CUSTOM_CHALLENGE");
+    assert_ne!(again["Session"], c["Session"]);
+    let (s, done) = f.answer(&again["Session"], SECRET_CODE).await;
+    assert_eq!(s, 200, "{done}");
+    assert!(done["AuthenticationResult"]["IdToken"].is_string());
+
+    let seen = f.seen.lock().unwrap();
+    assert!(seen.signatures_ok.iter().all(|ok| *ok), "every call signed");
+    let define_calls: Vec<&Value> = seen
+        .events
+        .iter()
+        .filter(|e| e["triggerSource"] == "DefineAuthChallenge_Authentication")
+        .collect();
+    let last = define_calls.last().unwrap();
+    assert_eq!(last["userPoolId"], f.pool_id.as_str());
+    assert_eq!(last["userName"], "cara");
+    assert_eq!(last["callerContext"]["clientId"], f.client_id.as_str());
+    assert_eq!(
+        last["request"]["userAttributes"]["email"],
+        "cara@example.com"
+    );
+    assert_eq!(last["request"]["clientMetadata"]["app"], "tests");
+    assert_eq!(
+        last["request"]["session"],
+        json!([
+            {"challengeName": "CUSTOM_CHALLENGE", "challengeResult": false, "challengeMetadata": "CODE-0"},
+            {"challengeName": "CUSTOM_CHALLENGE", "challengeResult": true, "challengeMetadata": "CODE-1"},
+        ])
+    );
+}
+
+#[tokio::test]
+async fn three_wrong_answers_fail_and_a_used_session_is_refused() {
+    let f = fixture().await;
+    let (_, mut c) = f.initiate(json!({"USERNAME": "cara"})).await;
+    for _ in 0..2 {
+        let (s, next) = f.answer(&c["Session"], "0000").await;
+        assert_eq!(s, 200, "{next}");
+        let (s, reused) = f.answer(&c["Session"], SECRET_CODE).await;
+        assert_eq!(
+            (s, reused["__type"].as_str()),
+            (400, Some("NotAuthorizedException"))
+        );
+        c = next;
+    }
+    let (s, b) = f.answer(&c["Session"], "0000").await;
+    assert_eq!(s, 400);
+    assert_eq!(b["__type"], "NotAuthorizedException");
+    assert_eq!(b["message"], "Incorrect username or password.");
+}
+
+#[tokio::test]
+async fn custom_with_srp_verifies_the_password_first() {
+    let f = fixture().await;
+    let srp = SrpClient::new();
+    let (s, pv) = f
+        .initiate(json!({"USERNAME": "cara", "CHALLENGE_NAME": "SRP_A", "SRP_A": srp.srp_a()}))
+        .await;
+    assert_eq!(s, 200, "{pv}");
+    assert_eq!(pv["ChallengeName"], "PASSWORD_VERIFIER");
+    let now = f.server.clock().now().as_secs();
+    let responses = srp.answer(&pv["ChallengeParameters"], &f.pool_id, PASSWORD, now);
+    let (s, c) = f
+        .server
+        .json(
+            "RespondToAuthChallenge",
+            &json!({"ClientId": f.client_id, "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeResponses": responses}),
+        )
+        .await;
+    assert_eq!(s, 200, "{c}");
+    assert_eq!(c["ChallengeName"], "CUSTOM_CHALLENGE");
+    let (s, done) = f.answer(&c["Session"], SECRET_CODE).await;
+    assert_eq!(s, 200, "{done}");
+    assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+    let first_define_session = {
+        let seen = f.seen.lock().unwrap();
+        seen.events
+            .iter()
+            .find(|e| e["triggerSource"] == "DefineAuthChallenge_Authentication")
+            .unwrap()["request"]["session"]
+            .clone()
+    };
+    assert_eq!(
+        first_define_session,
+        json!([{"challengeName": "SRP_A", "challengeResult": true}])
+    );
+
+    // A wrong password never reaches the custom challenge.
+    let srp = SrpClient::new();
+    let (_, pv) = f
+        .initiate(json!({"USERNAME": "cara", "CHALLENGE_NAME": "SRP_A", "SRP_A": srp.srp_a()}))
+        .await;
+    let responses = srp.answer(
+        &pv["ChallengeParameters"],
+        &f.pool_id,
+        "Wrong-Horse-9!",
+        now,
+    );
+    let (s, b) = f
+        .server
+        .json(
+            "RespondToAuthChallenge",
+            &json!({"ClientId": f.client_id, "ChallengeName": "PASSWORD_VERIFIER",
+                "ChallengeResponses": responses}),
+        )
+        .await;
+    assert_eq!(
+        (s, b["message"].as_str()),
+        (400, Some("Incorrect username or password."))
+    );
+}
+
+#[tokio::test]
+async fn trigger_failures_answer_cognitos_errors_and_leave_the_session_usable() {
+    let f = fixture().await;
+    let (_, c) = f.initiate(json!({"USERNAME": "cara"})).await;
+
+    f.set_slot("VerifyAuthChallengeResponse", "/refuse").await;
+    let (s, b) = f.answer(&c["Session"], SECRET_CODE).await;
+    assert_eq!(s, 400, "{b}");
+    assert_eq!(b["__type"], "UserLambdaValidationException");
+    assert_eq!(
+        b["message"],
+        "VerifyAuthChallengeResponse failed with error Sign-in is closed today."
+    );
+
+    f.set_slot("VerifyAuthChallengeResponse", "/garbage").await;
+    let (s, b) = f.answer(&c["Session"], SECRET_CODE).await;
+    assert_eq!(
+        (s, b["__type"].as_str()),
+        (400, Some("UnexpectedLambdaException")),
+        "{b}"
+    );
+
+    f.set_slot("VerifyAuthChallengeResponse", "/slow").await;
+    let started = std::time::Instant::now();
+    let (s, b) = f.answer(&c["Session"], SECRET_CODE).await;
+    assert_eq!(
+        (s, b["__type"].as_str()),
+        (400, Some("UnexpectedLambdaException")),
+        "{b}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(7),
+        "the 5-second timeout applies"
+    );
+
+    // None of the failures used the session up: with a working trigger it still works.
+    f.set_slot("VerifyAuthChallengeResponse", "/verify").await;
+    let (s, done) = f.answer(&c["Session"], SECRET_CODE).await;
+    assert_eq!(s, 200, "{done}");
+}
+
+#[tokio::test]
+async fn an_unmapped_arn_is_refused_when_the_pool_is_saved() {
+    let f = fixture().await;
+    let (s, b) = f
+        .server
+        .json(
+            "CreateUserPool",
+            &json!({"PoolName": "x", "LambdaConfig": {
+                "PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:nowhere"}}),
+        )
+        .await;
+    assert_eq!(
+        (s, b["__type"].as_str()),
+        (400, Some("InvalidParameterException"))
+    );
+    assert!(
+        b["message"]
+            .as_str()
+            .unwrap()
+            .contains("[triggers.arn_map]"),
+        "{b}"
+    );
+    // CUSTOM_AUTH on a pool without the challenge triggers.
+    let (s, pool) = f
+        .server
+        .json("CreateUserPool", &json!({"PoolName": "plain"}))
+        .await;
+    assert_eq!(s, 200);
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap();
+    let (_, client) = f
+        .server
+        .json(
+            "CreateUserPoolClient",
+            &json!({"UserPoolId": pool_id, "ClientName": "c", "ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH"]}),
+        )
+        .await;
+    let (s, b) = f
+        .server
+        .json(
+            "InitiateAuth",
+            &json!({"AuthFlow": "CUSTOM_AUTH", "ClientId": client["UserPoolClient"]["ClientId"],
+                "AuthParameters": {"USERNAME": "cara"}}),
+        )
+        .await;
+    assert_eq!(
+        (s, b["__type"].as_str()),
+        (400, Some("InvalidParameterException")),
+        "{b}"
+    );
+}
