@@ -132,6 +132,18 @@ export async function outbox(poolId, username) {
   return entries;
 }
 
+/** A pool's trigger secret, as an administrator reads it (GET /admin/trigger-secret). */
+export async function triggerSecret(poolId) {
+  const basic = Buffer.from(`${ACCESS_KEY_ID}:${SECRET_ACCESS_KEY}`).toString('base64');
+  const res = await fetch(
+    `${KEYSTEP_URL}/admin/trigger-secret?${new URLSearchParams({ pool_id: poolId })}`,
+    { headers: { Authorization: `Basic ${basic}` } },
+  );
+  const text = await res.text();
+  assert.equal(res.status, 200, `trigger-secret: HTTP ${res.status} ${text}`);
+  return JSON.parse(text).TriggerSecret;
+}
+
 /**
  * The newest message to the user (optionally of one `purpose`: sign_up, resend_code,
  * forgot_password, admin_create_user, update_user_attribute, authentication, ...) that

@@ -110,6 +110,7 @@ fn token_minting(c: &mut Criterion) {
         origin_jti: "origin",
         event_id: "event",
         now: NOW,
+        customization: None,
     };
     let mut g = c.benchmark_group("tokens");
     g.bench_function("sign (ID + access token, RS256)", |b| {

@@ -20,6 +20,9 @@ use crate::signing::SigningKeys;
 use crate::user::User;
 use crate::Millis;
 
+mod customize;
+pub use customize::{ClaimChanges, TokenCustomization, RESERVED_CLAIMS};
+
 /// The `scope` of tokens from API sign-ins.
 pub const API_SCOPE: &str = "aws.cognito.signin.user.admin";
 
@@ -50,6 +53,8 @@ pub struct ClaimsInput<'a> {
     pub event_id: &'a str,
     /// `iat`.
     pub now: Millis,
+    /// What a PreTokenGeneration trigger changed, if one ran.
+    pub customization: Option<&'a TokenCustomization>,
 }
 
 fn common(
@@ -112,6 +117,9 @@ pub fn id_token_claims(input: &ClaimsInput<'_>, jti: &str) -> Value {
             c.insert(name.clone(), attribute_claim(name, value));
         }
     }
+    if let Some(custom) = input.customization {
+        customize::apply(&mut c, &custom.id, custom.groups.as_deref());
+    }
     Value::Object(c)
 }
 
@@ -125,6 +133,10 @@ pub fn access_token_claims(input: &ClaimsInput<'_>, jti: &str) -> Value {
     c.insert("username".into(), input.user.username.clone().into());
     if let Some(device) = input.proof.device_key() {
         c.insert("device_key".into(), device.into());
+    }
+    if let Some(custom) = input.customization {
+        customize::apply(&mut c, &custom.access, custom.groups.as_deref());
+        c.insert("scope".into(), customize::scopes(API_SCOPE, custom).into());
     }
     Value::Object(c)
 }

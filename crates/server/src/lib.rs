@@ -16,6 +16,7 @@ pub mod ops;
 pub mod outbox;
 pub mod sigv4;
 mod state;
+mod trigger_secret;
 pub mod webhook;
 mod wellknown;
 
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> axum::Router {
         .route("/", post(edge::api))
         .route("/health", get(edge::health))
         .route("/admin/outbox", get(outbox::list))
+        .route("/admin/trigger-secret", get(trigger_secret::show))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",

@@ -165,7 +165,10 @@ async fn list_inner(state: &AppState, req: Request) -> Result<Vec<OutboxMessage>
 }
 
 /// Admin credentials by HTTP Basic (`access key id : secret`) or by SigV4.
-fn authenticate(state: &AppState, parts: &axum::http::request::Parts) -> Result<(), ApiError> {
+pub(crate) fn authenticate(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+) -> Result<(), ApiError> {
     let authorization = parts
         .headers
         .get(header::AUTHORIZATION)

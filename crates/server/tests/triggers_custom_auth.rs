@@ -171,7 +171,25 @@ async fn fixture() -> Fixture {
         .await;
     assert_eq!(s, 200, "{pool}");
     let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
-    seen.lock().unwrap().secret = server.keystep().trigger_secret(&pool_id);
+    // The secret as an administrator reads it over HTTP.
+    let shown: Value = server
+        .http()
+        .get(format!(
+            "{}/admin/trigger-secret?pool_id={pool_id}",
+            server.url()
+        ))
+        .basic_auth(server.access_key_id(), Some(server.secret_access_key()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        shown["TriggerSecret"],
+        server.keystep().trigger_secret(&pool_id).as_str()
+    );
+    seen.lock().unwrap().secret = shown["TriggerSecret"].as_str().unwrap().to_string();
     let (s, client) = server
         .json(
             "CreateUserPoolClient",

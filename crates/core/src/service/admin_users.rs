@@ -198,6 +198,17 @@ impl Keystep {
         {
             return Err(username_taken());
         }
+        // Its auto-confirm and auto-verify answers do not apply to administrators'
+        // users; a refusal stops the creation.
+        self.pre_sign_up(
+            &pool,
+            &user,
+            "PreSignUp_AdminCreateUser",
+            None,
+            &input.validation_data,
+            &input.client_metadata,
+        )
+        .await?;
         self.claim_aliases(&pool, &user, input.force_alias_creation)
             .await?;
         self.insert_new_user(&pool, &user, "User account already exists")

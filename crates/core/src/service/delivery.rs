@@ -231,7 +231,19 @@ impl Keystep {
         purpose: MessagePurpose,
         code: &str,
     ) -> Result<CodeDelivery, AuthError> {
-        let (template, subject) = message_template(pool, purpose, medium);
+        let (mut template, mut subject) = message_template(pool, purpose, medium);
+        if let Some(custom) = self.custom_message(pool, user, purpose).await? {
+            let (text, custom_subject) = match medium {
+                Medium::Sms => (custom.sms, None),
+                Medium::Email => (custom.email, custom.email_subject),
+            };
+            if let Some(text) = text {
+                template = text;
+            }
+            if custom_subject.is_some() {
+                subject = custom_subject;
+            }
+        }
         let message = OutgoingMessage {
             pool_id: pool.id.clone(),
             username: user.username.clone(),

@@ -77,6 +77,19 @@ impl Keystep {
             &input.username,
             found.as_ref(),
         )?;
+        let found = match found {
+            Some(user) => Some(user),
+            None => {
+                self.migrate_user(
+                    &pool,
+                    &client,
+                    &input.username,
+                    None,
+                    &input.client_metadata,
+                )
+                .await?
+            }
+        };
         let Some(user) = found else {
             if client.settings.prevent_user_existence_errors {
                 return Ok(self.simulated_delivery(&pool, &input.username));
@@ -140,6 +153,14 @@ impl Keystep {
         user.lockout = Default::default();
         user.modified_at = now;
         self.consume_matched_code(&pool, matched).await?;
-        self.save_user(&pool, &mut user).await
+        self.save_user(&pool, &mut user).await?;
+        self.post_confirmation(
+            &pool,
+            &user,
+            "PostConfirmation_ConfirmForgotPassword",
+            Some(&client.client_id),
+            &input.client_metadata,
+        )
+        .await
     }
 }

@@ -137,9 +137,32 @@ impl Keystep {
             now,
         )?;
         self.set_password(&pool, &mut user, password, now)?;
+        let hook = self
+            .pre_sign_up(
+                &pool,
+                &user,
+                "PreSignUp_SignUp",
+                Some(&client.client_id),
+                &input.validation_data,
+                &input.client_metadata,
+            )
+            .await?;
+        for (wanted, attribute) in [
+            (hook.auto_verify_email, "email"),
+            (hook.auto_verify_phone, "phone_number"),
+        ] {
+            if wanted && user.attr(attribute).is_some() {
+                user.attributes
+                    .insert(format!("{attribute}_verified"), "true".into());
+            }
+        }
+        if hook.auto_confirm {
+            user.status = UserStatus::Confirmed;
+        }
         self.insert_new_user(&pool, &user, "User already exists")
             .await?;
         let delivery = match sign_up_medium(&pool, &user) {
+            _ if hook.auto_confirm => None,
             Some(medium) => Some(
                 self.send_code(
                     &pool,
@@ -153,7 +176,7 @@ impl Keystep {
             None => None,
         };
         Ok(SignUpOutput {
-            user_confirmed: false,
+            user_confirmed: hook.auto_confirm,
             user_sub: user.sub,
             delivery,
         })
@@ -202,6 +225,14 @@ impl Keystep {
             .await?;
         self.consume_matched_code(&pool, matched).await?;
         self.save_user(&pool, &mut user).await?;
+        self.post_confirmation(
+            &pool,
+            &user,
+            "PostConfirmation_ConfirmSignUp",
+            Some(&client.client_id),
+            &input.client_metadata,
+        )
+        .await?;
         Ok(ConfirmSignUpOutput {
             username: user.username,
             sub: user.sub,

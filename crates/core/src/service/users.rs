@@ -34,6 +34,9 @@ fn conflicting_alias(what: &str) -> Option<AliasKind> {
 /// How many times a write is retried when another request changed the same user.
 const SAVE_ATTEMPTS: usize = 3;
 
+/// How many rounds [`Keystep::modify_user`] competes for a busy user.
+const MODIFY_ATTEMPTS: usize = 32;
+
 impl Keystep {
     /// Finds the user `name` refers to: by username, then by the aliases the pool allows
     /// (`email`, `phone_number`, `preferred_username`), then by `sub`.
@@ -118,7 +121,10 @@ impl Keystep {
     where
         F: FnMut(&mut User) -> Result<(), AuthError>,
     {
-        for _ in 0..SAVE_ATTEMPTS {
+        // Each round one of the competing writers wins, so N writers need at most N
+        // rounds. Failure counts (lockout) go through here and must not be lost to a
+        // burst of parallel guesses.
+        for _ in 0..MODIFY_ATTEMPTS {
             let Some(mut user) = self.store.get_user_by_sub(&pool.id, sub).await? else {
                 return Ok(None);
             };

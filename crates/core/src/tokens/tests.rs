@@ -96,6 +96,7 @@ fn input<'a>(
         origin_jti: "origin-1",
         event_id: "event-1",
         now: Millis(2_000_999),
+        customization: None,
     }
 }
 
@@ -228,6 +229,7 @@ fn signed_access_tokens_verify_and_bad_ones_do_not() {
     let forged_claims = access_token_claims(
         &ClaimsInput {
             now: Millis(9_000_000),
+            customization: None,
             ..inp.clone()
         },
         "j",

@@ -57,6 +57,9 @@ impl Keystep {
             None => crate::ids::new_uuid(&*self.rng),
         };
         let event_id = crate::ids::new_uuid(&*self.rng);
+        let customization = self
+            .pre_token_generation(pool, client, &user, &groups, proof)
+            .await?;
         let issuer = tokens::issuer(&self.config.public_url, &pool.id);
         let signed = tokens::sign(
             &self.signing,
@@ -70,6 +73,7 @@ impl Keystep {
                 origin_jti: &origin_jti,
                 event_id: &event_id,
                 now,
+                customization: customization.as_ref(),
             },
         )?;
         let refresh_token = if proof.origin_jti().is_none() {

@@ -10,6 +10,7 @@
 mod custom;
 mod effects;
 mod mint;
+mod pre_token;
 mod session;
 mod simulated;
 
@@ -143,6 +144,8 @@ struct Inputs {
     snapshot: UserSnapshot,
     fresh: Fresh,
     now: Millis,
+    /// The request's `ClientMetadata`, for triggers.
+    client_metadata: BTreeMap<String, String>,
 }
 
 fn missing(name: &str) -> AuthError {
@@ -212,6 +215,7 @@ impl Keystep {
             snapshot,
             fresh,
             now: self.clock.now(),
+            client_metadata: BTreeMap::new(),
         })
     }
 
@@ -289,7 +293,24 @@ impl Keystep {
         };
         check_no_device(params, "DEVICE_KEY")?;
         let secret_hash = param(params, "SECRET_HASH");
-        let Some(user) = self.find_user(&pool, typed).await? else {
+        let found = match self.find_user(&pool, typed).await? {
+            Some(user) => Some(user),
+            None => match &first {
+                FirstFactor::Password(password) => {
+                    self.check_secret_hash(&client, secret_hash, &[typed])?;
+                    self.migrate_user(
+                        &pool,
+                        &client,
+                        typed,
+                        Some(password),
+                        &input.client_metadata,
+                    )
+                    .await?
+                }
+                _ => None,
+            },
+        };
+        let Some(user) = found else {
             self.check_secret_hash(&client, secret_hash, &[typed])?;
             return self.unknown_user(&pool, &client, typed, &first);
         };
@@ -310,7 +331,10 @@ impl Keystep {
             started_at: now,
             device_key: None,
         };
-        let inputs = self.inputs(pool, client, user)?;
+        self.pre_authentication(&pool, &user, &client.client_id, &input.client_metadata)
+            .await?;
+        let mut inputs = self.inputs(pool, client, user)?;
+        inputs.client_metadata = input.client_metadata.clone();
         let outcome = self.with_context(&inputs, 0, |ctx| signin::start(&flow, first, ctx));
         let outcome = self
             .drive(&inputs, &flow, 0, &input.client_metadata, outcome)
@@ -406,7 +430,8 @@ impl Keystep {
             Origin::Session(open) => open.row.attempts,
             _ => 0,
         };
-        let inputs = self.inputs(pool, client, user)?;
+        let mut inputs = self.inputs(pool, client, user)?;
+        inputs.client_metadata = input.client_metadata.clone();
         let outcome = self.with_context(&inputs, attempts, |ctx| {
             signin::step(&signin, response.answer, ctx)
         });
@@ -538,6 +563,15 @@ impl Keystep {
             Transition::Authenticated { proof, effects } => {
                 self.apply_effects(pool, client, &flow.sub, effects, now)
                     .await?;
+                if let Some(user) = self.store.get_user_by_sub(&pool.id, &flow.sub).await? {
+                    self.post_authentication(
+                        pool,
+                        &user,
+                        &client.client_id,
+                        &inputs.client_metadata,
+                    )
+                    .await?;
+                }
                 let tokens = self.mint(pool, client, &proof).await?;
                 Ok(Settled::Auth(AuthStep::SignedIn(tokens)))
             }

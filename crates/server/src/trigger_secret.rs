@@ -1,0 +1,46 @@
+//! `GET /admin/trigger-secret?pool_id=..` (admin credentials, by HTTP Basic or SigV4):
+//! the secret a pool's webhooks check `X-Keystep-Signature` with.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::{ApiError, AppState};
+
+#[derive(Deserialize)]
+struct Query {
+    pool_id: Option<String>,
+}
+
+/// Answers `{"PoolId", "TriggerSecret", "Signature"}`.
+pub async fn show(State(state): State<AppState>, req: Request) -> Response {
+    match inner(&state, req).await {
+        Ok(body) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body.to_string(),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn inner(state: &AppState, req: Request) -> Result<serde_json::Value, ApiError> {
+    let (parts, _body) = req.into_parts();
+    crate::outbox::authenticate(state, &parts)?;
+    let axum::extract::Query(q) = axum::extract::Query::<Query>::try_from_uri(&parts.uri)
+        .map_err(|e| ApiError::invalid_parameter(format!("Invalid query string: {e}")))?;
+    let pool_id = q
+        .pool_id
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| ApiError::invalid_parameter("pool_id is required"))?;
+    let pool = state.keystep.load_pool(&pool_id).await?;
+    Ok(serde_json::json!({
+        "PoolId": pool.id,
+        "TriggerSecret": state.keystep.trigger_secret(&pool.id),
+        "Signature": "X-Keystep-Signature = hex(HMAC-SHA256(key = TriggerSecret, X-Keystep-Timestamp + \".\" + body))",
+    }))
+}
