@@ -15,19 +15,12 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use e2e_common::TestServer;
+use e2e_common::{workspace_root, TestServer};
 use keystep_testkit::TestOptions;
 
 /// How long the whole Node run may take (it has a few dozen sign-ins, some of which wait
 /// for the next 30-second TOTP step).
 const NODE_TIMEOUT: Duration = Duration::from_secs(600);
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
 
 /// The `node` to run; fails the test (never skips it) when there is none.
 fn node() -> PathBuf {

@@ -5,39 +5,11 @@
 
 mod e2e_common;
 
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+use e2e_common::{python, workspace_root};
+
 use e2e_common::TestServer;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
-
-/// The interpreter to run pytest with; fails the test (never skips it) when none is there.
-fn python(root: &Path) -> PathBuf {
-    if let Some(p) = std::env::var_os("KEYSTEP_PYTHON").filter(|p| !p.is_empty()) {
-        let p = PathBuf::from(p);
-        assert!(
-            p.exists(),
-            "KEYSTEP_PYTHON={} does not exist; run `scripts/test`, which builds .venv",
-            p.display()
-        );
-        return p;
-    }
-    let venv = root.join(".venv/bin/python");
-    assert!(
-        venv.exists(),
-        "no Python for the boto3 suite: neither KEYSTEP_PYTHON nor {} exists. \
-         Run `scripts/test` (it creates .venv from tests/python/requirements.lock), \
-         or set KEYSTEP_PYTHON to an interpreter with those packages.",
-        venv.display()
-    );
-    venv
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boto3_suite_passes() {

@@ -18,39 +18,13 @@
 //! in `KEYSTEP_PYTEST_K` (one `-k` expression, e.g. `lockout or refresh`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
+mod e2e_common;
+
 use std::process::Stdio;
 
+use e2e_common::{python, workspace_root};
+
 use keystep_testkit::{TestOptions, TestServer};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
-
-/// The interpreter to run pytest with; fails the test (never skips it) when none is there.
-fn python(root: &Path) -> PathBuf {
-    if let Some(p) = std::env::var_os("KEYSTEP_PYTHON").filter(|p| !p.is_empty()) {
-        let p = PathBuf::from(p);
-        assert!(
-            p.exists(),
-            "KEYSTEP_PYTHON={} does not exist; run `scripts/test`, which builds .venv",
-            p.display()
-        );
-        return p;
-    }
-    let venv = root.join(".venv/bin/python");
-    assert!(
-        venv.exists(),
-        "no Python for the sign-in suites: neither KEYSTEP_PYTHON nor {} exists. \
-         Run `scripts/test` (it creates .venv from tests/python/requirements.lock), \
-         or set KEYSTEP_PYTHON to an interpreter with those packages.",
-        venv.display()
-    );
-    venv
-}
 
 /// Runs one pytest file against a fresh live-clock server and fails with its output.
 async fn run_suite(file: &str) {

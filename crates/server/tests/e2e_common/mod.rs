@@ -311,3 +311,34 @@ pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> Stri
 pub fn is_code(s: &str) -> bool {
     s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
 }
+
+/// The workspace root (where `tests/python`, `tests/js` and `.venv` live).
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+/// The interpreter to run the Python suites with: `KEYSTEP_PYTHON`, else the workspace's
+/// `.venv`; fails the test (never skips it) when neither is there.
+pub fn python(root: &std::path::Path) -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("KEYSTEP_PYTHON").filter(|p| !p.is_empty()) {
+        let p = std::path::PathBuf::from(p);
+        assert!(
+            p.exists(),
+            "KEYSTEP_PYTHON={} does not exist; run `scripts/test`, which builds .venv",
+            p.display()
+        );
+        return p;
+    }
+    let venv = root.join(".venv/bin/python");
+    assert!(
+        venv.exists(),
+        "no Python for the end-to-end suites: neither KEYSTEP_PYTHON nor {} exists. \
+         Run `scripts/test` (it creates .venv from tests/python/requirements.lock), \
+         or set KEYSTEP_PYTHON to an interpreter with those packages.",
+        venv.display()
+    );
+    venv
+}
