@@ -402,6 +402,7 @@ async fn pre_and_post_authentication_and_pre_token_generation_v1() {
         json!(["staff"])
     );
     assert_eq!(ptg[0]["version"], "1");
+    assert_eq!(ptg[0]["request"]["clientMetadata"]["app"], "web");
 
     let (s, r) = f
         .server

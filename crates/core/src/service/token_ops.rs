@@ -75,6 +75,7 @@ impl Keystep {
         refresh_token: &str,
         client_secret: Option<&str>,
         device_key: Option<&str>,
+        client_metadata: &std::collections::BTreeMap<String, String>,
     ) -> Result<IssuedTokens, AuthError> {
         let (client, pool) = self.load_client(client_id).await?;
         self.check_client_secret(&client, client_secret)?;
@@ -82,7 +83,7 @@ impl Keystep {
         if device_key.is_some_and(|d| !d.is_empty()) {
             return Err(AuthError::ResourceNotFound("Device does not exist.".into()));
         }
-        self.refresh(&pool, &client, refresh_token, |_| Ok(()))
+        self.refresh(&pool, &client, refresh_token, client_metadata, |_| Ok(()))
             .await
     }
 

@@ -17,6 +17,7 @@ pub async fn handle(
             &req.refresh_token.0,
             req.client_secret.as_ref().map(|s| s.0.as_str()),
             req.device_key.as_deref(),
+            &req.client_metadata.unwrap_or_default(),
         )
         .await?;
     Ok(proto::GetTokensFromRefreshTokenResponse {

@@ -1,5 +1,7 @@
 //! Minting tokens from an [`Authenticated`] proof, and refreshing them.
 
+use std::collections::BTreeMap;
+
 use crate::app_client::AppClient;
 use crate::error::AuthError;
 use crate::pool::UserPool;
@@ -44,6 +46,7 @@ impl Keystep {
         pool: &UserPool,
         client: &AppClient,
         proof: &Authenticated,
+        client_metadata: &BTreeMap<String, String>,
     ) -> Result<IssuedTokens, AuthError> {
         let now = self.clock.now();
         let user = self
@@ -58,7 +61,7 @@ impl Keystep {
         };
         let event_id = crate::ids::new_uuid(&*self.rng);
         let customization = self
-            .pre_token_generation(pool, client, &user, &groups, proof)
+            .pre_token_generation(pool, client, &user, &groups, proof, client_metadata)
             .await?;
         let issuer = tokens::issuer(&self.config.public_url, &pool.id);
         let signed = tokens::sign(
@@ -112,6 +115,7 @@ impl Keystep {
         pool: &UserPool,
         client: &AppClient,
         refresh_token: &str,
+        client_metadata: &BTreeMap<String, String>,
         secret_check: impl FnOnce(&crate::user::User) -> Result<(), AuthError>,
     ) -> Result<IssuedTokens, AuthError> {
         let now = self.clock.now();
@@ -140,6 +144,6 @@ impl Keystep {
             ));
         }
         let proof = tokens::refresh_proof(&row, &client.client_id, &user.username, now)?;
-        self.mint(pool, client, &proof).await
+        self.mint(pool, client, &proof, client_metadata).await
     }
 }

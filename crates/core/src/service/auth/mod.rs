@@ -255,7 +255,7 @@ impl Keystep {
             let secret_hash = param(params, "SECRET_HASH");
             let named = param(params, "USERNAME");
             let tokens = self
-                .refresh(&pool, &client, token, |user| {
+                .refresh(&pool, &client, token, &input.client_metadata, |user| {
                     // Clients hash whatever name they signed in with (pycognito: the
                     // e-mail in e-mail-as-username pools).
                     let mut names = vec![user.username.as_str(), user.sub.as_str()];
@@ -572,7 +572,9 @@ impl Keystep {
                     )
                     .await?;
                 }
-                let tokens = self.mint(pool, client, &proof).await?;
+                let tokens = self
+                    .mint(pool, client, &proof, &inputs.client_metadata)
+                    .await?;
                 Ok(Settled::Auth(AuthStep::SignedIn(tokens)))
             }
             Transition::Continue {

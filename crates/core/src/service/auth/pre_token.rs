@@ -80,6 +80,7 @@ impl Keystep {
         user: &User,
         groups_now: &[String],
         proof: &Authenticated,
+        client_metadata: &std::collections::BTreeMap<String, String>,
     ) -> Result<Option<TokenCustomization>, AuthError> {
         if !self.has_trigger(pool, SLOT) {
             return Ok(None);
@@ -97,7 +98,7 @@ impl Keystep {
                 "iamRolesToOverride": [],
                 "preferredRole": null,
             },
-            "clientMetadata": {},
+            "clientMetadata": client_metadata,
         });
         if v2 {
             request["scopes"] = json!([API_SCOPE]);
