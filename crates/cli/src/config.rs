@@ -147,6 +147,12 @@ const OTHER_VARIABLES: &[&str] = &[
     "KEYSTEP_TEST_DATABASE_URL",
     "KEYSTEP_PYTHON",
     "KEYSTEP_NODE",
+    // The user commands (`keystep signin`, ...).
+    "KEYSTEP_ENDPOINT",
+    "KEYSTEP_POOL_ID",
+    "KEYSTEP_CLIENT_ID",
+    "KEYSTEP_CLIENT_SECRET",
+    "KEYSTEP_TOKENS",
 ];
 
 impl Config {

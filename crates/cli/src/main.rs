@@ -1,4 +1,4 @@
-//! `keystep`: run the server and look into it.
+//! `keystep`: run the server and look into it; sign in to it as a user.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +10,7 @@ mod config;
 mod migrate;
 mod outbox;
 mod serve;
+mod user;
 
 /// Keystep: a self-hosted, Amazon Cognito-compatible user-pool server.
 #[derive(Debug, Parser)]
@@ -37,6 +38,8 @@ enum Command {
     Migrate(migrate::MigrateArgs),
     /// Load-test a Cognito-compatible endpoint (Keystep, Cognito, another emulator).
     Bench(bench::BenchArgs),
+    #[command(flatten)]
+    User(user::UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -51,8 +54,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let command = match cli.command {
+        Command::User(command) => return runtime.block_on(user::run(command)),
+        command => command,
+    };
     let result = runtime.block_on(async {
-        match cli.command {
+        match command {
             Command::Serve {
                 config,
                 no_dev_pool,
@@ -60,6 +67,7 @@ fn main() -> ExitCode {
             Command::Outbox(args) => outbox::run(args).await,
             Command::Migrate(args) => migrate::run(args).await,
             Command::Bench(args) => bench::run(args).await,
+            Command::User(_) => Ok(()),
         }
     });
     match result {

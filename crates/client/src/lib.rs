@@ -54,5 +54,7 @@ pub use session::{
     AuthSession, AuthUser, FetchAuthSessionOptions, SignOutOptions, REFRESH_MARGIN_SECS,
 };
 pub use signin::{AuthFlow, ConfirmSignInOptions, SignInOptions};
+#[doc(hidden)]
+pub use srp::password_verifier_responses;
 pub use steps::{totp_setup_uri, CodeDelivery, MfaType, SignInResult, SignInStep};
 pub use tokens::{FileTokenStore, MemoryTokenStore, TokenStore, Tokens};

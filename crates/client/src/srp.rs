@@ -28,6 +28,11 @@ impl SrpAttempt {
     pub(crate) fn new() -> Result<SrpAttempt, AuthError> {
         let mut a = vec![0u8; 128];
         rand::thread_rng().fill_bytes(&mut a);
+        SrpAttempt::from_private(a)
+    }
+
+    /// An attempt with a fixed private value `a` (big-endian bytes).
+    pub(crate) fn from_private(a: Vec<u8>) -> Result<SrpAttempt, AuthError> {
         let a_pub = keystep_srp::client_public(&a).map_err(srp_error)?;
         Ok(SrpAttempt { a, a_pub })
     }
@@ -92,6 +97,26 @@ impl SrpAttempt {
 }
 
 /// Standard or URL-safe base64, padded or not (Amplify JS accepts all of them).
+/// The pure SRP half of a sign-in, for known-answer tests: with the private value `a`
+/// (big-endian bytes), returns `SRP_A` (hex, as sent in `InitiateAuth`) and the
+/// `ChallengeResponses` the client sends for a `PASSWORD_VERIFIER` challenge whose
+/// `ChallengeParameters` are `parameters` (`SALT`, `SRP_B`, `SECRET_BLOCK`,
+/// `USER_ID_FOR_SRP`), at `now_secs` (Unix seconds, the `TIMESTAMP`).
+///
+/// Not part of the supported API: [`crate::Auth::sign_in`] does all of this itself.
+#[doc(hidden)]
+pub fn password_verifier_responses(
+    config: &AuthConfig,
+    a: &[u8],
+    parameters: &BTreeMap<String, String>,
+    password: &str,
+    now_secs: i64,
+) -> Result<(String, BTreeMap<String, String>), AuthError> {
+    let attempt = SrpAttempt::from_private(a.to_vec())?;
+    let responses = attempt.answer(config, parameters, password, now_secs)?;
+    Ok((attempt.srp_a(), responses))
+}
+
 fn decode_base64_lenient(text: &str) -> Option<Vec<u8>> {
     let normalised: String = text
         .trim_end_matches('=')
