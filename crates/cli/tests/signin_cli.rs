@@ -392,6 +392,48 @@ async fn new_password_required_through_pipes_then_whoami_and_global_signout() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn new_password_required_in_a_pseudo_terminal_asks_twice_and_hides_both() {
+    let f = Fixture::new(false).await;
+    f.admin(
+        "AdminCreateUser",
+        json!({"UserPoolId": f.pool_id, "Username": "nina",
+            "TemporaryPassword": "Temp-Pass-123!", "MessageAction": "SUPPRESS"}),
+    )
+    .await;
+    let mut session = in_pty(f.command(&["signin", "--username", "nina"]));
+    session.expect("Password: ");
+    session.answer("Temp-Pass-123!");
+    session.expect("You must choose a new password.");
+    session.expect("New password: ");
+    session.answer("Brand-New-Pass-9!");
+    session.expect("Repeat it: ");
+    session.answer("Brand-New-Pass-8!");
+    session.expect("The two passwords differ. Try again.");
+    session.expect("New password: ");
+    session.answer("Brand-New-Pass-9!");
+    session.expect("Repeat it: ");
+    session.answer("Brand-New-Pass-9!");
+    let (status, transcript) = session.finish();
+    assert_eq!(status, 0, "{transcript}");
+    assert!(transcript.contains("Signed in as nina"), "{transcript}");
+    for secret in ["Temp-Pass-123!", "Brand-New-Pass-9!", "Brand-New-Pass-8!"] {
+        assert!(
+            !transcript.contains(secret),
+            "{secret} was echoed:\n{transcript}"
+        );
+    }
+    let (s, user) = f
+        .server
+        .json(
+            "AdminGetUser",
+            &json!({"UserPoolId": f.pool_id, "Username": "nina"}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(user["UserStatus"], "CONFIRMED");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_password_exits_1_and_usage_errors_exit_2() {
     let f = Fixture::new(false).await;
     f.admin(
