@@ -20,6 +20,7 @@ mod error;
 mod group;
 mod hexint;
 mod mac;
+mod modexp;
 mod secret_hash;
 mod session;
 mod timestamp;

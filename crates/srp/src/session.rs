@@ -7,8 +7,9 @@ use num_traits::Zero;
 use sha2::{Digest, Sha256};
 
 use crate::error::SrpError;
-use crate::group::{g, k, n, pad, update_padded};
+use crate::group::{k, n, pad, update_padded};
 use crate::mac::hmac_sha256;
+use crate::modexp::{pow_g, pow_mod_n};
 
 /// HKDF info; the trailing `0x01` is RFC 5869's block counter, inlined because only the
 /// first output block is ever needed.
@@ -38,17 +39,22 @@ pub fn identity_hash(pool_name: &str, user_id_for_srp: &str, password: &str) -> 
 
 /// The private key `x = H(PAD(salt) || H(poolName || userIdForSrp || ":" || password))`.
 pub fn compute_x(salt: &[u8], pool_name: &str, user_id_for_srp: &str, password: &str) -> BigUint {
+    BigUint::from_bytes_be(&x_bytes(salt, pool_name, user_id_for_srp, password))
+}
+
+/// `x` as the 32 bytes of its hash, leading zeros kept, so that exponentiations by it
+/// take the same number of steps whatever its value.
+fn x_bytes(salt: &[u8], pool_name: &str, user_id_for_srp: &str, password: &str) -> [u8; 32] {
     let inner = identity_hash(pool_name, user_id_for_srp, password);
     let mut h = Sha256::new();
     update_padded(&mut h, salt);
     h.update(inner);
-    BigUint::from_bytes_be(&h.finalize())
+    h.finalize().into()
 }
 
 /// The password verifier `v = g^x mod N` stored for a user, as minimal big-endian bytes.
 pub fn verifier(salt: &[u8], pool_name: &str, user_id_for_srp: &str, password: &str) -> Vec<u8> {
-    let x = compute_x(salt, pool_name, user_id_for_srp, password);
-    g().modpow(&x, n()).to_bytes_be()
+    pow_g(&x_bytes(salt, pool_name, user_id_for_srp, password)).to_bytes_be()
 }
 
 /// The device verifier of `ConfirmDevice` (protocol notes §4.6): the same formula with the
@@ -100,7 +106,7 @@ pub fn server_public(verifier: &[u8], b: &[u8]) -> Result<Vec<u8>, SrpError> {
     }
     let v = nonzero_mod_n(verifier)?;
     let n = n();
-    let g_b = g().modpow(&BigUint::from_bytes_be(b), n);
+    let g_b = pow_g(b);
     let big_b = (k() * v + g_b) % n;
     if big_b.is_zero() {
         return Err(SrpError::ZeroValue);
@@ -135,8 +141,8 @@ fn server_premaster_with_u(
         return Err(SrpError::ZeroValue);
     }
     let n = n();
-    let base = (a_mod * v.modpow(u, n)) % n;
-    Ok(base.modpow(&BigUint::from_bytes_be(b), n))
+    let base = (a_mod * pow_mod_n(&v, &u.to_bytes_be())) % n;
+    Ok(pow_mod_n(&base, b))
 }
 
 /// The 16-byte session key K as the server derives it from the client's A, its own B and
@@ -161,7 +167,7 @@ pub fn client_public(a: &[u8]) -> Result<Vec<u8>, SrpError> {
     if is_zero(a) {
         return Err(SrpError::ZeroValue);
     }
-    let big_a = g().modpow(&BigUint::from_bytes_be(a), n());
+    let big_a = pow_g(a);
     if big_a.is_zero() {
         return Err(SrpError::ZeroValue);
     }
@@ -211,12 +217,13 @@ fn client_premaster_with_u(
         return Err(SrpError::ZeroValue);
     }
     let n = n();
-    let x = compute_x(salt, pool_name, user_id_for_srp, password);
-    let k_g_x = (k() * g().modpow(&x, n)) % n;
+    let x_raw = x_bytes(salt, pool_name, user_id_for_srp, password);
+    let x = BigUint::from_bytes_be(&x_raw);
+    let k_g_x = (k() * pow_g(&x_raw)) % n;
     // Adding N first keeps the subtraction non-negative (BigUint cannot go below zero).
     let base = (b_mod + n - k_g_x) % n;
     let exponent = BigUint::from_bytes_be(a) + u * x;
-    Ok(base.modpow(&exponent, n))
+    Ok(pow_mod_n(&base, &exponent.to_bytes_be()))
 }
 
 /// The 16-byte session key K as the client derives it (protocol notes §4.3).
