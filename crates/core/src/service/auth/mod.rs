@@ -4,7 +4,7 @@
 //!
 //! Every request follows the same path: load the app client (and pool), the waiting
 //! sign-in (session row or `SECRET_BLOCK`) and the user; gather a [`StepContext`]; run
-//! the engine; then [`Keystep::settle`] the outcome — claim the session, carry out the
+//! the engine; then settle the outcome (`settle.rs`) — claim the session, carry out the
 //! effects, and answer with the next challenge and a new `Session`, or with tokens.
 
 mod custom;
@@ -12,6 +12,7 @@ mod effects;
 mod mint;
 mod pre_token;
 mod session;
+mod settle;
 mod simulated;
 
 use std::collections::BTreeMap;
@@ -21,8 +22,7 @@ use crate::error::AuthError;
 use crate::pool::UserPool;
 use crate::signin::{
     self, session_expired, AuthFlow, Challenge, ChallengeAnswer, ChallengeResponse, FirstFactor,
-    Flow, Fresh, PoolRules, Rejection, Reply, SessionFate, SignIn, SignInState, StepContext,
-    Transition, UserSnapshot,
+    Flow, Fresh, PoolRules, StepContext, UserSnapshot,
 };
 use crate::user::User;
 use crate::Millis;
@@ -507,115 +507,6 @@ impl Keystep {
             _ => Err(AuthError::NotAuthorized(
                 "The USERNAME does not match the user of this sign-in.".into(),
             )),
-        }
-    }
-
-    /// Claims the waiting sign-in, carries out the effects and renders the outcome.
-    async fn settle(
-        &self,
-        inputs: &Inputs,
-        flow: &Flow,
-        origin: Origin,
-        outcome: Result<Transition, Rejection>,
-    ) -> Result<Settled, AuthError> {
-        let (pool, client, now) = (&inputs.pool, &inputs.client, inputs.now);
-        let transition = match outcome {
-            Ok(t) => t,
-            Err(rejection) => {
-                let claimed = match (&origin, rejection.session) {
-                    (Origin::Session(open), SessionFate::Retry) => {
-                        self.count_session_attempt(open).await.is_ok()
-                    }
-                    (Origin::Session(open), SessionFate::Destroy) => {
-                        self.end_session(open).await.is_ok()
-                    }
-                    _ => true,
-                };
-                if claimed {
-                    self.apply_effects(pool, client, &flow.sub, rejection.effects, now)
-                        .await?;
-                }
-                return Err(rejection.error);
-            }
-        };
-        let effects = match &transition {
-            Transition::Continue { effects, .. } | Transition::Authenticated { effects, .. } => {
-                effects
-            }
-            Transition::Consult { .. } => {
-                return Err(AuthError::internal("a consult reached settle undriven"));
-            }
-        };
-        if let Err(e) = self
-            .precheck_effects(pool, client, &inputs.user, effects, now)
-            .await
-        {
-            if let Origin::Session(open) = &origin {
-                self.count_session_attempt(open).await?;
-            }
-            return Err(e);
-        }
-        if let Origin::Session(open) = &origin {
-            self.end_session(open).await?;
-        }
-        match transition {
-            Transition::Consult { .. } => Err(AuthError::internal("a consult reached settle")),
-            Transition::Authenticated { proof, effects } => {
-                self.apply_effects(pool, client, &flow.sub, effects, now)
-                    .await?;
-                if let Some(user) = self.store.get_user_by_sub(&pool.id, &flow.sub).await? {
-                    self.post_authentication(
-                        pool,
-                        &user,
-                        &client.client_id,
-                        &inputs.client_metadata,
-                    )
-                    .await?;
-                }
-                let tokens = self
-                    .mint(pool, client, &proof, &inputs.client_metadata)
-                    .await?;
-                Ok(Settled::Auth(AuthStep::SignedIn(tokens)))
-            }
-            Transition::Continue {
-                next,
-                reply,
-                effects,
-            } => {
-                self.apply_effects(pool, client, &flow.sub, effects, now)
-                    .await?;
-                let next = SignIn {
-                    flow: flow.clone(),
-                    state: next,
-                };
-                if let SignInState::AwaitingPasswordVerifier { .. } = next.state {
-                    let Reply::Challenge(mut challenge) = reply else {
-                        return Err(AuthError::internal("PASSWORD_VERIFIER without a challenge"));
-                    };
-                    let block =
-                        self.seal_secret_block(&client.client_id, &SecretBlock::Real(next))?;
-                    challenge.parameters.insert("SECRET_BLOCK".into(), block);
-                    return Ok(Settled::Auth(AuthStep::Challenge {
-                        challenge,
-                        session: None,
-                    }));
-                }
-                let validity = client.settings.auth_session_validity_minutes * 60;
-                let session = self.create_session(&next, validity, now).await?;
-                Ok(match reply {
-                    Reply::Challenge(challenge) => Settled::Auth(AuthStep::Challenge {
-                        challenge,
-                        session: Some(session),
-                    }),
-                    Reply::SoftwareTokenAssociated { secret_code } => {
-                        Settled::Setup(SetupStep::Associated {
-                            secret_code,
-                            session,
-                        })
-                    }
-                    Reply::SoftwareTokenVerified => Settled::Setup(SetupStep::Verified { session }),
-                })
-            }
         }
     }
 }
