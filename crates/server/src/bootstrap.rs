@@ -272,6 +272,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
     } else {
         Arc::new(OutboxMessenger::quiet(store.clone()))
     };
+    let webhooks = Arc::new(crate::webhook::WebhookInvoker::new());
     let keystep = Keystep {
         store,
         clock: setup.clock,
@@ -279,7 +280,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         messenger,
         keys: Arc::new(ring),
         signing: signing.clone(),
-        triggers: Arc::new(crate::webhook::WebhookInvoker::new()),
+        triggers: webhooks.clone(),
         config: setup.service,
     };
     let dev_pool = if setup.dev_pool {
@@ -291,6 +292,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         keystep,
         admin,
         signing,
+        webhooks,
         limits: setup.limits,
     });
     Ok(Prepared { state, dev_pool })

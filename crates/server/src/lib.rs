@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> axum::Router {
         .route("/health", get(edge::health))
         .route("/admin/outbox", get(outbox::list))
         .route("/admin/trigger-secret", get(trigger_secret::show))
+        .route("/admin/trigger-stats", get(trigger_secret::stats))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",

@@ -21,6 +21,8 @@ pub struct Shared {
     pub signing: Arc<SigningKeys>,
     /// Request limits.
     pub limits: Limits,
+    /// The trigger webhooks (the same invoker the domain calls), for their counters.
+    pub webhooks: Arc<crate::webhook::WebhookInvoker>,
 }
 
 impl AppState {

@@ -1,5 +1,6 @@
-//! `GET /admin/trigger-secret?pool_id=..` (admin credentials, by HTTP Basic or SigV4):
-//! the secret a pool's webhooks check `X-Keystep-Signature` with.
+//! Admin views of the triggers (admin credentials, by HTTP Basic or SigV4):
+//! `GET /admin/trigger-secret?pool_id=..`, the secret a pool's webhooks check
+//! `X-Keystep-Signature` with, and `GET /admin/trigger-stats`, the calls so far by outcome.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -26,6 +27,29 @@ pub async fn show(State(state): State<AppState>, req: Request) -> Response {
             .into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// Answers `{"Ok": n, "Rejected": n, "Failed": n}`: trigger calls since the start.
+pub async fn stats(State(state): State<AppState>, req: Request) -> Response {
+    let (parts, _body) = req.into_parts();
+    if let Err(e) = crate::outbox::authenticate(&state, &parts) {
+        return e.into_response();
+    }
+    let c = &state.webhooks.counters;
+    let load = |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed);
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        serde_json::json!({
+            "Ok": load(&c.ok),
+            "Rejected": load(&c.rejected),
+            "Failed": load(&c.failed),
+        })
+        .to_string(),
+    )
+        .into_response()
 }
 
 async fn inner(state: &AppState, req: Request) -> Result<serde_json::Value, ApiError> {

@@ -436,6 +436,25 @@ async fn trigger_failures_answer_cognitos_errors_and_leave_the_session_usable() 
     f.set_slot("VerifyAuthChallengeResponse", "/verify").await;
     let (s, done) = f.answer(&c["Session"], SECRET_CODE).await;
     assert_eq!(s, 200, "{done}");
+
+    // Every call was counted by outcome: one refusal, two failures (garbage, timeout).
+    let stats: Value = f
+        .server
+        .http()
+        .get(format!("{}/admin/trigger-stats", f.server.url()))
+        .basic_auth(f.server.access_key_id(), Some(f.server.secret_access_key()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (stats["Rejected"].as_u64(), stats["Failed"].as_u64()),
+        (Some(1), Some(2)),
+        "{stats}"
+    );
+    assert!(stats["Ok"].as_u64().unwrap() >= 4, "{stats}");
 }
 
 #[tokio::test]
