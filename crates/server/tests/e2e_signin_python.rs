@@ -20,78 +20,25 @@
 
 mod e2e_common;
 
-use std::process::Stdio;
-
-use e2e_common::{python, workspace_root};
+use std::time::Duration;
 
 use keystep_testkit::{TestOptions, TestServer};
 
-/// Runs one pytest file against a fresh live-clock server and fails with its output.
+/// Runs one pytest file against a fresh live-clock server with clock control.
 async fn run_suite(file: &str) {
-    let root = workspace_root();
-    let python = python(&root);
     let server = TestServer::start_with(TestOptions {
         live_clock: true,
         ..Default::default()
     })
     .await;
     let clock_url = server.start_clock_control().await;
-
-    let mut args: Vec<String> = [
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-rfEs",
+    e2e_common::run_pytest(
+        &server,
         file,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    if let Ok(extra) = std::env::var("KEYSTEP_PYTEST_ARGS") {
-        args.extend(extra.split_whitespace().map(str::to_string));
-    }
-    if let Ok(k) = std::env::var("KEYSTEP_PYTEST_K") {
-        args.extend(["-k".to_string(), k]);
-    }
-
-    let mut cmd = tokio::process::Command::new(&python);
-    cmd.current_dir(&root)
-        .args(&args)
-        .env("KEYSTEP_URL", server.url())
-        .env("KEYSTEP_CLOCK_URL", &clock_url)
-        .env("AWS_ACCESS_KEY_ID", server.access_key_id())
-        .env("AWS_SECRET_ACCESS_KEY", server.secret_access_key())
-        .env("AWS_REGION", "us-east-1")
-        .env("KEYSTEP_DEV_POOL_ID", server.pool_id())
-        .env("KEYSTEP_DEV_CLIENT_ID", server.client_id())
-        // Nothing from the developer's own AWS setup may leak in; pycognito would take
-        // its JWKS from COGNITO_JWKS instead of the server.
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
-        .env_remove("COGNITO_JWKS")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    // The server runs on this test's runtime, so wait for pytest without blocking it.
-    let out = tokio::time::timeout(std::time::Duration::from_secs(900), cmd.output())
-        .await
-        .expect("pytest took more than 15 minutes")
-        .expect("pytest could not be started");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    assert!(
-        out.status.success(),
-        "{file} failed ({}):\n{stdout}\n{stderr}",
-        out.status
-    );
+        &[("KEYSTEP_CLOCK_URL", &clock_url)],
+        Duration::from_secs(900),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -342,3 +342,71 @@ pub fn python(root: &std::path::Path) -> std::path::PathBuf {
     );
     venv
 }
+
+/// Runs one pytest `file` of `tests/python` against `server` and fails the test with its
+/// output unless it passes within `timeout`. The suite reads the server's URL, the admin
+/// credentials and the development pool from the environment, plus `extra_env`; nothing
+/// from the developer's own AWS setup leaks in (pycognito would take its JWKS from
+/// `COGNITO_JWKS` instead of the server). `KEYSTEP_PYTEST_ARGS` (split on whitespace) and
+/// `KEYSTEP_PYTEST_K` (one `-k` expression) pass through to pytest.
+pub async fn run_pytest(
+    server: &TestServer,
+    file: &str,
+    extra_env: &[(&str, &str)],
+    timeout: std::time::Duration,
+) {
+    let root = workspace_root();
+    let python = python(&root);
+    let mut args: Vec<String> = [
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-rfEs",
+        file,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if let Ok(extra) = std::env::var("KEYSTEP_PYTEST_ARGS") {
+        args.extend(extra.split_whitespace().map(str::to_string));
+    }
+    if let Ok(k) = std::env::var("KEYSTEP_PYTEST_K") {
+        args.extend(["-k".to_string(), k]);
+    }
+    let mut cmd = tokio::process::Command::new(&python);
+    cmd.current_dir(&root)
+        .args(&args)
+        .env("KEYSTEP_URL", server.url())
+        .env("AWS_ACCESS_KEY_ID", server.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", server.secret_access_key())
+        .env("AWS_REGION", "us-east-1")
+        .env("KEYSTEP_DEV_POOL_ID", server.pool_id())
+        .env("KEYSTEP_DEV_CLIENT_ID", server.client_id())
+        .envs(extra_env.iter().copied())
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+        .env_remove("COGNITO_JWKS")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    // The server runs on this test's runtime, so wait for pytest without blocking it.
+    let out = tokio::time::timeout(timeout, cmd.output())
+        .await
+        .unwrap_or_else(|_| panic!("{file} took more than {timeout:?}"))
+        .expect("pytest could not be started");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(
+        out.status.success(),
+        "{file} failed ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+}
