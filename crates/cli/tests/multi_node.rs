@@ -18,8 +18,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use keystep_core::ports::Rng;
 use serde_json::{json, Value};
 use sqlx::Connection;
@@ -621,37 +619,24 @@ async fn srp_split(
     pool_id: &str,
     client_id: &str,
 ) -> (Value, u16, Value) {
-    let a = random_bytes::<32>();
-    let a_pub = keystep_srp::client_public(&a).unwrap();
+    let srp = keystep_testkit::SrpClient::new();
     let (s, challenge) = api
         .call(
             first,
             "InitiateAuth",
             &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client_id,
-                "AuthParameters": {"USERNAME": "grace", "SRP_A": keystep_srp::to_hex(&a_pub)}}),
+                "AuthParameters": {"USERNAME": "grace", "SRP_A": srp.srp_a()}}),
         )
         .await;
     assert_eq!(s, 200, "{challenge}");
     assert_eq!(challenge["ChallengeName"], "PASSWORD_VERIFIER");
-    let p = &challenge["ChallengeParameters"];
-    let user_id = p["USER_ID_FOR_SRP"].as_str().unwrap();
-    let salt = keystep_srp::from_hex(p["SALT"].as_str().unwrap()).unwrap();
-    let b_pub = keystep_srp::from_hex(p["SRP_B"].as_str().unwrap()).unwrap();
-    let block_b64 = p["SECRET_BLOCK"].as_str().unwrap();
-    let block = STANDARD.decode(block_b64).unwrap();
-    let pool_name = pool_id.split('_').nth(1).unwrap();
-    let key =
-        keystep_srp::client_session_key(&a, &a_pub, &b_pub, &salt, pool_name, user_id, PASSWORD)
-            .unwrap();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let timestamp = keystep_srp::format_timestamp(now);
-    let signature = keystep_srp::claim_signature(&key, pool_name, user_id, &block, &timestamp);
+    let responses = srp.answer(&challenge["ChallengeParameters"], pool_id, PASSWORD, now);
     let body = json!({"ClientId": client_id, "ChallengeName": "PASSWORD_VERIFIER",
-        "ChallengeResponses": {"USERNAME": user_id, "PASSWORD_CLAIM_SECRET_BLOCK": block_b64,
-            "TIMESTAMP": timestamp, "PASSWORD_CLAIM_SIGNATURE": STANDARD.encode(signature)}});
+        "ChallengeResponses": responses});
     let (s, answer) = api.call(second, "RespondToAuthChallenge", &body).await;
     (body, s, answer)
 }

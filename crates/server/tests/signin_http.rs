@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use keystep_testkit::TestServer;
 use serde_json::{json, Value};
@@ -110,35 +110,26 @@ impl Fixture {
     /// (without a Session, as pycognito sends it). Returns the answer's request body too,
     /// so a test can replay it.
     async fn srp(&self, name: &str, password: &str) -> (u16, Value, Value) {
-        let a = [7u8; 32];
-        let a_pub = keystep_srp::client_public(&a).unwrap();
+        let srp = keystep_testkit::SrpClient::new();
         let (s, challenge) = self
             .server
             .json(
                 "InitiateAuth",
                 &json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": self.client_id,
-                    "AuthParameters": {"USERNAME": name, "SRP_A": keystep_srp::to_hex(&a_pub)}}),
+                    "AuthParameters": {"USERNAME": name, "SRP_A": srp.srp_a()}}),
             )
             .await;
         assert_eq!(s, 200, "{challenge}");
         assert_eq!(challenge["ChallengeName"], "PASSWORD_VERIFIER");
-        let p = &challenge["ChallengeParameters"];
-        let user_id = p["USER_ID_FOR_SRP"].as_str().unwrap();
-        let salt = keystep_srp::from_hex(p["SALT"].as_str().unwrap()).unwrap();
-        let b_pub = keystep_srp::from_hex(p["SRP_B"].as_str().unwrap()).unwrap();
-        let block_b64 = p["SECRET_BLOCK"].as_str().unwrap();
-        let block = STANDARD.decode(block_b64).unwrap();
-        let pool_name = self.pool_id.split('_').nth(1).unwrap();
-        let key = keystep_srp::client_session_key(
-            &a, &a_pub, &b_pub, &salt, pool_name, user_id, password,
-        )
-        .unwrap();
         let now = self.server.clock().now_secs();
-        let timestamp = keystep_srp::format_timestamp(now);
-        let signature = keystep_srp::claim_signature(&key, pool_name, user_id, &block, &timestamp);
+        let responses = srp.answer(
+            &challenge["ChallengeParameters"],
+            &self.pool_id,
+            password,
+            now,
+        );
         let body = json!({"ClientId": self.client_id, "ChallengeName": "PASSWORD_VERIFIER",
-            "ChallengeResponses": {"USERNAME": user_id, "PASSWORD_CLAIM_SECRET_BLOCK": block_b64,
-                "TIMESTAMP": timestamp, "PASSWORD_CLAIM_SIGNATURE": STANDARD.encode(signature)}});
+            "ChallengeResponses": responses});
         let (s, answer) = self.server.json("RespondToAuthChallenge", &body).await;
         (s, answer, body)
     }
