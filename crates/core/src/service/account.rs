@@ -2,34 +2,15 @@
 //! `UpdateUserAttributes`, `DeleteUserAttributes`, `DeleteUser`,
 //! `GetUserAttributeVerificationCode`, `VerifyUserAttribute`, `ChangePassword`.
 
-use crate::code::CodePurpose;
 use crate::error::AuthError;
-use crate::message::{Medium, MessagePurpose};
-use crate::pool::AliasKind;
+use crate::message::MessagePurpose;
 use crate::signin::lockout;
 
-use super::delivery::CodeDelivery;
+use super::delivery::{verification_of, CodeDelivery};
 use super::users::{
     apply_attribute_updates, delete_attributes, user_view, AttributeWriter, UserView,
 };
 use super::Keystep;
-
-/// The code purpose and medium for verifying `attribute` (only `email` and
-/// `phone_number` are verified with codes).
-fn verification_of(attribute: &str) -> Result<(CodePurpose, Medium, AliasKind), AuthError> {
-    match attribute {
-        "email" => Ok((CodePurpose::VerifyEmail, Medium::Email, AliasKind::Email)),
-        "phone_number" => Ok((
-            CodePurpose::VerifyPhone,
-            Medium::Sms,
-            AliasKind::PhoneNumber,
-        )),
-        other => Err(AuthError::InvalidParameter(format!(
-            "{} is not an attribute that can be verified; only email and phone_number are.",
-            other.chars().take(64).collect::<String>()
-        ))),
-    }
-}
 
 /// Attribute name/value pairs.
 type Updates = Vec<(String, String)>;
@@ -96,22 +77,9 @@ impl Keystep {
             })
             .await?
             .ok_or_else(super::users::user_not_found)?;
-        let mut deliveries = Vec::new();
-        for medium in unverified {
-            let (purpose, _, kind) = verification_of(medium.attribute())?;
-            if pool.settings.auto_verified.contains(&kind) {
-                deliveries.push(
-                    self.send_code(
-                        pool,
-                        &user,
-                        purpose,
-                        MessagePurpose::UpdateUserAttribute,
-                        medium,
-                    )
-                    .await?,
-                );
-            }
-        }
+        let mut deliveries = self
+            .send_verification_codes(pool, &user, &unverified)
+            .await?;
         for (name, value) in held {
             let (purpose, medium, _) = verification_of(&name)?;
             deliveries.push(

@@ -9,7 +9,7 @@ use base64::Engine;
 use crate::code::CodePurpose;
 use crate::error::AuthError;
 use crate::message::{Medium, MessagePurpose};
-use crate::pool::{AliasKind, UserPool};
+use crate::pool::UserPool;
 use crate::ports::UserFilter;
 use crate::user::{Lockout, User, UserStatus};
 use crate::Millis;
@@ -337,26 +337,8 @@ impl Keystep {
         }
         user.modified_at = self.clock.now();
         self.save_user(&pool, &mut user).await?;
-        let mut deliveries = Vec::new();
-        for medium in changes.unverified {
-            let (kind, purpose) = match medium {
-                Medium::Email => (AliasKind::Email, CodePurpose::VerifyEmail),
-                Medium::Sms => (AliasKind::PhoneNumber, CodePurpose::VerifyPhone),
-            };
-            if pool.settings.auto_verified.contains(&kind) {
-                deliveries.push(
-                    self.send_code(
-                        &pool,
-                        &user,
-                        purpose,
-                        MessagePurpose::UpdateUserAttribute,
-                        medium,
-                    )
-                    .await?,
-                );
-            }
-        }
-        Ok(deliveries)
+        self.send_verification_codes(&pool, &user, &changes.unverified)
+            .await
     }
 
     /// `AdminDeleteUserAttributes`: never `sub`, required or immutable attributes.

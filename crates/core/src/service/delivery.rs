@@ -171,6 +171,25 @@ pub fn sign_in_name(pool: &UserPool, user: &User) -> String {
         .unwrap_or_else(|| user.username.clone())
 }
 
+/// The code purpose and medium for verifying `attribute` (only `email` and
+/// `phone_number` are verified with codes).
+pub(crate) fn verification_of(
+    attribute: &str,
+) -> Result<(CodePurpose, Medium, AliasKind), AuthError> {
+    match attribute {
+        "email" => Ok((CodePurpose::VerifyEmail, Medium::Email, AliasKind::Email)),
+        "phone_number" => Ok((
+            CodePurpose::VerifyPhone,
+            Medium::Sms,
+            AliasKind::PhoneNumber,
+        )),
+        other => Err(AuthError::InvalidParameter(format!(
+            "{} is not an attribute that can be verified; only email and phone_number are.",
+            other.chars().take(64).collect::<String>()
+        ))),
+    }
+}
+
 impl Keystep {
     /// Issues a new code for `purpose` (replacing, hence invalidating, the previous one),
     /// stores its hash and sends it to `user`'s `medium` attribute.
@@ -204,6 +223,33 @@ impl Keystep {
         self.store.put_code(&stored).await?;
         self.deliver_to(pool, user, medium, to, message_purpose, &digits)
             .await
+    }
+
+    /// After an attribute update: a verification code for each e-mail/phone that became
+    /// unverified, when the pool auto-verifies it. Returns where the codes went.
+    pub async fn send_verification_codes(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        unverified: &[Medium],
+    ) -> Result<Vec<CodeDelivery>, AuthError> {
+        let mut deliveries = Vec::new();
+        for &medium in unverified {
+            let (purpose, _, kind) = verification_of(medium.attribute())?;
+            if pool.settings.auto_verified.contains(&kind) {
+                deliveries.push(
+                    self.send_code(
+                        pool,
+                        user,
+                        purpose,
+                        MessagePurpose::UpdateUserAttribute,
+                        medium,
+                    )
+                    .await?,
+                );
+            }
+        }
+        Ok(deliveries)
     }
 
     /// Renders and sends one message carrying `code` (a one-time code or a temporary

@@ -29,7 +29,7 @@ impl Keystep {
     /// key so that every node agrees without storing it. Shown to administrators so a
     /// webhook can check `X-Keystep-Signature`.
     pub fn trigger_secret(&self, pool_id: &str) -> String {
-        hex_lower(&self.keys.code_hash("trigger-secret", pool_id))
+        hex::encode(self.keys.code_hash("trigger-secret", pool_id))
     }
 
     /// Whether the pool has a function in `slot`.
@@ -72,8 +72,4 @@ impl Keystep {
             .map_err(|f| triggers::failure_error(call.slot, f))?;
         triggers::response_of(call.slot, &answered).map(Some)
     }
-}
-
-fn hex_lower(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

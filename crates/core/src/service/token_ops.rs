@@ -81,7 +81,7 @@ impl Keystep {
         self.check_client_secret(&client, client_secret)?;
         AuthFlow::RefreshTokenAuth.check_allowed(&client, false)?;
         if device_key.is_some_and(|d| !d.is_empty()) {
-            return Err(AuthError::ResourceNotFound("Device does not exist.".into()));
+            return Err(super::auth::device_not_found());
         }
         self.refresh(&pool, &client, refresh_token, client_metadata, |_| Ok(()))
             .await

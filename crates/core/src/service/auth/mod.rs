@@ -164,9 +164,14 @@ fn param<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str
 /// retries on exactly this error.
 fn check_no_device(params: &BTreeMap<String, String>, name: &str) -> Result<(), AuthError> {
     match param(params, name) {
-        Some(_) => Err(AuthError::ResourceNotFound("Device does not exist.".into())),
+        Some(_) => Err(device_not_found()),
         None => Ok(()),
     }
+}
+
+/// The error for any `DEVICE_KEY` / `DeviceKey` (see [`check_no_device`]).
+pub(crate) fn device_not_found() -> AuthError {
+    AuthError::ResourceNotFound("Device does not exist.".into())
 }
 
 impl Keystep {
