@@ -1,97 +1,30 @@
 //! keystep-client custom authentication (`AuthFlow::CustomWithoutSrp` and
 //! `AuthFlow::CustomWithSrp`) against the real Keystep server, with the Define / Create /
-//! Verify triggers served by a small webhook server in this test (the classic
-//! secret-code challenge; the pool's `LambdaConfig` slots hold the webhook URLs).
+//! Verify triggers served by testkit's webhook server (the classic secret-code
+//! challenge; the pool's `LambdaConfig` slots hold the webhook URLs).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 
-use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use keystep_client::{
     Auth, AuthConfig, AuthError, AuthFlow, ConfirmSignInOptions, FetchAuthSessionOptions,
     SignInOptions, SignInStep,
 };
+use keystep_testkit::hooks::{SecretCodeHooks, SECRET_CODE};
 use keystep_testkit::{TestOptions, TestServer};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "Correct-Horse-9!";
-const SECRET_CODE: &str = "4242";
-
-/// Every trigger event the webhooks saw.
-type Seen = Arc<Mutex<Vec<Value>>>;
-
-/// DefineAuthChallenge: SRP first when the client started with it (a wrong password
-/// fails), then the secret code; three wrong answers fail.
-async fn define(State(seen): State<Seen>, Json(mut e): Json<Value>) -> Json<Value> {
-    seen.lock().unwrap().push(e.clone());
-    let session = e["request"]["session"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let last = session.last().cloned().unwrap_or(Value::Null);
-    let wrong = session
-        .iter()
-        .filter(|r| r["challengeName"] == "CUSTOM_CHALLENGE" && r["challengeResult"] == false)
-        .count();
-    e["response"] = if last["challengeName"] == "SRP_A" {
-        json!({"challengeName": "PASSWORD_VERIFIER", "issueTokens": false, "failAuthentication": false})
-    } else if last["challengeName"] == "PASSWORD_VERIFIER" && last["challengeResult"] == false {
-        json!({"issueTokens": false, "failAuthentication": true})
-    } else if last["challengeName"] == "CUSTOM_CHALLENGE" && last["challengeResult"] == true {
-        json!({"issueTokens": true, "failAuthentication": false})
-    } else if wrong >= 3 {
-        json!({"issueTokens": false, "failAuthentication": true})
-    } else {
-        json!({"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false, "failAuthentication": false})
-    };
-    Json(e)
-}
-
-async fn create(State(seen): State<Seen>, Json(mut e): Json<Value>) -> Json<Value> {
-    seen.lock().unwrap().push(e.clone());
-    let round = e["request"]["session"].as_array().map_or(0, Vec::len);
-    e["response"] = json!({
-        "publicChallengeParameters": {"question": "What is the secret code?", "round": round.to_string()},
-        "privateChallengeParameters": {"answer": SECRET_CODE},
-        "challengeMetadata": format!("CODE-{round}"),
-    });
-    Json(e)
-}
-
-async fn verify(State(seen): State<Seen>, Json(mut e): Json<Value>) -> Json<Value> {
-    seen.lock().unwrap().push(e.clone());
-    let correct =
-        e["request"]["challengeAnswer"] == e["request"]["privateChallengeParameters"]["answer"];
-    e["response"] = json!({"answerCorrect": correct});
-    Json(e)
-}
-
-async fn webhooks(seen: Seen) -> String {
-    let app = Router::new()
-        .route("/define", post(define))
-        .route("/create", post(create))
-        .route("/verify", post(verify))
-        .with_state(seen);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    url
-}
 
 struct Fixture {
     server: TestServer,
     config: AuthConfig,
-    seen: Seen,
+    hooks: SecretCodeHooks,
 }
 
 async fn fixture() -> Fixture {
-    let seen: Seen = Arc::default();
-    let hooks = webhooks(seen.clone()).await;
+    let hooks = SecretCodeHooks::start().await;
+    let url = &hooks.url;
     let server = TestServer::start_with(TestOptions {
         dev_pool: false,
         live_clock: true,
@@ -102,9 +35,9 @@ async fn fixture() -> Fixture {
         .json(
             "CreateUserPool",
             &json!({"PoolName": "custom", "LambdaConfig": {
-                "DefineAuthChallenge": format!("{hooks}/define"),
-                "CreateAuthChallenge": format!("{hooks}/create"),
-                "VerifyAuthChallengeResponse": format!("{hooks}/verify"),
+                "DefineAuthChallenge": format!("{url}/define"),
+                "CreateAuthChallenge": format!("{url}/create"),
+                "VerifyAuthChallengeResponse": format!("{url}/verify"),
             }}),
         )
         .await;
@@ -146,7 +79,7 @@ async fn fixture() -> Fixture {
     Fixture {
         server,
         config,
-        seen,
+        hooks,
     }
 }
 
@@ -189,9 +122,9 @@ async fn wrong_then_right(auth: &Auth, first: SignInStep) {
     assert!(session.tokens.is_some());
 }
 
-fn define_sessions(seen: &Seen) -> Vec<Value> {
-    seen.lock()
-        .unwrap()
+fn define_sessions(hooks: &SecretCodeHooks) -> Vec<Value> {
+    hooks
+        .events()
         .iter()
         .filter(|e| e["triggerSource"] == "DefineAuthChallenge_Authentication")
         .map(|e| e["request"]["session"].clone())
@@ -211,7 +144,7 @@ async fn custom_without_srp_wrong_then_right() {
     assert!(!first.is_signed_in);
     wrong_then_right(&auth, first.next_step).await;
 
-    let sessions = define_sessions(&f.seen);
+    let sessions = define_sessions(&f.hooks);
     assert_eq!(sessions.first().unwrap(), &json!([]), "no SRP round");
     assert_eq!(
         sessions.last().unwrap(),
@@ -221,7 +154,7 @@ async fn custom_without_srp_wrong_then_right() {
         ])
     );
     // The confirm_sign_in metadata reached the triggers.
-    let events = f.seen.lock().unwrap();
+    let events = f.hooks.events();
     let verify = events
         .iter()
         .rfind(|e| e["triggerSource"] == "VerifyAuthChallengeResponse_Authentication")
@@ -254,7 +187,7 @@ async fn custom_with_srp_checks_the_password_first() {
     assert!(!first.is_signed_in);
     wrong_then_right(&auth, first.next_step).await;
 
-    let last = define_sessions(&f.seen).pop().unwrap();
+    let last = define_sessions(&f.hooks).pop().unwrap();
     let names: Vec<(&str, bool)> = last
         .as_array()
         .unwrap()

@@ -1,158 +1,32 @@
-//! Custom authentication through webhooks: a small Define/Create/Verify server in this
-//! test (the classic secret-code challenge), driven over raw HTTP with and without SRP;
-//! signed webhook calls; and what trigger failures answer.
+//! Custom authentication through webhooks: testkit's Define/Create/Verify server (the
+//! classic secret-code challenge), driven over raw HTTP with and without SRP; signed
+//! webhook calls; and what trigger failures answer.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::{Json, Router};
 use keystep_core::ports::Clock;
+use keystep_testkit::hooks::{SecretCodeHooks, SECRET_CODE};
 use keystep_testkit::{SrpClient, TestOptions, TestServer};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "Correct-Horse-9!";
-const SECRET_CODE: &str = "4242";
-
-/// What the webhook saw, for assertions.
-#[derive(Default)]
-struct Seen {
-    events: Vec<Value>,
-    signatures_ok: Vec<bool>,
-    secret: String,
-}
-
-type Shared = Arc<Mutex<Seen>>;
-
-fn check_signature(seen: &Shared, headers: &HeaderMap, body: &Value) {
-    let mut s = seen.lock().unwrap();
-    let ts = headers
-        .get("x-keystep-timestamp")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let sig = headers
-        .get("x-keystep-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    // The body as sent is the JSON of the event; re-serialising the parsed value gives
-    // the same bytes for serde_json's compact output.
-    let bytes = serde_json::to_vec(body).unwrap();
-    let want = keystep_server::webhook::signature(s.secret.as_bytes(), &ts, &bytes);
-    s.signatures_ok.push(want == sig);
-    s.events.push(body.clone());
-}
-
-/// DefineAuthChallenge: SRP first if the client started with it, then the secret code;
-/// three wrong answers fail.
-async fn define(
-    State(seen): State<Shared>,
-    headers: HeaderMap,
-    Json(mut e): Json<Value>,
-) -> Json<Value> {
-    check_signature(&seen, &headers, &e);
-    let session = e["request"]["session"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let last = session.last().cloned().unwrap_or(Value::Null);
-    let wrong = session
-        .iter()
-        .filter(|r| r["challengeName"] == "CUSTOM_CHALLENGE" && r["challengeResult"] == false)
-        .count();
-    let response = if last["challengeName"] == "SRP_A" {
-        json!({"challengeName": "PASSWORD_VERIFIER", "issueTokens": false, "failAuthentication": false})
-    } else if last["challengeName"] == "CUSTOM_CHALLENGE" && last["challengeResult"] == true {
-        json!({"issueTokens": true, "failAuthentication": false})
-    } else if wrong >= 3 {
-        json!({"issueTokens": false, "failAuthentication": true})
-    } else {
-        json!({"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false, "failAuthentication": false})
-    };
-    e["response"] = response;
-    Json(e)
-}
-
-async fn create(
-    State(seen): State<Shared>,
-    headers: HeaderMap,
-    Json(mut e): Json<Value>,
-) -> Json<Value> {
-    check_signature(&seen, &headers, &e);
-    let round = e["request"]["session"].as_array().map_or(0, Vec::len);
-    e["response"] = json!({
-        "publicChallengeParameters": {"question": "What is the secret code?"},
-        "privateChallengeParameters": {"answer": SECRET_CODE},
-        "challengeMetadata": format!("CODE-{round}"),
-    });
-    Json(e)
-}
-
-async fn verify(
-    State(seen): State<Shared>,
-    headers: HeaderMap,
-    Json(mut e): Json<Value>,
-) -> Json<Value> {
-    check_signature(&seen, &headers, &e);
-    let correct =
-        e["request"]["challengeAnswer"] == e["request"]["privateChallengeParameters"]["answer"];
-    e["response"] = json!({"answerCorrect": correct});
-    Json(e)
-}
-
-async fn slow(Json(e): Json<Value>) -> Json<Value> {
-    tokio::time::sleep(Duration::from_secs(7)).await;
-    Json(e)
-}
-
-async fn garbage() -> &'static str {
-    "this is not JSON"
-}
-
-async fn refuse() -> (StatusCode, Json<Value>) {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({"errorType": "Error", "errorMessage": "Sign-in is closed today"})),
-    )
-}
-
-async fn webhooks(seen: Shared) -> String {
-    let app = Router::new()
-        .route("/define", post(define))
-        .route("/create", post(create))
-        .route("/verify", post(verify))
-        .route("/slow", post(slow))
-        .route("/garbage", post(garbage))
-        .route("/refuse", post(refuse))
-        .with_state(seen);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    url
-}
 
 struct Fixture {
     server: TestServer,
     pool_id: String,
     client_id: String,
-    seen: Shared,
-    hooks: String,
+    hooks: SecretCodeHooks,
 }
 
 const DEFINE_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:define";
 
 async fn fixture() -> Fixture {
-    let seen: Shared = Arc::default();
-    let hooks = webhooks(seen.clone()).await;
+    let hooks = SecretCodeHooks::start().await;
+    let url = &hooks.url;
     let mut arn_map = BTreeMap::new();
-    arn_map.insert(DEFINE_ARN.to_string(), format!("{hooks}/define"));
+    arn_map.insert(DEFINE_ARN.to_string(), format!("{url}/define"));
     let server = TestServer::start_with(TestOptions {
         dev_pool: false,
         trigger_arn_map: arn_map,
@@ -164,8 +38,8 @@ async fn fixture() -> Fixture {
             "CreateUserPool",
             &json!({"PoolName": "custom", "LambdaConfig": {
                 "DefineAuthChallenge": DEFINE_ARN,
-                "CreateAuthChallenge": format!("{hooks}/create"),
-                "VerifyAuthChallengeResponse": format!("{hooks}/verify"),
+                "CreateAuthChallenge": format!("{url}/create"),
+                "VerifyAuthChallengeResponse": format!("{url}/verify"),
             }}),
         )
         .await;
@@ -189,7 +63,7 @@ async fn fixture() -> Fixture {
         shown["TriggerSecret"],
         server.keystep().trigger_secret(&pool_id).as_str()
     );
-    seen.lock().unwrap().secret = shown["TriggerSecret"].as_str().unwrap().to_string();
+    hooks.check_signatures_with(shown["TriggerSecret"].as_str().unwrap());
     let (s, client) = server
         .json(
             "CreateUserPoolClient",
@@ -220,7 +94,6 @@ async fn fixture() -> Fixture {
         server,
         pool_id,
         client_id,
-        seen,
         hooks,
     }
 }
@@ -254,7 +127,7 @@ impl Fixture {
             .await;
         assert_eq!(s, 200);
         let mut lambda = pool["UserPool"]["LambdaConfig"].clone();
-        lambda[slot] = format!("{}{path}", self.hooks).into();
+        lambda[slot] = format!("{}{path}", self.hooks.url).into();
         let (s, b) = self
             .server
             .json(
@@ -290,10 +163,12 @@ async fn secret_code_challenge_without_srp_wrong_then_right() {
     assert_eq!(s, 200, "{done}");
     assert!(done["AuthenticationResult"]["IdToken"].is_string());
 
-    let seen = f.seen.lock().unwrap();
-    assert!(seen.signatures_ok.iter().all(|ok| *ok), "every call signed");
-    let define_calls: Vec<&Value> = seen
-        .events
+    assert!(
+        f.hooks.signatures().iter().all(|ok| *ok == Some(true)),
+        "every call signed"
+    );
+    let events = f.hooks.events();
+    let define_calls: Vec<&Value> = events
         .iter()
         .filter(|e| e["triggerSource"] == "DefineAuthChallenge_Authentication")
         .collect();
@@ -359,14 +234,13 @@ async fn custom_with_srp_verifies_the_password_first() {
     let (s, done) = f.answer(&c["Session"], SECRET_CODE).await;
     assert_eq!(s, 200, "{done}");
     assert!(done["AuthenticationResult"]["AccessToken"].is_string());
-    let first_define_session = {
-        let seen = f.seen.lock().unwrap();
-        seen.events
-            .iter()
-            .find(|e| e["triggerSource"] == "DefineAuthChallenge_Authentication")
-            .unwrap()["request"]["session"]
-            .clone()
-    };
+    let first_define_session = f
+        .hooks
+        .events()
+        .into_iter()
+        .find(|e| e["triggerSource"] == "DefineAuthChallenge_Authentication")
+        .unwrap()["request"]["session"]
+        .clone();
     assert_eq!(
         first_define_session,
         json!([{"challengeName": "SRP_A", "challengeResult": true}])

@@ -17,6 +17,8 @@
 // condition for the test to handle.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
 
+pub mod hooks;
+
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
