@@ -123,21 +123,15 @@ async fn fill(url: &str) -> Source {
     )
     .await;
     for name in ["alice", "carol"] {
-        call(
-            &server,
-            "AdminCreateUser",
-            json!({"UserPoolId": pool_id, "Username": name, "MessageAction": "SUPPRESS",
-                "UserAttributes": [{"Name": "email", "Value": format!("{name}@example.com")},
-                                   {"Name": "email_verified", "Value": "true"}]}),
-        )
-        .await;
-        call(
-            &server,
-            "AdminSetUserPassword",
-            json!({"UserPoolId": pool_id, "Username": name, "Password": PASSWORD,
-                "Permanent": true}),
-        )
-        .await;
+        server
+            .confirmed_user(
+                &pool_id,
+                name,
+                PASSWORD,
+                json!([{"Name": "email", "Value": format!("{name}@example.com")},
+                       {"Name": "email_verified", "Value": "true"}]),
+            )
+            .await;
     }
     call(
         &server,

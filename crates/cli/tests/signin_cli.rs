@@ -271,18 +271,15 @@ fn stderr(output: &Output) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn sms_mfa_sign_in_in_a_pseudo_terminal() {
     let f = Fixture::new(true).await;
-    f.admin(
-        "AdminCreateUser",
-        json!({"UserPoolId": f.pool_id, "Username": "dora", "MessageAction": "SUPPRESS",
-            "UserAttributes": [{"Name": "phone_number", "Value": "+15555550123"},
-                               {"Name": "phone_number_verified", "Value": "true"}]}),
-    )
-    .await;
-    f.admin(
-        "AdminSetUserPassword",
-        json!({"UserPoolId": f.pool_id, "Username": "dora", "Password": PASSWORD, "Permanent": true}),
-    )
-    .await;
+    f.server
+        .confirmed_user(
+            &f.pool_id,
+            "dora",
+            PASSWORD,
+            json!([{"Name": "phone_number", "Value": "+15555550123"},
+                   {"Name": "phone_number_verified", "Value": "true"}]),
+        )
+        .await;
 
     let mut session = in_pty(f.command(&["signin"]));
     session.expect("Username: ");

@@ -103,24 +103,9 @@ impl Fixture {
 
     /// A confirmed user with `PASSWORD`.
     async fn user(&self, name: &str, attributes: Value) {
-        let (s, b) = self
-            .server
-            .json(
-                "AdminCreateUser",
-                &json!({"UserPoolId": self.pool_id, "Username": name,
-                    "UserAttributes": attributes, "MessageAction": "SUPPRESS"}),
-            )
+        self.server
+            .confirmed_user(&self.pool_id, name, PASSWORD, attributes)
             .await;
-        assert_eq!(s, 200, "{b}");
-        let (s, b) = self
-            .server
-            .json(
-                "AdminSetUserPassword",
-                &json!({"UserPoolId": self.pool_id, "Username": name,
-                    "Password": PASSWORD, "Permanent": true}),
-            )
-            .await;
-        assert_eq!(s, 200, "{b}");
     }
 
     async fn code(&self, user: &str) -> String {

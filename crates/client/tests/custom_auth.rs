@@ -55,20 +55,14 @@ async fn fixture() -> Fixture {
         .as_str()
         .unwrap()
         .to_string();
-    for (op, body) in [
-        (
-            "AdminCreateUser",
-            json!({"UserPoolId": pool_id, "Username": "cara", "MessageAction": "SUPPRESS",
-                "UserAttributes": [{"Name": "email", "Value": "cara@example.com"}]}),
-        ),
-        (
-            "AdminSetUserPassword",
-            json!({"UserPoolId": pool_id, "Username": "cara", "Password": PASSWORD, "Permanent": true}),
-        ),
-    ] {
-        let (s, b) = server.json(op, &body).await;
-        assert_eq!(s, 200, "{b}");
-    }
+    server
+        .confirmed_user(
+            &pool_id,
+            "cara",
+            PASSWORD,
+            json!([{"Name": "email", "Value": "cara@example.com"}]),
+        )
+        .await;
     let config = AuthConfig {
         user_pool_id: pool_id,
         client_id,

@@ -165,18 +165,9 @@ impl Fixture {
     }
 
     async fn user(&self, name: &str, attributes: Value) {
-        self.admin(
-            "AdminCreateUser",
-            json!({"UserPoolId": self.pool_id, "Username": name,
-                "UserAttributes": attributes, "MessageAction": "SUPPRESS"}),
-        )
-        .await;
-        self.admin(
-            "AdminSetUserPassword",
-            json!({"UserPoolId": self.pool_id, "Username": name,
-                "Password": PASSWORD, "Permanent": true}),
-        )
-        .await;
+        self.server
+            .confirmed_user(&self.pool_id, name, PASSWORD, attributes)
+            .await;
     }
 
     /// The requests recorded since the last call.

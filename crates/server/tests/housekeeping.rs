@@ -39,21 +39,9 @@ async fn pool_with_user(server: &TestServer, mfa: &str, user: &str, attributes: 
         )
         .await;
     assert_eq!(s, 200, "{client}");
-    for (op, body) in [
-        (
-            "AdminCreateUser",
-            json!({"UserPoolId": pool_id, "Username": user, "UserAttributes": attributes,
-                "MessageAction": "SUPPRESS"}),
-        ),
-        (
-            "AdminSetUserPassword",
-            json!({"UserPoolId": pool_id, "Username": user, "Password": PASSWORD,
-                "Permanent": true}),
-        ),
-    ] {
-        let (s, b) = server.json(op, &body).await;
-        assert_eq!(s, 200, "{op}: {b}");
-    }
+    server
+        .confirmed_user(&pool_id, user, PASSWORD, attributes)
+        .await;
     client["UserPoolClient"]["ClientId"]
         .as_str()
         .unwrap()

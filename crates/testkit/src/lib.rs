@@ -420,6 +420,33 @@ impl TestServer {
         (status, value)
     }
 
+    /// Creates `username` in `pool_id` as an administrator would, with `attributes` (a
+    /// JSON `[{Name, Value}]` list) and the permanent `password` (so `CONFIRMED`), sending
+    /// no invitation; fails the test on any error.
+    pub async fn confirmed_user(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+        attributes: serde_json::Value,
+    ) {
+        for (op, body) in [
+            (
+                "AdminCreateUser",
+                serde_json::json!({"UserPoolId": pool_id, "Username": username,
+                    "UserAttributes": attributes, "MessageAction": "SUPPRESS"}),
+            ),
+            (
+                "AdminSetUserPassword",
+                serde_json::json!({"UserPoolId": pool_id, "Username": username,
+                    "Password": password, "Permanent": true}),
+            ),
+        ] {
+            let (status, answer) = self.json(op, &body).await;
+            assert_eq!(status, 200, "{op}: {answer}");
+        }
+    }
+
     /// Stops the server and waits a moment for it to finish.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
