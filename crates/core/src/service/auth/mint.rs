@@ -8,6 +8,7 @@ use crate::pool::UserPool;
 use crate::ports::RefreshTokenRow;
 use crate::signin::Authenticated;
 use crate::tokens::{self, ClaimsInput};
+use crate::user::User;
 
 use super::super::Keystep;
 
@@ -34,26 +35,23 @@ impl std::fmt::Debug for IssuedTokens {
 }
 
 /// The error for a sign-in or refresh of a user who was deleted meanwhile.
-fn user_gone() -> AuthError {
+pub(super) fn user_gone() -> AuthError {
     AuthError::NotAuthorized("User does not exist.".into())
 }
 
 impl Keystep {
-    /// Signs an ID and an access token for `proof`; a new sign-in (no `origin_jti` yet)
-    /// also gets a refresh token, stored hashed.
+    /// Signs an ID and an access token for `proof` and `user` (the proof's user, as the
+    /// caller just read it); a new sign-in (no `origin_jti` yet) also gets a refresh
+    /// token, stored hashed.
     pub(crate) async fn mint(
         &self,
         pool: &UserPool,
         client: &AppClient,
+        user: &User,
         proof: &Authenticated,
         client_metadata: &BTreeMap<String, String>,
     ) -> Result<IssuedTokens, AuthError> {
         let now = self.clock.now();
-        let user = self
-            .store
-            .get_user_by_sub(&pool.id, proof.sub())
-            .await?
-            .ok_or_else(user_gone)?;
         let groups = self.group_names_of(&pool.id, &user.sub).await?;
         let origin_jti = match proof.origin_jti() {
             Some(origin) => origin.to_string(),
@@ -61,7 +59,7 @@ impl Keystep {
         };
         let event_id = crate::ids::new_uuid(&*self.rng);
         let customization = self
-            .pre_token_generation(pool, client, &user, &groups, proof, client_metadata)
+            .pre_token_generation(pool, client, user, &groups, proof, client_metadata)
             .await?;
         let issuer = tokens::issuer(&self.config.public_url, &pool.id);
         let signed = tokens::sign(
@@ -70,7 +68,7 @@ impl Keystep {
             &ClaimsInput {
                 issuer: &issuer,
                 client,
-                user: &user,
+                user,
                 groups: &groups,
                 proof,
                 origin_jti: &origin_jti,
@@ -116,7 +114,7 @@ impl Keystep {
         client: &AppClient,
         refresh_token: &str,
         client_metadata: &BTreeMap<String, String>,
-        secret_check: impl FnOnce(&crate::user::User) -> Result<(), AuthError>,
+        secret_check: impl FnOnce(&User) -> Result<(), AuthError>,
     ) -> Result<IssuedTokens, AuthError> {
         let now = self.clock.now();
         let hash = tokens::refresh_token_hash(&self.keys, refresh_token);
@@ -144,6 +142,7 @@ impl Keystep {
             ));
         }
         let proof = tokens::refresh_proof(&row, &client.client_id, &user.username, now)?;
-        self.mint(pool, client, &proof, client_metadata).await
+        self.mint(pool, client, &user, &proof, client_metadata)
+            .await
     }
 }

@@ -62,17 +62,17 @@ impl Keystep {
             Transition::Authenticated { proof, effects } => {
                 self.apply_effects(pool, client, &flow.sub, effects, now)
                     .await?;
-                if let Some(user) = self.store.get_user_by_sub(&pool.id, &flow.sub).await? {
-                    self.post_authentication(
-                        pool,
-                        &user,
-                        &client.client_id,
-                        &inputs.client_metadata,
-                    )
+                // Read once, after the effects wrote it: the trigger and the tokens see
+                // the same user.
+                let user = self
+                    .store
+                    .get_user_by_sub(&pool.id, &flow.sub)
+                    .await?
+                    .ok_or_else(super::mint::user_gone)?;
+                self.post_authentication(pool, &user, &client.client_id, &inputs.client_metadata)
                     .await?;
-                }
                 let tokens = self
-                    .mint(pool, client, &proof, &inputs.client_metadata)
+                    .mint(pool, client, &user, &proof, &inputs.client_metadata)
                     .await?;
                 Ok(Settled::Auth(AuthStep::SignedIn(tokens)))
             }
