@@ -10,8 +10,9 @@
 //! byte strings, so leading zero bytes never change a result. Byte outputs are minimal
 //! big-endian (zero, which never occurs for a valid value, is a single `0x00` byte).
 //!
-//! The crate stays free of async runtimes and native crypto so that the client library
-//! can compile it to WASM.
+//! The crate stays free of async runtimes. Its one piece of native code, AWS-LC's
+//! constant-time exponentiation (the default `aws-lc` feature), can be switched off so that
+//! the client library compiles it to WASM on the portable arithmetic.
 
 #![deny(missing_docs)]
 
