@@ -132,6 +132,18 @@ pub struct UserFilter {
     pub value: String,
 }
 
+/// What a token-authenticated operation reads before anything else, in one round trip:
+/// the pool named by the token, its user, and whether the token's sign-in was revoked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenHolder {
+    /// The token's pool.
+    pub pool: UserPool,
+    /// The token's user, if it still exists.
+    pub user: Option<User>,
+    /// Whether the sign-in (`origin_jti`) the token came from was revoked.
+    pub origin_revoked: bool,
+}
+
 /// A page of results: items and the key to continue after, if more remain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -171,6 +183,12 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_client(&self, client: &AppClient) -> Result<(), StoreError>;
     /// Reads an app client by id (whatever its pool).
     async fn get_client(&self, client_id: &str) -> Result<Option<AppClient>, StoreError>;
+    /// Reads an app client and its pool in one round trip: every public operation starts
+    /// with both.
+    async fn get_client_with_pool(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<(AppClient, UserPool)>, StoreError>;
     /// Lists a pool's clients by id.
     async fn list_clients(
         &self,
@@ -339,6 +357,14 @@ pub trait Store: Send + Sync + 'static {
         -> Result<u64, StoreError>;
     /// Whether the sign-in `origin_jti` was revoked (its access tokens are refused).
     async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool, StoreError>;
+    /// The pool, the user and the revocation of an access token's sign-in, read together
+    /// (`None` if the pool does not exist).
+    async fn get_token_holder(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        origin_jti: &str,
+    ) -> Result<Option<TokenHolder>, StoreError>;
 
     // ---- housekeeping
     /// Deletes expired sessions, codes, single-use records and refresh tokens, at most

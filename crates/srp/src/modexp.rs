@@ -415,7 +415,11 @@ mod tests {
                 assert_eq!(pow_mod_n_portable(base, &e), expected, "portable, base {i}");
                 // The native path must really answer, not fall back silently.
                 #[cfg(feature = "aws-lc")]
-                assert_eq!(aws_lc::pow_mod_n(base, &e), Some(expected), "aws-lc, base {i}");
+                assert_eq!(
+                    aws_lc::pow_mod_n(base, &e),
+                    Some(expected),
+                    "aws-lc, base {i}"
+                );
             }
         }
     }

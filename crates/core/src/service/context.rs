@@ -37,17 +37,10 @@ impl Keystep {
         if client_id.is_empty() || client_id.len() > 128 {
             return Err(client_not_found(client_id));
         }
-        let client = self
-            .store
-            .get_client(client_id)
+        self.store
+            .get_client_with_pool(client_id)
             .await?
-            .ok_or_else(|| client_not_found(client_id))?;
-        let pool = self
-            .store
-            .get_pool(&client.pool_id)
-            .await?
-            .ok_or_else(|| client_not_found(client_id))?;
-        Ok((client, pool))
+            .ok_or_else(|| client_not_found(client_id))
     }
 
     /// Loads an app client that must belong to `pool_id` (admin operations name both).

@@ -51,21 +51,23 @@ impl Keystep {
         let now = self.clock.now();
         let claims =
             tokens::verify_access_token(&self.signing, access_token, &self.config.public_url, now)?;
-        let pool = self
+        let holder = self
             .store
-            .get_pool(&claims.pool_id)
+            .get_token_holder(&claims.pool_id, &claims.sub, &claims.origin_jti)
             .await?
             .ok_or_else(tokens::invalid_access_token)?;
-        let user = self
-            .store
-            .get_user_by_sub(&pool.id, &claims.sub)
-            .await?
+        let user = holder
+            .user
             .ok_or_else(|| AuthError::UserNotFound("User does not exist.".into()))?;
         tokens::check_access_user(&claims, &user)?;
-        if self.store.is_origin_revoked(&claims.origin_jti).await? {
+        if holder.origin_revoked {
             return Err(tokens::revoked_access_token());
         }
-        Ok(AccessContext { pool, user, claims })
+        Ok(AccessContext {
+            pool: holder.pool,
+            user,
+            claims,
+        })
     }
 
     /// `GetTokensFromRefreshToken`: the raw `ClientSecret` (not a hash) proves the client.

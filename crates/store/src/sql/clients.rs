@@ -1,10 +1,11 @@
 //! App clients.
 
 use keystep_core::app_client::AppClient;
+use keystep_core::pool::UserPool;
 use keystep_core::ports::Page;
 use keystep_core::StoreError;
 
-use super::rows::{self, CLIENT_COLUMNS};
+use super::rows::{self, CLIENT_COLUMNS, CLIENT_COLUMNS_C, POOL_COLUMNS_P};
 use super::DbPool;
 use crate::codec;
 use crate::error::{on_insert, Fail};
@@ -32,6 +33,20 @@ pub(super) async fn get(db: &DbPool, client_id: &str) -> Result<Option<AppClient
     let sql = format!("SELECT {CLIENT_COLUMNS} FROM app_clients WHERE client_id = $1");
     let row = sqlx::query(&sql).bind(client_id).fetch_optional(db).await?;
     row.as_ref().map(rows::client).transpose()
+}
+
+pub(super) async fn get_with_pool(
+    db: &DbPool,
+    client_id: &str,
+) -> Result<Option<(AppClient, UserPool)>, Fail> {
+    let sql = format!(
+        "SELECT {CLIENT_COLUMNS_C}, {POOL_COLUMNS_P} FROM app_clients c \
+         JOIN pools p ON p.id = c.pool_id WHERE c.client_id = $1"
+    );
+    let row = sqlx::query(&sql).bind(client_id).fetch_optional(db).await?;
+    row.as_ref()
+        .map(|r| Ok((rows::client(r)?, rows::prefixed_pool(r)?)))
+        .transpose()
 }
 
 pub(super) async fn list(

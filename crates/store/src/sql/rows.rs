@@ -31,6 +31,25 @@ pub(super) fn pool(row: &DbRow) -> Result<UserPool, Fail> {
     })
 }
 
+/// The pool's columns renamed with a `p_` prefix, from a join where `p` is `pools`.
+pub(super) const POOL_COLUMNS_P: &str = "p.id AS p_id, p.name AS p_name, \
+    p.created_at AS p_created_at, p.modified_at AS p_modified_at, p.settings AS p_settings";
+
+/// A `pools` row read through [`POOL_COLUMNS_P`].
+pub(super) fn prefixed_pool(row: &DbRow) -> Result<UserPool, Fail> {
+    Ok(UserPool {
+        id: row.try_get("p_id")?,
+        name: row.try_get("p_name")?,
+        created_at: Millis(row.try_get("p_created_at")?),
+        modified_at: Millis(row.try_get("p_modified_at")?),
+        settings: codec::from_json(row.try_get("p_settings")?, "pool settings")?,
+    })
+}
+
+/// The columns [`client`] reads, qualified by the alias `c` (they keep their names).
+pub(super) const CLIENT_COLUMNS_C: &str =
+    "c.client_id, c.pool_id, c.name, c.created_at, c.modified_at, c.secret, c.settings";
+
 /// The columns [`client`] reads.
 pub(super) const CLIENT_COLUMNS: &str =
     "client_id, pool_id, name, created_at, modified_at, secret, settings";

@@ -8,7 +8,7 @@ use keystep_core::code::{CodePurpose, StoredCode};
 use keystep_core::group::Group;
 use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use keystep_core::pool::{AliasKind, UserPool};
-use keystep_core::ports::{AuthSessionRow, Page, RefreshTokenRow, Store, UserFilter};
+use keystep_core::ports::{AuthSessionRow, Page, RefreshTokenRow, Store, TokenHolder, UserFilter};
 use keystep_core::user::User;
 use keystep_core::{Millis, StoreError};
 
@@ -53,6 +53,13 @@ impl Store for ThisStore {
 
     async fn get_client(&self, client_id: &str) -> Result<Option<AppClient>, StoreError> {
         retry(|| clients::get(&self.pool, client_id)).await
+    }
+
+    async fn get_client_with_pool(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<(AppClient, UserPool)>, StoreError> {
+        retry(|| clients::get_with_pool(&self.pool, client_id)).await
     }
 
     async fn list_clients(
@@ -284,6 +291,15 @@ impl Store for ThisStore {
 
     async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool, StoreError> {
         retry(|| tokens::is_origin_revoked(&self.pool, origin_jti)).await
+    }
+
+    async fn get_token_holder(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        origin_jti: &str,
+    ) -> Result<Option<TokenHolder>, StoreError> {
+        retry(|| tokens::holder(&self.pool, pool_id, sub, origin_jti)).await
     }
 
     async fn purge_expired(&self, now: Millis, batch: u32) -> Result<u64, StoreError> {

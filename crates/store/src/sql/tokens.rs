@@ -5,9 +5,9 @@
 
 use sqlx::Row;
 
-use keystep_core::ports::RefreshTokenRow;
+use keystep_core::ports::{RefreshTokenRow, TokenHolder};
 
-use super::rows::{self, TOKEN_COLUMNS};
+use super::rows::{self, POOL_COLUMNS_P, TOKEN_COLUMNS, USER_COLUMNS};
 use super::{dialect, DbPool, Tx};
 use crate::error::{on_insert, Fail};
 
@@ -98,6 +98,36 @@ async fn remember_origins(tx: &mut Tx, revoked: &[super::DbRow]) -> Result<(), F
         .await?;
     }
     Ok(())
+}
+
+/// Pool, user (left-joined: it may be gone) and revocation in one statement.
+pub(super) async fn holder(
+    db: &DbPool,
+    pool_id: &str,
+    sub: &str,
+    origin_jti: &str,
+) -> Result<Option<TokenHolder>, Fail> {
+    let sql = format!(
+        "SELECT {POOL_COLUMNS_P}, {USER_COLUMNS}, \
+         EXISTS (SELECT 1 FROM revoked_origins r WHERE r.origin_jti = $3) AS origin_revoked \
+         FROM pools p LEFT JOIN users u ON u.pool_id = p.id AND u.sub = $2 \
+         WHERE p.id = $1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(pool_id)
+        .bind(sub)
+        .bind(origin_jti)
+        .fetch_optional(db)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let found: Option<String> = row.try_get("sub")?;
+    Ok(Some(TokenHolder {
+        pool: rows::prefixed_pool(&row)?,
+        user: found.map(|_| rows::user(&row)).transpose()?,
+        origin_revoked: row.try_get("origin_revoked")?,
+    }))
 }
 
 pub(super) async fn is_origin_revoked(db: &DbPool, origin_jti: &str) -> Result<bool, Fail> {

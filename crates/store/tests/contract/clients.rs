@@ -15,6 +15,17 @@ async fn client_crud(db: TestDb) {
     store.insert_client(&c).await.unwrap();
     assert_eq!(store.get_client(CLIENT).await.unwrap(), Some(c.clone()));
     assert!(store.get_client("nosuchclient").await.unwrap().is_none());
+    // The joined read returns the same client and its pool, field for field.
+    let stored_pool = store.get_pool(POOL).await.unwrap().unwrap();
+    assert_eq!(
+        store.get_client_with_pool(CLIENT).await.unwrap(),
+        Some((c.clone(), stored_pool))
+    );
+    assert!(store
+        .get_client_with_pool("nosuchclient")
+        .await
+        .unwrap()
+        .is_none());
 
     let again = store.insert_client(&c).await;
     assert!(
@@ -57,6 +68,7 @@ async fn client_crud(db: TestDb) {
     assert!(store.delete_client(POOL, CLIENT).await.unwrap());
     assert!(!store.delete_client(POOL, CLIENT).await.unwrap());
     assert!(store.get_client(CLIENT).await.unwrap().is_none());
+    assert!(store.get_client_with_pool(CLIENT).await.unwrap().is_none());
 }
 
 async fn clients_page_within_their_pool(db: TestDb) {

@@ -5,7 +5,53 @@ use keystep_core::StoreError;
 use crate::fixtures::*;
 use crate::harness::TestDb;
 
-contract_tests!(refresh_tokens_and_revocation);
+contract_tests!(
+    refresh_tokens_and_revocation,
+    token_holder_reads_pool_user_and_revocation
+);
+
+async fn token_holder_reads_pool_user_and_revocation(db: TestDb) {
+    let store = db.store;
+    seed(&*store).await;
+    let alice = seed_user(&*store, POOL, "alice").await;
+    let stored_pool = store.get_pool(POOL).await.unwrap().unwrap();
+    let stored_alice = store.get_user_by_sub(POOL, &alice.sub).await.unwrap();
+
+    let holder = store
+        .get_token_holder(POOL, &alice.sub, "origin-h")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(holder.pool, stored_pool);
+    assert_eq!(holder.user, stored_alice);
+    assert!(!holder.origin_revoked);
+
+    let t = refresh_token(&alice, CLIENT, b"holder", "origin-h");
+    store.insert_refresh_token(&t).await.unwrap();
+    assert!(store.revoke_refresh_token(&t.hash).await.unwrap());
+    let holder = store
+        .get_token_holder(POOL, &alice.sub, "origin-h")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(holder.origin_revoked);
+    assert_eq!(holder.user, stored_alice);
+
+    // A user that is gone still yields the pool; an unknown pool yields nothing.
+    let gone = store
+        .get_token_holder(POOL, "00000000-0000-4000-8000-000000000000", "origin-h")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gone.pool, stored_pool);
+    assert!(gone.user.is_none());
+    assert!(gone.origin_revoked);
+    assert!(store
+        .get_token_holder("us-east-1_Nothere1", &alice.sub, "origin-h")
+        .await
+        .unwrap()
+        .is_none());
+}
 
 async fn refresh_tokens_and_revocation(db: TestDb) {
     let store = db.store;

@@ -82,28 +82,36 @@ impl Keystep {
         Ok(())
     }
 
-    /// The second phase (see the module doc).
+    /// The second phase (see the module doc). `user` is the copy this request read before
+    /// the engine ran; effects that only need to look at the user use it instead of
+    /// reading again. Answers whether the stored user was written, so that the caller
+    /// knows whether its copy is still current.
     pub(crate) async fn apply_effects(
         &self,
         pool: &UserPool,
         client: &AppClient,
-        sub: &str,
+        user: &User,
         effects: Vec<Effect>,
         now: Millis,
-    ) -> Result<(), AuthError> {
+    ) -> Result<bool, AuthError> {
+        let sub = user.sub.as_str();
+        let mut written = false;
         for effect in effects {
+            // Every arm but SendMfaCode writes the user (ResetPasswordFailures only when
+            // there is something to reset).
+            written |= !matches!(
+                effect,
+                Effect::SendMfaCode { .. } | Effect::ResetPasswordFailures
+            );
             match effect {
                 Effect::SendMfaCode {
                     medium,
                     destination,
                     code,
                 } => {
-                    let Some(user) = self.store.get_user_by_sub(&pool.id, sub).await? else {
-                        return Err(crate::signin::session_expired());
-                    };
                     self.deliver_to(
                         pool,
-                        &user,
+                        user,
                         medium,
                         &destination,
                         MessagePurpose::Authentication,
@@ -126,12 +134,10 @@ impl Keystep {
                     .await?;
                 }
                 Effect::ResetPasswordFailures => {
-                    let needed = self
-                        .store
-                        .get_user_by_sub(&pool.id, sub)
-                        .await?
-                        .is_some_and(|u| u.lockout != Lockout::default());
-                    if needed {
+                    // Judged on this request's copy: a failure recorded by a concurrent
+                    // request since then is left counted, which errs on the safe side.
+                    if user.lockout != Lockout::default() {
+                        written = true;
                         self.modify_user(pool, sub, |u| {
                             u.lockout = Lockout::default();
                             Ok(())
@@ -183,7 +189,7 @@ impl Keystep {
                 }
             }
         }
-        Ok(())
+        Ok(written)
     }
 }
 

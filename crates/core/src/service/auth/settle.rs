@@ -31,7 +31,7 @@ impl Keystep {
                     _ => true,
                 };
                 if claimed {
-                    self.apply_effects(pool, client, &flow.sub, rejection.effects, now)
+                    self.apply_effects(pool, client, &inputs.user, rejection.effects, now)
                         .await?;
                 }
                 return Err(rejection.error);
@@ -60,15 +60,19 @@ impl Keystep {
         match transition {
             Transition::Consult { .. } => Err(AuthError::internal("a consult reached settle")),
             Transition::Authenticated { proof, effects } => {
-                self.apply_effects(pool, client, &flow.sub, effects, now)
+                let written = self
+                    .apply_effects(pool, client, &inputs.user, effects, now)
                     .await?;
-                // Read once, after the effects wrote it: the trigger and the tokens see
-                // the same user.
-                let user = self
-                    .store
-                    .get_user_by_sub(&pool.id, &flow.sub)
-                    .await?
-                    .ok_or_else(super::mint::user_gone)?;
+                // The trigger and the tokens see the user as stored: read again only if
+                // the effects wrote it.
+                let user = if written {
+                    self.store
+                        .get_user_by_sub(&pool.id, &flow.sub)
+                        .await?
+                        .ok_or_else(super::mint::user_gone)?
+                } else {
+                    inputs.user.clone()
+                };
                 self.post_authentication(pool, &user, &client.client_id, &inputs.client_metadata)
                     .await?;
                 let tokens = self
@@ -81,7 +85,7 @@ impl Keystep {
                 reply,
                 effects,
             } => {
-                self.apply_effects(pool, client, &flow.sub, effects, now)
+                self.apply_effects(pool, client, &inputs.user, effects, now)
                     .await?;
                 let next = SignIn {
                     flow: flow.clone(),
