@@ -9,6 +9,7 @@ mod bench;
 mod config;
 mod migrate;
 mod outbox;
+mod seed;
 mod serve;
 mod user;
 
@@ -38,6 +39,9 @@ enum Command {
     Migrate(migrate::MigrateArgs),
     /// Load-test a Cognito-compatible endpoint (Keystep, Cognito, another emulator).
     Bench(bench::BenchArgs),
+    /// Fill an existing pool with many users (bench-user-N, the bench's password), in
+    /// process, to measure at scale with `bench --pool-id`.
+    SeedUsers(seed::SeedArgs),
     #[command(flatten)]
     User(user::UserCommand),
 }
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
             Command::Outbox(args) => outbox::run(args).await,
             Command::Migrate(args) => migrate::run(args).await,
             Command::Bench(args) => bench::run(args).await,
+            Command::SeedUsers(args) => seed::run(args).await,
             Command::User(_) => Ok(()),
         }
     });

@@ -19,8 +19,22 @@ enum KeySource {
     File { created: bool },
 }
 
-/// Runs the server until Ctrl-C or SIGTERM.
-pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), String> {
+/// A configured, wired domain: what `serve` serves and `seed-users` writes through.
+pub struct Opened {
+    pub config: Config,
+    pub prepared: bootstrap::Prepared,
+    key_source: KeySource,
+    /// Whether the admin credentials came from the configuration (for the banner).
+    admin_from_config: bool,
+}
+
+/// Loads the configuration, opens the database and runs the first-start steps, exactly as
+/// `serve` does before it listens. `logging` sets up the log output and the outbox echo.
+pub async fn open(
+    config_path: Option<&Path>,
+    no_dev_pool: bool,
+    logging: bool,
+) -> Result<Opened, String> {
     // Non-UTF-8 variables cannot be settings; `vars_os` keeps them from aborting us.
     let env: BTreeMap<String, String> = std::env::vars_os()
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
@@ -29,7 +43,9 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
     if no_dev_pool {
         config.dev_pool = false;
     }
-    init_logging(&config)?;
+    if logging {
+        init_logging(&config)?;
+    }
 
     if config.uses_sqlite() {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
@@ -78,11 +94,27 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
             max_body_bytes: config.max_body_bytes,
         },
         dev_pool: config.dev_pool,
-        print_outbox: true,
+        print_outbox: logging,
     })
     .await
     .map_err(|e| e.to_string())?;
 
+    Ok(Opened {
+        config,
+        prepared,
+        key_source,
+        admin_from_config,
+    })
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), String> {
+    let Opened {
+        config,
+        prepared,
+        key_source,
+        admin_from_config,
+    } = open(config_path, no_dev_pool, true).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;

@@ -144,3 +144,106 @@ fn without_admin_credentials_it_says_what_is_needed() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("AWS_ACCESS_KEY_ID"), "{stderr}");
 }
+
+/// `keystep seed-users` fills an existing pool in process, and `bench --pool-id` signs in
+/// users spread over it without creating, or deleting, anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeded_pool_is_benched_in_place() {
+    let server = TestServer::start_with(TestOptions {
+        live_clock: true,
+        dev_pool: false,
+        ..Default::default()
+    })
+    .await;
+    let (status, pool) = server
+        .json("CreateUserPool", &serde_json::json!({"PoolName": "seeded"}))
+        .await;
+    assert_eq!(status, 200, "{pool}");
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
+    let (status, client) = server
+        .json(
+            "CreateUserPoolClient",
+            &serde_json::json!({"UserPoolId": pool_id, "ClientName": "seeded",
+                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{client}");
+    let client_id = client["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let database_url = format!("sqlite://{}", server.db_path().display());
+    let master_key = hex::encode(keystep_testkit::TEST_MASTER_KEY);
+    let seed = |start: &str| {
+        std::process::Command::new(BIN)
+            .args(["seed-users", "--pool-id", &pool_id])
+            .args(["--count", "6", "--start", start, "--tasks", "2"])
+            .env("KEYSTEP_DATABASE_URL", &database_url)
+            .env("KEYSTEP_MASTER_KEY", &master_key)
+            .env("KEYSTEP_ADMIN_ACCESS_KEY_ID", server.access_key_id())
+            .env(
+                "KEYSTEP_ADMIN_SECRET_ACCESS_KEY",
+                server.secret_access_key(),
+            )
+            .output()
+            .unwrap()
+    };
+    let first = seed("0");
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(stdout.contains("created 6 users, skipped 0"), "{stdout}");
+    // Resumable: a second run over an overlapping range creates only the new ones.
+    let again = seed("3");
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("created 3 users, skipped 3"), "{stdout}");
+    let (status, user) = server
+        .json(
+            "AdminGetUser",
+            &serde_json::json!({"UserPoolId": pool_id, "Username": "bench-user-8"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{user}");
+    assert_eq!(user["UserStatus"], "CONFIRMED", "{user}");
+
+    for (workload, extra) in [
+        ("password", vec![]),
+        ("refresh", vec!["--refresh-flow", "initiate-auth"]),
+    ] {
+        let output = tokio::process::Command::new(BIN)
+            .args(["bench", "--endpoint", server.url(), "--workload", workload])
+            .args(["--pool-id", &pool_id, "--client-id", &client_id])
+            .args(["--existing-users", "9", "--users", "3"])
+            .args([
+                "--count",
+                &COUNT.to_string(),
+                "--concurrency",
+                "2",
+                "--json",
+            ])
+            .args(extra)
+            .env("AWS_ACCESS_KEY_ID", server.access_key_id())
+            .env("AWS_SECRET_ACCESS_KEY", server.secret_access_key())
+            .output()
+            .await
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{workload}: {stderr}\n{stdout}");
+        let report: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(report["errors"], 0, "{report}\n{stderr}");
+        assert_eq!(report["operations"], COUNT, "{report}");
+    }
+    // Nothing was deleted: the pool and its nine users are still there.
+    let (status, listed) = server
+        .json(
+            "ListUsers",
+            &serde_json::json!({"UserPoolId": pool_id, "Limit": 60}),
+        )
+        .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["Users"].as_array().unwrap().len(), 9, "{listed}");
+}

@@ -74,6 +74,32 @@ pub struct BenchArgs {
     /// Keep the bench's user pool afterwards instead of deleting it.
     #[arg(long)]
     pub keep_pool: bool,
+    /// Use this existing pool instead of making one (with --client-id). Its users must be
+    /// `bench-user-0` .. `bench-user-<N-1>` (N = --existing-users) with the bench's
+    /// password, as a `--keep-pool` run or `keystep seed-users` leaves them. The pool is
+    /// never deleted.
+    #[arg(long, requires = "client_id")]
+    pub pool_id: Option<String>,
+    /// The app client of --pool-id (no secret; SRP, password and refresh flows allowed).
+    #[arg(long, requires = "pool_id")]
+    pub client_id: Option<String>,
+    /// How many `bench-user-N` the existing pool holds; the bench spreads its --users
+    /// evenly over them (default: --users).
+    #[arg(long, requires = "pool_id")]
+    pub existing_users: Option<u32>,
+    /// How the `refresh` workload refreshes: `GetTokensFromRefreshToken`, or `InitiateAuth`
+    /// `REFRESH_TOKEN_AUTH` (for emulators without the newer operation).
+    #[arg(long, value_enum, default_value = "get-tokens")]
+    pub refresh_flow: RefreshFlow,
+}
+
+/// The operation the `refresh` workload calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RefreshFlow {
+    /// `GetTokensFromRefreshToken`.
+    GetTokens,
+    /// `InitiateAuth` with `REFRESH_TOKEN_AUTH`.
+    InitiateAuth,
 }
 
 /// The measured phase ends after a time or after a number of operations.

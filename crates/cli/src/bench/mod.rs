@@ -19,6 +19,7 @@ mod stats;
 mod workloads;
 
 pub use args::BenchArgs;
+pub use workloads::{username as bench_username, PASSWORD as BENCH_PASSWORD};
 
 use api::Api;
 use args::{Stop, Workload};
@@ -72,34 +73,73 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
     };
 
     let setup_started = Instant::now();
-    eprintln!(
-        "keystep bench: setting up {} on {}: a fresh pool and client{}",
-        workload.name(),
-        args.endpoint,
-        if users > 0 {
-            format!(", {users} users")
-        } else {
-            String::new()
-        }
-    );
-    let fixture = workloads::create_fixture(&api, workload).await?;
-    let population =
-        match workloads::create_users(&api, &fixture, workload, users, concurrency).await {
-            Ok(p) => p,
-            Err(e) => {
-                if !args.keep_pool {
-                    workloads::delete_pool(&api, &fixture.pool_id).await;
-                }
-                return Err(format!("setup: {e}"));
+    let existing = match (&args.pool_id, &args.client_id) {
+        (Some(pool_id), Some(client_id)) => Some(workloads::existing_fixture(pool_id, client_id)?),
+        _ => None,
+    };
+    // An existing pool is never deleted; a fresh one unless --keep-pool.
+    let delete_after = existing.is_none() && !args.keep_pool;
+    let (mut fixture, numbers) = match existing {
+        Some(fixture) => {
+            let existing_users = args.existing_users.unwrap_or(users);
+            if users > existing_users {
+                return Err(format!(
+                    "--users {users} is more than the pool's --existing-users {existing_users}"
+                ));
             }
-        };
+            eprintln!(
+                "keystep bench: {} on {}: pool {}, {users} of its {existing_users} users",
+                workload.name(),
+                args.endpoint,
+                fixture.pool_id
+            );
+            (fixture, workloads::spread(users, existing_users))
+        }
+        None => {
+            eprintln!(
+                "keystep bench: setting up {} on {}: a fresh pool and client{}",
+                workload.name(),
+                args.endpoint,
+                if users > 0 {
+                    format!(", {users} users")
+                } else {
+                    String::new()
+                }
+            );
+            let fixture = workloads::create_fixture(&api, workload).await?;
+            (fixture, (0..users).collect())
+        }
+    };
+    fixture.refresh_flow = args.refresh_flow;
+    let create = args.pool_id.is_none();
+    let population = match workloads::prepare_users(
+        &api,
+        &fixture,
+        workload,
+        numbers,
+        concurrency,
+        create,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => {
+            if delete_after {
+                workloads::delete_pool(&api, &fixture.pool_id).await;
+            }
+            return Err(format!("setup: {e}"));
+        }
+    };
     let setup_secs = setup_started.elapsed().as_secs_f64();
 
     let result = measure(&api, &fixture, &args, server_pid.as_deref(), population).await;
-    if args.keep_pool {
-        eprintln!("keystep bench: kept the pool {}", fixture.pool_id);
-    } else {
+    if delete_after {
         workloads::delete_pool(&api, &fixture.pool_id).await;
+    } else if create {
+        eprintln!(
+            "keystep bench: kept the pool {} (client {})",
+            fixture.pool_id, fixture.client_id
+        );
     }
     let (mut report, first_error) = result?;
     report.setup_secs = setup_secs;

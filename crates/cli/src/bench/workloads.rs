@@ -8,7 +8,7 @@ use base64::Engine;
 use serde_json::{json, Value};
 
 use super::api::{now_secs, Api, CallError};
-use super::args::Workload;
+use super::args::{RefreshFlow, Workload};
 
 /// The password of every user the bench creates (meets Cognito's default policy).
 pub const PASSWORD: &str = "Bench-Horse-9!x";
@@ -22,6 +22,30 @@ pub struct Fixture {
     pub pool_name: String,
     /// The app client (no secret; SRP, password and refresh flows allowed).
     pub client_id: String,
+    /// What the `refresh` workload calls.
+    pub refresh_flow: RefreshFlow,
+}
+
+/// The fixture of an existing pool and client (`--pool-id`, `--client-id`).
+pub fn existing_fixture(pool_id: &str, client_id: &str) -> Result<Fixture, String> {
+    let pool_name = keystep_srp::pool_name_from_pool_id(pool_id)
+        .ok_or_else(|| format!("--pool-id {pool_id:?} has no '_'"))?
+        .to_string();
+    Ok(Fixture {
+        pool_id: pool_id.to_string(),
+        pool_name,
+        client_id: client_id.to_string(),
+        refresh_flow: RefreshFlow::GetTokens,
+    })
+}
+
+/// `count` user numbers spread evenly over `0..existing`, so that the users a bench signs
+/// in are scattered through the whole username index rather than bunched at its start.
+pub fn spread(count: u32, existing: u32) -> Vec<u32> {
+    let count = count.min(existing);
+    (0..count)
+        .map(|k| (u64::from(k) * u64::from(existing) / u64::from(count.max(1))) as u32)
+        .collect()
 }
 
 /// A user of the population, with the tokens of its setup sign-in when the workload needs
@@ -45,6 +69,8 @@ pub struct Worker {
     pub users: Vec<BenchUser>,
     next_user: usize,
     next_signup: u64,
+    /// When the bench started (seconds), to keep sign-up names unique across runs.
+    started: i64,
     srp: SrpClient,
 }
 
@@ -74,6 +100,7 @@ impl Worker {
             users,
             next_user: 0,
             next_signup: 0,
+            started: now_secs(),
             srp: SrpClient::new()?,
         })
     }
@@ -113,6 +140,7 @@ pub async fn create_fixture(api: &Api, workload: Workload) -> Result<Fixture, St
         pool_id,
         pool_name,
         client_id: String::new(),
+        refresh_flow: RefreshFlow::GetTokens,
     };
     match finish_fixture(api, workload, fixture.clone()).await {
         Ok(f) => Ok(f),
@@ -164,26 +192,32 @@ pub async fn delete_pool(api: &Api, pool_id: &str) {
     }
 }
 
-/// Creates `count` users (AdminCreateUser + AdminSetUserPassword), `concurrency` at a
-/// time, and signs each in once when the workload needs its tokens.
-pub async fn create_users(
+/// Makes the users numbered `numbers` ready, `concurrency` at a time: creates them
+/// (AdminCreateUser + AdminSetUserPassword) when `create`, and signs each in once when the
+/// workload needs its tokens.
+pub async fn prepare_users(
     api: &Arc<Api>,
     fixture: &Fixture,
     workload: Workload,
-    count: u32,
+    numbers: Vec<u32>,
     concurrency: u32,
+    create: bool,
 ) -> Result<Vec<BenchUser>, String> {
-    let lanes = concurrency.clamp(1, 32).min(count.max(1));
+    let numbers = Arc::new(numbers);
+    let count = numbers.len();
+    let lanes = (concurrency.clamp(1, 32) as usize).min(count.max(1));
     let mut tasks = tokio::task::JoinSet::new();
     for lane in 0..lanes {
         let api = api.clone();
         let fixture = fixture.clone();
+        let numbers = numbers.clone();
         tasks.spawn(async move {
             let mut made = Vec::new();
-            let mut i = lane;
-            while i < count {
-                made.push((i, create_user(&api, &fixture, workload, i).await?));
-                i += lanes;
+            let mut k = lane;
+            while k < count {
+                let i = numbers[k];
+                made.push((k, prepare_user(&api, &fixture, workload, i, create).await?));
+                k += lanes;
             }
             Ok::<_, String>(made)
         });
@@ -197,13 +231,50 @@ pub async fn create_users(
     Ok(users.into_iter().map(|(_, u)| u).collect())
 }
 
+/// The name of population member `i` (what `keystep seed-users` creates, too).
+pub fn username(i: u32) -> String {
+    format!("bench-user-{i}")
+}
+
+async fn prepare_user(
+    api: &Api,
+    fixture: &Fixture,
+    workload: Workload,
+    i: u32,
+    create: bool,
+) -> Result<BenchUser, String> {
+    let username = username(i);
+    if create {
+        create_user(api, fixture, workload, i, &username).await?;
+    }
+    let mut user = BenchUser {
+        username,
+        refresh_token: None,
+        access_token: None,
+    };
+    if matches!(workload, Workload::Refresh | Workload::Getuser) {
+        let result = password_sign_in(api, fixture, &user.username)
+            .await
+            .map_err(|e| format!("InitiateAuth {}: {e}", user.username))?;
+        user.refresh_token = result["RefreshToken"].as_str().map(str::to_string);
+        user.access_token = result["AccessToken"].as_str().map(str::to_string);
+        if user.refresh_token.is_none() || user.access_token.is_none() {
+            return Err(format!(
+                "InitiateAuth {}: no RefreshToken or AccessToken",
+                user.username
+            ));
+        }
+    }
+    Ok(user)
+}
+
 async fn create_user(
     api: &Api,
     fixture: &Fixture,
     workload: Workload,
     i: u32,
-) -> Result<BenchUser, String> {
-    let username = format!("bench-user-{i}");
+    username: &str,
+) -> Result<(), String> {
     let attributes = if workload == Workload::SrpMfa {
         json!([{"Name": "phone_number", "Value": format!("+1555{:07}", i % 10_000_000)},
                {"Name": "phone_number_verified", "Value": "true"}])
@@ -224,25 +295,7 @@ async fn create_user(
     )
     .await
     .map_err(|e| format!("AdminSetUserPassword {username}: {e}"))?;
-    let mut user = BenchUser {
-        username,
-        refresh_token: None,
-        access_token: None,
-    };
-    if matches!(workload, Workload::Refresh | Workload::Getuser) {
-        let result = password_sign_in(api, fixture, &user.username)
-            .await
-            .map_err(|e| format!("InitiateAuth {}: {e}", user.username))?;
-        user.refresh_token = result["RefreshToken"].as_str().map(str::to_string);
-        user.access_token = result["AccessToken"].as_str().map(str::to_string);
-        if user.refresh_token.is_none() || user.access_token.is_none() {
-            return Err(format!(
-                "InitiateAuth {}: no RefreshToken or AccessToken",
-                user.username
-            ));
-        }
-    }
-    Ok(user)
+    Ok(())
 }
 
 /// One operation of `workload`.
@@ -281,7 +334,11 @@ pub async fn run_once(
 }
 
 async fn signup(api: &Api, fixture: &Fixture, worker: &mut Worker) -> Result<(), CallError> {
-    let username = format!("bench-signup-{}-{}", worker.id, worker.next_signup);
+    // The start time keeps names unique across runs on a kept or existing pool.
+    let username = format!(
+        "bench-signup-{}-{}-{}",
+        worker.started, worker.id, worker.next_signup
+    );
     worker.next_signup += 1;
     api.call(
         "SignUp",
@@ -394,12 +451,23 @@ async fn refresh(api: &Api, fixture: &Fixture, user: &mut BenchUser) -> Result<(
         .refresh_token
         .as_deref()
         .ok_or_else(|| CallError::new("NoToken", "the user has no refresh token"))?;
-    let answer = api
-        .call(
-            "GetTokensFromRefreshToken",
-            &json!({"ClientId": fixture.client_id, "RefreshToken": token}),
-        )
-        .await?;
+    let answer = match fixture.refresh_flow {
+        RefreshFlow::GetTokens => {
+            api.call(
+                "GetTokensFromRefreshToken",
+                &json!({"ClientId": fixture.client_id, "RefreshToken": token}),
+            )
+            .await?
+        }
+        RefreshFlow::InitiateAuth => {
+            api.call(
+                "InitiateAuth",
+                &json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": fixture.client_id,
+                    "AuthParameters": {"REFRESH_TOKEN": token}}),
+            )
+            .await?
+        }
+    };
     let result = authentication_result(&answer)?;
     // With refresh-token rotation the old token stops working: keep the new one.
     if let Some(new) = result["RefreshToken"].as_str() {
@@ -460,4 +528,22 @@ fn srp_error(e: &keystep_srp::SrpError) -> CallError {
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     path.iter().try_fold(v, |v, k| v.get(k))?.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spread;
+
+    #[test]
+    fn spread_covers_the_population_evenly() {
+        assert_eq!(spread(4, 4), vec![0, 1, 2, 3]);
+        assert_eq!(spread(4, 1000), vec![0, 250, 500, 750]);
+        assert_eq!(spread(3, 10), vec![0, 3, 6]);
+        // Never more users than exist, never past the end.
+        assert_eq!(spread(5, 2), vec![0, 1]);
+        let wide = spread(1000, 1_000_000);
+        assert_eq!(wide.len(), 1000);
+        assert_eq!(wide[999], 999_000);
+        assert!(wide.windows(2).all(|w| w[0] < w[1]));
+    }
 }
