@@ -222,7 +222,7 @@ pub async fn prepare_users(
             Ok::<_, String>(made)
         });
     }
-    let mut users = Vec::with_capacity(count as usize);
+    let mut users = Vec::with_capacity(count);
     while let Some(joined) = tasks.join_next().await {
         let made = joined.map_err(|e| format!("a setup task failed: {e}"))??;
         users.extend(made);
