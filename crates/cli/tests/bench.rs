@@ -247,3 +247,50 @@ async fn seeded_pool_is_benched_in_place() {
     assert_eq!(status, 200, "{listed}");
     assert_eq!(listed["Users"].as_array().unwrap().len(), 9, "{listed}");
 }
+
+/// `--crypto-floor` needs no server: it times the primitives here and adds them up per
+/// workload.
+#[test]
+fn crypto_floor_adds_up_the_primitives() {
+    let output = std::process::Command::new(BIN)
+        .args(["bench", "--crypto-floor", "--json"])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let floor: Value = serde_json::from_str(&stdout).unwrap();
+    let us = |name: &str| floor[name].as_f64().unwrap();
+    for name in [
+        "rs256_sign_us",
+        "rs256_verify_us",
+        "srp_server_step_us",
+        "password_verifier_us",
+    ] {
+        assert!(us(name) > 0.0, "{name}: {floor}");
+    }
+    let workload = |name: &str| {
+        floor["workloads_ms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w[0] == name)
+            .unwrap_or_else(|| panic!("no {name} in {floor}"))[1]
+            .as_f64()
+            .unwrap()
+    };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
+    assert!(close(
+        workload("password"),
+        (us("password_verifier_us") + 2.0 * us("rs256_sign_us")) / 1000.0
+    ));
+    assert!(close(
+        workload("srp"),
+        (us("srp_server_step_us") + 2.0 * us("rs256_sign_us")) / 1000.0
+    ));
+    assert!(close(workload("getuser"), us("rs256_verify_us") / 1000.0));
+}

@@ -87,6 +87,10 @@ pub struct BenchArgs {
     /// evenly over them (default: --users).
     #[arg(long, requires = "pool_id")]
     pub existing_users: Option<u32>,
+    /// Measure only what each workload's cryptography costs on this machine (in this
+    /// process, no server needed) and print that floor.
+    #[arg(long)]
+    pub crypto_floor: bool,
     /// How the `refresh` workload refreshes: `GetTokensFromRefreshToken`, or `InitiateAuth`
     /// `REFRESH_TOKEN_AUTH` (for emulators without the newer operation).
     #[arg(long, value_enum, default_value = "get-tokens")]

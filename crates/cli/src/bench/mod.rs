@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 mod api;
 mod args;
+mod floor;
 mod procfs;
 mod stats;
 mod workloads;
@@ -46,6 +47,18 @@ struct Progress {
 
 /// Runs the bench and prints the report.
 pub async fn run(args: BenchArgs) -> Result<(), String> {
+    if args.crypto_floor {
+        let floor = tokio::task::spawn_blocking(floor::measure)
+            .await
+            .map_err(|e| format!("crypto floor: {e}"))??;
+        let text = if args.json {
+            serde_json::to_string_pretty(&floor).map_err(|e| format!("JSON: {e}"))?
+        } else {
+            floor.render()
+        };
+        println!("{}", text.trim_end());
+        return Ok(());
+    }
     let (Some(id), Some(secret)) = (args.access_key_id.clone(), args.secret_access_key.clone())
     else {
         return Err(
