@@ -271,6 +271,14 @@ fn print_banner(
         "as they happen and readable with `keystep outbox` or GET {url}/admin/outbox"
     ));
     line("(HTTP Basic with the admin access key id and secret).".into());
+    line(String::new());
+    line("Load-test it from another terminal (`cargo run --release --` instead of `keystep` in a checkout):".into());
+    line(format!(
+        "  AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} keystep bench --endpoint {url} --workload srp --server-pid {}",
+        admin.access_key_id,
+        if admin_from_config { "<as configured>" } else { admin.secret_access_key.as_str() },
+        std::process::id()
+    ));
     if let Some(d) = dev {
         line(String::new());
         line("Amplify JS:".into());
