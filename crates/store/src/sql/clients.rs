@@ -5,7 +5,7 @@ use keystep_core::pool::UserPool;
 use keystep_core::ports::Page;
 use keystep_core::StoreError;
 
-use super::rows::{self, CLIENT_COLUMNS, CLIENT_COLUMNS_C, POOL_COLUMNS_P};
+use super::rows::{self, CLIENT_COLUMNS, POOL_COLUMNS_P};
 use super::DbPool;
 use crate::codec;
 use crate::error::{on_insert, Fail};
@@ -30,7 +30,7 @@ pub(super) async fn insert(db: &DbPool, client: &AppClient) -> Result<(), Fail> 
 }
 
 pub(super) async fn get(db: &DbPool, client_id: &str) -> Result<Option<AppClient>, Fail> {
-    let sql = format!("SELECT {CLIENT_COLUMNS} FROM app_clients WHERE client_id = $1");
+    let sql = format!("SELECT {CLIENT_COLUMNS} FROM app_clients c WHERE c.client_id = $1");
     let row = sqlx::query(&sql).bind(client_id).fetch_optional(db).await?;
     row.as_ref().map(rows::client).transpose()
 }
@@ -40,7 +40,7 @@ pub(super) async fn get_with_pool(
     client_id: &str,
 ) -> Result<Option<(AppClient, UserPool)>, Fail> {
     let sql = format!(
-        "SELECT {CLIENT_COLUMNS_C}, {POOL_COLUMNS_P} FROM app_clients c \
+        "SELECT {CLIENT_COLUMNS}, {POOL_COLUMNS_P} FROM app_clients c \
          JOIN pools p ON p.id = c.pool_id WHERE c.client_id = $1"
     );
     let row = sqlx::query(&sql).bind(client_id).fetch_optional(db).await?;
@@ -56,13 +56,13 @@ pub(super) async fn list(
     limit: u32,
 ) -> Result<Page<AppClient>, Fail> {
     let from = if after.is_some() {
-        "AND client_id > $3"
+        "AND c.client_id > $3"
     } else {
         ""
     };
     let sql = format!(
-        "SELECT {CLIENT_COLUMNS} FROM app_clients \
-         WHERE pool_id = $2 {from} ORDER BY client_id LIMIT $1"
+        "SELECT {CLIENT_COLUMNS} FROM app_clients c \
+         WHERE c.pool_id = $2 {from} ORDER BY c.client_id LIMIT $1"
     );
     let mut query = sqlx::query(&sql)
         .bind(codec::probe_limit(limit))

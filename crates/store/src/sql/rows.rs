@@ -20,39 +20,48 @@ use crate::error::Fail;
 /// The columns [`pool`] reads.
 pub(super) const POOL_COLUMNS: &str = "id, name, created_at, modified_at, settings";
 
-/// A `pools` row.
-pub(super) fn pool(row: &DbRow) -> Result<UserPool, Fail> {
-    Ok(UserPool {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        created_at: Millis(row.try_get("created_at")?),
-        modified_at: Millis(row.try_get("modified_at")?),
-        settings: codec::from_json(row.try_get("settings")?, "pool settings")?,
-    })
-}
-
-/// The pool's columns renamed with a `p_` prefix, from a join where `p` is `pools`.
+/// The pool's columns renamed with a `p_` prefix, for joins where `p` is `pools` (its
+/// names would clash with the other table's); read by [`prefixed_pool`].
 pub(super) const POOL_COLUMNS_P: &str = "p.id AS p_id, p.name AS p_name, \
     p.created_at AS p_created_at, p.modified_at AS p_modified_at, p.settings AS p_settings";
 
+/// A `pools` row.
+pub(super) fn pool(row: &DbRow) -> Result<UserPool, Fail> {
+    pool_named(row, ["id", "name", "created_at", "modified_at", "settings"])
+}
+
 /// A `pools` row read through [`POOL_COLUMNS_P`].
 pub(super) fn prefixed_pool(row: &DbRow) -> Result<UserPool, Fail> {
+    pool_named(
+        row,
+        [
+            "p_id",
+            "p_name",
+            "p_created_at",
+            "p_modified_at",
+            "p_settings",
+        ],
+    )
+}
+
+/// A pool from the columns named `[id, name, created_at, modified_at, settings]`.
+fn pool_named(
+    row: &DbRow,
+    [id, name, created, modified, settings]: [&str; 5],
+) -> Result<UserPool, Fail> {
     Ok(UserPool {
-        id: row.try_get("p_id")?,
-        name: row.try_get("p_name")?,
-        created_at: Millis(row.try_get("p_created_at")?),
-        modified_at: Millis(row.try_get("p_modified_at")?),
-        settings: codec::from_json(row.try_get("p_settings")?, "pool settings")?,
+        id: row.try_get(id)?,
+        name: row.try_get(name)?,
+        created_at: Millis(row.try_get(created)?),
+        modified_at: Millis(row.try_get(modified)?),
+        settings: codec::from_json(row.try_get(settings)?, "pool settings")?,
     })
 }
 
-/// The columns [`client`] reads, qualified by the alias `c` (they keep their names).
-pub(super) const CLIENT_COLUMNS_C: &str =
-    "c.client_id, c.pool_id, c.name, c.created_at, c.modified_at, c.secret, c.settings";
-
-/// The columns [`client`] reads.
+/// The columns [`client`] reads, qualified by the alias `c` (`FROM app_clients c`), so
+/// that they can be joined with another table's without renaming.
 pub(super) const CLIENT_COLUMNS: &str =
-    "client_id, pool_id, name, created_at, modified_at, secret, settings";
+    "c.client_id, c.pool_id, c.name, c.created_at, c.modified_at, c.secret, c.settings";
 
 /// An `app_clients` row.
 pub(super) fn client(row: &DbRow) -> Result<AppClient, Fail> {
