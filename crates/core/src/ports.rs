@@ -355,8 +355,6 @@ pub trait Store: Send + Sync + 'static {
     /// Marks every refresh token of a user revoked; returns how many were live.
     async fn revoke_user_refresh_tokens(&self, pool_id: &str, sub: &str)
         -> Result<u64, StoreError>;
-    /// Whether the sign-in `origin_jti` was revoked (its access tokens are refused).
-    async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool, StoreError>;
     /// The pool, the user and the revocation of an access token's sign-in, read together
     /// (`None` if the pool does not exist).
     async fn get_token_holder(

@@ -215,8 +215,8 @@ async fn assert_same(source: &dyn Store, target: &dyn Store, filled: &Filled) {
             source.get_refresh_token(hash).await.unwrap()
         );
         assert_eq!(
-            target.is_origin_revoked(origin).await.unwrap(),
-            source.is_origin_revoked(origin).await.unwrap()
+            origin_revoked(target, origin).await,
+            origin_revoked(source, origin).await
         );
     }
     for name in ["signing_keys", "admin_credentials"] {

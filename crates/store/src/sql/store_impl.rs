@@ -289,10 +289,6 @@ impl Store for ThisStore {
         retry(|| tokens::revoke_user(&self.pool, pool_id, sub)).await
     }
 
-    async fn is_origin_revoked(&self, origin_jti: &str) -> Result<bool, StoreError> {
-        retry(|| tokens::is_origin_revoked(&self.pool, origin_jti)).await
-    }
-
     async fn get_token_holder(
         &self,
         pool_id: &str,

@@ -129,11 +129,3 @@ pub(super) async fn holder(
         origin_revoked: row.try_get("origin_revoked")?,
     }))
 }
-
-pub(super) async fn is_origin_revoked(db: &DbPool, origin_jti: &str) -> Result<bool, Fail> {
-    let row = sqlx::query("SELECT origin_jti FROM revoked_origins WHERE origin_jti = $1")
-        .bind(origin_jti)
-        .fetch_optional(db)
-        .await?;
-    Ok(row.is_some())
-}

@@ -180,3 +180,14 @@ pub async fn seed_user(store: &dyn Store, pool_id: &str, username: &str) -> User
         .expect("insert user");
     u
 }
+
+/// Whether the sign-in `origin` is recorded as revoked, read the way an access token's
+/// check reads it (the revocation does not depend on the user).
+pub async fn origin_revoked(store: &dyn Store, origin: &str) -> bool {
+    store
+        .get_token_holder(POOL, "00000000-0000-4000-8000-000000000000", origin)
+        .await
+        .expect("get_token_holder")
+        .expect("the fixture pool exists")
+        .origin_revoked
+}
