@@ -17,6 +17,8 @@ use rand::RngCore;
 use serde::Serialize;
 use serde_json::json;
 
+use super::workloads::{username, PASSWORD};
+
 /// How long each primitive is repeated.
 const EACH: Duration = Duration::from_millis(1500);
 
@@ -50,7 +52,7 @@ pub fn measure() -> Result<Floor, String> {
         "exp": 1_764_390_600,
         "iat": 1_764_387_000,
         "jti": "0f9e8d7c-6b5a-4c3d-9e2f-1a0b9c8d7e6f",
-        "username": "bench-user-1"
+        "username": username(1)
     });
     let token = key.sign_jwt(&claims).map_err(|e| format!("sign: {e}"))?;
     let rs256_sign_us = per_call(|| {
@@ -70,7 +72,8 @@ pub fn measure() -> Result<Floor, String> {
     });
 
     let salt = [0x5a; 16];
-    let verifier = keystep_srp::verifier(&salt, "XaMpLe123", "bench-user-1", "Bench-Horse-9!x");
+    let user = username(1);
+    let verifier = keystep_srp::verifier(&salt, "XaMpLe123", &user, PASSWORD);
     let mut a = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut a);
     let a_pub = keystep_srp::client_public(&a).map_err(|e| format!("SRP: {e}"))?;
@@ -85,8 +88,8 @@ pub fn measure() -> Result<Floor, String> {
         black_box(keystep_srp::verifier(
             &salt,
             "XaMpLe123",
-            "bench-user-1",
-            black_box("Bench-Horse-9!x"),
+            &user,
+            black_box(PASSWORD),
         ));
     });
 

@@ -87,11 +87,12 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
 
     let setup_started = Instant::now();
     let existing = match (&args.pool_id, &args.client_id) {
-        (Some(pool_id), Some(client_id)) => Some(workloads::existing_fixture(pool_id, client_id)?),
+        (Some(pool_id), Some(client_id)) => Some(Fixture::new(pool_id, client_id)?),
         _ => None,
     };
-    // An existing pool is never deleted; a fresh one unless --keep-pool.
-    let delete_after = existing.is_none() && !args.keep_pool;
+    // The bench makes (and may delete) its own pool and users only without --pool-id.
+    let create = existing.is_none();
+    let delete_after = create && !args.keep_pool;
     let (mut fixture, numbers) = match existing {
         Some(fixture) => {
             let existing_users = args.existing_users.unwrap_or(users);
@@ -124,7 +125,6 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
         }
     };
     fixture.refresh_flow = args.refresh_flow;
-    let create = args.pool_id.is_none();
     let population = match workloads::prepare_users(
         &api,
         &fixture,

@@ -26,17 +26,19 @@ pub struct Fixture {
     pub refresh_flow: RefreshFlow,
 }
 
-/// The fixture of an existing pool and client (`--pool-id`, `--client-id`).
-pub fn existing_fixture(pool_id: &str, client_id: &str) -> Result<Fixture, String> {
-    let pool_name = keystep_srp::pool_name_from_pool_id(pool_id)
-        .ok_or_else(|| format!("--pool-id {pool_id:?} has no '_'"))?
-        .to_string();
-    Ok(Fixture {
-        pool_id: pool_id.to_string(),
-        pool_name,
-        client_id: client_id.to_string(),
-        refresh_flow: RefreshFlow::GetTokens,
-    })
+impl Fixture {
+    /// The fixture of a pool and client (the bench's own, or `--pool-id`/`--client-id`).
+    pub fn new(pool_id: &str, client_id: &str) -> Result<Fixture, String> {
+        let pool_name = keystep_srp::pool_name_from_pool_id(pool_id)
+            .ok_or_else(|| format!("pool id {pool_id:?} has no '_'"))?
+            .to_string();
+        Ok(Fixture {
+            pool_id: pool_id.to_string(),
+            pool_name,
+            client_id: client_id.to_string(),
+            refresh_flow: RefreshFlow::GetTokens,
+        })
+    }
 }
 
 /// `count` user numbers spread evenly over `0..existing`, so that the users a bench signs
@@ -130,18 +132,9 @@ pub async fn create_fixture(api: &Api, workload: Workload) -> Result<Fixture, St
         )
         .await
         .map_err(|e| format!("CreateUserPool: {e}"))?;
-    let pool_id = str_at(&pool, &["UserPool", "Id"])
-        .ok_or("CreateUserPool answered without UserPool.Id")?
-        .to_string();
-    let pool_name = keystep_srp::pool_name_from_pool_id(&pool_id)
-        .ok_or_else(|| format!("pool id {pool_id:?} has no '_'"))?
-        .to_string();
-    let fixture = Fixture {
-        pool_id,
-        pool_name,
-        client_id: String::new(),
-        refresh_flow: RefreshFlow::GetTokens,
-    };
+    let pool_id =
+        str_at(&pool, &["UserPool", "Id"]).ok_or("CreateUserPool answered without UserPool.Id")?;
+    let fixture = Fixture::new(pool_id, "")?;
     match finish_fixture(api, workload, fixture.clone()).await {
         Ok(f) => Ok(f),
         Err(e) => {
