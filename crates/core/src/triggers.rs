@@ -59,24 +59,9 @@ pub const SLOTS: [TriggerSlot; 10] = [
 const NOT_INVOKED: [&str; 2] = ["CustomSMSSender", "CustomEmailSender"];
 
 impl TriggerSlot {
-    /// The `LambdaConfig` member name.
+    /// The `LambdaConfig` member name, which is also how Cognito names the trigger in
+    /// error messages.
     pub fn name(self) -> &'static str {
-        match self {
-            TriggerSlot::PreSignUp => "PreSignUp",
-            TriggerSlot::PostConfirmation => "PostConfirmation",
-            TriggerSlot::PreAuthentication => "PreAuthentication",
-            TriggerSlot::PostAuthentication => "PostAuthentication",
-            TriggerSlot::DefineAuthChallenge => "DefineAuthChallenge",
-            TriggerSlot::CreateAuthChallenge => "CreateAuthChallenge",
-            TriggerSlot::VerifyAuthChallengeResponse => "VerifyAuthChallengeResponse",
-            TriggerSlot::PreTokenGeneration => "PreTokenGeneration",
-            TriggerSlot::UserMigration => "UserMigration",
-            TriggerSlot::CustomMessage => "CustomMessage",
-        }
-    }
-
-    /// How Cognito names the trigger in error messages.
-    pub fn display_name(self) -> &'static str {
         match self {
             TriggerSlot::PreSignUp => "PreSignUp",
             TriggerSlot::PostConfirmation => "PostConfirmation",
@@ -200,18 +185,18 @@ pub fn failure_error(slot: TriggerSlot, failure: InvokeFailure) -> AuthError {
     match failure {
         InvokeFailure::Rejected(message) => AuthError::UserLambdaValidation(format!(
             "{} failed with error {}.",
-            slot.display_name(),
+            slot.name(),
             message.trim_end_matches('.')
         )),
         InvokeFailure::Failed(reason) => {
-            AuthError::UnexpectedLambda(format!("{} failed: {reason}", slot.display_name()))
+            AuthError::UnexpectedLambda(format!("{} failed: {reason}", slot.name()))
         }
     }
 }
 
 /// The error for an answer whose `response` does not have the shape the slot needs.
 pub fn invalid_response(slot: TriggerSlot, what: &str) -> AuthError {
-    AuthError::InvalidLambdaResponse(format!("Invalid {} response: {what}", slot.display_name()))
+    AuthError::InvalidLambdaResponse(format!("Invalid {} response: {what}", slot.name()))
 }
 
 /// `request.userAttributes`: every attribute as a string, plus `sub` and

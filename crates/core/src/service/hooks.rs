@@ -52,7 +52,7 @@ impl Keystep {
             // Checked when the pool was saved; the server's mapping changed since.
             return Err(AuthError::UnexpectedLambda(format!(
                 "{} is set to a Lambda ARN this server has no URL for.",
-                call.slot.display_name()
+                call.slot.name()
             )));
         };
         let event = Envelope {
