@@ -160,18 +160,12 @@ async fn seeded_pool_is_benched_in_place() {
         .await;
     assert_eq!(status, 200, "{pool}");
     let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
-    let (status, client) = server
-        .json(
-            "CreateUserPoolClient",
+    let client_id = server
+        .create_client(
             &serde_json::json!({"UserPoolId": pool_id, "ClientName": "seeded",
-                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
         )
         .await;
-    assert_eq!(status, 200, "{client}");
-    let client_id = client["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let database_url = format!("sqlite://{}", server.db_path().display());
     let master_key = hex::encode(keystep_testkit::TEST_MASTER_KEY);
     let seed = |start: &str| {

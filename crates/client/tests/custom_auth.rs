@@ -43,18 +43,10 @@ async fn fixture() -> Fixture {
         .await;
     assert_eq!(s, 200, "{pool}");
     let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
-    let (s, client) = server
-        .json(
-            "CreateUserPoolClient",
-            &json!({"UserPoolId": pool_id, "ClientName": "rust",
-                "ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-        )
+    let client_id = server
+        .create_client(&json!({"UserPoolId": pool_id, "ClientName": "rust",
+                "ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}))
         .await;
-    assert_eq!(s, 200, "{client}");
-    let client_id = client["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
     server
         .confirmed_user(
             &pool_id,

@@ -31,21 +31,14 @@ async fn pool_with_user(server: &TestServer, mfa: &str, user: &str, attributes: 
             .await;
         assert_eq!(s, 200, "{b}");
     }
-    let (s, client) = server
-        .json(
-            "CreateUserPoolClient",
-            &json!({"UserPoolId": pool_id, "ClientName": "web",
-                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-        )
+    let client_id = server
+        .create_client(&json!({"UserPoolId": pool_id, "ClientName": "web",
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}))
         .await;
-    assert_eq!(s, 200, "{client}");
     server
         .confirmed_user(&pool_id, user, PASSWORD, attributes)
         .await;
-    client["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    client_id
 }
 
 async fn sign_in(server: &TestServer, client_id: &str, user: &str) -> Value {

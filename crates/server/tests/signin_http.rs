@@ -45,19 +45,11 @@ impl Fixture {
                 .await;
             assert_eq!(s, 200, "{b}");
         }
-        let (s, client) = server
-            .json(
-                "CreateUserPoolClient",
-                &json!({"UserPoolId": pool_id, "ClientName": "web",
+        let client_id = server
+            .create_client(&json!({"UserPoolId": pool_id, "ClientName": "web",
                     "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH",
-                        "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-            )
+                        "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}))
             .await;
-        assert_eq!(s, 200, "{client}");
-        let client_id = client["UserPoolClient"]["ClientId"]
-            .as_str()
-            .unwrap()
-            .to_string();
         Fixture {
             server,
             pool_id,

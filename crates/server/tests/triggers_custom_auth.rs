@@ -64,18 +64,10 @@ async fn fixture() -> Fixture {
         server.keystep().trigger_secret(&pool_id).as_str()
     );
     hooks.check_signatures_with(shown["TriggerSecret"].as_str().unwrap());
-    let (s, client) = server
-        .json(
-            "CreateUserPoolClient",
-            &json!({"UserPoolId": pool_id, "ClientName": "web",
-                "ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-        )
+    let client_id = server
+        .create_client(&json!({"UserPoolId": pool_id, "ClientName": "web",
+                "ExplicitAuthFlows": ["ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}))
         .await;
-    assert_eq!(s, 200, "{client}");
-    let client_id = client["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
     server
         .confirmed_user(
             &pool_id,

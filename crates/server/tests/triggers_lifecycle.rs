@@ -191,22 +191,14 @@ impl Fixture {
             .await;
         assert_eq!(s, 200, "{pool}");
         let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
-        let (s, client) = self
+        let client_id = self
             .server
-            .json(
-                "CreateUserPoolClient",
+            .create_client(
                 &json!({"UserPoolId": pool_id, "ClientName": "web", "ExplicitAuthFlows":
-                    ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+                ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
             )
             .await;
-        assert_eq!(s, 200, "{client}");
-        (
-            pool_id,
-            client["UserPoolClient"]["ClientId"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        )
+        (pool_id, client_id)
     }
 
     async fn sign_up(&self, client_id: &str, username: &str, email: &str) -> (u16, Value) {

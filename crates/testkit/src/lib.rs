@@ -420,6 +420,17 @@ impl TestServer {
         (status, value)
     }
 
+    /// `CreateUserPoolClient` with `body`; fails the test unless it answers 200, and
+    /// returns the new client's id.
+    pub async fn create_client(&self, body: &serde_json::Value) -> String {
+        let (status, answer) = self.json("CreateUserPoolClient", body).await;
+        assert_eq!(status, 200, "{answer}");
+        answer["UserPoolClient"]["ClientId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no ClientId in {answer}"))
+            .to_string()
+    }
+
     /// Creates `username` in `pool_id` as an administrator would, with `attributes` (a
     /// JSON `[{Name, Value}]` list) and the permanent `password` (so `CONFIRMED`), sending
     /// no invitation; fails the test on any error.
