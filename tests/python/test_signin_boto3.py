@@ -378,9 +378,15 @@ def test_wrong_mfa_codes_exhaust_the_session(ks, idp, pools):
     expect_error(respond, "NotAuthorizedException", SESSION_EXPIRED, idp=idp, client_id=cid,
                  challenge="SMS_MFA", session=resp["Session"],
                  answers={"USERNAME": "sam", "SMS_MFA_CODE": code})
-    # A fresh sign-in works (the MFA failures did not lock the password out).
+    # The password was not locked out: a fresh sign-in gets its code. But five wrong
+    # second factors lock the second factor itself (1 s, doubling): even the right code is
+    # refused until the lock passes, and the session survives the refusal.
     resp = sms_challenge(idp, cid)
     code = latest_code(ks, pid, "sam", "authentication")
+    expect_error(respond, "NotAuthorizedException", "Password attempts exceeded", idp=idp,
+                 client_id=cid, challenge="SMS_MFA", session=resp["Session"],
+                 answers={"USERNAME": "sam", "SMS_MFA_CODE": code})
+    time.sleep(1.2)
     tokens_of(respond(idp, cid, "SMS_MFA", resp["Session"], {"USERNAME": "sam", "SMS_MFA_CODE": code}))
 
 
@@ -429,7 +435,8 @@ def test_prevent_user_existence_errors_enabled(ks, idp, pools):
     params = first["ChallengeParameters"]
     for key in ("SALT", "SRP_B", "SECRET_BLOCK", "USER_ID_FOR_SRP"):
         assert params.get(key), f"simulated challenge lacks {key}"
-    assert params["USER_ID_FOR_SRP"] != "nobody"
+    # Where the username is a plain name, a real user's USER_ID_FOR_SRP is that name.
+    assert params["USER_ID_FOR_SRP"] == "nobody"
     _, second = srp_start(idp, pid, cid, "nobody")
     assert second["ChallengeParameters"]["SALT"] == params["SALT"]
     assert second["ChallengeParameters"]["USER_ID_FOR_SRP"] == params["USER_ID_FOR_SRP"]

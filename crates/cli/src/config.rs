@@ -77,6 +77,18 @@ pub struct Config {
     pub purge_interval_secs: u64,
     /// `[triggers.arn_map]`: Lambda ARNs in pools' `LambdaConfig` to webhook URLs.
     pub trigger_arn_map: BTreeMap<String, String>,
+    /// `[limits]`: the hourly budgets of the abuse limits.
+    pub limits: keystep_core::limits::Limits,
+}
+
+/// The `[limits]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsLayer {
+    code_requests_per_hour: Option<u32>,
+    sign_in_codes_per_hour: Option<u32>,
+    code_attempts_per_hour: Option<u32>,
+    change_password_per_hour: Option<u32>,
 }
 
 /// The `[triggers]` table.
@@ -107,6 +119,7 @@ struct Layer {
     dev_pool: Option<bool>,
     purge_interval_secs: Option<u64>,
     triggers: Option<TriggersLayer>,
+    limits: Option<LimitsLayer>,
 }
 
 /// What is wrong with the configuration.
@@ -243,6 +256,7 @@ impl Config {
                 message: format!("the URL for {arn} must start with http:// or https://"),
             });
         }
+        let limits = resolve_limits(env_layer.limits, file_layer.limits)?;
         if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
             return Err(ConfigError::Invalid {
                 key: "public_url".into(),
@@ -265,6 +279,7 @@ impl Config {
             dev_pool: pick!(dev_pool).unwrap_or(true),
             purge_interval_secs,
             trigger_arn_map,
+            limits,
             data_dir,
         })
     }
@@ -273,6 +288,55 @@ impl Config {
     pub fn uses_sqlite(&self) -> bool {
         self.database_url.0.starts_with("sqlite:")
     }
+}
+
+/// The `[limits]` of the environment over those of the file over the defaults; each
+/// budget must allow at least one an hour (a limit of 0 would lock every user out).
+fn resolve_limits(
+    env: Option<LimitsLayer>,
+    file: Option<LimitsLayer>,
+) -> Result<keystep_core::limits::Limits, ConfigError> {
+    let env = env.unwrap_or_default();
+    let file = file.unwrap_or_default();
+    let defaults = keystep_core::limits::Limits::default();
+    let mut out = defaults;
+    for (key, slot, env_value, file_value) in [
+        (
+            "limits.code_requests_per_hour",
+            &mut out.code_requests_per_hour,
+            env.code_requests_per_hour,
+            file.code_requests_per_hour,
+        ),
+        (
+            "limits.sign_in_codes_per_hour",
+            &mut out.sign_in_codes_per_hour,
+            env.sign_in_codes_per_hour,
+            file.sign_in_codes_per_hour,
+        ),
+        (
+            "limits.code_attempts_per_hour",
+            &mut out.code_attempts_per_hour,
+            env.code_attempts_per_hour,
+            file.code_attempts_per_hour,
+        ),
+        (
+            "limits.change_password_per_hour",
+            &mut out.change_password_per_hour,
+            env.change_password_per_hour,
+            file.change_password_per_hour,
+        ),
+    ] {
+        if let Some(v) = env_value.or(file_value) {
+            if !(1..=10_000).contains(&v) {
+                return Err(ConfigError::Invalid {
+                    key: key.into(),
+                    message: "must be between 1 and 10000".into(),
+                });
+            }
+            *slot = v;
+        }
+    }
+    Ok(out)
 }
 
 /// A wildcard listen address is no address to give clients: use `localhost` instead.
@@ -342,6 +406,26 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
                 })
             }
             "PURGE_INTERVAL_SECS" => l.purge_interval_secs = Some(parse(key, &v)?),
+            "LIMITS_CODE_REQUESTS_PER_HOUR" => {
+                l.limits
+                    .get_or_insert_with(Default::default)
+                    .code_requests_per_hour = Some(parse(key, &v)?)
+            }
+            "LIMITS_SIGN_IN_CODES_PER_HOUR" => {
+                l.limits
+                    .get_or_insert_with(Default::default)
+                    .sign_in_codes_per_hour = Some(parse(key, &v)?)
+            }
+            "LIMITS_CODE_ATTEMPTS_PER_HOUR" => {
+                l.limits
+                    .get_or_insert_with(Default::default)
+                    .code_attempts_per_hour = Some(parse(key, &v)?)
+            }
+            "LIMITS_CHANGE_PASSWORD_PER_HOUR" => {
+                l.limits
+                    .get_or_insert_with(Default::default)
+                    .change_password_per_hour = Some(parse(key, &v)?)
+            }
             _ if OTHER_VARIABLES.contains(&key.as_str()) => {}
             _ => return Err(ConfigError::UnknownEnv(key.clone())),
         }

@@ -88,6 +88,7 @@ pub async fn open(
             triggers: keystep_core::triggers::TriggerConfig {
                 arn_map: config.trigger_arn_map.clone(),
             },
+            limits: config.limits,
         },
         admin: configured_admin,
         limits: Limits {

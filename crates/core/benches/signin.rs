@@ -82,7 +82,6 @@ fn token_minting(c: &mut Criterion) {
         password: None,
         password_set_at: Some(NOW),
         mfa: Default::default(),
-        lockout: Default::default(),
         tokens_valid_after: None,
         pending_attributes: Default::default(),
         version: 1,

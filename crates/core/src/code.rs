@@ -1,5 +1,8 @@
 //! One-time codes: six digits, stored only as a keyed hash, with a lifetime and an
 //! attempt limit. A used, expired or exhausted code never works again.
+//!
+//! A code belongs to what it was sent to: its hash covers the destination (the e-mail
+//! address or phone number), so once that attribute changes the code no longer fits.
 
 use serde::{Deserialize, Serialize};
 
@@ -82,18 +85,20 @@ pub fn new_code(rng: &dyn Rng) -> String {
     crate::ids::random_string(rng, b"0123456789", 6)
 }
 
-/// The scope string a code hash is bound to.
-pub fn scope(pool_id: &str, sub: &str, purpose: CodePurpose) -> String {
-    format!("{pool_id}\n{sub}\n{}", purpose.as_str())
+/// The scope string a code hash is bound to: whose, what for, and where it was sent.
+pub fn scope(pool_id: &str, sub: &str, purpose: CodePurpose, destination: &str) -> String {
+    format!("{pool_id}\n{sub}\n{}\n{destination}", purpose.as_str())
 }
 
-/// Issues a new code: returns the digits (for the message only) and the record to store.
+/// Issues a new code sent to `destination`: returns the digits (for the message only)
+/// and the record to store.
 pub fn issue(
     keys: &KeyRing,
     rng: &dyn Rng,
     pool_id: &str,
     sub: &str,
     purpose: CodePurpose,
+    destination: &str,
     now: Millis,
 ) -> (String, StoredCode) {
     let digits = new_code(rng);
@@ -102,7 +107,7 @@ pub fn issue(
         sub: sub.to_string(),
         purpose,
         id: crate::ids::new_opaque_token(rng, 16),
-        hash: keys.code_hash(&scope(pool_id, sub, purpose), &digits),
+        hash: keys.code_hash(&scope(pool_id, sub, purpose, destination), &digits),
         created_at: now,
         expires_at: now.plus_secs(purpose.lifetime_secs()),
         attempts: 0,
@@ -110,36 +115,27 @@ pub fn issue(
     (digits, stored)
 }
 
-/// The verdict on a presented code, before the store records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeCheck {
-    /// Right code, in time: consume it.
-    Match,
-    /// Wrong code: count the attempt (and destroy the code if this was the last one).
-    Mismatch {
-        /// Whether this attempt exhausts the code.
-        exhausted: bool,
-    },
-    /// Past its lifetime (or already exhausted): the user must ask for a new one.
-    Expired,
-}
-
-/// Checks `presented` against `stored` at `now`, in constant time.
-pub fn check(keys: &KeyRing, stored: &StoredCode, presented: &str, now: Millis) -> CodeCheck {
-    if now >= stored.expires_at || stored.attempts >= MAX_CODE_ATTEMPTS {
-        return CodeCheck::Expired;
-    }
-    let hash = keys.code_hash(
-        &scope(&stored.pool_id, &stored.sub, stored.purpose),
-        presented.trim(),
-    );
-    if constant_time_eq(&hash, &stored.hash) {
-        CodeCheck::Match
-    } else {
-        CodeCheck::Mismatch {
-            exhausted: stored.attempts + 1 >= MAX_CODE_ATTEMPTS,
+/// Which of `destinations` (the addresses the user has now for the code's purpose)
+/// `presented` is the code for, if any. Every candidate is compared, each in constant
+/// time; a wrong destination can only make a right code fail, never the reverse, since
+/// each destination gives an unrelated hash.
+pub fn matching_destination<'a>(
+    keys: &KeyRing,
+    stored: &StoredCode,
+    presented: &str,
+    destinations: &[&'a str],
+) -> Option<&'a str> {
+    let mut found = None;
+    for destination in destinations {
+        let hash = keys.code_hash(
+            &scope(&stored.pool_id, &stored.sub, stored.purpose, destination),
+            presented.trim(),
+        );
+        if constant_time_eq(&hash, &stored.hash) {
+            found = Some(*destination);
         }
     }
+    found
 }
 
 /// The error a client sees for a wrong code.
@@ -152,66 +148,84 @@ pub fn expired_error() -> AuthError {
     AuthError::ExpiredCode("Invalid code provided, please request a code again.".into())
 }
 
+/// The error for the wrong answer that used up a code's attempts, and for any answer
+/// while it is used up.
+pub fn exhausted_error() -> AuthError {
+    AuthError::TooManyFailedAttempts("Too many failed attempts. Please request a new code.".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ports::SystemRng;
 
+    const TO: &str = "jane@example.com";
+
     #[test]
     fn codes_are_six_digits_and_only_hashes_are_kept() {
         let keys = KeyRing::new(&[1; 32]).unwrap();
-        let (digits, stored) = issue(&keys, &SystemRng, "p", "s", CodePurpose::SignUp, Millis(0));
-        assert_eq!(digits.len(), 6);
-        assert!(digits.chars().all(|c| c.is_ascii_digit()));
-        assert_ne!(stored.hash, digits.as_bytes());
-        assert_eq!(check(&keys, &stored, &digits, Millis(1)), CodeCheck::Match);
-    }
-
-    #[test]
-    fn expiry_and_attempts() {
-        let keys = KeyRing::new(&[1; 32]).unwrap();
-        let (digits, mut stored) = issue(
+        let (digits, stored) = issue(
             &keys,
             &SystemRng,
             "p",
             "s",
-            CodePurpose::ForgotPassword,
+            CodePurpose::SignUp,
+            TO,
             Millis(0),
+        );
+        assert_eq!(digits.len(), 6);
+        assert!(digits.chars().all(|c| c.is_ascii_digit()));
+        assert_ne!(stored.hash, digits.as_bytes());
+        assert_eq!(
+            matching_destination(&keys, &stored, &digits, &[TO]),
+            Some(TO)
+        );
+        assert_eq!(
+            matching_destination(
+                &keys,
+                &stored,
+                &format!(" {digits} "),
+                &["+15555550100", TO]
+            ),
+            Some(TO)
         );
         let wrong = if digits == "000000" {
             "111111"
         } else {
             "000000"
         };
-        assert_eq!(
-            check(&keys, &stored, wrong, Millis(1)),
-            CodeCheck::Mismatch { exhausted: false }
-        );
-        assert_eq!(
-            check(&keys, &stored, &digits, Millis(3600 * 1000)),
-            CodeCheck::Expired
-        );
-        stored.attempts = MAX_CODE_ATTEMPTS - 1;
-        assert_eq!(
-            check(&keys, &stored, wrong, Millis(1)),
-            CodeCheck::Mismatch { exhausted: true }
-        );
-        stored.attempts = MAX_CODE_ATTEMPTS;
-        assert_eq!(
-            check(&keys, &stored, &digits, Millis(1)),
-            CodeCheck::Expired
-        );
+        assert_eq!(matching_destination(&keys, &stored, wrong, &[TO]), None);
+        assert_eq!(stored.expires_at, Millis(24 * 3600 * 1000));
     }
 
     #[test]
-    fn a_code_for_one_user_does_not_fit_another() {
+    fn a_code_is_bound_to_its_user_purpose_and_destination() {
         let keys = KeyRing::new(&[1; 32]).unwrap();
-        let (digits, mut stored) =
-            issue(&keys, &SystemRng, "p", "s1", CodePurpose::SignUp, Millis(0));
-        stored.sub = "s2".into();
-        assert!(matches!(
-            check(&keys, &stored, &digits, Millis(1)),
-            CodeCheck::Mismatch { .. }
-        ));
+        let (digits, stored) = issue(
+            &keys,
+            &SystemRng,
+            "p",
+            "s1",
+            CodePurpose::VerifyEmail,
+            TO,
+            Millis(0),
+        );
+        assert_eq!(
+            matching_destination(&keys, &stored, &digits, &["other@example.com"]),
+            None
+        );
+        assert_eq!(matching_destination(&keys, &stored, &digits, &[]), None);
+        let mut other_user = stored.clone();
+        other_user.sub = "s2".into();
+        assert_eq!(
+            matching_destination(&keys, &other_user, &digits, &[TO]),
+            None
+        );
+        let mut other_purpose = stored;
+        other_purpose.purpose = CodePurpose::ForgotPassword;
+        assert_eq!(
+            matching_destination(&keys, &other_purpose, &digits, &[TO]),
+            None
+        );
     }
 }

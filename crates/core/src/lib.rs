@@ -12,6 +12,7 @@ pub mod error;
 pub mod group;
 pub mod ids;
 pub mod keys;
+pub mod limits;
 pub mod message;
 pub mod password_policy;
 pub mod pool;

@@ -120,6 +120,20 @@ pub struct RefreshTokenRow {
     pub device_key: Option<String>,
 }
 
+/// An abuse counter as the store keeps it: state the domain serialises (the store never
+/// looks inside), a compare-and-swap version, and when housekeeping may forget it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterRow {
+    /// What is counted, for whom (`limits::counter_key`).
+    pub key: String,
+    /// The domain's state, as JSON text.
+    pub state: String,
+    /// Compare-and-swap version.
+    pub version: i64,
+    /// When the state no longer matters.
+    pub expires_at: Millis,
+}
+
 /// A `ListUsers` filter: one attribute, equal to or starting with a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserFilter {
@@ -287,15 +301,20 @@ pub trait Store: Send + Sync + 'static {
         sub: &str,
         purpose: CodePurpose,
     ) -> Result<Option<StoredCode>, StoreError>;
-    /// Counts a wrong guess on exactly the code with `id`; returns the new attempt count
-    /// (`NotFound` if that code is gone).
-    async fn record_code_failure(
+    /// Reserves one attempt on the user's live code of `purpose`, in one conditional
+    /// update: if the code exists, has not expired at `now` and has had fewer than `max`
+    /// attempts, its attempt count goes up by one and the code is returned as it is after
+    /// that (so `attempts` is this attempt's number). `None` otherwise. Of many concurrent
+    /// callers, at most `max - attempts` get a code back: the reservation is made before
+    /// the presented digits are compared.
+    async fn reserve_code_attempt(
         &self,
         pool_id: &str,
         sub: &str,
         purpose: CodePurpose,
-        id: &str,
-    ) -> Result<u32, StoreError>;
+        max: u32,
+        now: Millis,
+    ) -> Result<Option<StoredCode>, StoreError>;
     /// Deletes exactly the code with `id`. Returns `true` for the one caller that deleted
     /// it: a code is used once, however many try at the same time.
     async fn consume_code(
@@ -328,6 +347,11 @@ pub trait Store: Send + Sync + 'static {
         attempts: u32,
         expires_at: Millis,
     ) -> Result<(), StoreError>;
+    /// Reserves one answer on the session, in one conditional update that leaves its
+    /// version alone: if it exists and has had fewer than `max` answers, its count goes up
+    /// by one and the new count is returned (this answer's number). `None` when it is gone
+    /// or out of answers. Of many concurrent callers, at most `max - attempts` succeed.
+    async fn reserve_session_attempt(&self, id: &str, max: u32) -> Result<Option<u32>, StoreError>;
     /// Deletes the session if it is still at `expected_version`. Returns whether this
     /// call deleted it (exactly one concurrent caller does).
     async fn finish_auth_session(
@@ -344,6 +368,22 @@ pub trait Store: Send + Sync + 'static {
         value: &str,
         expires_at: Millis,
     ) -> Result<bool, StoreError>;
+
+    // ---- abuse counters (limits.rs: hourly budgets and lockouts)
+    /// Reads a counter.
+    async fn get_counter(&self, key: &str) -> Result<Option<CounterRow>, StoreError>;
+    /// Compare-and-swap: with `expected_version` `None`, inserts the counter at version 0
+    /// unless one exists; with `Some(v)`, replaces state and expiry if the stored version
+    /// is still `v`, storing `v + 1`. `Stale` when the race was lost either way.
+    async fn put_counter(
+        &self,
+        key: &str,
+        state: &str,
+        expires_at: Millis,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError>;
+    /// Deletes a counter (nothing if there is none).
+    async fn delete_counter(&self, key: &str) -> Result<(), StoreError>;
 
     // ---- refresh tokens
     /// Stores a refresh token (by the hash of its value).
@@ -365,7 +405,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<TokenHolder>, StoreError>;
 
     // ---- housekeeping
-    /// Deletes expired sessions, codes, single-use records and refresh tokens, at most
+    /// Deletes expired sessions, codes, single-use records, refresh tokens and counters, at most
     /// `batch` rows per table; returns how many rows went.
     async fn purge_expired(&self, now: Millis, batch: u32) -> Result<u64, StoreError>;
 

@@ -83,17 +83,6 @@ pub struct MfaSettings {
     pub last_totp_step: Option<i64>,
 }
 
-/// Failed-password bookkeeping for the lockout rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Lockout {
-    /// Consecutive failures counted.
-    pub failures: u32,
-    /// When the last failure happened.
-    pub last_failure_at: Option<Millis>,
-    /// Until when sign-in is refused.
-    pub locked_until: Option<Millis>,
-}
-
 /// A user of a pool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
@@ -121,8 +110,6 @@ pub struct User {
     pub password_set_at: Option<Millis>,
     /// MFA state.
     pub mfa: MfaSettings,
-    /// Lockout counters.
-    pub lockout: Lockout,
     /// Tokens issued before this instant are refused (GlobalSignOut, disable).
     pub tokens_valid_after: Option<Millis>,
     /// New `email` / `phone_number` values waiting for their code before they replace

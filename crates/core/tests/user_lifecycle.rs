@@ -101,6 +101,7 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
             account_id: "123456789012".into(),
             public_url: "http://localhost".into(),
             triggers: Default::default(),
+            limits: Default::default(),
         },
     };
     let now = clock.now();

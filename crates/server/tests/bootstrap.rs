@@ -20,6 +20,7 @@ async fn start(url: &str, master_key: [u8; 32]) -> Result<Prepared, bootstrap::B
             account_id: "000000000000".into(),
             public_url: "http://localhost:9229".into(),
             triggers: Default::default(),
+            limits: Default::default(),
         },
         admin: None,
         limits: Limits::default(),

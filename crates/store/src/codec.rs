@@ -8,7 +8,7 @@ use keystep_core::code::CodePurpose;
 use keystep_core::keys::Sealed;
 use keystep_core::message::{Medium, MessagePurpose};
 use keystep_core::pool::AliasKind;
-use keystep_core::user::{Lockout, MfaSettings, User, UserStatus};
+use keystep_core::user::{MfaSettings, User, UserStatus};
 use keystep_core::Millis;
 
 use crate::error::{corrupt, Fail};
@@ -24,14 +24,14 @@ pub(crate) fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T
 }
 
 /// The secret-bearing part of a user, kept in the `users.secrets` column. Everything in
-/// it that is secret is already sealed by the domain.
+/// it that is secret is already sealed by the domain. (Rows written before schema 2 also
+/// hold a `lockout`: lockouts are abuse counters now, and the old field is ignored.)
 #[derive(Serialize, Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct UserSecrets {
     pub password: Option<Sealed>,
     pub password_set_at: Option<Millis>,
     pub mfa: MfaSettings,
-    pub lockout: Lockout,
     pub tokens_valid_after: Option<Millis>,
     /// Older rows have none.
     #[serde(default)]
@@ -45,7 +45,6 @@ impl UserSecrets {
             password: user.password.clone(),
             password_set_at: user.password_set_at,
             mfa: user.mfa.clone(),
-            lockout: user.lockout,
             tokens_valid_after: user.tokens_valid_after,
             pending_attributes: user.pending_attributes.clone(),
         }

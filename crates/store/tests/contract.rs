@@ -24,6 +24,8 @@ macro_rules! contract_tests {
 mod clients;
 #[path = "contract/codes.rs"]
 mod codes;
+#[path = "contract/counters.rs"]
+mod counters;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
 #[path = "contract/groups.rs"]

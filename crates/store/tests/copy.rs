@@ -37,8 +37,8 @@ struct Filled {
 }
 
 /// Fills `store` with some of everything: two pools, clients with and without a secret,
-/// users (one updated to version 1, with a password, TOTP and lockout state), aliases,
-/// groups and memberships, codes, sessions, single-use records, refresh tokens (one
+/// users (one updated to version 1, with a password and TOTP), aliases, groups and
+/// memberships, codes, sessions, single-use records, abuse counters, refresh tokens (one
 /// revoked), outbox messages and server secrets.
 async fn fill(store: &dyn Store) -> Filled {
     seed(store).await;
@@ -79,9 +79,16 @@ async fn fill(store: &dyn Store) -> Filled {
         .await
         .unwrap();
     store
-        .record_code_failure(POOL, &users[2].sub, CodePurpose::ForgotPassword, "code-2")
+        .reserve_code_attempt(POOL, &users[2].sub, CodePurpose::ForgotPassword, 5, T0)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("a live code");
+    for (key, version) in [("lock-password:p:u:a", None), ("send-sign_up:p:u:b", None)] {
+        store
+            .put_counter(key, r#"{"events":[1]}"#, T0.plus_secs(3600), version)
+            .await
+            .unwrap();
+    }
 
     let mut sessions = Vec::new();
     for n in 0..3 {
@@ -225,6 +232,11 @@ async fn assert_same(source: &dyn Store, target: &dyn Store, filled: &Filled) {
             source.get_secret(name).await.unwrap()
         );
     }
+    for key in ["lock-password:p:u:a", "send-sign_up:p:u:b"] {
+        let copied = target.get_counter(key).await.unwrap();
+        assert!(copied.is_some(), "{key}");
+        assert_eq!(copied, source.get_counter(key).await.unwrap());
+    }
 }
 
 async fn client_secret(store: &dyn Store) -> Option<keystep_core::keys::Sealed> {
@@ -270,6 +282,7 @@ async fn copy_and_check(source_url: &str, target_url: &str, filled: &Filled) -> 
     assert_eq!(count("revoked_origins"), Some(1));
     assert_eq!(count("used_once"), Some(3));
     assert_eq!(count("server_secrets"), Some(2));
+    assert_eq!(count("counters"), Some(2));
     let source = from.clone().into_store();
     let target = to.clone().into_store();
     assert_same(&*source, &*target, filled).await;

@@ -109,6 +109,8 @@ pub struct TestOptions {
     pub live_clock: bool,
     /// `[triggers.arn_map]`: Lambda ARNs the server maps to webhook URLs.
     pub trigger_arn_map: std::collections::BTreeMap<String, String>,
+    /// `[limits]`: the hourly budgets of the abuse limits.
+    pub abuse_limits: keystep_core::limits::Limits,
 }
 
 impl Default for TestOptions {
@@ -120,6 +122,7 @@ impl Default for TestOptions {
             region: "us-east-1".into(),
             live_clock: false,
             trigger_arn_map: Default::default(),
+            abuse_limits: Default::default(),
         }
     }
 }
@@ -190,6 +193,7 @@ impl TestServer {
                 triggers: keystep_core::triggers::TriggerConfig {
                     arn_map: options.trigger_arn_map.clone(),
                 },
+                limits: options.abuse_limits,
             },
             admin: Some(admin),
             limits: Limits {

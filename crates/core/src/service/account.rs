@@ -3,10 +3,11 @@
 //! `GetUserAttributeVerificationCode`, `VerifyUserAttribute`, `ChangePassword`.
 
 use crate::error::AuthError;
+use crate::limits::{Budget, Lock};
 use crate::message::MessagePurpose;
-use crate::signin::lockout;
 
 use super::delivery::{verification_of, CodeDelivery};
+use super::limits::user_subject;
 use super::users::{
     apply_attribute_updates, delete_attributes, user_view, AttributeWriter, UserView,
 };
@@ -14,6 +15,31 @@ use super::Keystep;
 
 /// Attribute name/value pairs.
 type Updates = Vec<(String, String)>;
+
+/// The code purposes an update by `client` of `user`'s attributes would send a code for:
+/// a changed e-mail/phone the pool auto-verifies, and every held one. Worked out on a
+/// copy, so that the budget is taken before the update is made.
+fn codes_an_update_sends(
+    pool: &crate::pool::UserPool,
+    user: &crate::user::User,
+    updates: &[(String, String)],
+    client: &crate::app_client::AppClient,
+) -> Result<Vec<crate::code::CodePurpose>, AuthError> {
+    let mut probe = user.clone();
+    let (now, later) = hold_for_verification(pool, &probe, updates);
+    let changes = apply_attribute_updates(pool, &mut probe, &now, AttributeWriter::Client(client))?;
+    let mut purposes = Vec::new();
+    for medium in changes.unverified {
+        let (purpose, _, kind) = verification_of(medium.attribute())?;
+        if pool.settings.auto_verified.contains(&kind) {
+            purposes.push(purpose);
+        }
+    }
+    for (name, _) in &later {
+        purposes.push(verification_of(name)?.0);
+    }
+    Ok(purposes)
+}
 
 /// Splits an update into what applies now and the new `email` / `phone_number` values
 /// the pool holds back until they are verified: those of
@@ -53,8 +79,16 @@ impl Keystep {
         let caller = self.authenticate_access(access_token).await?;
         let client = caller.client(self).await?;
         let pool = &caller.pool;
+        // The codes this update would send are paid for before anything changes: an
+        // update refused for its budget leaves the user as it was.
+        let subject = user_subject(&pool.id, &caller.user.sub);
+        for purpose in codes_an_update_sends(pool, &caller.user, attributes, &client)? {
+            self.take_budget(Budget::CodeRequests(purpose), &subject)
+                .await?;
+        }
         let mut unverified = Vec::new();
         let mut held = Vec::new();
+        let mut changed = Vec::new();
         let user = self
             .modify_user(pool, &caller.user.sub, |u| {
                 let (now, later) = hold_for_verification(pool, u, attributes);
@@ -72,11 +106,14 @@ impl Keystep {
                     u.pending_attributes.insert(name.clone(), value.clone());
                 }
                 unverified = changes.unverified;
+                changed = changes.changed;
+                changed.extend(later.iter().map(|(name, _)| name.clone()));
                 held = later;
                 Ok(())
             })
             .await?
             .ok_or_else(super::users::user_not_found)?;
+        self.discard_codes_of_changed(pool, &user, &changed).await?;
         let mut deliveries = self
             .send_verification_codes(pool, &user, &unverified)
             .await?;
@@ -106,10 +143,17 @@ impl Keystep {
         let caller = self.authenticate_access(access_token).await?;
         let client = caller.client(self).await?;
         let pool = &caller.pool;
-        self.modify_user(pool, &caller.user.sub, |u| {
-            delete_attributes(pool, u, names, AttributeWriter::Client(&client)).map(|_| ())
-        })
-        .await?;
+        let mut changed = Vec::new();
+        let user = self
+            .modify_user(pool, &caller.user.sub, |u| {
+                changed =
+                    delete_attributes(pool, u, names, AttributeWriter::Client(&client))?.changed;
+                Ok(())
+            })
+            .await?;
+        if let Some(user) = user {
+            self.discard_codes_of_changed(pool, &user, &changed).await?;
+        }
         Ok(())
     }
 
@@ -143,6 +187,11 @@ impl Keystep {
                 AuthError::InvalidParameter(format!("The user has no {attribute} to verify."))
             })?
             .to_string();
+        self.take_budget(
+            Budget::CodeRequests(purpose),
+            &user_subject(&caller.pool.id, &caller.user.sub),
+        )
+        .await?;
         self.send_code_to(
             &caller.pool,
             &caller.user,
@@ -166,14 +215,19 @@ impl Keystep {
         let (purpose, _, _) = verification_of(attribute)?;
         let pool = &caller.pool;
         let matched = self.check_code(pool, &caller.user, purpose, code).await?;
-        // A held new value (AttributesRequireVerificationBeforeUpdate) replaces the old
-        // one now that its code came back.
+        // The code verifies the address it was sent to: a held new value
+        // (AttributesRequireVerificationBeforeUpdate) replaces the old one when its code
+        // came back; a code sent to the current value verifies that value only.
+        let to = matched.destination().to_string();
         let verify = |u: &mut crate::user::User| {
-            if let Some(value) = u.pending_attributes.remove(attribute) {
-                u.attributes.insert(attribute.to_string(), value);
+            if u.pending_attributes.get(attribute) == Some(&to) {
+                u.pending_attributes.remove(attribute);
+                u.attributes.insert(attribute.to_string(), to.clone());
             }
-            u.attributes
-                .insert(format!("{attribute}_verified"), "true".into());
+            if u.attr(attribute) == Some(to.as_str()) {
+                u.attributes
+                    .insert(format!("{attribute}_verified"), "true".into());
+            }
         };
         let mut verified = caller.user.clone();
         verify(&mut verified);
@@ -187,8 +241,10 @@ impl Keystep {
         Ok(())
     }
 
-    /// `ChangePassword`: the previous password must be right (a wrong one counts toward
-    /// the lockout like a failed sign-in); the new one must satisfy the policy.
+    /// `ChangePassword`: limited per user per rolling hour like Cognito's; the previous
+    /// password must be right, and is judged only after its attempt was reserved under
+    /// the password lockout (a wrong one counts like a failed sign-in); the new one must
+    /// satisfy the policy.
     pub async fn change_password(
         &self,
         access_token: &str,
@@ -197,27 +253,22 @@ impl Keystep {
     ) -> Result<(), AuthError> {
         let caller = self.authenticate_access(access_token).await?;
         let pool = &caller.pool;
-        let now = self.clock.now();
-        if lockout::is_locked(&caller.user.lockout, now) {
-            return Err(lockout::attempts_exceeded());
-        }
         let Some(previous) = previous else {
             return Err(AuthError::InvalidParameter(
                 "Missing required parameter PreviousPassword".into(),
             ));
         };
+        let subject = user_subject(&pool.id, &caller.user.sub);
+        self.take_budget(Budget::ChangePassword, &subject).await?;
+        self.reserve_attempt(Lock::Password, &subject).await?;
         if !self.check_password(pool, &caller.user, previous) {
-            self.modify_user(pool, &caller.user.sub, |u| {
-                u.lockout = lockout::after_failure(&u.lockout, now);
-                Ok(())
-            })
-            .await?;
             return Err(crate::signin::incorrect_credentials());
         }
+        self.clear_lock(Lock::Password, &subject).await?;
         pool.settings.password_policy.check(proposed)?;
+        let now = self.clock.now();
         self.modify_user(pool, &caller.user.sub, |u| {
             self.set_password(pool, u, proposed, now)?;
-            u.lockout = Default::default();
             Ok(())
         })
         .await?;

@@ -8,10 +8,11 @@ use base64::Engine;
 
 use crate::code::CodePurpose;
 use crate::error::AuthError;
+use crate::limits::Lock;
 use crate::message::{Medium, MessagePurpose};
 use crate::pool::UserPool;
 use crate::ports::UserFilter;
-use crate::user::{Lockout, User, UserStatus};
+use crate::user::{User, UserStatus};
 use crate::Millis;
 
 use super::delivery::{admin_reset_medium, CodeDelivery};
@@ -307,9 +308,11 @@ impl Keystep {
         } else {
             UserStatus::ForceChangePassword
         };
-        user.lockout = Lockout::default();
         user.modified_at = now;
         self.save_user(&pool, &mut user).await?;
+        let subject = super::limits::user_subject(&pool.id, &user.sub);
+        self.clear_lock(Lock::Password, &subject).await?;
+        self.clear_lock(Lock::SecondFactor, &subject).await?;
         // Codes issued for the state the user just left must not work any more.
         match was {
             UserStatus::Unconfirmed => self.discard_code(&pool, &user, CodePurpose::SignUp).await,
@@ -337,6 +340,8 @@ impl Keystep {
         }
         user.modified_at = self.clock.now();
         self.save_user(&pool, &mut user).await?;
+        self.discard_codes_of_changed(&pool, &user, &changes.changed)
+            .await?;
         self.send_verification_codes(&pool, &user, &changes.unverified)
             .await
     }
@@ -355,7 +360,9 @@ impl Keystep {
             return Ok(());
         }
         user.modified_at = self.clock.now();
-        self.save_user(&pool, &mut user).await
+        self.save_user(&pool, &mut user).await?;
+        self.discard_codes_of_changed(&pool, &user, &changes.changed)
+            .await
     }
 
     /// `AdminDisableUser`: refuses sign-in, invalidates issued tokens and revokes the
@@ -700,7 +707,6 @@ mod tests {
             password: None,
             password_set_at: None,
             mfa: Default::default(),
-            lockout: Default::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
             version: 0,

@@ -1,13 +1,15 @@
 //! Code delivery: choosing where a code goes, issuing and storing it, rendering the
 //! message from the pool's templates, sending it, and checking what the user types back.
 
-use crate::attributes::{looks_like_email, looks_like_phone, mask_destination};
-use crate::code::{self, CodeCheck, CodePurpose, MAX_CODE_ATTEMPTS};
-use crate::error::{AuthError, StoreError};
+use crate::attributes::mask_destination;
+use crate::code::{self, CodePurpose, MAX_CODE_ATTEMPTS};
+use crate::error::AuthError;
+use crate::limits::Budget;
 use crate::message::{render_template, Medium, MessagePurpose, OutgoingMessage};
 use crate::pool::{AliasKind, RecoveryChannel, UserPool};
 use crate::user::User;
 
+use super::limits::user_subject;
 use super::Keystep;
 
 /// Where a code went, as `CodeDeliveryDetails` shows it.
@@ -27,6 +29,14 @@ pub struct MatchedCode {
     sub: String,
     purpose: CodePurpose,
     id: String,
+    destination: String,
+}
+
+impl MatchedCode {
+    /// The address the code was sent to (and so proves the user receives).
+    pub fn destination(&self) -> &str {
+        &self.destination
+    }
 }
 
 /// Where a sign-up confirmation code goes: to the `AutoVerifiedAttributes` the user has;
@@ -44,7 +54,7 @@ pub fn sign_up_medium(pool: &UserPool, user: &User) -> Option<Medium> {
 
 /// The channels `AccountRecoverySetting` lists, by priority; unset means the legacy
 /// default: verified phone, then verified e-mail.
-fn recovery_channels(pool: &UserPool) -> Vec<RecoveryChannel> {
+pub(crate) fn recovery_channels(pool: &UserPool) -> Vec<RecoveryChannel> {
     if pool.settings.recovery.is_empty() {
         return vec![
             RecoveryChannel::VerifiedPhoneNumber,
@@ -74,14 +84,17 @@ pub fn no_recovery_channel() -> AuthError {
     )
 }
 
+/// The refusal of a self-service reset in an `admin_only` pool.
+pub fn admin_only_recovery() -> AuthError {
+    AuthError::NotAuthorized("Contact administrator to reset password.".into())
+}
+
 /// Where a ForgotPassword code goes: the first recovery channel, by priority, that the
 /// user has verified. `admin_only` pools refuse self-service resets.
 pub fn recovery_medium(pool: &UserPool, user: &User) -> Result<Medium, AuthError> {
     let channels = recovery_channels(pool);
     if channels.contains(&RecoveryChannel::AdminOnly) {
-        return Err(AuthError::NotAuthorized(
-            "Contact administrator to reset password.".into(),
-        ));
+        return Err(admin_only_recovery());
     }
     channels
         .into_iter()
@@ -218,8 +231,9 @@ impl Keystep {
         to: &str,
     ) -> Result<CodeDelivery, AuthError> {
         let now = self.clock.now();
-        let (digits, stored) =
-            code::issue(&self.keys, &*self.rng, &pool.id, &user.sub, purpose, now);
+        let (digits, stored) = code::issue(
+            &self.keys, &*self.rng, &pool.id, &user.sub, purpose, to, now,
+        );
         self.store.put_code(&stored).await?;
         self.deliver_to(pool, user, medium, to, message_purpose, &digits)
             .await
@@ -314,53 +328,15 @@ impl Keystep {
         })
     }
 
-    /// The delivery shown for a user who does not exist when the client prevents user
-    /// existence errors: the medium follows the username's shape (else the pool's
-    /// auto-verified attributes), the masked destination is derived from the pool and
-    /// the name so that repeated probes see the same answer.
-    pub fn simulated_delivery(&self, pool: &UserPool, username: &str) -> CodeDelivery {
-        let medium = if looks_like_phone(username) {
-            Medium::Sms
-        } else if looks_like_email(username)
-            || !pool
-                .settings
-                .auto_verified
-                .contains(&AliasKind::PhoneNumber)
-        {
-            Medium::Email
-        } else {
-            Medium::Sms
-        };
-        let destination_masked = match medium {
-            _ if looks_like_email(username) || looks_like_phone(username) => {
-                mask_destination(username)
-            }
-            Medium::Email => {
-                let first = username.chars().next().unwrap_or('u');
-                format!("{first}***@e***")
-            }
-            Medium::Sms => {
-                let h = self
-                    .keys
-                    .code_hash(&format!("simulated-delivery\n{}", pool.id), username);
-                let digits: String = h
-                    .iter()
-                    .take(4)
-                    .map(|b| char::from(b'0' + b % 10))
-                    .collect();
-                format!("+*******{digits}")
-            }
-        };
-        CodeDelivery {
-            destination_masked,
-            medium,
-            attribute_name: medium.attribute().to_string(),
-        }
-    }
-
     /// Checks `presented` against `user`'s live code for `purpose` without using it up.
-    /// A wrong code is counted; the attempt that exhausts the code destroys it and
-    /// answers `TooManyFailedAttempts`; a missing, used or expired code is `ExpiredCode`.
+    ///
+    /// Nothing is compared before it is paid for: first one answer of the user's hourly
+    /// budget for the purpose (`LimitExceeded` past it, even for the right code), then one
+    /// attempt on the code itself, reserved in the store by one conditional update. Only
+    /// then are the digits compared. The answer that uses up the code's last attempt
+    /// destroys it and is `TooManyFailedAttempts`; an answer that finds no attempt left
+    /// gets the same, and a missing, used or expired code is `ExpiredCode` — none of which
+    /// depends on whether the digits were right.
     pub async fn check_code(
         &self,
         pool: &UserPool,
@@ -368,44 +344,41 @@ impl Keystep {
         purpose: CodePurpose,
         presented: &str,
     ) -> Result<MatchedCode, AuthError> {
-        let Some(stored) = self.store.get_code(&pool.id, &user.sub, purpose).await? else {
-            return Err(code::expired_error());
+        let subject = user_subject(&pool.id, &user.sub);
+        self.take_budget(Budget::CodeAttempts(purpose), &subject)
+            .await?;
+        let now = self.clock.now();
+        let reserved = self
+            .store
+            .reserve_code_attempt(&pool.id, &user.sub, purpose, MAX_CODE_ATTEMPTS, now)
+            .await?;
+        let Some(stored) = reserved else {
+            return Err(
+                match self.store.get_code(&pool.id, &user.sub, purpose).await? {
+                    Some(c) if c.attempts >= MAX_CODE_ATTEMPTS && now < c.expires_at => {
+                        code::exhausted_error()
+                    }
+                    _ => code::expired_error(),
+                },
+            );
         };
-        match code::check(&self.keys, &stored, presented, self.clock.now()) {
-            CodeCheck::Match => Ok(MatchedCode {
+        let destinations = code_destinations(user, purpose);
+        if let Some(to) = code::matching_destination(&self.keys, &stored, presented, &destinations)
+        {
+            return Ok(MatchedCode {
                 sub: user.sub.clone(),
                 purpose,
                 id: stored.id,
-            }),
-            CodeCheck::Expired => {
-                // Tidy up now rather than waiting for housekeeping; the answer is the same.
-                self.store
-                    .consume_code(&pool.id, &user.sub, purpose, &stored.id)
-                    .await?;
-                Err(code::expired_error())
-            }
-            CodeCheck::Mismatch { exhausted } => {
-                let attempts = match self
-                    .store
-                    .record_code_failure(&pool.id, &user.sub, purpose, &stored.id)
-                    .await
-                {
-                    Ok(n) => n,
-                    // Replaced or used meanwhile: this guess was wrong all the same.
-                    Err(StoreError::NotFound) => return Err(code::mismatch_error()),
-                    Err(e) => return Err(e.into()),
-                };
-                if exhausted || attempts >= MAX_CODE_ATTEMPTS {
-                    self.store
-                        .consume_code(&pool.id, &user.sub, purpose, &stored.id)
-                        .await?;
-                    return Err(AuthError::TooManyFailedAttempts(
-                        "Too many failed attempts. Please request a new code.".into(),
-                    ));
-                }
-                Err(code::mismatch_error())
-            }
+                destination: to.to_string(),
+            });
         }
+        if stored.attempts >= MAX_CODE_ATTEMPTS {
+            self.store
+                .consume_code(&pool.id, &user.sub, purpose, &stored.id)
+                .await?;
+            return Err(code::exhausted_error());
+        }
+        Err(code::mismatch_error())
     }
 
     /// Uses up a matched code. Exactly one caller wins a code; the others (a concurrent
@@ -439,6 +412,22 @@ impl Keystep {
         self.consume_matched_code(pool, matched).await
     }
 
+    /// Destroys the verification codes of `user`'s e-mail and phone among `changed`: a
+    /// code belongs to the address it was sent to, and that address is gone.
+    pub async fn discard_codes_of_changed(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        changed: &[String],
+    ) -> Result<(), AuthError> {
+        for name in changed {
+            if let Ok((purpose, _, _)) = verification_of(name) {
+                self.discard_code(pool, user, purpose).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Destroys `user`'s outstanding code for `purpose`, if any (e.g. an administrator
     /// confirmed the user, so the sign-up code must not work any more).
     pub async fn discard_code(
@@ -454,6 +443,23 @@ impl Keystep {
         }
         Ok(())
     }
+}
+
+/// Where a code of `purpose` may have gone: the user's addresses that such a code is sent
+/// to, including a new address still waiting for its code. A code fits only the one it
+/// was sent to (see [`code::matches`]).
+pub(crate) fn code_destinations(user: &User, purpose: CodePurpose) -> Vec<&str> {
+    let attributes: &[&str] = match purpose {
+        CodePurpose::VerifyEmail => &["email"],
+        CodePurpose::VerifyPhone => &["phone_number"],
+        CodePurpose::SignUp | CodePurpose::ForgotPassword => &["email", "phone_number"],
+    };
+    let mut out = Vec::new();
+    for name in attributes {
+        out.extend(user.pending_attributes.get(*name).map(String::as_str));
+        out.extend(user.attr(name));
+    }
+    out
 }
 
 /// `user`'s address for `medium`, or `InvalidParameter` when the attribute is missing.
@@ -472,7 +478,7 @@ mod tests {
     use super::*;
     use crate::attributes::Attributes;
     use crate::pool::{PoolSettings, RecoveryMechanism};
-    use crate::user::{Lockout, MfaSettings, UserStatus};
+    use crate::user::{MfaSettings, UserStatus};
     use crate::Millis;
 
     fn pool(settings: PoolSettings) -> UserPool {
@@ -502,7 +508,6 @@ mod tests {
             password: None,
             password_set_at: None,
             mfa: MfaSettings::default(),
-            lockout: Lockout::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
             version: 0,

@@ -151,10 +151,15 @@ impl Keystep {
 
     /// PreAuthentication, before the password is checked; `validation_data` is the
     /// sign-in's `ClientMetadata`.
+    ///
+    /// For a name that is no user (`user_not_found`: the client prevents user existence
+    /// errors, and `user` is the stand-in) it is asked too, as Cognito does, with
+    /// `userNotFound` and no attributes.
     pub(crate) async fn pre_authentication(
         &self,
         pool: &UserPool,
         user: &User,
+        user_not_found: bool,
         client_id: &str,
         validation_data: &BTreeMap<String, String>,
     ) -> Result<(), AuthError> {
@@ -165,10 +170,15 @@ impl Keystep {
             client_id: Some(client_id),
             version: "1",
         };
+        let attributes = if user_not_found {
+            json!({})
+        } else {
+            triggers::user_attributes(user)
+        };
         let request = json!({
-            "userAttributes": triggers::user_attributes(user),
+            "userAttributes": attributes,
             "validationData": validation_data,
-            "userNotFound": false,
+            "userNotFound": user_not_found,
         });
         self.call_trigger(pool, call, request).await.map(|_| ())
     }

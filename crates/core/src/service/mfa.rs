@@ -226,7 +226,6 @@ mod tests {
             password: None,
             password_set_at: None,
             mfa: crate::user::MfaSettings::default(),
-            lockout: crate::user::Lockout::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
             version: 0,

@@ -17,6 +17,8 @@ pub struct ServiceConfig {
     pub public_url: String,
     /// Where trigger ARNs point.
     pub triggers: crate::triggers::TriggerConfig,
+    /// The hourly budgets of the abuse limits.
+    pub limits: crate::limits::Limits,
 }
 
 /// The domain services, wired to their ports.
@@ -51,6 +53,7 @@ pub mod delivery;
 pub mod groups;
 pub mod hooks;
 pub mod lifecycle_hooks;
+pub mod limits;
 pub mod mfa;
 pub mod migration;
 pub mod passwords;
@@ -58,6 +61,7 @@ pub mod pools;
 pub mod recovery;
 pub mod signup;
 pub mod token_ops;
+pub mod unknown_users;
 pub mod users;
 
 /// Encodes a store pagination key as the opaque token clients echo back.

@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 
 use crate::code::CodePurpose;
 use crate::error::AuthError;
+use crate::limits::{Budget, Lock};
 use crate::message::MessagePurpose;
 use crate::user::UserStatus;
 
 use super::delivery::{recovery_medium, CodeDelivery};
+use super::limits::user_subject;
 use super::users::user_not_found;
 use super::Keystep;
 
@@ -92,7 +94,9 @@ impl Keystep {
         };
         let Some(user) = found else {
             if client.settings.prevent_user_existence_errors {
-                return Ok(self.simulated_delivery(&pool, &input.username));
+                return self
+                    .send_simulated_code(&pool, CodePurpose::ForgotPassword, &input.username)
+                    .await;
             }
             return Err(user_not_found());
         };
@@ -100,6 +104,11 @@ impl Keystep {
             return Err(AuthError::NotAuthorized("User is disabled.".into()));
         }
         let medium = recovery_medium(&pool, &user)?;
+        self.take_budget(
+            Budget::CodeRequests(CodePurpose::ForgotPassword),
+            &user_subject(&pool.id, &user.sub),
+        )
+        .await?;
         self.send_code(
             &pool,
             &user,
@@ -123,16 +132,25 @@ impl Keystep {
             &input.username,
             found.as_ref(),
         )?;
+        // Policy first: a rejected password must not consume the code (nor tell an
+        // unknown name from a user).
         let Some(mut user) = found else {
             if client.settings.prevent_user_existence_errors {
-                return Err(crate::code::mismatch_error());
+                pool.settings.password_policy.check(&input.password)?;
+                return Err(self
+                    .answer_simulated_code(
+                        &pool,
+                        CodePurpose::ForgotPassword,
+                        &input.username,
+                        false,
+                    )
+                    .await);
             }
             return Err(user_not_found());
         };
         if !user.enabled {
             return Err(AuthError::NotAuthorized("User is disabled.".into()));
         }
-        // Policy first: a rejected password must not consume the code.
         pool.settings.password_policy.check(&input.password)?;
         let matched = self
             .check_code(
@@ -150,10 +168,11 @@ impl Keystep {
         ) {
             user.status = UserStatus::Confirmed;
         }
-        user.lockout = Default::default();
         user.modified_at = now;
         self.consume_matched_code(&pool, matched).await?;
         self.save_user(&pool, &mut user).await?;
+        self.clear_lock(Lock::Password, &user_subject(&pool.id, &user.sub))
+            .await?;
         self.post_confirmation(
             &pool,
             &user,

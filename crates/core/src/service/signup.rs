@@ -5,11 +5,13 @@ use std::collections::BTreeMap;
 
 use crate::code::CodePurpose;
 use crate::error::AuthError;
+use crate::limits::Budget;
 use crate::message::MessagePurpose;
 use crate::pool::UserPool;
 use crate::user::UserStatus;
 
 use super::delivery::{sign_up_medium, CodeDelivery};
+use super::limits::user_subject;
 use super::users::{user_not_found, AttributeWriter};
 use super::Keystep;
 
@@ -203,11 +205,13 @@ impl Keystep {
             ));
         }
         let Some(mut user) = found else {
-            return Err(if client.settings.prevent_user_existence_errors {
-                crate::code::mismatch_error()
-            } else {
-                user_not_found()
-            });
+            if client.settings.prevent_user_existence_errors {
+                // As for an unconfirmed user, who holds the code sent at sign-up.
+                return Err(self
+                    .answer_simulated_code(&pool, CodePurpose::SignUp, &input.username, true)
+                    .await);
+            }
+            return Err(user_not_found());
         };
         if user.status != UserStatus::Unconfirmed {
             return Err(cannot_confirm(user.status));
@@ -255,7 +259,9 @@ impl Keystep {
         )?;
         let Some(user) = found else {
             if client.settings.prevent_user_existence_errors {
-                return Ok(self.simulated_delivery(&pool, &input.username));
+                return self
+                    .send_simulated_code(&pool, CodePurpose::SignUp, &input.username)
+                    .await;
             }
             return Err(user_not_found());
         };
@@ -265,6 +271,11 @@ impl Keystep {
             ));
         }
         let medium = sign_up_medium(&pool, &user).ok_or_else(|| no_confirmation_channel(&pool))?;
+        self.take_budget(
+            Budget::CodeRequests(CodePurpose::SignUp),
+            &user_subject(&pool.id, &user.sub),
+        )
+        .await?;
         self.send_code(
             &pool,
             &user,
@@ -295,7 +306,7 @@ impl Keystep {
 }
 
 /// Why no confirmation code can be sent to `user`.
-fn no_confirmation_channel(pool: &UserPool) -> AuthError {
+pub(crate) fn no_confirmation_channel(pool: &UserPool) -> AuthError {
     if pool.settings.auto_verified.is_empty() {
         AuthError::InvalidParameter("Auto verification not turned on.".into())
     } else {

@@ -7,7 +7,7 @@ use crate::attributes::{check_attribute, looks_like_email, looks_like_phone, Att
 use crate::error::{AuthError, StoreError};
 use crate::message::Medium;
 use crate::pool::{AliasKind, UserPool};
-use crate::user::{alias_key, Lockout, MfaFactor, MfaSettings, User, UserStatus};
+use crate::user::{alias_key, MfaFactor, MfaSettings, User, UserStatus};
 use crate::Millis;
 
 use super::Keystep;
@@ -271,7 +271,6 @@ impl Keystep {
             password: None,
             password_set_at: None,
             mfa: MfaSettings::default(),
-            lockout: Lockout::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
             version: 0,
@@ -652,7 +651,6 @@ mod tests {
             password: None,
             password_set_at: None,
             mfa: MfaSettings::default(),
-            lockout: Lockout::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
             version: 0,

@@ -4,7 +4,7 @@ use crate::attributes::Attributes;
 use crate::password_policy::PasswordPolicy;
 use crate::pool::{MfaConfiguration, UserPool};
 use crate::service::passwords::PasswordVerifier;
-use crate::user::{Lockout, MfaFactor, User, UserStatus};
+use crate::user::{MfaFactor, User, UserStatus};
 use crate::Millis;
 
 /// The pool's rules a sign-in follows.
@@ -77,8 +77,6 @@ pub struct UserSnapshot {
     pub totp_device_name: Option<String>,
     /// The last TOTP step accepted.
     pub last_totp_step: Option<i64>,
-    /// Failed-password bookkeeping.
-    pub lockout: Lockout,
 }
 
 impl std::fmt::Debug for UserSnapshot {
@@ -114,7 +112,6 @@ impl UserSnapshot {
             totp_secret,
             totp_device_name: user.mfa.totp_device_name.clone(),
             last_totp_step: user.mfa.last_totp_step,
-            lockout: user.lockout,
         }
     }
 

@@ -215,6 +215,10 @@ pub fn resume(
                 return Err(Rejection::fatal(incorrect_credentials()));
             }
             if issue_tokens {
+                // Whatever the triggers say, a name that is no user is never signed in.
+                if flow.user_not_found {
+                    return Err(Rejection::fatal(incorrect_credentials()));
+                }
                 return Ok(Transition::Authenticated {
                     proof: Authenticated::signed_in(flow, ctx.now),
                     effects: Vec::new(),

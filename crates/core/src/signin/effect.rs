@@ -18,9 +18,8 @@ pub enum Effect {
     /// Record this TOTP step as used on the user (`last_totp_step`), refusing the
     /// request if another request used it first.
     RecordTotpStep(i64),
-    /// Count a failed password for the lockout rule (§6.4).
-    RecordPasswordFailure,
-    /// The password was right: clear the lockout counters.
+    /// The password was right: clear the password lockout's count (the service counted
+    /// this attempt as a failure before the engine judged it).
     ResetPasswordFailures,
     /// Complete `NEW_PASSWORD_REQUIRED`: set the password, write the attributes the
     /// client sent (through the client's write rules), and confirm the user.
@@ -52,7 +51,6 @@ impl std::fmt::Debug for Effect {
         match self {
             Effect::SendMfaCode { medium, .. } => write!(f, "SendMfaCode({})", medium.as_str()),
             Effect::RecordTotpStep(step) => write!(f, "RecordTotpStep({step})"),
-            Effect::RecordPasswordFailure => f.write_str("RecordPasswordFailure"),
             Effect::ResetPasswordFailures => f.write_str("ResetPasswordFailures"),
             Effect::SetPassword { attributes, .. } => {
                 let names: Vec<&str> = attributes.iter().map(|(n, _)| n.as_str()).collect();

@@ -10,7 +10,6 @@ use super::after_password::after_first_factor;
 use super::challenge::Challenge;
 use super::effect::Effect;
 use super::flow::Flow;
-use super::lockout;
 use super::outcome::{Rejection, Reply, Transition};
 use super::state::{SignInState, SrpServerState};
 use super::{incorrect_credentials, session_expired, StepContext, MAX_TIMESTAMP_SKEW_SECS};
@@ -40,15 +39,14 @@ impl std::fmt::Debug for FirstFactor {
     }
 }
 
-/// The checks before any password is looked at: disabled, locked out, reset required.
+/// The checks before any password is looked at: disabled, reset required. (The lockout
+/// comes before the engine: the service reserves the attempt, and a locked-out user's
+/// attempt never reaches a step.)
 fn gate(ctx: &StepContext<'_>) -> Result<(), Rejection> {
     if !ctx.user.enabled {
         return Err(Rejection::fatal(AuthError::NotAuthorized(
             "User is disabled.".into(),
         )));
-    }
-    if lockout::is_locked(&ctx.user.lockout, ctx.now) {
-        return Err(Rejection::fatal(lockout::attempts_exceeded()));
     }
     if ctx.user.status == UserStatus::ResetRequired {
         return Err(Rejection::fatal(AuthError::PasswordResetRequired(
@@ -58,9 +56,10 @@ fn gate(ctx: &StepContext<'_>) -> Result<(), Rejection> {
     Ok(())
 }
 
-/// A wrong password: counted for the lockout, and the sign-in is over.
+/// A wrong password: the sign-in is over. (The attempt was counted as a failure when the
+/// service reserved it; a right password clears that with `ResetPasswordFailures`.)
 fn wrong_password() -> Rejection {
-    Rejection::fatal(incorrect_credentials()).with_effects(vec![Effect::RecordPasswordFailure])
+    Rejection::fatal(incorrect_credentials())
 }
 
 /// Starts a sign-in for `flow` with the first factor.
@@ -138,6 +137,23 @@ pub fn srp_challenge(
     })
 }
 
+/// Checks a `PASSWORD_VERIFIER`'s `TIMESTAMP`: well formed, and within
+/// [`MAX_TIMESTAMP_SKEW_SECS`] of `now`. (The simulated challenge of an unknown user runs
+/// the same check, so its answers fail the same way.)
+pub fn check_timestamp(timestamp: &str, now: crate::Millis) -> Result<(), AuthError> {
+    let Ok(client_secs) = keystep_srp::parse_timestamp(timestamp) else {
+        return Err(AuthError::NotAuthorized(
+            "TIMESTAMP is not a valid timestamp.".into(),
+        ));
+    };
+    if (client_secs - now.as_secs()).abs() > MAX_TIMESTAMP_SKEW_SECS {
+        return Err(AuthError::NotAuthorized(
+            "TIMESTAMP is too far from the server's time; check the device clock.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks the `PASSWORD_VERIFIER` proof against the session key of `srp`.
 ///
 /// The service has already opened the `SECRET_BLOCK`, checked it belongs to this state
@@ -155,16 +171,7 @@ pub fn password_claim(
         return Err(Rejection::fatal(session_expired()));
     }
     gate(ctx)?;
-    let Ok(client_secs) = keystep_srp::parse_timestamp(timestamp) else {
-        return Err(Rejection::fatal(AuthError::NotAuthorized(
-            "TIMESTAMP is not a valid timestamp.".into(),
-        )));
-    };
-    if (client_secs - ctx.now.as_secs()).abs() > MAX_TIMESTAMP_SKEW_SECS {
-        return Err(Rejection::fatal(AuthError::NotAuthorized(
-            "TIMESTAMP is too far from the server's time; check the device clock.".into(),
-        )));
-    }
+    check_timestamp(timestamp, ctx.now).map_err(Rejection::fatal)?;
     let Ok(key) = <[u8; 16]>::try_from(srp.session_key.as_slice()) else {
         return Err(Rejection::fatal(AuthError::internal(
             "SRP session key has a bad length",

@@ -116,4 +116,10 @@ pub struct Flow {
     pub started_at: Millis,
     /// The `DEVICE_KEY` the client sent, if any (bound into the access token).
     pub device_key: Option<String>,
+    /// No user has the typed name: the app client prevents user existence errors, and
+    /// a custom sign-in runs on a stand-in so that the triggers are asked (with
+    /// `userNotFound`) as for a real user. Such a sign-in never authenticates, and `sub`
+    /// is the digest its counters are kept under.
+    #[serde(default)]
+    pub user_not_found: bool,
 }

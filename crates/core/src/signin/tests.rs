@@ -12,7 +12,7 @@ use crate::message::Medium;
 use crate::password_policy::PasswordPolicy;
 use crate::pool::MfaConfiguration;
 use crate::service::passwords::PasswordVerifier;
-use crate::user::{Lockout, MfaFactor, UserStatus};
+use crate::user::{MfaFactor, UserStatus};
 use crate::{AuthError, Millis};
 
 const POOL_ID: &str = "us-east-1_XaMpLe123";
@@ -73,7 +73,6 @@ fn user() -> UserSnapshot {
         totp_secret: Some(USER_TOTP.to_vec()),
         totp_device_name: Some("Phone".into()),
         last_totp_step: None,
-        lockout: Lockout::default(),
     }
 }
 
@@ -134,6 +133,7 @@ fn flow(auth_flow: AuthFlow) -> Flow {
         admin: false,
         started_at: now(),
         device_key: None,
+        user_not_found: false,
     }
 }
 
@@ -241,7 +241,7 @@ fn correct_password_without_mfa_authenticates_and_resets_failures() {
 }
 
 #[test]
-fn wrong_password_is_counted_and_fatal() {
+fn wrong_password_is_fatal_and_clears_nothing() {
     let f = Fixture::new();
     let r = start(
         &flow(AuthFlow::UserPasswordAuth),
@@ -250,24 +250,18 @@ fn wrong_password_is_counted_and_fatal() {
     );
     assert_eq!(kind(&r), "err:NotAuthorized:destroy");
     assert_eq!(error_of(&r), incorrect_credentials().to_string());
-    assert_eq!(effects_of(&r), vec![Effect::RecordPasswordFailure]);
+    assert_eq!(effects_of(&r), Vec::<Effect>::new());
 }
 
 #[test]
 fn checks_before_the_password_follow_the_decision_order() {
     type Setup = fn(&mut UserSnapshot);
-    let cases: [(&str, Setup, &str, &str); 6] = [
+    let cases: [(&str, Setup, &str, &str); 5] = [
         (
             "disabled",
             |u| u.enabled = false,
             PASSWORD,
             "User is disabled.",
-        ),
-        (
-            "locked",
-            |u| u.lockout.locked_until = Some(now().plus_secs(5)),
-            PASSWORD,
-            "Password attempts exceeded",
         ),
         (
             "reset required",
@@ -304,15 +298,6 @@ fn checks_before_the_password_follow_the_decision_order() {
         );
         assert_eq!(error_of(&r), message, "{what}");
     }
-    // A lock that has run out no longer refuses.
-    let mut f = Fixture::new();
-    f.user.lockout.locked_until = Some(now());
-    let r = start(
-        &flow(AuthFlow::UserPasswordAuth),
-        FirstFactor::Password(PASSWORD.into()),
-        &f.ctx(),
-    );
-    assert_eq!(kind(&r), "auth");
 }
 
 #[test]
@@ -444,7 +429,7 @@ fn srp_proof_failures() {
         &f.ctx(),
     );
     assert_eq!(kind(&r), "err:NotAuthorized:destroy");
-    assert_eq!(effects_of(&r), vec![Effect::RecordPasswordFailure]);
+    assert_eq!(effects_of(&r), Vec::<Effect>::new());
 
     // The signature covers the TIMESTAMP text.
     let mut answer = proof_answer(key, &good_ts);

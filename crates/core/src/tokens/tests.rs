@@ -8,7 +8,7 @@ use super::*;
 use crate::app_client::ClientSettings;
 use crate::ports::SystemRng;
 use crate::signin::{AuthFlow, Flow};
-use crate::user::{Lockout, MfaSettings, UserStatus};
+use crate::user::{MfaSettings, UserStatus};
 
 const POOL: &str = "us-east-1_XaMpLe123";
 const PUBLIC_URL: &str = "http://localhost:9229";
@@ -58,7 +58,6 @@ fn user() -> User {
         password: None,
         password_set_at: None,
         mfa: MfaSettings::default(),
-        lockout: Lockout::default(),
         tokens_valid_after: None,
         pending_attributes: Default::default(),
         version: 0,
@@ -76,6 +75,7 @@ fn proof(device_key: Option<&str>) -> Authenticated {
         admin: false,
         started_at: Millis(1_000_000),
         device_key: device_key.map(str::to_string),
+        user_not_found: false,
     };
     Authenticated::signed_in(&flow, Millis(1_000_500))
 }

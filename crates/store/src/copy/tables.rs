@@ -298,6 +298,18 @@ pub(crate) const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "counters",
+        columns: &[
+            text("key"),
+            text("state"),
+            int("version"),
+            int("expires_at"),
+        ],
+        key: 1,
+        key_shown: true,
+        identity: None,
+    },
+    Table {
         name: "outbox",
         columns: &[
             int("id"),

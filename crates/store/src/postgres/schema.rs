@@ -6,18 +6,19 @@
 use crate::migration::Migration;
 
 /// Every migration, in order.
-pub(super) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial schema",
-    statements: &[
-        r#"CREATE TABLE pools (
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial schema",
+        statements: &[
+            r#"CREATE TABLE pools (
             id          TEXT COLLATE "C" NOT NULL PRIMARY KEY,
             name        TEXT   NOT NULL,
             created_at  BIGINT NOT NULL,
             modified_at BIGINT NOT NULL,
             settings    TEXT   NOT NULL
         )"#,
-        r#"CREATE TABLE app_clients (
+            r#"CREATE TABLE app_clients (
             client_id   TEXT COLLATE "C" NOT NULL PRIMARY KEY,
             pool_id     TEXT   NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
             name        TEXT   NOT NULL,
@@ -26,8 +27,8 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             secret      BYTEA,
             settings    TEXT   NOT NULL
         )"#,
-        "CREATE INDEX app_clients_by_pool ON app_clients (pool_id, client_id)",
-        r#"CREATE TABLE users (
+            "CREATE INDEX app_clients_by_pool ON app_clients (pool_id, client_id)",
+            r#"CREATE TABLE users (
             pool_id      TEXT    NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
             sub          TEXT    NOT NULL,
             username     TEXT    NOT NULL,
@@ -42,7 +43,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             PRIMARY KEY (pool_id, sub),
             CONSTRAINT users_username_key_unique UNIQUE (pool_id, username_key)
         )"#,
-        "CREATE TABLE user_aliases (
+            "CREATE TABLE user_aliases (
             pool_id   TEXT NOT NULL,
             kind      TEXT NOT NULL,
             value_key TEXT NOT NULL,
@@ -50,8 +51,8 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             PRIMARY KEY (pool_id, kind, value_key),
             FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
         )",
-        "CREATE INDEX user_aliases_by_user ON user_aliases (pool_id, sub)",
-        r#"CREATE TABLE user_groups (
+            "CREATE INDEX user_aliases_by_user ON user_aliases (pool_id, sub)",
+            r#"CREATE TABLE user_groups (
             pool_id     TEXT   NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
             name        TEXT COLLATE "C" NOT NULL,
             description TEXT,
@@ -61,7 +62,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             modified_at BIGINT NOT NULL,
             PRIMARY KEY (pool_id, name)
         )"#,
-        r#"CREATE TABLE group_members (
+            r#"CREATE TABLE group_members (
             pool_id    TEXT NOT NULL,
             group_name TEXT COLLATE "C" NOT NULL,
             sub        TEXT NOT NULL,
@@ -70,8 +71,8 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
                 ON DELETE CASCADE,
             FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
         )"#,
-        "CREATE INDEX group_members_by_user ON group_members (pool_id, sub)",
-        "CREATE TABLE codes (
+            "CREATE INDEX group_members_by_user ON group_members (pool_id, sub)",
+            "CREATE TABLE codes (
             pool_id    TEXT   NOT NULL,
             sub        TEXT   NOT NULL,
             purpose    TEXT   NOT NULL,
@@ -83,8 +84,8 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             PRIMARY KEY (pool_id, sub, purpose),
             FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
         )",
-        "CREATE INDEX codes_by_expiry ON codes (expires_at)",
-        "CREATE TABLE outbox (
+            "CREATE INDEX codes_by_expiry ON codes (expires_at)",
+            "CREATE TABLE outbox (
             id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             pool_id     TEXT   NOT NULL,
             username    TEXT   NOT NULL,
@@ -96,8 +97,8 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             body        TEXT   NOT NULL,
             created_at  BIGINT NOT NULL
         )",
-        "CREATE INDEX outbox_by_recipient ON outbox (pool_id, username, id)",
-        "CREATE TABLE auth_sessions (
+            "CREATE INDEX outbox_by_recipient ON outbox (pool_id, username, id)",
+            "CREATE TABLE auth_sessions (
             id         TEXT   NOT NULL PRIMARY KEY,
             pool_id    TEXT   NOT NULL,
             client_id  TEXT   NOT NULL REFERENCES app_clients (client_id) ON DELETE CASCADE,
@@ -106,16 +107,16 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             attempts   BIGINT NOT NULL,
             expires_at BIGINT NOT NULL
         )",
-        "CREATE INDEX auth_sessions_by_client ON auth_sessions (client_id)",
-        "CREATE INDEX auth_sessions_by_expiry ON auth_sessions (expires_at)",
-        "CREATE TABLE used_once (
+            "CREATE INDEX auth_sessions_by_client ON auth_sessions (client_id)",
+            "CREATE INDEX auth_sessions_by_expiry ON auth_sessions (expires_at)",
+            "CREATE TABLE used_once (
             scope      TEXT   NOT NULL,
             value      TEXT   NOT NULL,
             expires_at BIGINT NOT NULL,
             PRIMARY KEY (scope, value)
         )",
-        "CREATE INDEX used_once_by_expiry ON used_once (expires_at)",
-        "CREATE TABLE refresh_tokens (
+            "CREATE INDEX used_once_by_expiry ON used_once (expires_at)",
+            "CREATE TABLE refresh_tokens (
             hash       BYTEA   NOT NULL PRIMARY KEY,
             pool_id    TEXT    NOT NULL,
             client_id  TEXT    NOT NULL REFERENCES app_clients (client_id) ON DELETE CASCADE,
@@ -128,17 +129,31 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
             device_key TEXT,
             FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
         )",
-        "CREATE INDEX refresh_tokens_by_user ON refresh_tokens (pool_id, sub)",
-        "CREATE INDEX refresh_tokens_by_client ON refresh_tokens (client_id)",
-        "CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at)",
-        "CREATE TABLE revoked_origins (
+            "CREATE INDEX refresh_tokens_by_user ON refresh_tokens (pool_id, sub)",
+            "CREATE INDEX refresh_tokens_by_client ON refresh_tokens (client_id)",
+            "CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at)",
+            "CREATE TABLE revoked_origins (
             origin_jti TEXT   NOT NULL PRIMARY KEY,
             expires_at BIGINT NOT NULL
         )",
-        "CREATE INDEX revoked_origins_by_expiry ON revoked_origins (expires_at)",
-        "CREATE TABLE server_secrets (
+            "CREATE INDEX revoked_origins_by_expiry ON revoked_origins (expires_at)",
+            "CREATE TABLE server_secrets (
             name  TEXT  NOT NULL PRIMARY KEY,
             value BYTEA NOT NULL
         )",
-    ],
-}];
+        ],
+    },
+    Migration {
+        version: 2,
+        name: "abuse counters",
+        statements: &[
+            r#"CREATE TABLE counters (
+            key        TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+            state      TEXT   NOT NULL,
+            version    BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        )"#,
+            "CREATE INDEX counters_by_expiry ON counters (expires_at)",
+        ],
+    },
+];

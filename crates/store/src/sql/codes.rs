@@ -1,13 +1,10 @@
 //! One-time codes: at most one per user and purpose, consumed exactly once.
 
-use sqlx::Row;
-
 use keystep_core::code::{CodePurpose, StoredCode};
-use keystep_core::StoreError;
+use keystep_core::Millis;
 
 use super::rows::{self, CODE_COLUMNS};
 use super::DbPool;
-use crate::codec;
 use crate::error::{on_insert, Fail};
 
 /// Stores a code, replacing the user's code of the same purpose (its id, hash, times and
@@ -52,29 +49,30 @@ pub(super) async fn get(
     row.as_ref().map(rows::code).transpose()
 }
 
-/// Counts a wrong guess on exactly the code `id`, atomically; `NotFound` if it is gone
-/// (used, replaced or purged).
-pub(super) async fn record_failure(
+/// Reserves an attempt on the live code, in one conditional statement: of many callers,
+/// only as many as the code has attempts left get it back (with the count raised).
+pub(super) async fn reserve_attempt(
     db: &DbPool,
     pool_id: &str,
     sub: &str,
     purpose: CodePurpose,
-    id: &str,
-) -> Result<u32, Fail> {
-    let row = sqlx::query(
+    max: u32,
+    now: Millis,
+) -> Result<Option<StoredCode>, Fail> {
+    let sql = format!(
         "UPDATE codes SET attempts = attempts + 1 \
-         WHERE pool_id = $1 AND sub = $2 AND purpose = $3 AND id = $4 RETURNING attempts",
-    )
-    .bind(pool_id)
-    .bind(sub)
-    .bind(purpose.as_str())
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
-    match row {
-        Some(row) => codec::count(row.try_get("attempts")?, "code attempts"),
-        None => Err(StoreError::NotFound.into()),
-    }
+         WHERE pool_id = $1 AND sub = $2 AND purpose = $3 AND attempts < $4 AND expires_at > $5 \
+         RETURNING {CODE_COLUMNS}"
+    );
+    let row = sqlx::query(&sql)
+        .bind(pool_id)
+        .bind(sub)
+        .bind(purpose.as_str())
+        .bind(i64::from(max))
+        .bind(now.0)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(rows::code).transpose()
 }
 
 /// Deletes exactly the code `id`: of many concurrent callers, one sees a deleted row.

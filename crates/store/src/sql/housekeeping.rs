@@ -8,12 +8,13 @@ use super::DbPool;
 use crate::error::Fail;
 
 /// The tables with an `expires_at` column, each with its key columns.
-const EXPIRING: [(&str, &str); 5] = [
+const EXPIRING: [(&str, &str); 6] = [
     ("auth_sessions", "id"),
     ("codes", "pool_id, sub, purpose"),
     ("used_once", "scope, value"),
     ("refresh_tokens", "hash"),
     ("revoked_origins", "origin_jti"),
+    ("counters", "key"),
 ];
 
 /// Deletes rows whose `expires_at` is at or before `now`, at most `batch` per table.

@@ -25,6 +25,7 @@ type Tx = sqlx::Transaction<'static, Db>;
 
 mod clients;
 mod codes;
+mod counters;
 mod groups;
 mod housekeeping;
 mod outbox;

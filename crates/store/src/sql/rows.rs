@@ -97,7 +97,6 @@ pub(super) fn user(row: &DbRow) -> Result<User, Fail> {
         password: secrets.password,
         password_set_at: secrets.password_set_at,
         mfa: secrets.mfa,
-        lockout: secrets.lockout,
         tokens_valid_after: secrets.tokens_valid_after,
         pending_attributes: secrets.pending_attributes,
         version: row.try_get("version")?,

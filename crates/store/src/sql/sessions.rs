@@ -57,6 +57,27 @@ pub(super) async fn advance(
     Ok(())
 }
 
+/// One conditional statement that leaves the version alone (a reserved answer does not
+/// move the sign-in): of many callers, only as many as the session has answers left
+/// succeed.
+pub(super) async fn reserve_attempt(db: &DbPool, id: &str, max: u32) -> Result<Option<u32>, Fail> {
+    let row = sqlx::query(
+        "UPDATE auth_sessions SET attempts = attempts + 1 \
+         WHERE id = $1 AND attempts < $2 RETURNING attempts",
+    )
+    .bind(id)
+    .bind(i64::from(max))
+    .fetch_optional(db)
+    .await?;
+    match row {
+        Some(row) => Ok(Some(crate::codec::count(
+            sqlx::Row::try_get(&row, "attempts")?,
+            "session attempts",
+        )?)),
+        None => Ok(None),
+    }
+}
+
 /// One conditional delete: of many callers holding the same version, one deletes.
 pub(super) async fn finish(db: &DbPool, id: &str, expected_version: i64) -> Result<bool, Fail> {
     let done = sqlx::query("DELETE FROM auth_sessions WHERE id = $1 AND version = $2")

@@ -8,12 +8,15 @@ use keystep_core::code::{CodePurpose, StoredCode};
 use keystep_core::group::Group;
 use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use keystep_core::pool::{AliasKind, UserPool};
-use keystep_core::ports::{AuthSessionRow, Page, RefreshTokenRow, Store, TokenHolder, UserFilter};
+use keystep_core::ports::{
+    AuthSessionRow, CounterRow, Page, RefreshTokenRow, Store, TokenHolder, UserFilter,
+};
 use keystep_core::user::User;
 use keystep_core::{Millis, StoreError};
 
 use super::{
-    clients, codes, groups, housekeeping, outbox, pools, sessions, tokens, users, ThisStore,
+    clients, codes, counters, groups, housekeeping, outbox, pools, sessions, tokens, users,
+    ThisStore,
 };
 use crate::error::retry;
 
@@ -195,14 +198,15 @@ impl Store for ThisStore {
         retry(|| codes::get(&self.pool, pool_id, sub, purpose)).await
     }
 
-    async fn record_code_failure(
+    async fn reserve_code_attempt(
         &self,
         pool_id: &str,
         sub: &str,
         purpose: CodePurpose,
-        id: &str,
-    ) -> Result<u32, StoreError> {
-        retry(|| codes::record_failure(&self.pool, pool_id, sub, purpose, id)).await
+        max: u32,
+        now: Millis,
+    ) -> Result<Option<StoredCode>, StoreError> {
+        retry(|| codes::reserve_attempt(&self.pool, pool_id, sub, purpose, max, now)).await
     }
 
     async fn consume_code(
@@ -225,6 +229,28 @@ impl Store for ThisStore {
 
     async fn insert_auth_session(&self, session: &AuthSessionRow) -> Result<(), StoreError> {
         retry(|| sessions::insert(&self.pool, session)).await
+    }
+
+    async fn reserve_session_attempt(&self, id: &str, max: u32) -> Result<Option<u32>, StoreError> {
+        retry(|| sessions::reserve_attempt(&self.pool, id, max)).await
+    }
+
+    async fn get_counter(&self, key: &str) -> Result<Option<CounterRow>, StoreError> {
+        retry(|| counters::get(&self.pool, key)).await
+    }
+
+    async fn put_counter(
+        &self,
+        key: &str,
+        state: &str,
+        expires_at: Millis,
+        expected_version: Option<i64>,
+    ) -> Result<(), StoreError> {
+        retry(|| counters::put(&self.pool, key, state, expires_at, expected_version)).await
+    }
+
+    async fn delete_counter(&self, key: &str) -> Result<(), StoreError> {
+        retry(|| counters::delete(&self.pool, key)).await
     }
 
     async fn get_auth_session(&self, id: &str) -> Result<Option<AuthSessionRow>, StoreError> {

@@ -9,7 +9,7 @@ use keystep_core::keys::Sealed;
 use keystep_core::message::{Medium, MessagePurpose, OutgoingMessage};
 use keystep_core::pool::{AliasKind, PoolSettings, UserPool};
 use keystep_core::ports::{AuthSessionRow, RefreshTokenRow, Store, UserFilter};
-use keystep_core::user::{Lockout, MfaFactor, MfaSettings, User, UserStatus};
+use keystep_core::user::{MfaFactor, MfaSettings, User, UserStatus};
 use keystep_core::Millis;
 
 /// The instant fixtures are created at.
@@ -66,11 +66,6 @@ pub fn user(pool_id: &str, username: &str) -> User {
             totp_device_name: Some("phone".into()),
             pending_totp_secret: None,
             last_totp_step: Some(123),
-        },
-        lockout: Lockout {
-            failures: 2,
-            last_failure_at: Some(T0),
-            locked_until: None,
         },
         tokens_valid_after: Some(T0),
         pending_attributes: Default::default(),

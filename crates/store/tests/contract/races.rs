@@ -16,6 +16,9 @@ contract_tests!(
     one_of_many_uses_a_value_once,
     one_of_many_updates_a_user,
     one_of_many_claims_an_alias,
+    a_burst_reserves_at_most_the_cap_of_a_code,
+    a_burst_reserves_at_most_the_cap_of_a_session,
+    a_burst_on_a_counter_is_counted_once_each,
 );
 
 /// How many callers race.
@@ -178,4 +181,75 @@ async fn one_of_many_claims_an_alias(db: TestDb) {
         "{results:?}"
     );
     assert_eq!(store.count_users(POOL).await.unwrap(), 1);
+}
+
+async fn a_burst_reserves_at_most_the_cap_of_a_code(db: TestDb) {
+    let store = db.store;
+    seed(&*store).await;
+    let u = seed_user(&*store, POOL, "alice").await;
+    store
+        .put_code(&code(&u, CodePurpose::ForgotPassword, "the-code"))
+        .await
+        .unwrap();
+    let sub = u.sub.clone();
+    let results = race(&store, move |s, _| {
+        let sub = sub.clone();
+        async move {
+            s.reserve_code_attempt(POOL, &sub, CodePurpose::ForgotPassword, 5, T0)
+                .await
+                .unwrap()
+                .map(|c| c.attempts)
+        }
+    })
+    .await;
+    let mut numbers: Vec<u32> = results.iter().flatten().copied().collect();
+    numbers.sort();
+    assert_eq!(numbers, vec![1, 2, 3, 4, 5], "{results:?}");
+}
+
+async fn a_burst_reserves_at_most_the_cap_of_a_session(db: TestDb) {
+    let store = db.store;
+    seed(&*store).await;
+    store
+        .insert_auth_session(&session(POOL, CLIENT, "raced"))
+        .await
+        .unwrap();
+    let results = race(&store, |s, _| async move {
+        s.reserve_session_attempt("raced", 5).await.unwrap()
+    })
+    .await;
+    let mut numbers: Vec<u32> = results.iter().flatten().copied().collect();
+    numbers.sort();
+    assert_eq!(numbers, vec![1, 2, 3, 4, 5], "{results:?}");
+    let row = store.get_auth_session("raced").await.unwrap().unwrap();
+    assert_eq!((row.attempts, row.version), (5, 0));
+}
+
+/// Every racer increments a counter by compare-and-swap, retrying when it loses: no
+/// increment is lost, and each racer saw a different value.
+async fn a_burst_on_a_counter_is_counted_once_each(db: TestDb) {
+    let store = db.store;
+    let results = race(&store, |s, _| async move {
+        loop {
+            let row = s.get_counter("burst").await.unwrap();
+            let (n, version) = match &row {
+                Some(r) => (r.state.parse::<u32>().unwrap(), Some(r.version)),
+                None => (0, None),
+            };
+            match s
+                .put_counter("burst", &(n + 1).to_string(), T0.plus_secs(60), version)
+                .await
+            {
+                Ok(()) => return n + 1,
+                Err(StoreError::Stale) => continue,
+                Err(e) => panic!("{e}"),
+            }
+        }
+    })
+    .await;
+    let mut seen = results.clone();
+    seen.sort();
+    assert_eq!(seen, (1..=RACERS as u32).collect::<Vec<_>>());
+    let row = store.get_counter("burst").await.unwrap().unwrap();
+    assert_eq!(row.state, RACERS.to_string());
 }

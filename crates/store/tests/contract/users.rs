@@ -80,7 +80,6 @@ async fn user_crud_and_lookups(db: TestDb) {
     bare.password = None;
     bare.password_set_at = None;
     bare.mfa = Default::default();
-    bare.lockout = Default::default();
     bare.tokens_valid_after = None;
     bare.status = UserStatus::ForceChangePassword;
     bare.enabled = false;
@@ -99,7 +98,6 @@ async fn user_crud_and_lookups(db: TestDb) {
     u.enabled = false;
     u.attributes.insert("name".into(), "Alice Liddell".into());
     u.password = Some(keystep_core::keys::Sealed(vec![7; 8]));
-    u.lockout.failures = 0;
     u.mfa.last_totp_step = Some(124);
     u.tokens_valid_after = Some(T0.plus_secs(9));
     u.modified_at = T0.plus_secs(10);

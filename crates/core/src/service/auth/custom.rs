@@ -100,9 +100,13 @@ impl Keystep {
                 json!({ "privateChallengeParameters": private_parameters, "challengeAnswer": answer }),
             ),
         };
-        request["userAttributes"] = triggers::user_attributes(&inputs.user);
+        request["userAttributes"] = if flow.user_not_found {
+            json!({})
+        } else {
+            triggers::user_attributes(&inputs.user)
+        };
         request["clientMetadata"] = json!(client_metadata);
-        request["userNotFound"] = false.into();
+        request["userNotFound"] = flow.user_not_found.into();
         let call = TriggerCall {
             slot,
             source,

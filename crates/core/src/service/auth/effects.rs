@@ -4,19 +4,22 @@
 //!
 //! * [`Keystep::precheck_effects`] runs *before* it, for effects that can still fail in
 //!   a way the client should be able to correct with the same `Session`: a TOTP step is
-//!   claimed (a code is never accepted twice, even by two requests at the same time), and
-//!   the attributes of a `NEW_PASSWORD_REQUIRED` answer are tried on a copy of the user.
+//!   claimed (a code is never accepted twice, even by two requests at the same time), the
+//!   attributes of a `NEW_PASSWORD_REQUIRED` answer are tried on a copy of the user, and
+//!   a code about to be sent is counted against the user's hourly sign-in code budget.
 //! * [`Keystep::apply_effects`] runs *after* it, once this request owns the transition:
 //!   send codes, write the user.
 
 use crate::app_client::AppClient;
 use crate::error::AuthError;
+use crate::limits::{Budget, Lock};
 use crate::message::MessagePurpose;
 use crate::pool::UserPool;
-use crate::signin::{code_mismatch, lockout, Effect};
-use crate::user::{Lockout, MfaFactor, User, UserStatus};
+use crate::signin::{code_mismatch, Effect};
+use crate::user::{MfaFactor, User, UserStatus};
 use crate::Millis;
 
+use super::super::limits::user_subject;
 use super::super::users::{apply_attribute_updates, AttributeWriter};
 use super::super::Keystep;
 
@@ -66,6 +69,10 @@ impl Keystep {
                 {
                     return Err(code_mismatch());
                 }
+                Effect::SendMfaCode { .. } => {
+                    self.take_budget(Budget::SignInCodes, &user_subject(&pool.id, &user.sub))
+                        .await?;
+                }
                 Effect::SetPassword { attributes, .. } => {
                     let mut copy = user.clone();
                     apply_attribute_updates(
@@ -97,8 +104,7 @@ impl Keystep {
         let sub = user.sub.as_str();
         let mut written = false;
         for effect in effects {
-            // Every arm but SendMfaCode writes the user (ResetPasswordFailures only when
-            // there is something to reset).
+            // Every arm but these two writes the user.
             written |= !matches!(
                 effect,
                 Effect::SendMfaCode { .. } | Effect::ResetPasswordFailures
@@ -126,24 +132,9 @@ impl Keystep {
                     })
                     .await?;
                 }
-                Effect::RecordPasswordFailure => {
-                    self.modify_user(pool, sub, |u| {
-                        u.lockout = lockout::after_failure(&u.lockout, now);
-                        Ok(())
-                    })
-                    .await?;
-                }
                 Effect::ResetPasswordFailures => {
-                    // Judged on this request's copy: a failure recorded by a concurrent
-                    // request since then is left counted, which errs on the safe side.
-                    if user.lockout != Lockout::default() {
-                        written = true;
-                        self.modify_user(pool, sub, |u| {
-                            u.lockout = Lockout::default();
-                            Ok(())
-                        })
+                    self.clear_lock(Lock::Password, &user_subject(&pool.id, sub))
                         .await?;
-                    }
                 }
                 Effect::SetPassword {
                     password,

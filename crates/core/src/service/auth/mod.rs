@@ -19,10 +19,11 @@ use std::collections::BTreeMap;
 
 use crate::app_client::AppClient;
 use crate::error::AuthError;
+use crate::limits::{Lock, Subject};
 use crate::pool::UserPool;
 use crate::signin::{
     self, session_expired, AuthFlow, Challenge, ChallengeAnswer, ChallengeResponse, FirstFactor,
-    Flow, Fresh, PoolRules, StepContext, UserSnapshot,
+    Flow, Fresh, PoolRules, SignInState, StepContext, UserSnapshot,
 };
 use crate::user::User;
 use crate::Millis;
@@ -31,6 +32,7 @@ pub use effects::totp_context;
 pub use mint::IssuedTokens;
 use session::{OpenSession, SecretBlock};
 
+use super::limits::user_subject;
 use super::Keystep;
 
 /// `InitiateAuth` / `AdminInitiateAuth`. `Debug` shows only the parameter names.
@@ -315,15 +317,40 @@ impl Keystep {
                 _ => None,
             },
         };
-        let Some(user) = found else {
-            self.check_secret_hash(&client, secret_hash, &[typed])?;
-            return self.unknown_user(&pool, &client, typed, &first);
+        let (user, user_not_found) = match found {
+            Some(user) => {
+                self.check_secret_hash(
+                    &client,
+                    secret_hash,
+                    &[typed, user.username.as_str(), user.sub.as_str()],
+                )?;
+                (user, false)
+            }
+            None => {
+                self.check_secret_hash(&client, secret_hash, &[typed])?;
+                if !client.settings.prevent_user_existence_errors {
+                    return Err(super::users::user_not_found());
+                }
+                (self.stand_in_user(&pool, typed), true)
+            }
         };
-        self.check_secret_hash(
-            &client,
-            secret_hash,
-            &[typed, user.username.as_str(), user.sub.as_str()],
-        )?;
+        self.pre_authentication(
+            &pool,
+            &user,
+            user_not_found,
+            &client.client_id,
+            &input.client_metadata,
+        )
+        .await?;
+        let subject = flow_subject(&pool.id, &user.sub, user_not_found);
+        if let FirstFactor::Password(_) = &first {
+            self.reserve_attempt(Lock::Password, &subject).await?;
+        }
+        if user_not_found {
+            if let Some(answer) = self.unknown_user(&pool, &client, typed, &first) {
+                return answer;
+            }
+        }
         let now = self.clock.now();
         let flow = Flow {
             pool_id: pool.id.clone(),
@@ -335,10 +362,12 @@ impl Keystep {
             admin: input.pool_id.is_some(),
             started_at: now,
             device_key: None,
+            user_not_found,
         };
-        self.pre_authentication(&pool, &user, &client.client_id, &input.client_metadata)
-            .await?;
         let mut inputs = self.inputs(pool, client, user)?;
+        if user_not_found {
+            inputs.snapshot.password = Some(self.stand_in_verifier(&inputs.pool, typed));
+        }
         inputs.client_metadata = input.client_metadata.clone();
         let outcome = self.with_context(&inputs, 0, |ctx| signin::start(&flow, first, ctx));
         let outcome = self
@@ -350,27 +379,25 @@ impl Keystep {
         }
     }
 
-    /// An unknown user: `UserNotFound`, or — when the client prevents user existence
-    /// errors — the same answer a wrong password gets, after the same work.
+    /// A name that is no user, when the client prevents user existence errors (the
+    /// PreAuthentication trigger was asked and the lockout reserved, as for a real user):
+    /// a password gets what a wrong one gets, after the same work; `SRP_A` gets a
+    /// simulated `PASSWORD_VERIFIER`. A custom sign-in is `None`: it runs on the stand-in,
+    /// asking the triggers with `userNotFound`, and can never complete.
     fn unknown_user(
         &self,
         pool: &UserPool,
         client: &AppClient,
         typed: &str,
         first: &FirstFactor,
-    ) -> Result<AuthStep, AuthError> {
-        if !client.settings.prevent_user_existence_errors {
-            return Err(super::users::user_not_found());
-        }
+    ) -> Option<Result<AuthStep, AuthError>> {
         match first {
             FirstFactor::Password(password) => {
                 self.simulate_password_check(pool, typed, password);
-                Err(signin::incorrect_credentials())
+                Some(Err(signin::incorrect_credentials()))
             }
-            FirstFactor::SrpA(a) => self.simulated_challenge(pool, client, typed, a),
-            // Cognito runs the triggers with `userNotFound`; Keystep answers like a
-            // failed custom sign-in without calling them.
-            FirstFactor::Custom { .. } => Err(signin::incorrect_credentials()),
+            FirstFactor::SrpA(a) => Some(self.simulated_challenge(pool, client, typed, a)),
+            FirstFactor::Custom { .. } => None,
         }
     }
 
@@ -392,16 +419,15 @@ impl Keystep {
                     .await?
                 {
                     SecretBlock::Real(signin) => (Origin::Block, signin),
-                    SecretBlock::Simulated { pool_id, .. } => {
+                    SecretBlock::Simulated {
+                        pool_id, username, ..
+                    } => {
                         if pool_id != pool.id {
                             return Err(session_expired());
                         }
-                        self.check_secret_hash(
-                            &client,
-                            response.secret_hash.as_deref(),
-                            &[&response.username],
-                        )?;
-                        return Err(signin::incorrect_credentials());
+                        return self
+                            .simulated_verifier(&pool, &client, &username, &response, now)
+                            .await;
                     }
                 }
             }
@@ -431,10 +457,18 @@ impl Keystep {
                 user.sub.as_str(),
             ],
         )?;
+        // Nothing is judged before it is paid for: an answer on the session, then an
+        // attempt under the lockout the answer is judged by.
         let attempts = match &origin {
-            Origin::Session(open) => open.row.attempts,
+            Origin::Session(open) => self.reserve_answer(open).await?,
             _ => 0,
         };
+        let lock = lock_for(&signin.state, &response.answer);
+        let flow = &signin.flow;
+        if let Some(lock) = lock {
+            let subject = flow_subject(&pool.id, &flow.sub, flow.user_not_found);
+            self.reserve_attempt(lock, &subject).await?;
+        }
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.client_metadata = input.client_metadata.clone();
         let outcome = self.with_context(&inputs, attempts, |ctx| {
@@ -450,7 +484,14 @@ impl Keystep {
             )
             .await?;
         match self.settle(&inputs, &signin.flow, origin, outcome).await? {
-            Settled::Auth(step) => Ok(step),
+            Settled::Auth(step) => {
+                // Only a completed sign-in forgets second-factor failures.
+                if lock == Some(Lock::SecondFactor) && matches!(step, AuthStep::SignedIn(_)) {
+                    let subject = user_subject(&inputs.pool.id, &signin.flow.sub);
+                    self.clear_lock(Lock::SecondFactor, &subject).await?;
+                }
+                Ok(step)
+            }
             Settled::Setup(_) => Err(AuthError::internal("a challenge answered a TOTP setup")),
         }
     }
@@ -467,7 +508,7 @@ impl Keystep {
         let signin = open.signin.clone();
         let (client, pool) = self.load_client(&signin.flow.client_id).await?;
         let user = self.user_of_flow(&pool, &signin.flow).await?;
-        let attempts = open.row.attempts;
+        let attempts = self.reserve_answer(&open).await?;
         let inputs = self.inputs(pool, client, user)?;
         let outcome =
             self.with_context(&inputs, attempts, |ctx| signin::step(&signin, answer, ctx));
@@ -485,12 +526,25 @@ impl Keystep {
         }
     }
 
-    /// The user a sign-in is for, as stored now; gone means the sign-in is over.
+    /// The user a sign-in is for, as stored now. A user deleted, disabled or signed out
+    /// everywhere since the sign-in began ends it: no later step answers, so nothing is
+    /// minted for them.
     async fn user_of_flow(&self, pool: &UserPool, flow: &Flow) -> Result<User, AuthError> {
-        self.store
-            .get_user_by_sub(&pool.id, &flow.sub)
-            .await?
-            .ok_or_else(session_expired)
+        let stored = self.store.get_user_by_sub(&pool.id, &flow.sub).await?;
+        if flow.user_not_found {
+            return Ok(self.stand_in_user(pool, &flow.typed_username));
+        }
+        let user = stored.ok_or_else(session_expired)?;
+        if !user.enabled {
+            return Err(AuthError::NotAuthorized("User is disabled.".into()));
+        }
+        if user
+            .tokens_valid_after
+            .is_some_and(|after| after > flow.started_at)
+        {
+            return Err(session_expired());
+        }
+        Ok(user)
     }
 
     /// A response's `USERNAME` must name the sign-in's user: the name typed, the
@@ -513,5 +567,39 @@ impl Keystep {
                 "The USERNAME does not match the user of this sign-in.".into(),
             )),
         }
+    }
+}
+
+/// The lockout an answer to `state` is judged under: a password proof under the password
+/// lockout, a second-factor code under the second-factor one. (A code that sets up a new
+/// factor proves nothing about the user, and a code sent to the wrong state is never
+/// compared.)
+fn lock_for(state: &SignInState, answer: &ChallengeAnswer) -> Option<Lock> {
+    use ChallengeAnswer as A;
+    use SignInState as S;
+    match (state, answer) {
+        (S::AwaitingPasswordVerifier { .. }, A::PasswordVerifier { .. }) => Some(Lock::Password),
+        (S::AwaitingSmsCode { .. }, A::SmsCode(_))
+        | (S::AwaitingTotpCode, A::TotpCode(_))
+        | (
+            S::AwaitingEmailCode {
+                enroll_email: None, ..
+            },
+            A::EmailCode(_),
+        ) => Some(Lock::SecondFactor),
+        _ => None,
+    }
+}
+
+/// Whose counters a sign-in's attempts go to: its user's, or — for a stand-in — the
+/// name's (whose digest the stand-in's `sub` is).
+fn flow_subject<'a>(pool_id: &'a str, sub: &'a str, user_not_found: bool) -> Subject<'a> {
+    if user_not_found {
+        Subject::Unknown {
+            pool_id,
+            digest: sub,
+        }
+    } else {
+        Subject::User { pool_id, sub }
     }
 }

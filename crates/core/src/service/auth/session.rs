@@ -13,9 +13,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AuthError, StoreError};
+use crate::error::AuthError;
 use crate::ports::AuthSessionRow;
-use crate::signin::{session_expired, SignIn};
+use crate::signin::{session_expired, SignIn, MAX_SESSION_ATTEMPTS};
 use crate::Millis;
 
 use super::super::Keystep;
@@ -47,6 +47,10 @@ pub(crate) enum SecretBlock {
         block_id: String,
         /// The pool.
         pool_id: String,
+        /// The name the client typed (blocks sealed before this field existed have none,
+        /// and fit no name).
+        #[serde(default)]
+        username: String,
         /// When it stops being accepted.
         expires_at: Millis,
     },
@@ -190,27 +194,18 @@ impl Keystep {
         }
     }
 
-    /// Keeps the session in its state with one more wrong answer counted (the client may
-    /// retry with the same `Session`).
-    pub(crate) async fn count_session_attempt(
-        &self,
-        session: &OpenSession,
-    ) -> Result<(), AuthError> {
-        let row = &session.row;
+    /// Reserves this request's answer on the session before anything is judged: at most
+    /// [`MAX_SESSION_ATTEMPTS`] answers are ever looked at per `Session`, however many
+    /// arrive at once. Returns how many answers came before this one; a session that is
+    /// gone or out of answers is the expired-session error, whatever the answer was.
+    pub(crate) async fn reserve_answer(&self, session: &OpenSession) -> Result<u32, AuthError> {
         match self
             .store
-            .advance_auth_session(
-                &row.id,
-                row.version,
-                &row.state,
-                row.attempts.saturating_add(1),
-                row.expires_at,
-            )
-            .await
+            .reserve_session_attempt(&session.row.id, MAX_SESSION_ATTEMPTS)
+            .await?
         {
-            Ok(()) => Ok(()),
-            Err(StoreError::Stale) | Err(StoreError::NotFound) => Err(session_expired()),
-            Err(e) => Err(e.into()),
+            Some(n) => Ok(n.saturating_sub(1)),
+            None => Err(session_expired()),
         }
     }
 }

@@ -21,10 +21,9 @@ impl Keystep {
         let transition = match outcome {
             Ok(t) => t,
             Err(rejection) => {
+                // A retried session keeps its state: the attempt was counted when the
+                // answer was reserved.
                 let claimed = match (&origin, rejection.session) {
-                    (Origin::Session(open), SessionFate::Retry) => {
-                        self.count_session_attempt(open).await.is_ok()
-                    }
                     (Origin::Session(open), SessionFate::Destroy) => {
                         self.end_session(open).await.is_ok()
                     }
@@ -37,6 +36,13 @@ impl Keystep {
                 return Err(rejection.error);
             }
         };
+        if flow.user_not_found && matches!(transition, Transition::Authenticated { .. }) {
+            // The engine never authenticates a stand-in; should it ever, nothing is minted.
+            if let Origin::Session(open) = &origin {
+                self.end_session(open).await?;
+            }
+            return Err(crate::signin::incorrect_credentials());
+        }
         let effects = match &transition {
             Transition::Continue { effects, .. } | Transition::Authenticated { effects, .. } => {
                 effects
@@ -45,15 +51,10 @@ impl Keystep {
                 return Err(AuthError::internal("a consult reached settle undriven"));
             }
         };
-        if let Err(e) = self
-            .precheck_effects(pool, client, &inputs.user, effects, now)
-            .await
-        {
-            if let Origin::Session(open) = &origin {
-                self.count_session_attempt(open).await?;
-            }
-            return Err(e);
-        }
+        // A precheck failure leaves the session as it was (its answer was counted when
+        // it was reserved), so the client may correct it.
+        self.precheck_effects(pool, client, &inputs.user, effects, now)
+            .await?;
         if let Origin::Session(open) = &origin {
             self.end_session(open).await?;
         }

@@ -3,12 +3,18 @@
 //! `USER_ID_FOR_SRP` that are the same every time for the same pool and name (so two
 //! probes cannot tell a real user from a made-up one by their stability), a real `SRP_B`
 //! computed from a made-up verifier (so it costs what a real one costs), and a sealed
-//! block that fails whatever the answer.
+//! block that fails whatever the answer — after the same checks, in the same order, as a
+//! real answer gets: `USERNAME`, `SECRET_HASH`, the lockout (kept for the name), then
+//! `TIMESTAMP`.
 
 use crate::app_client::AppClient;
 use crate::error::AuthError;
+use crate::limits::{Lock, Subject};
 use crate::pool::UserPool;
-use crate::signin::Challenge;
+use crate::service::passwords::PasswordVerifier;
+use crate::signin::{self, Challenge, ChallengeAnswer, ChallengeResponse};
+use crate::user::{User, UserStatus};
+use crate::Millis;
 
 use super::session::SecretBlock;
 use super::{AuthStep, Keystep};
@@ -21,15 +27,9 @@ impl Keystep {
         typed: &str,
         srp_a: &[u8],
     ) -> Result<AuthStep, AuthError> {
-        let seed = format!("{}\u{0}{}", pool.id, pool.username_key(typed));
+        let seed = simulation_seed(pool, typed);
         let salt = self.keys.code_hash("simulated-srp-salt", &seed);
-        let id_bytes = self.keys.code_hash("simulated-srp-user", &seed);
-        let mut uuid_bytes = [0u8; 16];
-        uuid_bytes.copy_from_slice(&id_bytes[..16]);
-        let user_id = uuid::Builder::from_random_bytes(uuid_bytes)
-            .into_uuid()
-            .hyphenated()
-            .to_string();
+        let user_id = self.stand_in_username(pool, typed);
         let verifier = self.keys.code_hash("simulated-srp-verifier", &seed);
         let mut b = vec![0u8; 32];
         self.rng.fill(&mut b);
@@ -43,6 +43,7 @@ impl Keystep {
         let block = SecretBlock::Simulated {
             block_id: crate::ids::new_uuid(&*self.rng),
             pool_id: pool.id.clone(),
+            username: typed.to_string(),
             expires_at: now.plus_secs(client.settings.auth_session_validity_minutes * 60),
         };
         let mut challenge = Challenge::password_verifier(
@@ -59,4 +60,102 @@ impl Keystep {
             session: None,
         })
     }
+
+    /// The canonical username of a name that is no user, as `USER_ID_FOR_SRP` shows it:
+    /// where e-mail or phone is the username, real users' is their `sub`, a UUID — so a
+    /// UUID stable per pool and name; elsewhere it is the name itself.
+    pub(super) fn stand_in_username(&self, pool: &UserPool, typed: &str) -> String {
+        if pool.settings.identifiers.username_attributes.is_empty() {
+            return typed.to_string();
+        }
+        let id_bytes = self
+            .keys
+            .code_hash("simulated-srp-user", &simulation_seed(pool, typed));
+        let mut uuid_bytes = [0u8; 16];
+        uuid_bytes.copy_from_slice(&id_bytes[..16]);
+        uuid::Builder::from_random_bytes(uuid_bytes)
+            .into_uuid()
+            .hyphenated()
+            .to_string()
+    }
+
+    /// The made-up SRP salt and verifier of a name that is no user (the same the simulated
+    /// `PASSWORD_VERIFIER` is computed from): no password fits it.
+    pub(super) fn stand_in_verifier(&self, pool: &UserPool, typed: &str) -> PasswordVerifier {
+        let seed = simulation_seed(pool, typed);
+        PasswordVerifier {
+            salt: self.keys.code_hash("simulated-srp-salt", &seed)[..16].to_vec(),
+            verifier: self.keys.code_hash("simulated-srp-verifier", &seed),
+        }
+    }
+
+    /// A stand-in for a name that is no user, for a custom sign-in that must ask the
+    /// triggers as for a real one: confirmed, enabled, no attributes, no password; its
+    /// `sub` is the digest the name's counters are kept under.
+    pub(super) fn stand_in_user(&self, pool: &UserPool, typed: &str) -> User {
+        let now = self.clock.now();
+        User {
+            pool_id: pool.id.clone(),
+            username: self.stand_in_username(pool, typed),
+            username_key: pool.username_key(typed),
+            sub: self.unknown_name_digest(pool, typed),
+            attributes: Default::default(),
+            status: UserStatus::Confirmed,
+            enabled: true,
+            created_at: now,
+            modified_at: now,
+            password: None,
+            password_set_at: None,
+            mfa: Default::default(),
+            tokens_valid_after: None,
+            pending_attributes: Default::default(),
+            version: 0,
+        }
+    }
+
+    /// The answer to a simulated `PASSWORD_VERIFIER`: the checks a real answer goes
+    /// through, then a wrong password.
+    pub(super) async fn simulated_verifier(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        typed: &str,
+        response: &ChallengeResponse,
+        now: Millis,
+    ) -> Result<AuthStep, AuthError> {
+        let user_id = self.stand_in_username(pool, typed);
+        let named = response.username.as_str();
+        let fits = !typed.is_empty()
+            && [typed, user_id.as_str()]
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(named));
+        if !fits {
+            return Err(AuthError::NotAuthorized(
+                "The USERNAME does not match the user of this sign-in.".into(),
+            ));
+        }
+        self.check_secret_hash(
+            client,
+            response.secret_hash.as_deref(),
+            &[named, typed, user_id.as_str()],
+        )?;
+        let digest = self.unknown_name_digest(pool, typed);
+        self.reserve_attempt(
+            Lock::Password,
+            &Subject::Unknown {
+                pool_id: &pool.id,
+                digest: &digest,
+            },
+        )
+        .await?;
+        if let ChallengeAnswer::PasswordVerifier { timestamp, .. } = &response.answer {
+            signin::check_timestamp(timestamp, now)?;
+        }
+        Err(signin::incorrect_credentials())
+    }
+}
+
+/// What the simulated values of a name are derived from.
+fn simulation_seed(pool: &UserPool, typed: &str) -> String {
+    format!("{}\u{0}{}", pool.id, pool.username_key(typed))
 }

@@ -1,11 +1,28 @@
 //! The failed-password lockout of protocol notes §6.4: after 5 failures the user is
 //! locked for 1 s, each further failure doubles it (`2^(n-5)` s, capped at 15 minutes);
 //! attempts during a lockout are refused without being counted; 15 quiet minutes reset
-//! the count. Pure functions over [`Lockout`]; the service stores the result.
+//! the count. The same rule locks out failed second factors. Pure functions over
+//! [`Lockout`]; the service stores the result.
+//!
+//! An attempt is counted as a failure *before* it is judged ([`reserve`]) and the count
+//! is cleared when it turns out right: so of a burst of parallel wrong passwords, each
+//! counts, and those after the fifth are refused without being looked at.
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::AuthError;
-use crate::user::Lockout;
 use crate::Millis;
+
+/// Failure bookkeeping for one lockout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Lockout {
+    /// Consecutive failures counted.
+    pub failures: u32,
+    /// When the last failure happened.
+    pub last_failure_at: Option<Millis>,
+    /// Until when attempts are refused.
+    pub locked_until: Option<Millis>,
+}
 
 /// Failures allowed before the first lock.
 pub const FREE_FAILURES: u32 = 5;
@@ -24,6 +41,20 @@ pub fn attempts_exceeded() -> AuthError {
 /// Whether sign-in is refused at `now`.
 pub fn is_locked(lockout: &Lockout, now: Millis) -> bool {
     lockout.locked_until.is_some_and(|until| now < until)
+}
+
+/// Reserves one attempt at `now`: refused (`None`) during a lockout, else the bookkeeping
+/// with this attempt counted as a failure, to be cleared if it turns out right.
+pub fn reserve(lockout: &Lockout, now: Millis) -> Option<Lockout> {
+    (!is_locked(lockout, now)).then(|| after_failure(lockout, now))
+}
+
+/// When the bookkeeping no longer matters: the lock is over and the count has reset.
+pub fn forgettable_at(lockout: &Lockout) -> Millis {
+    let reset = lockout
+        .last_failure_at
+        .map_or(Millis(0), |t| t.plus_secs(RESET_AFTER_SECS));
+    lockout.locked_until.map_or(reset, |until| until.max(reset))
 }
 
 /// The bookkeeping after one more failed password at `now`.
@@ -71,6 +102,21 @@ mod tests {
             l = after_failure(&l, now);
         }
         assert_eq!(l.locked_until, Some(now.plus_secs(MAX_LOCK_SECS)));
+    }
+
+    #[test]
+    fn reserving_counts_first_and_refuses_while_locked() {
+        let now = Millis(50_000);
+        let mut l = Lockout::default();
+        for n in 1..=5 {
+            l = reserve(&l, now).expect("not locked yet");
+            assert_eq!(l.failures, n);
+        }
+        // The fifth reservation set the lock: a sixth at the same instant is refused
+        // and changes nothing.
+        assert_eq!(reserve(&l, now), None);
+        assert_eq!(reserve(&l, now.plus_secs(1)).map(|l| l.failures), Some(6));
+        assert_eq!(forgettable_at(&l), now.plus_secs(RESET_AFTER_SECS));
     }
 
     #[test]

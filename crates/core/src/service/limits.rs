@@ -1,0 +1,152 @@
+//! Keeping the abuse counters of [`crate::limits`] in the store.
+//!
+//! A counter changes only by compare-and-swap on its row: read it, decide with the pure
+//! rule, write it back if nobody wrote it meanwhile, else read again. So every request of
+//! a burst is counted exactly once, and the ones past a limit are refused before anything
+//! is judged. Refusing needs no write; only admitted events contend, so a burst costs a
+//! few rounds, not one per request.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::{AuthError, StoreError};
+use crate::limits::{
+    budget_key, limit_exceeded, lock_key, lockout, Admission, Budget, Lock, Lockout, Subject,
+    Window,
+};
+use crate::pool::UserPool;
+use crate::Millis;
+
+use super::Keystep;
+
+/// Compare-and-swap rounds before a counter update gives up (and refuses: a counter that
+/// cannot be written must not let the attempt through).
+const MAX_ROUNDS: usize = 64;
+
+/// What a counter rule decided.
+enum Step<S, T> {
+    /// Store `state` (forgettable at `expires_at`), then answer.
+    Write {
+        state: S,
+        expires_at: Millis,
+        answer: T,
+    },
+    /// Answer without changing anything.
+    Answer(T),
+}
+
+impl Keystep {
+    /// Applies `decide` to the counter `key` until its write sticks; returns its answer.
+    /// `refusal` answers when contention never lets a write through.
+    async fn update_counter<S, T>(
+        &self,
+        key: &str,
+        refusal: impl Fn() -> T,
+        decide: impl Fn(S) -> Step<S, T>,
+    ) -> Result<T, AuthError>
+    where
+        S: Serialize + DeserializeOwned + Default,
+    {
+        for _ in 0..MAX_ROUNDS {
+            let row = self.store.get_counter(key).await?;
+            let (state, version) = match &row {
+                Some(row) => (
+                    serde_json::from_str(&row.state).unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "unreadable abuse counter; starting it over");
+                        S::default()
+                    }),
+                    Some(row.version),
+                ),
+                None => (S::default(), None),
+            };
+            match decide(state) {
+                Step::Answer(answer) => return Ok(answer),
+                Step::Write {
+                    state,
+                    expires_at,
+                    answer,
+                } => {
+                    let text = serde_json::to_string(&state).map_err(AuthError::internal)?;
+                    match self
+                        .store
+                        .put_counter(key, &text, expires_at, version)
+                        .await
+                    {
+                        Ok(()) => return Ok(answer),
+                        Err(StoreError::Stale) => continue,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+        }
+        tracing::warn!("abuse counter kept losing its compare-and-swap; refusing");
+        Ok(refusal())
+    }
+
+    /// Counts one use of `budget` by `subject`, or refuses with `LimitExceeded` when the
+    /// rolling hour's budget is used up.
+    pub async fn take_budget(
+        &self,
+        budget: Budget,
+        subject: &Subject<'_>,
+    ) -> Result<(), AuthError> {
+        let limit = budget.per_hour(&self.config.limits);
+        let now = self.clock.now();
+        self.update_counter(
+            &budget_key(budget, subject),
+            || Err(limit_exceeded()),
+            |window: Window| match window.admit(limit, now) {
+                Admission::Admitted(window) => Step::Write {
+                    expires_at: window.forgettable_at(),
+                    state: window,
+                    answer: Ok(()),
+                },
+                Admission::Refused { .. } => Step::Answer(Err(limit_exceeded())),
+            },
+        )
+        .await?
+    }
+
+    /// Reserves one attempt under `lock`: counts it as a failure now, or refuses with
+    /// "Password attempts exceeded" during a lockout. A right answer then calls
+    /// [`Keystep::clear_lock`].
+    pub async fn reserve_attempt(
+        &self,
+        lock: Lock,
+        subject: &Subject<'_>,
+    ) -> Result<(), AuthError> {
+        let now = self.clock.now();
+        self.update_counter(
+            &lock_key(lock, subject),
+            || Err(lockout::attempts_exceeded()),
+            |state: Lockout| match lockout::reserve(&state, now) {
+                Some(next) => Step::Write {
+                    expires_at: lockout::forgettable_at(&next),
+                    state: next,
+                    answer: Ok(()),
+                },
+                None => Step::Answer(Err(lockout::attempts_exceeded())),
+            },
+        )
+        .await?
+    }
+
+    /// Forgets the failures counted under `lock` (a right password, a completed sign-in,
+    /// an administrator's new password).
+    pub async fn clear_lock(&self, lock: Lock, subject: &Subject<'_>) -> Result<(), AuthError> {
+        Ok(self.store.delete_counter(&lock_key(lock, subject)).await?)
+    }
+
+    /// The digest that stands for a name that is no user of `pool` in its counters: keyed,
+    /// so the database does not list the names an attacker tried, and normalised as
+    /// usernames are, so `Alice` and `alice` share limits where the pool says they are one.
+    pub fn unknown_name_digest(&self, pool: &UserPool, typed: &str) -> String {
+        let seed = format!("{}\u{0}{}", pool.id, pool.username_key(typed));
+        hex::encode(&self.keys.code_hash("unknown-user-counter", &seed)[..16])
+    }
+}
+
+/// The counter subject of a user.
+pub fn user_subject<'a>(pool_id: &'a str, sub: &'a str) -> Subject<'a> {
+    Subject::User { pool_id, sub }
+}
