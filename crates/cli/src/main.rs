@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod config;
+mod keys;
 mod migrate;
 mod outbox;
 mod seed;
@@ -42,6 +43,8 @@ enum Command {
     /// Fill an existing pool with many users (bench-user-N, the bench's password), in
     /// process, to measure at scale with `bench --pool-id`.
     SeedUsers(seed::SeedArgs),
+    /// A pool's token signing keys (`keys rotate --pool-id ...`).
+    Keys(keys::KeysArgs),
     #[command(flatten)]
     User(user::UserCommand),
 }
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
             Command::Migrate(args) => migrate::run(args).await,
             Command::Bench(args) => bench::run(args).await,
             Command::SeedUsers(args) => seed::run(args).await,
+            Command::Keys(args) => keys::run(args).await,
             Command::User(_) => Ok(()),
         }
     });

@@ -97,6 +97,70 @@ fn first_and_second_start() {
     child.wait().unwrap();
 }
 
+fn jwks_kids(port: u16, pool_id: &str) -> Vec<String> {
+    let out = Command::new("curl")
+        .args([
+            "-sf",
+            &format!("http://127.0.0.1:{port}/{pool_id}/.well-known/jwks.json"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "jwks of {pool_id}");
+    let jwks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn keys_rotate_makes_a_new_generation_sign_and_keeps_the_old_one_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (mut child, banner) = serve(dir.path(), port);
+    let pool_id = value_after(&banner, "pool id:").to_string();
+    let before = jwks_kids(port, &pool_id);
+    assert_eq!(before.len(), 2);
+
+    // Rotated next to the running server, on the same database.
+    let out = Command::new(BIN)
+        .args(["keys", "rotate", "--pool-id", &pool_id])
+        .env("KEYSTEP_DATA_DIR", dir.path())
+        .env("KEYSTEP_LOG", "warn")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("generation 2 signs now"), "{stdout}");
+    let out = Command::new(BIN)
+        .args(["keys", "rotate", "--pool-id", "us-east-1_NoSuchPool"])
+        .env("KEYSTEP_DATA_DIR", dir.path())
+        .env("KEYSTEP_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (mut child, _) = serve(dir.path(), port);
+    let after = jwks_kids(port, &pool_id);
+    assert_eq!(after.len(), 4, "{after:?}");
+    assert_eq!(
+        &after[2..],
+        &before[..],
+        "the previous pair follows the new one"
+    );
+    assert!(!before.contains(&after[0]) && !before.contains(&after[1]));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 #[test]
 fn configuration_errors_stop_the_start() {
     let out = Command::new(BIN)

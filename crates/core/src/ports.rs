@@ -134,6 +134,33 @@ pub struct CounterRow {
     pub expires_at: Millis,
 }
 
+/// One generation of a pool's token signing keys as the store keeps it: the key pair set
+/// sealed by the domain, and when it stopped signing.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PoolKeyRow {
+    /// The pool.
+    pub pool_id: String,
+    /// 0, 1, 2, ... in order of creation; the newest is the one that signs.
+    pub generation: i64,
+    /// The sealed key pairs (`SigningKeys::to_bytes`, sealed).
+    pub keys: Vec<u8>,
+    /// When it was made.
+    pub created_at: Millis,
+    /// When a newer generation replaced it; `None` while it signs.
+    pub retired_at: Option<Millis>,
+}
+
+impl std::fmt::Debug for PoolKeyRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PoolKeyRow")
+            .field("pool_id", &self.pool_id)
+            .field("generation", &self.generation)
+            .field("created_at", &self.created_at)
+            .field("retired_at", &self.retired_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A `ListUsers` filter: one attribute, equal to or starting with a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserFilter {
@@ -384,6 +411,22 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// Deletes a counter (nothing if there is none).
     async fn delete_counter(&self, key: &str) -> Result<(), StoreError>;
+
+    // ---- token signing keys per pool
+    /// A pool's key generations, oldest first.
+    async fn list_pool_keys(&self, pool_id: &str) -> Result<Vec<PoolKeyRow>, StoreError>;
+    /// Stores the first generations of a pool's keys unless it has some already (nodes
+    /// racing at first use agree on one set); returns what is stored afterwards.
+    /// `NotFound` if the pool is gone.
+    async fn init_pool_keys(
+        &self,
+        pool_id: &str,
+        rows: &[PoolKeyRow],
+    ) -> Result<Vec<PoolKeyRow>, StoreError>;
+    /// Rotation, atomically: retires generation `current` at `next.created_at` and stores
+    /// `next` (generation `current + 1`). `Stale` if `current` is not the signing
+    /// generation any more (another rotation won).
+    async fn rotate_pool_keys(&self, current: i64, next: &PoolKeyRow) -> Result<(), StoreError>;
 
     // ---- refresh tokens
     /// Stores a refresh token (by the hash of its value).

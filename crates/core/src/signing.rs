@@ -1,9 +1,14 @@
 //! RS256 signing keys for ID and access tokens, and their JWKS form.
 //!
-//! Keys are RSA-2048 (what Cognito uses and what every JWT verifier accepts). They are
-//! parsed once at start-up and kept in memory; at rest they exist only as PKCS#8 DER
-//! sealed by the key ring. ID and access tokens are signed with different keys, as on
-//! Cognito, so a verifier that pins one `kid` per token use keeps working.
+//! Keys are RSA-2048 (what Cognito uses and what every JWT verifier accepts). At rest
+//! they exist only as PKCS#8 DER sealed by the key ring. ID and access tokens are signed
+//! with different keys, as on Cognito, so a verifier that pins one `kid` per token use
+//! keeps working.
+//!
+//! Every user pool has keys of its own ([`PoolKeys`]), as on Cognito: a relying party
+//! that checks only the signature against pool B's JWKS cannot be handed pool A's
+//! tokens. A pool's keys come in generations; rotating makes a new generation sign and
+//! keeps the previous ones in the JWKS until every token they signed has expired.
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::SystemRandom;
@@ -179,6 +184,83 @@ impl SigningKeys {
     }
 }
 
+/// How long a retired generation stays in the JWKS (and verifies access tokens): the
+/// longest an ID or access token lives (one day), and a margin for clock skew.
+pub const PUBLISHED_AFTER_RETIREMENT_SECS: i64 = 24 * 3600 + 300;
+
+/// One generation of a pool's keys.
+#[derive(Debug)]
+pub struct KeyGeneration {
+    /// Its number (the newest signs).
+    pub generation: i64,
+    /// The keys.
+    pub keys: SigningKeys,
+    /// When a newer generation replaced it.
+    pub retired_at: Option<crate::Millis>,
+}
+
+/// A pool's keys, opened: the generation that signs, and those that still verify.
+#[derive(Debug)]
+pub struct PoolKeys {
+    /// Oldest first; the last one signs.
+    generations: Vec<KeyGeneration>,
+}
+
+impl PoolKeys {
+    /// The keys of `generations` (any order); `None` when there are none.
+    pub fn new(mut generations: Vec<KeyGeneration>) -> Option<PoolKeys> {
+        generations.sort_by_key(|g| g.generation);
+        (!generations.is_empty()).then_some(PoolKeys { generations })
+    }
+
+    fn newest(&self) -> &KeyGeneration {
+        // `new` refuses an empty list.
+        &self.generations[self.generations.len() - 1]
+    }
+
+    /// The keys new tokens are signed with.
+    pub fn signing(&self) -> &SigningKeys {
+        &self.newest().keys
+    }
+
+    /// The signing generation's number.
+    pub fn current_generation(&self) -> i64 {
+        self.newest().generation
+    }
+
+    /// The generations published at `now`, newest first: the signing one, and retired ones
+    /// whose tokens may still be alive.
+    fn published(&self, now: crate::Millis) -> impl Iterator<Item = &SigningKeys> {
+        let newest = self.current_generation();
+        self.generations
+            .iter()
+            .rev()
+            .filter(move |g| {
+                g.generation == newest
+                    || g.retired_at
+                        .is_some_and(|at| now < at.plus_secs(PUBLISHED_AFTER_RETIREMENT_SECS))
+            })
+            .map(|g| &g.keys)
+    }
+
+    /// The JWKS at `now`: the signing ID and access keys first, then those of retired
+    /// generations still published.
+    pub fn jwks(&self, now: crate::Millis) -> serde_json::Value {
+        let keys: Vec<serde_json::Value> = self
+            .published(now)
+            .flat_map(|k| [k.id.jwk(), k.access.jwk()])
+            .collect();
+        serde_json::json!({ "keys": keys })
+    }
+
+    /// The published access key with `kid`, if any.
+    pub fn access_key(&self, kid: &str, now: crate::Millis) -> Option<&SigningKey> {
+        self.published(now)
+            .map(|k| &k.access)
+            .find(|k| k.kid() == kid)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,5 +372,46 @@ mod tests {
         let der = ks.id.to_pkcs8().unwrap();
         assert!(!shown.contains(&STANDARD.encode(&der[..16])));
         assert!(!shown.contains("modulus"));
+    }
+
+    #[test]
+    fn pool_keys_sign_with_the_newest_and_publish_retired_ones_for_a_day() {
+        let fresh = || SigningKeys::generate().unwrap();
+        let t0 = crate::Millis(1_000_000_000);
+        let keys = PoolKeys::new(vec![
+            KeyGeneration {
+                generation: 2,
+                keys: fresh(),
+                retired_at: None,
+            },
+            KeyGeneration {
+                generation: 1,
+                keys: fresh(),
+                retired_at: Some(t0),
+            },
+        ])
+        .unwrap();
+        assert_eq!(keys.current_generation(), 2);
+        let signing_access = keys.signing().access.kid().to_string();
+        let old_access = keys.generations[0].keys.access.kid().to_string();
+        let jwks = keys.jwks(t0);
+        let kids: Vec<&str> = jwks["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["kid"].as_str().unwrap())
+            .collect();
+        assert_eq!(kids.len(), 4);
+        assert_eq!(kids[1], signing_access, "the signing keys come first");
+        assert!(keys.access_key(&old_access, t0).is_some());
+        // A day (and the margin) after retirement the old generation is gone.
+        let later = t0.plus_secs(PUBLISHED_AFTER_RETIREMENT_SECS);
+        assert_eq!(keys.jwks(later)["keys"].as_array().unwrap().len(), 2);
+        assert!(keys.access_key(&old_access, later).is_none());
+        assert!(keys.access_key(&signing_access, later).is_some());
+        // An ID key never verifies an access token.
+        let id_kid = keys.signing().id.kid().to_string();
+        assert!(keys.access_key(&id_kid, t0).is_none());
+        assert!(PoolKeys::new(Vec::new()).is_none());
     }
 }

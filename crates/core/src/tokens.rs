@@ -16,7 +16,7 @@ use crate::error::AuthError;
 use crate::keys::KeyRing;
 use crate::ports::{RefreshTokenRow, Rng};
 use crate::signin::Authenticated;
-use crate::signing::SigningKeys;
+use crate::signing::{SigningKey, SigningKeys};
 use crate::user::User;
 use crate::Millis;
 
@@ -246,35 +246,78 @@ pub fn revoked_access_token() -> AuthError {
     AuthError::NotAuthorized("Access Token has been revoked".into())
 }
 
-/// Verifies an access token's signature (RS256, our access key by `kid`), `token_use`,
-/// issuer (`<public_url>/<poolId>`) and expiry. Revocation and the user's state need the
-/// store; the service checks them next.
+/// The parts of an access token that say which key checks it, read before its signature
+/// is: the header's `kid` and the pool named by `iss`. Nothing here is trusted until
+/// [`verify_access_token`] passes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnverifiedAccess {
+    /// The header's `kid`.
+    pub kid: String,
+    /// The pool named by `iss` (`<public_url>/<poolId>`).
+    pub pool_id: String,
+}
+
+fn token_parts(token: &str) -> Result<(&str, &str, &str), AuthError> {
+    let mut parts = token.split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(header), Some(payload), Some(signature), None) => Ok((header, payload, signature)),
+        _ => Err(invalid_access_token()),
+    }
+}
+
+fn decode_json(part: &str) -> Result<Value, AuthError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| invalid_access_token())?;
+    serde_json::from_slice(&bytes).map_err(|_| invalid_access_token())
+}
+
+fn pool_of_issuer(claims: &Value, public_url: &str) -> Result<String, AuthError> {
+    let prefix = format!("{}/", public_url.trim_end_matches('/'));
+    claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .and_then(|iss| iss.strip_prefix(&prefix))
+        .filter(|p| crate::ids::is_pool_id(p))
+        .map(str::to_string)
+        .ok_or_else(invalid_access_token)
+}
+
+/// Reads which key an access token claims to be signed with (see [`UnverifiedAccess`]).
+pub fn peek_access_token(token: &str, public_url: &str) -> Result<UnverifiedAccess, AuthError> {
+    let (header, payload, _) = token_parts(token)?;
+    let kid = decode_json(header)?
+        .get("kid")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(invalid_access_token)?;
+    let pool_id = pool_of_issuer(&decode_json(payload)?, public_url)?;
+    Ok(UnverifiedAccess { kid, pool_id })
+}
+
+/// Verifies an access token's signature (RS256, with `key`, the pool's access key its
+/// `kid` names), `token_use`, issuer (`<public_url>/<poolId>`) and expiry. Revocation and
+/// the user's state need the store; the service checks them next.
 pub fn verify_access_token(
-    keys: &SigningKeys,
+    key: &SigningKey,
     token: &str,
     public_url: &str,
     now: Millis,
 ) -> Result<AccessClaims, AuthError> {
-    let mut parts = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(invalid_access_token());
-    };
+    let (header, payload, signature) = token_parts(token)?;
     let decode = |s: &str| {
         URL_SAFE_NO_PAD
             .decode(s)
             .map_err(|_| invalid_access_token())
     };
-    let header: Value =
-        serde_json::from_slice(&decode(header)?).map_err(|_| invalid_access_token())?;
+    let header = decode_json(header)?;
     if header.get("alg").and_then(Value::as_str) != Some("RS256")
-        || header.get("kid").and_then(Value::as_str) != Some(keys.access.kid())
+        || header.get("kid").and_then(Value::as_str) != Some(key.kid())
     {
         return Err(invalid_access_token());
     }
     let signed_len = token.len() - signature.len() - 1;
-    let public = UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, keys.access.public_key_der());
+    let public = UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, key.public_key_der());
     public
         .verify(&token.as_bytes()[..signed_len], &decode(signature)?)
         .map_err(|_| invalid_access_token())?;
@@ -296,12 +339,7 @@ pub fn verify_access_token(
     if text("token_use")? != "access" {
         return Err(invalid_access_token());
     }
-    let prefix = format!("{}/", public_url.trim_end_matches('/'));
-    let pool_id = text("iss")?
-        .strip_prefix(&prefix)
-        .filter(|p| crate::ids::is_pool_id(p))
-        .map(str::to_string)
-        .ok_or_else(invalid_access_token)?;
+    let pool_id = pool_of_issuer(&claims, public_url)?;
     let exp = number("exp")?;
     if now.as_secs() >= exp {
         return Err(AuthError::NotAuthorized("Access Token has expired".into()));

@@ -94,7 +94,8 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
         rng: Arc::new(SystemRng),
         messenger: sent.clone(),
         keys: Arc::new(keys),
-        signing: Arc::new(keystep_core::signing::SigningKeys::generate().unwrap()),
+        legacy_keys: None,
+        pool_key_cache: Default::default(),
         triggers: Arc::new(keystep_core::triggers::NoTriggers),
         config: ServiceConfig {
             region: "us-east-1".into(),

@@ -1,6 +1,7 @@
 //! First start: everything the server needs that may not exist yet is created once and
-//! then reused — the master key (a file, never the database), the token signing keys and
-//! the admin credentials (sealed in the store), and a development pool with an app client.
+//! then reused — the master key (a file, never the database), the admin credentials
+//! (sealed in the store), and a development pool with an app client. Token signing keys
+//! belong to each pool and are made on first use (`keystep_core::service::pool_keys`).
 //!
 //! Store writes go through `put_secret_if_absent`, so nodes starting together on one
 //! database agree on a single value: whoever loses the race adopts the winner's.
@@ -15,6 +16,7 @@ use keystep_core::pool::{
     AliasKind, PoolSettings, RecoveryChannel, RecoveryMechanism, SignInIdentifiers,
 };
 use keystep_core::ports::{Clock, Messenger, Rng, Store, SystemRng};
+use keystep_core::service::pool_keys::LegacyKeys;
 use keystep_core::service::{Keystep, ServiceConfig};
 use keystep_core::signing::SigningKeys;
 use keystep_core::{AuthError, StoreError};
@@ -39,7 +41,11 @@ pub enum BootstrapError {
     DevPool(#[from] AuthError),
 }
 
-const SIGNING_KEYS: &str = "signing_keys";
+/// Where servers before per-pool keys kept the one pair they signed every pool's tokens
+/// with.
+const LEGACY_SIGNING_KEYS: &str = "signing_keys";
+/// When this database's servers stopped signing with that pair.
+const LEGACY_RETIRED_AT: &str = "signing_keys_retired_at";
 const ADMIN_CREDENTIALS: &str = "admin_credentials";
 const DEV_POOL: &str = "dev_pool";
 
@@ -119,18 +125,34 @@ async fn sealed_secret(
         })
 }
 
-/// The token signing keys: loaded from the store, or generated on first start.
-pub async fn signing_keys(
+/// The pair all pools' tokens were signed with before each pool had keys of its own, if
+/// this database has one, and when this server stopped signing with it (recorded the
+/// first time a server with per-pool keys starts on it; nodes agree on one instant).
+pub async fn legacy_keys(
     store: &dyn Store,
     ring: &KeyRing,
-) -> Result<SigningKeys, BootstrapError> {
-    let bytes = sealed_secret(store, ring, SIGNING_KEYS, || {
-        SigningKeys::generate()
-            .and_then(|k| k.to_bytes())
-            .map_err(|e| BootstrapError::Secret(e.to_string()))
-    })
-    .await?;
-    SigningKeys::from_bytes(&bytes).map_err(|e| BootstrapError::Secret(e.to_string()))
+    now: keystep_core::Millis,
+) -> Result<Option<LegacyKeys>, BootstrapError> {
+    let Some(sealed) = store.get_secret(LEGACY_SIGNING_KEYS).await? else {
+        return Ok(None);
+    };
+    let context = format!("secret:{LEGACY_SIGNING_KEYS}");
+    let bytes = ring
+        .open(&context, &keystep_core::keys::Sealed(sealed))
+        .map_err(|_| {
+            BootstrapError::Secret(format!(
+                "the stored {LEGACY_SIGNING_KEYS} do not open with this master key (was the master key replaced?)"
+            ))
+        })?;
+    let keys =
+        SigningKeys::from_bytes(&bytes).map_err(|e| BootstrapError::Secret(e.to_string()))?;
+    let stored = store
+        .put_secret_if_absent(LEGACY_RETIRED_AT, &now.0.to_be_bytes())
+        .await?;
+    let retired_at = <[u8; 8]>::try_from(stored.as_slice())
+        .map(|b| keystep_core::Millis(i64::from_be_bytes(b)))
+        .map_err(|_| BootstrapError::Secret(format!("stored {LEGACY_RETIRED_AT} is malformed")))?;
+    Ok(Some(LegacyKeys { keys, retired_at }))
 }
 
 /// The admin credentials: loaded from the store, or generated on first start.
@@ -261,7 +283,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
     let ring =
         KeyRing::new(&setup.master_key).map_err(|e| BootstrapError::MasterKey(e.to_string()))?;
     let store = setup.store;
-    let signing = Arc::new(signing_keys(&*store, &ring).await?);
+    let legacy = legacy_keys(&*store, &ring, setup.clock.now()).await?;
     let rng: Arc<dyn Rng> = Arc::new(SystemRng);
     let admin = match setup.admin {
         Some(a) => a,
@@ -279,7 +301,8 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         rng,
         messenger,
         keys: Arc::new(ring),
-        signing: signing.clone(),
+        legacy_keys: legacy.map(Arc::new),
+        pool_key_cache: Default::default(),
         triggers: webhooks.clone(),
         config: setup.service,
     };
@@ -291,7 +314,6 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
     let state = AppState::new(Shared {
         keystep,
         admin,
-        signing,
         webhooks,
         limits: setup.limits,
     });

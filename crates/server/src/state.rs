@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use keystep_core::ports::Rng;
 use keystep_core::service::Keystep;
-use keystep_core::signing::SigningKeys;
 
 /// The state shared by all requests: cheap to clone (one `Arc`); fields are reached
 /// through `Deref` (`state.keystep`, `state.admin`, ...).
@@ -17,8 +16,6 @@ pub struct Shared {
     pub keystep: Keystep,
     /// The credentials admin operations are signed with.
     pub admin: AdminCredentials,
-    /// The token signing keys (parsed once at start).
-    pub signing: Arc<SigningKeys>,
     /// Request limits.
     pub limits: Limits,
     /// The trigger webhooks (the same invoker the domain calls), for their counters.

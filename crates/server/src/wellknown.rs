@@ -4,16 +4,22 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use keystep_core::pool::UserPool;
 use keystep_core::AuthError;
 
 use crate::error::ApiError;
 use crate::AppState;
 
-/// The JWKS: the same two keys for every pool, but only for pools that exist.
+/// The JWKS: the pool's own keys (the signing ID and access keys, then those of retired
+/// generations whose tokens may still be alive).
 pub async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
-    match existing_pool(&state, &pool_id).await {
-        Ok(()) => json(state.signing.jwks()),
-        Err(e) => e.into_response(),
+    let pool = match existing_pool(&state, &pool_id).await {
+        Ok(pool) => pool,
+        Err(e) => return e.into_response(),
+    };
+    match state.keystep.pool_jwks(&pool).await {
+        Ok(jwks) => json(jwks),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
@@ -40,9 +46,9 @@ pub async fn openid_configuration(
     }))
 }
 
-async fn existing_pool(state: &AppState, pool_id: &str) -> Result<(), ApiError> {
+async fn existing_pool(state: &AppState, pool_id: &str) -> Result<UserPool, ApiError> {
     match state.keystep.load_pool(pool_id).await {
-        Ok(_) => Ok(()),
+        Ok(pool) => Ok(pool),
         // A malformed id names no pool either: 404 for both, as a static file server would.
         Err(AuthError::ResourceNotFound(_) | AuthError::InvalidParameter(_)) => Err(
             ApiError::not_found(format!("User pool {pool_id} does not exist.")),

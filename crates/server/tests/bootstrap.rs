@@ -48,10 +48,16 @@ async fn second_start_reuses_what_the_first_created() {
     let second = start(&url, key).await.unwrap();
     assert_eq!(second.dev_pool, Some(dev.clone()));
     assert_eq!(second.state.admin, admin);
-    assert_eq!(second.state.signing.jwks(), first.state.signing.jwks());
+    let dev_pool = first.state.keystep.load_pool(&dev.pool_id).await.unwrap();
+    let jwks = first.state.keystep.pool_jwks(&dev_pool).await.unwrap();
+    assert_eq!(
+        second.state.keystep.pool_jwks(&dev_pool).await.unwrap(),
+        jwks,
+        "a pool's keys are made once and kept"
+    );
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
     assert_ne!(
-        first.state.signing.id.kid(),
-        first.state.signing.access.kid(),
+        jwks["keys"][0]["kid"], jwks["keys"][1]["kid"],
         "ID and access tokens use different keys"
     );
     // The client really exists in the domain.

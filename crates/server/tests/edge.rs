@@ -422,9 +422,13 @@ async fn jwks_and_openid_configuration() {
     let jwks: Value = resp.json().await.unwrap();
     let keys = jwks["keys"].as_array().unwrap();
     assert_eq!(keys.len(), 2);
-    let signing = &server.state().signing;
-    assert_eq!(keys[0]["kid"], signing.id.kid());
-    assert_eq!(keys[1]["kid"], signing.access.kid());
+    let keystep = &server.state().keystep;
+    let own = keystep
+        .pool_keys(&keystep.load_pool(&pool).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(keys[0]["kid"], own.signing().id.kid());
+    assert_eq!(keys[1]["kid"], own.signing().access.kid());
     for k in keys {
         assert_eq!(
             (k["kty"].as_str(), k["alg"].as_str()),

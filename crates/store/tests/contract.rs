@@ -38,6 +38,8 @@ mod housekeeping;
 mod list_users;
 #[path = "contract/outbox.rs"]
 mod outbox;
+#[path = "contract/pool_keys.rs"]
+mod pool_keys;
 #[path = "contract/pools.rs"]
 mod pools;
 #[path = "contract/races.rs"]

@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use crate::keys::KeyRing;
 use crate::ports::{Clock, Messenger, Rng, Store};
-use crate::signing::SigningKeys;
 
 /// Settings of the server that the domain needs.
 #[derive(Debug, Clone)]
@@ -34,8 +33,11 @@ pub struct Keystep {
     pub messenger: Arc<dyn Messenger>,
     /// Keys.
     pub keys: Arc<KeyRing>,
-    /// The token signing keys.
-    pub signing: Arc<SigningKeys>,
+    /// The pair every pool's tokens were signed with before pools had keys of their own,
+    /// on servers that had one.
+    pub legacy_keys: Option<Arc<pool_keys::LegacyKeys>>,
+    /// This node's copies of the pools' signing keys.
+    pub pool_key_cache: Arc<pool_keys::PoolKeyCache>,
     /// Calls the pools' triggers.
     pub triggers: Arc<dyn crate::triggers::TriggerInvoker>,
     /// Server settings.
@@ -57,6 +59,7 @@ pub mod limits;
 pub mod mfa;
 pub mod migration;
 pub mod passwords;
+pub mod pool_keys;
 pub mod pools;
 pub mod recovery;
 pub mod signup;

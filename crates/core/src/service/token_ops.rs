@@ -49,8 +49,19 @@ impl Keystep {
         access_token: &str,
     ) -> Result<AccessContext, AuthError> {
         let now = self.clock.now();
-        let claims =
-            tokens::verify_access_token(&self.signing, access_token, &self.config.public_url, now)?;
+        let public_url = &self.config.public_url;
+        let peek = tokens::peek_access_token(access_token, public_url)?;
+        let keys = self
+            .pool_keys_with_access_key(&peek.pool_id, &peek.kid)
+            .await?
+            .ok_or_else(tokens::invalid_access_token)?;
+        let key = keys
+            .access_key(&peek.kid, now)
+            .ok_or_else(tokens::invalid_access_token)?;
+        let claims = tokens::verify_access_token(key, access_token, public_url, now)?;
+        if claims.pool_id != peek.pool_id {
+            return Err(tokens::invalid_access_token());
+        }
         let holder = self
             .store
             .get_token_holder(&claims.pool_id, &claims.sub, &claims.origin_jti)

@@ -203,25 +203,38 @@ fn signed_access_tokens_verify_and_bad_ones_do_not() {
     let tokens = sign(keys(), &SystemRng, &inp).unwrap();
     assert_eq!(tokens.expires_in, 3600);
     let now = Millis(2_001_000);
-    let claims = verify_access_token(keys(), &tokens.access_token, PUBLIC_URL, now).unwrap();
+    // The unverified peek names the key and the pool.
+    let peek = peek_access_token(&tokens.access_token, PUBLIC_URL).unwrap();
+    assert_eq!(peek.kid, keys().access.kid());
+    assert_eq!(peek.pool_id, POOL);
+    assert_eq!(
+        peek_access_token(&tokens.access_token, "http://other"),
+        Err(invalid_access_token())
+    );
+    let claims =
+        verify_access_token(&keys().access, &tokens.access_token, PUBLIC_URL, now).unwrap();
     assert_eq!(claims.pool_id, POOL);
     assert_eq!(claims.sub, u.sub);
     assert_eq!(claims.origin_jti, "origin-1");
     assert_eq!(claims.iat, 2000);
     // With a trailing slash in the configured URL too.
-    assert!(
-        verify_access_token(keys(), &tokens.access_token, "http://localhost:9229/", now).is_ok()
-    );
+    assert!(verify_access_token(
+        &keys().access,
+        &tokens.access_token,
+        "http://localhost:9229/",
+        now
+    )
+    .is_ok());
 
     let invalid = Err(invalid_access_token());
     // An ID token is not an access token (other key, other use).
     assert_eq!(
-        verify_access_token(keys(), &tokens.id_token, PUBLIC_URL, now),
+        verify_access_token(&keys().access, &tokens.id_token, PUBLIC_URL, now),
         invalid
     );
     // Another issuer.
     assert_eq!(
-        verify_access_token(keys(), &tokens.access_token, "http://other", now),
+        verify_access_token(&keys().access, &tokens.access_token, "http://other", now),
         invalid
     );
     // Tampered payload.
@@ -241,19 +254,19 @@ fn signed_access_tokens_verify_and_bad_ones_do_not() {
         parts[2]
     );
     assert_eq!(
-        verify_access_token(keys(), &forged, PUBLIC_URL, now),
+        verify_access_token(&keys().access, &forged, PUBLIC_URL, now),
         invalid
     );
     for garbage in ["", "a.b", "a.b.c", "a.b.c.d"] {
         assert_eq!(
-            verify_access_token(keys(), garbage, PUBLIC_URL, now),
+            verify_access_token(&keys().access, garbage, PUBLIC_URL, now),
             invalid
         );
     }
     // Expired.
     assert_eq!(
         verify_access_token(
-            keys(),
+            &keys().access,
             &tokens.access_token,
             PUBLIC_URL,
             Millis((2000 + 3600) * 1000)

@@ -167,6 +167,19 @@ pub(crate) const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "pool_keys",
+        columns: &[
+            text("pool_id"),
+            int("generation"),
+            bytes("keys"),
+            int("created_at"),
+            int("retired_at"),
+        ],
+        key: 2,
+        key_shown: true,
+        identity: None,
+    },
+    Table {
         name: "app_clients",
         columns: &[
             text("client_id"),

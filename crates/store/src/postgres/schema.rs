@@ -156,4 +156,16 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX counters_by_expiry ON counters (expires_at)",
         ],
     },
+    Migration {
+        version: 3,
+        name: "signing keys per pool",
+        statements: &[r#"CREATE TABLE pool_keys (
+            pool_id    TEXT   NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            generation BIGINT NOT NULL,
+            keys       BYTEA  NOT NULL,
+            created_at BIGINT NOT NULL,
+            retired_at BIGINT,
+            PRIMARY KEY (pool_id, generation)
+        )"#],
+    },
 ];

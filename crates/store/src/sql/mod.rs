@@ -29,6 +29,7 @@ mod counters;
 mod groups;
 mod housekeeping;
 mod outbox;
+mod pool_keys;
 mod pools;
 mod raw;
 mod rows;

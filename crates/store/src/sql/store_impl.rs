@@ -9,14 +9,14 @@ use keystep_core::group::Group;
 use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use keystep_core::pool::{AliasKind, UserPool};
 use keystep_core::ports::{
-    AuthSessionRow, CounterRow, Page, RefreshTokenRow, Store, TokenHolder, UserFilter,
+    AuthSessionRow, CounterRow, Page, PoolKeyRow, RefreshTokenRow, Store, TokenHolder, UserFilter,
 };
 use keystep_core::user::User;
 use keystep_core::{Millis, StoreError};
 
 use super::{
-    clients, codes, counters, groups, housekeeping, outbox, pools, sessions, tokens, users,
-    ThisStore,
+    clients, codes, counters, groups, housekeeping, outbox, pool_keys, pools, sessions, tokens,
+    users, ThisStore,
 };
 use crate::error::retry;
 
@@ -293,6 +293,22 @@ impl Store for ThisStore {
         expires_at: Millis,
     ) -> Result<bool, StoreError> {
         retry(|| sessions::use_once(&self.pool, scope, value, expires_at)).await
+    }
+
+    async fn list_pool_keys(&self, pool_id: &str) -> Result<Vec<PoolKeyRow>, StoreError> {
+        retry(|| pool_keys::list(&self.pool, pool_id)).await
+    }
+
+    async fn init_pool_keys(
+        &self,
+        pool_id: &str,
+        rows: &[PoolKeyRow],
+    ) -> Result<Vec<PoolKeyRow>, StoreError> {
+        retry(|| pool_keys::init(&self.pool, pool_id, rows)).await
+    }
+
+    async fn rotate_pool_keys(&self, current: i64, next: &PoolKeyRow) -> Result<(), StoreError> {
+        retry(|| pool_keys::rotate(&self.pool, current, next)).await
     }
 
     async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError> {

@@ -155,4 +155,16 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX counters_by_expiry ON counters (expires_at)",
         ],
     },
+    Migration {
+        version: 3,
+        name: "signing keys per pool",
+        statements: &["CREATE TABLE pool_keys (
+            pool_id    TEXT    NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            generation INTEGER NOT NULL,
+            keys       BLOB    NOT NULL,
+            created_at INTEGER NOT NULL,
+            retired_at INTEGER,
+            PRIMARY KEY (pool_id, generation)
+        ) STRICT"],
+    },
 ];

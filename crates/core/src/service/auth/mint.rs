@@ -62,8 +62,9 @@ impl Keystep {
             .pre_token_generation(pool, client, user, &groups, proof, client_metadata)
             .await?;
         let issuer = tokens::issuer(&self.config.public_url, &pool.id);
+        let keys = self.pool_keys(pool).await?;
         let signed = tokens::sign(
-            &self.signing,
+            keys.signing(),
             &*self.rng,
             &ClaimsInput {
                 issuer: &issuer,
