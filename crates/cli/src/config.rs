@@ -77,6 +77,8 @@ pub struct Config {
     pub purge_interval_secs: u64,
     /// `[triggers.arn_map]`: Lambda ARNs in pools' `LambdaConfig` to webhook URLs.
     pub trigger_arn_map: BTreeMap<String, String>,
+    /// `[triggers] allow_http`: plain-HTTP webhooks beyond the loopback address.
+    pub trigger_allow_http: bool,
     /// `[limits]`: the hourly budgets of the abuse limits.
     pub limits: keystep_core::limits::Limits,
 }
@@ -96,6 +98,7 @@ struct LimitsLayer {
 #[serde(deny_unknown_fields)]
 struct TriggersLayer {
     arn_map: Option<BTreeMap<String, String>>,
+    allow_http: Option<bool>,
 }
 
 /// One layer of settings (the file, or the environment); absent keys keep what the
@@ -242,10 +245,17 @@ impl Config {
                 message: "must be at most 604800 (a week); 0 turns housekeeping off".into(),
             });
         }
-        let trigger_arn_map = env_layer
-            .triggers
-            .and_then(|t| t.arn_map)
-            .or(file_layer.triggers.and_then(|t| t.arn_map))
+        let (env_triggers, file_triggers) = (
+            env_layer.triggers.unwrap_or_default(),
+            file_layer.triggers.unwrap_or_default(),
+        );
+        let trigger_allow_http = env_triggers
+            .allow_http
+            .or(file_triggers.allow_http)
+            .unwrap_or(false);
+        let trigger_arn_map = env_triggers
+            .arn_map
+            .or(file_triggers.arn_map)
             .unwrap_or_default();
         if let Some((arn, _)) = trigger_arn_map
             .iter()
@@ -254,6 +264,15 @@ impl Config {
             return Err(ConfigError::Invalid {
                 key: "triggers.arn_map".into(),
                 message: format!("the URL for {arn} must start with http:// or https://"),
+            });
+        }
+        if let Some((arn, _)) = trigger_arn_map
+            .iter()
+            .find(|(_, url)| !keystep_core::triggers::webhook_url_allowed(url, trigger_allow_http))
+        {
+            return Err(ConfigError::Invalid {
+                key: "triggers.arn_map".into(),
+                message: keystep_core::triggers::plain_http_refused(&format!("the URL for {arn}")),
             });
         }
         let limits = resolve_limits(env_layer.limits, file_layer.limits)?;
@@ -279,6 +298,7 @@ impl Config {
             dev_pool: pick!(dev_pool).unwrap_or(true),
             purge_interval_secs,
             trigger_arn_map,
+            trigger_allow_http,
             limits,
             data_dir,
         })
@@ -401,9 +421,10 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
             "MAX_BODY_BYTES" => l.max_body_bytes = Some(parse(key, &v)?),
             "DEV_POOL" => l.dev_pool = Some(parse(key, &v)?),
             "TRIGGERS_ARN_MAP" => {
-                l.triggers = Some(TriggersLayer {
-                    arn_map: Some(arn_map(key, &v)?),
-                })
+                l.triggers.get_or_insert_with(Default::default).arn_map = Some(arn_map(key, &v)?)
+            }
+            "TRIGGERS_ALLOW_HTTP" => {
+                l.triggers.get_or_insert_with(Default::default).allow_http = Some(parse(key, &v)?)
             }
             "PURGE_INTERVAL_SECS" => l.purge_interval_secs = Some(parse(key, &v)?),
             "LIMITS_CODE_REQUESTS_PER_HOUR" => {

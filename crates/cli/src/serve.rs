@@ -87,6 +87,7 @@ pub async fn open(
             public_url: config.public_url.clone(),
             triggers: keystep_core::triggers::TriggerConfig {
                 arn_map: config.trigger_arn_map.clone(),
+                allow_http: config.trigger_allow_http,
             },
             limits: config.limits,
         },

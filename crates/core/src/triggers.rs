@@ -77,11 +77,55 @@ impl TriggerSlot {
     }
 }
 
-/// Where the server's configuration points Lambda ARNs (`[triggers.arn_map]`).
+/// Where the server's configuration points Lambda ARNs (`[triggers.arn_map]`), and
+/// whether webhooks may be called over plain HTTP.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TriggerConfig {
     /// Lambda ARN to webhook URL.
     pub arn_map: BTreeMap<String, String>,
+    /// `[triggers] allow_http`: plain `http://` webhooks anywhere, not only on a loopback
+    /// address (an event carries user attributes and codes; on a network it needs TLS).
+    pub allow_http: bool,
+}
+
+/// The host of an `http(s)://` URL: between the scheme and the first `/`, `?` or `#`,
+/// without user info and port; an IPv6 address without its brackets.
+fn url_host(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(v6) = host_port.strip_prefix('[') {
+        return v6.split_once(']').map(|(h, _)| h);
+    }
+    Some(host_port.split(':').next().unwrap_or(host_port))
+}
+
+/// Whether `host` is this machine: `localhost`, 127.0.0.0/8 or `::1`.
+fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether a webhook at `url` may be called: `https://` anywhere; plain `http://` only on
+/// a loopback address, unless `allow_http`.
+pub fn webhook_url_allowed(url: &str, allow_http: bool) -> bool {
+    if url.starts_with("https://") {
+        return url_host(url).is_some_and(|h| !h.is_empty());
+    }
+    url.starts_with("http://")
+        && url_host(url).is_some_and(|h| !h.is_empty() && (allow_http || is_loopback_host(h)))
+}
+
+/// The refusal of a plain-HTTP webhook that is not on this machine.
+pub fn plain_http_refused(what: &str) -> String {
+    format!(
+        "{what} must use https:// (plain http:// is accepted only for a loopback address, \
+         unless the server configuration sets [triggers] allow_http = true)"
+    )
 }
 
 /// Whether `value` is a webhook URL Keystep calls directly.
@@ -112,6 +156,14 @@ impl TriggerConfig {
             let Some(value) = lc.slots.get(slot.name()) else {
                 continue;
             };
+            if let Some(url) = self.resolve(value) {
+                if !webhook_url_allowed(&url, self.allow_http) {
+                    return Err(AuthError::InvalidParameter(plain_http_refused(&format!(
+                        "The {} webhook",
+                        slot.name()
+                    ))));
+                }
+            }
             if self.resolve(value).is_none() {
                 return Err(AuthError::InvalidParameter(format!(
                     "{} is set to {}, which is neither an http(s):// URL nor a Lambda ARN mapped \
@@ -314,6 +366,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plain_http_only_to_this_machine_unless_allowed() {
+        for (url, strict, relaxed) in [
+            ("https://hooks.example.com/x", true, true),
+            ("https://[2001:db8::1]:8443/x", true, true),
+            ("http://127.0.0.1:8080/x", true, true),
+            ("http://127.8.9.10/x", true, true),
+            ("http://localhost/x", true, true),
+            ("http://LOCALHOST:1/x", true, true),
+            ("http://[::1]:9000/hook", true, true),
+            ("http://hooks.example.com/x", false, true),
+            ("http://10.0.0.1/x", false, true),
+            ("http://localhost.evil.example/x", false, true),
+            ("http://127.0.0.1@evil.example/x", false, true),
+            ("http://evil.example#@127.0.0.1/", false, true),
+            ("http://", false, false),
+            ("ftp://127.0.0.1/x", false, false),
+        ] {
+            assert_eq!(webhook_url_allowed(url, false), strict, "{url}");
+            assert_eq!(
+                webhook_url_allowed(url, true),
+                relaxed,
+                "{url} (allow_http)"
+            );
+        }
+        let mut lc = LambdaConfig::default();
+        lc.slots
+            .insert("PreSignUp".into(), "http://hooks.example.com/pre".into());
+        let strict = TriggerConfig::default();
+        assert!(
+            matches!(strict.check(&lc), Err(AuthError::InvalidParameter(m)) if m.contains("https://"))
+        );
+        let relaxed = TriggerConfig {
+            allow_http: true,
+            ..Default::default()
+        };
+        assert!(relaxed.check(&lc).is_ok());
+    }
+
+    #[test]
     fn urls_resolve_to_themselves_and_arns_through_the_map() {
         let mut cfg = TriggerConfig::default();
         let arn = "arn:aws:lambda:us-east-1:000000000000:function:define";
@@ -342,7 +433,7 @@ mod tests {
         assert!(matches!(err, AuthError::InvalidParameter(_)));
         assert!(err.to_string().contains("[triggers.arn_map]"), "{err}");
         lc.slots
-            .insert("PreSignUp".into(), "http://hook/pre".into());
+            .insert("PreSignUp".into(), "https://hook/pre".into());
         cfg.check(&lc).expect("a URL is fine");
         lc.slots
             .insert("CustomSMSSender".into(), "http://hook/sms".into());

@@ -119,9 +119,20 @@ pub fn verify(
             "Credential should be scoped to correct service: '{SERVICE}'."
         )));
     }
-    if !auth.signed_headers.contains(&"host") {
+    // What a captured signature could otherwise be replayed with: another host, another
+    // time, another operation. Every AWS SDK signs all three.
+    for (name, shown) in [("host", "Host"), ("x-amz-date", "X-Amz-Date")] {
+        if !auth.signed_headers.contains(&name) {
+            return Err(SigV4Error::Malformed(format!(
+                "'{shown}' must be a signed header."
+            )));
+        }
+    }
+    if header(req.headers, "x-amz-target").is_some()
+        && !auth.signed_headers.contains(&"x-amz-target")
+    {
         return Err(SigV4Error::Malformed(
-            "'Host' must be a signed header.".to_string(),
+            "'X-Amz-Target' must be a signed header.".to_string(),
         ));
     }
 

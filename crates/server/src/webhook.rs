@@ -108,13 +108,7 @@ impl WebhookInvoker {
                 })
             })?;
         let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|_| InvokeFailure::Failed("the answer could not be read".into()))?;
-        if bytes.len() > MAX_ANSWER_BYTES {
-            return Err(InvokeFailure::Failed("the answer is too large".into()));
-        }
+        let bytes = read_capped(response, MAX_ANSWER_BYTES).await?;
         let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
         if !status.is_success() {
             let message = parsed
@@ -135,6 +129,30 @@ impl WebhookInvoker {
             )),
         }
     }
+}
+
+/// Reads an answer's body, stopping as soon as it passes `cap` bytes: a webhook that
+/// streams without end (or announces a huge length) costs at most `cap` of memory.
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<Vec<u8>, InvokeFailure> {
+    let too_large = || InvokeFailure::Failed("the answer is too large".into());
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|_| InvokeFailure::Failed("the answer could not be read".into()))?
+    {
+        if body.len() + chunk.len() > cap {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 #[async_trait]

@@ -192,6 +192,7 @@ impl TestServer {
                 public_url: url.clone(),
                 triggers: keystep_core::triggers::TriggerConfig {
                     arn_map: options.trigger_arn_map.clone(),
+                    allow_http: false,
                 },
                 limits: options.abuse_limits,
             },

@@ -154,8 +154,9 @@ fn housekeeping_interval_from_file_and_env() {
 
 #[test]
 fn trigger_arn_map_from_file_or_env() {
-    let file = "[triggers.arn_map]\n\"arn:aws:lambda:us-east-1:1:function:define\" = \"http://hooks:8080/define\"\n";
+    let file = "[triggers]\nallow_http = true\n[triggers.arn_map]\n\"arn:aws:lambda:us-east-1:1:function:define\" = \"http://hooks:8080/define\"\n";
     let c = Config::from_layers(Some(("k.toml", file)), &env(&[])).unwrap();
+    assert!(c.trigger_allow_http);
     assert_eq!(
         c.trigger_arn_map["arn:aws:lambda:us-east-1:1:function:define"],
         "http://hooks:8080/define"
@@ -183,4 +184,56 @@ fn trigger_arn_map_from_file_or_env() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("http://"), "{err}");
+}
+
+#[test]
+fn plain_http_webhooks_only_on_loopback_unless_allowed() {
+    let map = |url: &str| format!("[triggers.arn_map]\n\"arn:a\" = \"{url}\"\n");
+    for ok in [
+        "https://hooks.example.com/a",
+        "http://127.0.0.1:8080/a",
+        "http://localhost/a",
+    ] {
+        let c = Config::from_layers(Some(("k.toml", &map(ok))), &env(&[])).unwrap();
+        assert!(!c.trigger_allow_http);
+        assert_eq!(c.trigger_arn_map["arn:a"], ok);
+    }
+    let err =
+        Config::from_layers(Some(("k.toml", &map("http://hooks:8080/a"))), &env(&[])).unwrap_err();
+    assert!(err.to_string().contains("https://"), "{err}");
+    let c = Config::from_layers(
+        Some(("k.toml", &map("http://hooks:8080/a"))),
+        &env(&[("KEYSTEP_TRIGGERS_ALLOW_HTTP", "true")]),
+    )
+    .unwrap();
+    assert!(c.trigger_allow_http);
+}
+
+#[test]
+fn limits_default_to_cognitos_and_can_be_set() {
+    let c = Config::from_layers(None, &env(&[])).unwrap();
+    assert_eq!(c.limits, keystep_core::limits::Limits::default());
+    let c = Config::from_layers(
+        Some((
+            "k.toml",
+            "[limits]\ncode_requests_per_hour = 10\nchange_password_per_hour = 3\n",
+        )),
+        &env(&[("KEYSTEP_LIMITS_CODE_REQUESTS_PER_HOUR", "12")]),
+    )
+    .unwrap();
+    assert_eq!(c.limits.code_requests_per_hour, 12, "the environment wins");
+    assert_eq!(c.limits.change_password_per_hour, 3);
+    assert_eq!(
+        c.limits.code_attempts_per_hour,
+        keystep_core::limits::Limits::default().code_attempts_per_hour
+    );
+    for bad in [
+        "[limits]\nsign_in_codes_per_hour = 0\n",
+        "[limits]\nno_such = 1\n",
+    ] {
+        assert!(
+            Config::from_layers(Some(("k.toml", bad)), &env(&[])).is_err(),
+            "{bad}"
+        );
+    }
 }

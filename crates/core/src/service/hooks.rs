@@ -55,6 +55,12 @@ impl Keystep {
                 call.slot.name()
             )));
         };
+        if !triggers::webhook_url_allowed(&url, self.config.triggers.allow_http) {
+            // Also checked when the pool was saved; the configuration changed since.
+            return Err(AuthError::UnexpectedLambda(triggers::plain_http_refused(
+                &format!("The {} webhook", call.slot.name()),
+            )));
+        }
         let event = Envelope {
             region: crate::ids::region_of(&pool.id),
             pool_id: &pool.id,

@@ -171,6 +171,51 @@ fn missing_and_malformed_headers() {
     ));
 }
 
+/// A signature that leaves out the host, the date or the operation could be replayed
+/// with another one of them: each must be among the signed headers.
+#[test]
+fn host_date_and_target_must_be_signed() {
+    for (left_out, shown) in [
+        ("host", "'Host'"),
+        ("x-amz-date", "'X-Amz-Date'"),
+        ("x-amz-target", "'X-Amz-Target'"),
+    ] {
+        // Sign the request properly, just without that header in the signed list.
+        let mut base = vec![
+            ("content-type", "application/x-amz-json-1.1"),
+            ("host", "127.0.0.1:9229"),
+            ("x-amz-target", TARGET),
+        ];
+        base.retain(|(n, _)| *n != left_out || left_out == "x-amz-date");
+        let s = sign(&post(&base, BODY), SIGNED_AT, AK, SK, "us-east-1");
+        let authorization = if left_out == "x-amz-date" {
+            s.authorization.replace(";x-amz-date", "")
+        } else {
+            s.authorization.clone()
+        };
+        let mut headers = base.clone();
+        if left_out != "x-amz-date" && left_out != "x-amz-target" {
+            headers.push((left_out, "127.0.0.1:9229"));
+        }
+        if left_out == "x-amz-target" {
+            headers.push(("x-amz-target", TARGET));
+        }
+        headers.push(("x-amz-date", &s.x_amz_date));
+        headers.push(("authorization", &authorization));
+        match verify(&post(&headers, BODY), SIGNED_AT, lookup) {
+            Err(SigV4Error::Malformed(m)) => assert!(m.contains(shown), "{left_out}: {m}"),
+            other => panic!("{left_out}: {other:?}"),
+        }
+    }
+    // A request without X-Amz-Target (the admin GET endpoints) needs only the other two.
+    let get = [("host", "127.0.0.1:9229")];
+    let s = sign(&post(&get, b""), SIGNED_AT, AK, SK, "us-east-1");
+    let mut headers = get.to_vec();
+    headers.push(("x-amz-date", &s.x_amz_date));
+    headers.push(("authorization", &s.authorization));
+    assert!(verify(&post(&headers, b""), SIGNED_AT, lookup).is_ok());
+}
+
 #[test]
 fn other_service_is_refused() {
     let auth = AUTH_POST.replace("/cognito-idp/", "/s3/");
