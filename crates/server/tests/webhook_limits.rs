@@ -33,11 +33,11 @@ async fn misbehaving_webhook(head: &'static str, stream_forever: bool) -> (Strin
                 if socket.write_all(head.as_bytes()).await.is_err() {
                     return;
                 }
+                if !stream_forever {
+                    return;
+                }
                 let chunk = format!("10000\r\n{}\r\n", "[".repeat(0x10000));
-                while stream_forever {
-                    if socket.write_all(chunk.as_bytes()).await.is_err() {
-                        return;
-                    }
+                while socket.write_all(chunk.as_bytes()).await.is_ok() {
                     counter.fetch_add(0x10000, Ordering::Relaxed);
                 }
             });
