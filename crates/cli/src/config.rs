@@ -81,7 +81,26 @@ pub struct Config {
     pub trigger_allow_http: bool,
     /// `[limits]`: the hourly budgets of the abuse limits.
     pub limits: keystep_core::limits::Limits,
+    /// `[rate_limit]`: requests per second and burst per source address on the unsigned
+    /// operations; `None` when off.
+    pub rate_limit: Option<(f64, f64)>,
+    /// `[rate_limit] client_ip_header`: where a trusted proxy puts the client's address.
+    pub client_ip_header: Option<String>,
 }
+
+/// The `[rate_limit]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateLimitLayer {
+    per_second: Option<f64>,
+    burst: Option<f64>,
+    client_ip_header: Option<String>,
+}
+
+/// The per-address rate of a server that listens beyond this machine, unless configured:
+/// far above what one person's sign-ins need, far below what a script sends.
+const DEFAULT_RATE_PER_SECOND: f64 = 20.0;
+const DEFAULT_RATE_BURST: f64 = 40.0;
 
 /// The `[limits]` table.
 #[derive(Debug, Default, Deserialize)]
@@ -123,6 +142,7 @@ struct Layer {
     purge_interval_secs: Option<u64>,
     triggers: Option<TriggersLayer>,
     limits: Option<LimitsLayer>,
+    rate_limit: Option<RateLimitLayer>,
 }
 
 /// What is wrong with the configuration.
@@ -276,6 +296,8 @@ impl Config {
             });
         }
         let limits = resolve_limits(env_layer.limits, file_layer.limits)?;
+        let (rate_limit, client_ip_header) =
+            resolve_rate_limit(env_layer.rate_limit, file_layer.rate_limit, listen)?;
         if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
             return Err(ConfigError::Invalid {
                 key: "public_url".into(),
@@ -300,6 +322,8 @@ impl Config {
             trigger_arn_map,
             trigger_allow_http,
             limits,
+            rate_limit,
+            client_ip_header,
             data_dir,
         })
     }
@@ -357,6 +381,68 @@ fn resolve_limits(
         }
     }
     Ok(out)
+}
+
+/// `[rate_limit]`, environment over file. By default a server that listens on a loopback
+/// address (development) is not rate-limited and any other is; `per_second = 0` turns it
+/// off.
+#[allow(clippy::type_complexity)]
+fn resolve_rate_limit(
+    env: Option<RateLimitLayer>,
+    file: Option<RateLimitLayer>,
+    listen: SocketAddr,
+) -> Result<(Option<(f64, f64)>, Option<String>), ConfigError> {
+    let env = env.unwrap_or_default();
+    let file = file.unwrap_or_default();
+    let default_rate = if listen.ip().is_loopback() {
+        0.0
+    } else {
+        DEFAULT_RATE_PER_SECOND
+    };
+    let per_second = env.per_second.or(file.per_second).unwrap_or(default_rate);
+    let burst = env
+        .burst
+        .or(file.burst)
+        .unwrap_or(DEFAULT_RATE_BURST.max(per_second));
+    let invalid = |key: &str, message: &str| ConfigError::Invalid {
+        key: key.into(),
+        message: message.into(),
+    };
+    if !per_second.is_finite() || per_second < 0.0 {
+        return Err(invalid(
+            "rate_limit.per_second",
+            "must be a number of requests per second, 0 to turn the limit off",
+        ));
+    }
+    if !burst.is_finite() || burst < 1.0 {
+        return Err(invalid("rate_limit.burst", "must be at least 1"));
+    }
+    let header = env.client_ip_header.or(file.client_ip_header);
+    if let Some(h) = &header {
+        if axum_header_name_ok(h).is_err() {
+            return Err(invalid(
+                "rate_limit.client_ip_header",
+                "is not a header name",
+            ));
+        }
+    }
+    Ok((
+        (per_second > 0.0).then_some((per_second, burst)),
+        header.map(|h| h.to_ascii_lowercase()),
+    ))
+}
+
+/// Whether `name` is a valid HTTP header name (token characters only).
+fn axum_header_name_ok(name: &str) -> Result<(), ()> {
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(())
+    }
 }
 
 /// A wildcard listen address is no address to give clients: use `localhost` instead.
@@ -427,6 +513,17 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
                 l.triggers.get_or_insert_with(Default::default).allow_http = Some(parse(key, &v)?)
             }
             "PURGE_INTERVAL_SECS" => l.purge_interval_secs = Some(parse(key, &v)?),
+            "RATE_LIMIT_PER_SECOND" => {
+                l.rate_limit.get_or_insert_with(Default::default).per_second = Some(parse(key, &v)?)
+            }
+            "RATE_LIMIT_BURST" => {
+                l.rate_limit.get_or_insert_with(Default::default).burst = Some(parse(key, &v)?)
+            }
+            "RATE_LIMIT_CLIENT_IP_HEADER" => {
+                l.rate_limit
+                    .get_or_insert_with(Default::default)
+                    .client_ip_header = Some(v)
+            }
             "LIMITS_CODE_REQUESTS_PER_HOUR" => {
                 l.limits
                     .get_or_insert_with(Default::default)

@@ -94,6 +94,10 @@ pub async fn open(
         admin: configured_admin,
         limits: Limits {
             max_body_bytes: config.max_body_bytes,
+            rate_limit: config.rate_limit.map(|(per_second, burst)| {
+                keystep_server::rate_limit::RateLimit { per_second, burst }
+            }),
+            client_ip_header: config.client_ip_header.clone(),
         },
         dev_pool: config.dev_pool,
         print_outbox: logging,

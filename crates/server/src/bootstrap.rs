@@ -315,6 +315,10 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         keystep,
         admin,
         webhooks,
+        rate_limiter: setup
+            .limits
+            .rate_limit
+            .map(crate::rate_limit::RateLimiter::new),
         limits: setup.limits,
     });
     Ok(Prepared { state, dev_pool })

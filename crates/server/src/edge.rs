@@ -71,19 +71,53 @@ async fn call(
     op: &str,
     request_id: String,
 ) -> Result<Vec<u8>, ApiError> {
+    // The unsigned operations are what anyone may call, so they are what a source
+    // address is rate-limited on — before its body is even read.
+    let unsigned = ops::is_unsigned(op);
+    if unsigned {
+        if let Some(limiter) = &state.rate_limiter {
+            let admitted = client_ip(state, parts)
+                .is_none_or(|ip| limiter.admit(ip, std::time::Instant::now()));
+            if !admitted {
+                return Err(ApiError::too_many_requests());
+            }
+        }
+    }
     let body = read_body(&parts.headers, body, state.limits.max_body_bytes).await?;
     let mut caller = Caller {
         request_id,
         ..Caller::default()
     };
     // Unsigned operations ignore any Authorization header (protocol §1.4).
-    if !ops::is_unsigned(op) {
+    if !unsigned {
         let verified = verify_sigv4(state, parts, &body)?;
         caller.access_key_id = Some(verified.access_key_id);
         caller.region = Some(verified.region);
     }
     check_json_syntax(&body)?;
     ops::dispatch(state, op, &body, &caller).await
+}
+
+/// The client's address: the last entry of the configured proxy header, else the
+/// connection's peer.
+fn client_ip(state: &AppState, parts: &Parts) -> Option<std::net::IpAddr> {
+    if let Some(name) = &state.limits.client_ip_header {
+        let from_proxy = parts
+            .headers
+            .get_all(name.as_str())
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|v| v.trim().parse().ok());
+        if from_proxy.is_some() {
+            return from_proxy;
+        }
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
 }
 
 /// Malformed JSON is a `SerializationException` whatever the operation, even one

@@ -88,6 +88,11 @@ impl ApiError {
         )
     }
 
+    /// 400 `TooManyRequestsException`: the client's address is over its request rate.
+    pub fn too_many_requests() -> ApiError {
+        ApiError::bad_request("TooManyRequestsException", "Rate exceeded")
+    }
+
     /// 500 `InternalErrorException`. The cause is logged here and never sent.
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         tracing::error!(%cause, "internal error");

@@ -14,6 +14,7 @@ pub mod error;
 pub mod housekeeping;
 pub mod ops;
 pub mod outbox;
+pub mod rate_limit;
 pub mod sigv4;
 mod state;
 mod trigger_secret;
@@ -52,7 +53,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -18,6 +18,8 @@ pub struct Shared {
     pub admin: AdminCredentials,
     /// Request limits.
     pub limits: Limits,
+    /// The per-address buckets, when the unsigned operations are rate-limited.
+    pub rate_limiter: Option<crate::rate_limit::RateLimiter>,
     /// The trigger webhooks (the same invoker the domain calls), for their counters.
     pub webhooks: Arc<crate::webhook::WebhookInvoker>,
 }
@@ -41,6 +43,11 @@ impl std::ops::Deref for AppState {
 pub struct Limits {
     /// Largest accepted request body; larger ones get 413.
     pub max_body_bytes: usize,
+    /// The per-source-address rate of the unsigned operations; `None`: unlimited.
+    pub rate_limit: Option<crate::rate_limit::RateLimit>,
+    /// A header a trusted proxy puts the client's address in (its last entry is used,
+    /// the one the proxy appended); `None`: the address of the connection.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for Limits {
@@ -48,6 +55,8 @@ impl Default for Limits {
         // Cognito's largest legitimate requests (ImportUsers aside) are a few KiB.
         Limits {
             max_body_bytes: 1024 * 1024,
+            rate_limit: None,
+            client_ip_header: None,
         }
     }
 }

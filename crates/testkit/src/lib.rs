@@ -111,6 +111,11 @@ pub struct TestOptions {
     pub trigger_arn_map: std::collections::BTreeMap<String, String>,
     /// `[limits]`: the hourly budgets of the abuse limits.
     pub abuse_limits: keystep_core::limits::Limits,
+    /// The per-address rate of the unsigned operations (none by default, as for a
+    /// server on loopback).
+    pub rate_limit: Option<keystep_server::rate_limit::RateLimit>,
+    /// The header a trusted proxy puts the client's address in.
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for TestOptions {
@@ -123,6 +128,8 @@ impl Default for TestOptions {
             live_clock: false,
             trigger_arn_map: Default::default(),
             abuse_limits: Default::default(),
+            rate_limit: None,
+            client_ip_header: None,
         }
     }
 }
@@ -199,6 +206,8 @@ impl TestServer {
             admin: Some(admin),
             limits: Limits {
                 max_body_bytes: options.max_body_bytes,
+                rate_limit: options.rate_limit,
+                client_ip_header: options.client_ip_header.clone(),
             },
             dev_pool: options.dev_pool,
             print_outbox: false,

@@ -237,3 +237,40 @@ fn limits_default_to_cognitos_and_can_be_set() {
         );
     }
 }
+
+#[test]
+fn rate_limits_are_off_on_loopback_and_on_elsewhere_by_default() {
+    let c = Config::from_layers(None, &env(&[])).unwrap();
+    assert_eq!(c.rate_limit, None, "127.0.0.1: development");
+    let c = Config::from_layers(None, &env(&[("KEYSTEP_LISTEN", "0.0.0.0:9229")])).unwrap();
+    assert_eq!(c.rate_limit, Some((20.0, 40.0)));
+    let c = Config::from_layers(
+        Some((
+            "k.toml",
+            "listen = \"0.0.0.0:9229\"\n[rate_limit]\nper_second = 0\n",
+        )),
+        &env(&[]),
+    )
+    .unwrap();
+    assert_eq!(c.rate_limit, None, "0 turns it off");
+    let c = Config::from_layers(
+        Some((
+            "k.toml",
+            "[rate_limit]\nper_second = 5\nburst = 10\nclient_ip_header = \"X-Forwarded-For\"\n",
+        )),
+        &env(&[("KEYSTEP_RATE_LIMIT_BURST", "12")]),
+    )
+    .unwrap();
+    assert_eq!(c.rate_limit, Some((5.0, 12.0)));
+    assert_eq!(c.client_ip_header.as_deref(), Some("x-forwarded-for"));
+    for bad in [
+        "[rate_limit]\nper_second = -1\n",
+        "[rate_limit]\nper_second = 1\nburst = 0\n",
+        "[rate_limit]\nclient_ip_header = \"bad header\"\n",
+    ] {
+        assert!(
+            Config::from_layers(Some(("k.toml", bad)), &env(&[])).is_err(),
+            "{bad}"
+        );
+    }
+}

@@ -1,0 +1,97 @@
+//! Per-source-address rate limits on the unsigned operations: a burst, then
+//! `TooManyRequestsException`; signed administrator calls are not limited; behind a
+//! trusted proxy each client address has its own bucket.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use keystep_server::rate_limit::RateLimit;
+use keystep_testkit::{TestOptions, TestServer};
+use serde_json::{json, Value};
+
+async fn start(client_ip_header: Option<&str>) -> TestServer {
+    TestServer::start_with(TestOptions {
+        // Slow enough that no token comes back while a test runs.
+        rate_limit: Some(RateLimit {
+            per_second: 0.01,
+            burst: 5.0,
+        }),
+        client_ip_header: client_ip_header.map(str::to_string),
+        ..Default::default()
+    })
+    .await
+}
+
+/// An unsigned call from `forwarded_for` (when given); the error `__type` or `"ok"`.
+async fn unsigned_call(server: &TestServer, forwarded_for: Option<&str>) -> String {
+    let mut req = server
+        .http()
+        .post(server.url())
+        .header("content-type", "application/x-amz-json-1.1")
+        .header(
+            "x-amz-target",
+            "AWSCognitoIdentityProviderService.InitiateAuth",
+        )
+        .body(
+            json!({"ClientId": server.client_id(), "AuthFlow": "USER_PASSWORD_AUTH",
+                "AuthParameters": {"USERNAME": "nobody", "PASSWORD": "x"}})
+            .to_string(),
+        );
+    if let Some(addr) = forwarded_for {
+        req = req.header("x-forwarded-for", format!("203.0.113.250, {addr}"));
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let body: Value = resp.json().await.unwrap();
+    assert!(status < 500, "{status} {body}");
+    body["__type"].as_str().unwrap_or("ok").to_string()
+}
+
+#[tokio::test]
+async fn an_address_gets_its_burst_then_too_many_requests() {
+    let server = start(None).await;
+    let mut answers = Vec::new();
+    for _ in 0..12 {
+        answers.push(unsigned_call(&server, None).await);
+    }
+    let refused = answers
+        .iter()
+        .filter(|a| *a == "TooManyRequestsException")
+        .count();
+    assert_eq!(refused, 7, "{answers:?}");
+    assert!(answers
+        .iter()
+        .filter(|a| *a != "TooManyRequestsException")
+        .all(|a| a == "NotAuthorizedException"));
+    // Signed administrator operations are not limited.
+    for _ in 0..10 {
+        let (status, body) = server
+            .json("ListUserPools", &json!({"MaxResults": 1}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = server.json("GetUser", &json!({"AccessToken": "x"})).await;
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("TooManyRequestsException")),
+        "unsigned, from the same address"
+    );
+}
+
+#[tokio::test]
+async fn behind_a_proxy_each_client_address_has_its_bucket() {
+    let server = start(Some("X-Forwarded-For")).await;
+    for _ in 0..5 {
+        assert_eq!(
+            unsigned_call(&server, Some("198.51.100.1")).await,
+            "NotAuthorizedException"
+        );
+    }
+    assert_eq!(
+        unsigned_call(&server, Some("198.51.100.1")).await,
+        "TooManyRequestsException"
+    );
+    // The proxy's own entry (the last) decides; what the client put before it does not.
+    assert_eq!(
+        unsigned_call(&server, Some("198.51.100.2")).await,
+        "NotAuthorizedException"
+    );
+}
