@@ -91,6 +91,10 @@ pub struct BenchArgs {
     /// process, no server needed) and print that floor.
     #[arg(long)]
     pub crypto_floor: bool,
+    /// Compare what a made-up name and a user with a wrong password cost to sign in
+    /// (`USER_PASSWORD_AUTH` and both SRP steps, one after another, `--users` of each).
+    #[arg(long)]
+    pub existence_timing: bool,
     /// How the `refresh` workload refreshes: `GetTokensFromRefreshToken`, or `InitiateAuth`
     /// `REFRESH_TOKEN_AUTH` (for emulators without the newer operation).
     #[arg(long, value_enum, default_value = "get-tokens")]

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 mod api;
 mod args;
+mod existence;
 mod floor;
 mod procfs;
 mod stats;
@@ -66,6 +67,27 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
                 .into(),
         );
     };
+    if args.existence_timing {
+        let api = Arc::new(Api::new(
+            &args.endpoint,
+            &args.region,
+            Some((id, secret)),
+            1,
+        )?);
+        let fixture = existence::fixture(&api, args.users).await?;
+        let report = existence::measure(&api, &fixture, args.users).await;
+        if !args.keep_pool {
+            workloads::delete_pool(&api, &fixture.pool_id).await;
+        }
+        let report = report?;
+        let text = if args.json {
+            serde_json::to_string_pretty(&report).map_err(|e| format!("JSON: {e}"))?
+        } else {
+            report.render()
+        };
+        println!("{}", text.trim_end());
+        return Ok(());
+    }
     let server_pid = args.server_pid.map(|p| p.to_string());
     if let Some(pid) = &server_pid {
         procfs::cpu_ms(pid).map_err(|e| format!("--server-pid: {e}"))?;

@@ -79,14 +79,15 @@ pub struct Worker {
 /// The client's SRP secret `a` and public `A`. Drawn once per task: the server draws a
 /// fresh `b` for every sign-in, and skipping the client's `g^a` keeps the load generator's
 /// share of the CPU smaller.
-struct SrpClient {
+pub struct SrpClient {
     a: [u8; 32],
     a_pub: Vec<u8>,
     a_hex: String,
 }
 
 impl SrpClient {
-    fn new() -> Result<SrpClient, String> {
+    /// A client with a fresh secret.
+    pub fn new() -> Result<SrpClient, String> {
         let a: [u8; 32] = rand::random();
         let a_pub = keystep_srp::client_public(&a).map_err(|e| format!("SRP: {e}"))?;
         let a_hex = keystep_srp::to_hex(&a_pub);
@@ -370,6 +371,18 @@ async fn srp_sign_in(
     srp: &SrpClient,
     username: &str,
 ) -> Result<Value, CallError> {
+    let challenge = srp_challenge(api, fixture, srp, username).await?;
+    let answer = srp_answer(fixture, srp, &challenge, PASSWORD)?;
+    api.call("RespondToAuthChallenge", &answer).await
+}
+
+/// `InitiateAuth` `USER_SRP_AUTH`: the `PASSWORD_VERIFIER` challenge.
+pub async fn srp_challenge(
+    api: &Api,
+    fixture: &Fixture,
+    srp: &SrpClient,
+    username: &str,
+) -> Result<Value, CallError> {
     let challenge = api
         .call(
             "InitiateAuth",
@@ -378,6 +391,16 @@ async fn srp_sign_in(
         )
         .await?;
     expect_challenge(&challenge, "PASSWORD_VERIFIER")?;
+    Ok(challenge)
+}
+
+/// The `RespondToAuthChallenge` body answering `challenge` with `password`'s proof.
+pub fn srp_answer(
+    fixture: &Fixture,
+    srp: &SrpClient,
+    challenge: &Value,
+    password: &str,
+) -> Result<Value, CallError> {
     let p = &challenge["ChallengeParameters"];
     let field = |name: &str| {
         p[name]
@@ -398,7 +421,7 @@ async fn srp_sign_in(
         &salt,
         &fixture.pool_name,
         user_id,
-        PASSWORD,
+        password,
     )
     .map_err(|e| srp_error(&e))?;
     let timestamp = keystep_srp::format_timestamp(now_secs());
@@ -410,7 +433,7 @@ async fn srp_sign_in(
     if let Some(session) = challenge.get("Session").filter(|s| s.is_string()) {
         body["Session"] = session.clone();
     }
-    api.call("RespondToAuthChallenge", &body).await
+    Ok(body)
 }
 
 async fn srp_mfa_sign_in(
