@@ -288,3 +288,42 @@ fn crypto_floor_adds_up_the_primitives() {
     ));
     assert!(close(workload("getuser"), us("rs256_verify_us") / 1000.0));
 }
+
+/// `--existence-timing` signs in real users with a wrong password and made-up names
+/// through both flows (every answer NotAuthorized, or it fails), and reports both sides.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn existence_timing_compares_both_sides_of_every_step() {
+    let server = TestServer::start_with(TestOptions {
+        live_clock: true,
+        dev_pool: false,
+        ..Default::default()
+    })
+    .await;
+    let output = tokio::process::Command::new(BIN)
+        .args(["bench", "--endpoint", server.url(), "--existence-timing"])
+        .args(["--users", "4", "--json"])
+        .env("AWS_ACCESS_KEY_ID", server.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", server.secret_access_key())
+        .env_remove("AWS_REGION")
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}\n{stdout}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["pairs"], 4);
+    for step in ["password", "srp_challenge", "srp_verifier"] {
+        for side in ["real", "unknown"] {
+            assert!(
+                report[step][side]["p50"].as_f64().unwrap() > 0.0,
+                "{step} {side}: {report}"
+            );
+        }
+        assert!(report[step]["median_difference_percent"].is_number());
+    }
+    let (_, pools) = server
+        .json("ListUserPools", &serde_json::json!({"MaxResults": 60}))
+        .await;
+    assert_eq!(pools["UserPools"].as_array().unwrap().len(), 0, "{pools}");
+}
