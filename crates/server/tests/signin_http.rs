@@ -21,8 +21,14 @@ struct Fixture {
 impl Fixture {
     /// A pool (MFA as given) and a client allowing every password flow.
     async fn new(mfa: &str) -> Fixture {
+        Fixture::with_limits(mfa, Default::default()).await
+    }
+
+    /// [`Fixture::new`] on a server with the given hourly budgets.
+    async fn with_limits(mfa: &str, abuse_limits: keystep_core::limits::Limits) -> Fixture {
         let server = TestServer::start_with(keystep_testkit::TestOptions {
             dev_pool: false,
+            abuse_limits,
             ..Default::default()
         })
         .await;
@@ -376,4 +382,52 @@ async fn refresh_revoke_and_global_sign_out() {
         )
         .await;
     assert_eq!((s, error(&r).0), (400, "NotAuthorizedException"));
+}
+
+#[tokio::test]
+async fn sign_in_codes_have_an_hourly_budget_and_a_right_password_is_never_counted() {
+    let f = Fixture::with_limits(
+        "ON",
+        keystep_core::limits::Limits {
+            sign_in_codes_per_hour: 3,
+            ..Default::default()
+        },
+    )
+    .await;
+    f.user(
+        "sam",
+        json!([{"Name": "phone_number", "Value": "+15555550100"},
+               {"Name": "phone_number_verified", "Value": "true"}]),
+    )
+    .await;
+    for _ in 0..3 {
+        let (s, b) = f.password_auth("sam", PASSWORD).await;
+        assert_eq!(
+            (s, b["ChallengeName"].as_str()),
+            (200, Some("SMS_MFA")),
+            "{b}"
+        );
+    }
+    // Past the budget no SMS goes out — and a right password is not counted as a
+    // failure, so it never turns into a lockout however often it is tried.
+    for _ in 0..7 {
+        let (s, b) = f.password_auth("sam", PASSWORD).await;
+        assert_eq!(s, 400, "{b}");
+        assert_eq!(
+            error(&b),
+            (
+                "LimitExceededException",
+                "Attempt limit exceeded, please try after some time."
+            )
+        );
+    }
+    assert_eq!(f.server.outbox(&f.pool_id, "sam").await.len(), 3);
+    // The hour rolls: an hour after the first code, one more may go.
+    f.server.clock().advance(Duration::from_secs(3601));
+    let (s, b) = f.password_auth("sam", PASSWORD).await;
+    assert_eq!(
+        (s, b["ChallengeName"].as_str()),
+        (200, Some("SMS_MFA")),
+        "{b}"
+    );
 }
