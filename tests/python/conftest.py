@@ -74,7 +74,10 @@ class Keystep:
             endpoint_url=self.url,
             region_name=self.region,
             config=botocore.config.Config(
-                retries={"max_attempts": 1, "mode": "standard"},
+                # Exactly one attempt: botocore's `max_attempts` counts *retries*, and the
+                # standard mode retries throttling errors such as LimitExceededException,
+                # which would send a refused request twice (and count it twice).
+                retries={"total_max_attempts": 1, "mode": "standard"},
                 connect_timeout=5,
                 read_timeout=30,
             ),

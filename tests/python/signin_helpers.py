@@ -2,17 +2,20 @@
 
 import json
 import re
+import threading
 import urllib.request
 
 import jwt
 import pytest
 from botocore.exceptions import ClientError
 
-from support import SrpClient, secret_hash, unique
+from support import SrpClient, Totp, secret_hash, unique
 
 PASSWORD = "Correct-Horse-9!"
 NEW_PASSWORD = "Battery-Staple-7?"
 WRONG_PASSWORD = "Wrong-Horse-9!"
+PHONE = "+15555551234"
+MASKED_PHONE = "+*******1234"
 CODE_RE = re.compile(r"[0-9]{6}")
 TOKEN_RE = re.compile(r"[A-Za-z0-9\-_=.]+")
 ARN_ROLE = "arn:aws:iam::123456789012:role/keystep-sms"
@@ -238,3 +241,85 @@ def verify_jwt(ks, pool_id, token, client_id, use, keys=None):
 
 def unverified_claims(token):
     return jwt.decode(token, options={"verify_signature": False})
+
+
+# ---- pools and sign-ins used by several suites -------------------------------------------------
+
+
+def pool_and_client(idp, pools, flows=ALL_FLOWS, pool_kwargs=None, **client_kwargs):
+    pid = pools(**(pool_kwargs or {}))["Id"]
+    client = app_client(idp, pid, flows=flows, **client_kwargs)
+    return pid, client["ClientId"], client
+
+
+def sign_in_tokens(idp, cid, username, password=PASSWORD):
+    return tokens_of(password_auth(idp, cid, username, password))
+
+
+def totp_user(ks, idp, cid, username, password=PASSWORD, name="my phone", wait=None):
+    """Associates and verifies a TOTP secret with the user's access token; returns the Totp.
+
+    ``wait`` is how the Totp lets time pass (see ``support.Totp``): ``ks.advance`` on a
+    server whose clock stands still."""
+    access = sign_in_tokens(idp, cid, username, password)["AccessToken"]
+    secret = idp.associate_software_token(AccessToken=access)["SecretCode"]
+    assert re.fullmatch(r"[A-Z2-7]{16,}", secret), secret
+    totp = Totp(secret, ks.server_now, wait=wait)
+    answer = idp.verify_software_token(AccessToken=access, UserCode=totp.code(),
+                                       FriendlyDeviceName=name)
+    assert answer["Status"] == "SUCCESS"
+    return totp, access
+
+
+def sms_mfa_setup(idp, pools, ks=None, flows=ALL_FLOWS, username="sam", **client_kwargs):
+    """A pool with optional SMS MFA and a user who enabled and prefers it."""
+    pid, cid, client = pool_and_client(idp, pools, flows=flows, **client_kwargs)
+    set_mfa(idp, pid, "OPTIONAL", sms=True)
+    make_user(idp, pid, username, phone=PHONE)
+    idp.admin_set_user_mfa_preference(
+        UserPoolId=pid,
+        Username=username,
+        SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
+    )
+    return pid, cid, client
+
+
+def sms_challenge(idp, cid, username="sam", password=PASSWORD, client_secret=None):
+    return challenge_of(password_auth(idp, cid, username, password, client_secret), "SMS_MFA")
+
+
+# ---- parallel calls ------------------------------------------------------------------------------
+
+
+def run_together(calls):
+    """Runs the callables on their own threads, released at the same moment by a barrier;
+    returns, in order, each one's return value or the exception it raised."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        try:
+            results[i] = call()
+        except Exception as e:  # noqa: BLE001 - handed back to the caller to judge
+            results[i] = e
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def run_in_parallel(calls):
+    """Runs the callables at the same moment; returns "ok" or the error code of each."""
+    outcomes = []
+    for result in run_together(calls):
+        if isinstance(result, ClientError):
+            outcomes.append(result.response["Error"]["Code"])
+        elif isinstance(result, Exception):
+            raise result
+        else:
+            outcomes.append("ok")
+    return outcomes

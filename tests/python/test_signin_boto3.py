@@ -19,8 +19,10 @@ from botocore.exceptions import ClientError
 from signin_helpers import (
     ALL_FLOWS,
     INCORRECT,
+    MASKED_PHONE,
     NEW_PASSWORD,
     PASSWORD,
+    PHONE,
     SESSION_EXPIRED,
     WRONG_PASSWORD,
     admin_password_auth,
@@ -33,61 +35,22 @@ from signin_helpers import (
     make_user,
     outbox_codes,
     password_auth,
+    pool_and_client,
     respond,
+    run_in_parallel,
     set_mfa,
+    sign_in_tokens,
+    sms_challenge,
+    sms_mfa_setup,
     srp_sign_in,
     srp_start,
     sub_of,
     tokens_of,
+    totp_user,
     unverified_claims,
     verify_jwt,
 )
 from support import SRP_N, SrpClient, Totp, attrs, cognito_timestamp, secret_hash
-
-PHONE = "+15555551234"
-MASKED_PHONE = "+*******1234"
-
-
-# ---- small helpers ---------------------------------------------------------------------------
-
-
-def pool_and_client(idp, pools, flows=ALL_FLOWS, pool_kwargs=None, **client_kwargs):
-    pid = pools(**(pool_kwargs or {}))["Id"]
-    client = app_client(idp, pid, flows=flows, **client_kwargs)
-    return pid, client["ClientId"], client
-
-
-def sign_in_tokens(idp, cid, username, password=PASSWORD):
-    return tokens_of(password_auth(idp, cid, username, password))
-
-
-def totp_user(ks, idp, cid, username, password=PASSWORD, name="my phone"):
-    """Associates and verifies a TOTP secret with the user's access token; returns the Totp."""
-    access = sign_in_tokens(idp, cid, username, password)["AccessToken"]
-    secret = idp.associate_software_token(AccessToken=access)["SecretCode"]
-    assert re.fullmatch(r"[A-Z2-7]{16,}", secret), secret
-    totp = Totp(secret, ks.server_now)
-    answer = idp.verify_software_token(AccessToken=access, UserCode=totp.code(),
-                                       FriendlyDeviceName=name)
-    assert answer["Status"] == "SUCCESS"
-    return totp, access
-
-
-def sms_mfa_setup(idp, pools, ks=None, flows=ALL_FLOWS, username="sam", **client_kwargs):
-    """A pool with optional SMS MFA and a user who enabled and prefers it."""
-    pid, cid, client = pool_and_client(idp, pools, flows=flows, **client_kwargs)
-    set_mfa(idp, pid, "OPTIONAL", sms=True)
-    make_user(idp, pid, username, phone=PHONE)
-    idp.admin_set_user_mfa_preference(
-        UserPoolId=pid,
-        Username=username,
-        SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
-    )
-    return pid, cid, client
-
-
-def sms_challenge(idp, cid, username="sam", password=PASSWORD, client_secret=None):
-    return challenge_of(password_auth(idp, cid, username, password, client_secret), "SMS_MFA")
 
 
 # ---- the hand-written helpers themselves -------------------------------------------------------
@@ -1478,29 +1441,6 @@ def test_refresh_token_validity(ks, idp, pools):
     ks.advance(11 * 60)
     expect_error(idp.get_tokens_from_refresh_token, "NotAuthorizedException",
                  RefreshToken=t["RefreshToken"], ClientId=cid)
-
-
-def run_in_parallel(calls):
-    """Runs the callables at the same moment; returns "ok" or the error code of each."""
-    import threading
-
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            call()
-            outcomes[i] = "ok"
-        except ClientError as e:
-            outcomes[i] = e.response["Error"]["Code"]
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
 
 
 def test_parallel_wrong_passwords_all_count(ks, idp, pools):

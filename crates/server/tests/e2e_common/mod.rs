@@ -410,3 +410,49 @@ pub async fn run_pytest(
         out.status
     );
 }
+
+/// A fresh schema on the PostgreSQL server that `KEYSTEP_TEST_DATABASE_URL` names, for one
+/// test's server: nothing of another test (or an earlier run) is in it, and
+/// [`PgSchema::drop`] removes it.
+pub struct PgSchema {
+    admin: sqlx::PgConnection,
+    name: String,
+    /// Options for a server on this schema (`TestOptions::postgres_from_env` pointed at it).
+    pub options: keystep_testkit::TestOptions,
+}
+
+impl PgSchema {
+    /// `None` when `KEYSTEP_TEST_DATABASE_URL` is not set.
+    pub async fn create() -> Option<PgSchema> {
+        use sqlx::{Connection, Executor};
+        let options = keystep_testkit::TestOptions::postgres_from_env()?;
+        let base = options.database_url.clone()?;
+        let name = format!("keystep_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&base)
+            .await
+            .expect("connect to PostgreSQL");
+        admin
+            .execute(format!("CREATE SCHEMA {name}").as_str())
+            .await
+            .expect("create a test schema");
+        let sep = if base.contains('?') { '&' } else { '?' };
+        Some(PgSchema {
+            admin,
+            options: keystep_testkit::TestOptions {
+                database_url: Some(format!("{base}{sep}options=-csearch_path%3D{name}")),
+                ..options
+            },
+            name,
+        })
+    }
+
+    /// Drops the schema and everything in it.
+    pub async fn drop(mut self) {
+        use sqlx::{Connection, Executor};
+        self.admin
+            .execute(format!("DROP SCHEMA {} CASCADE", self.name).as_str())
+            .await
+            .expect("drop the test schema");
+        let _ = self.admin.close().await;
+    }
+}
