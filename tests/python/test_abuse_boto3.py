@@ -16,9 +16,6 @@ error names and messages:
 The server's clock stands still (``e2e_abuse_python.rs``): a burst at one instant meets
 exactly the limit, and time passes only through ``ks.advance``. Every test has its own pool,
 so one test's counters and clock moves cannot help or hurt another's.
-
-Tests marked ``xfail(strict=True)`` are server bugs this suite found; each reason says what
-is wrong. They start failing (XPASS) once the bug is fixed: then drop the mark.
 """
 
 import collections
@@ -573,11 +570,6 @@ def test_sign_in_codes_twenty_per_hour(ks, idp, pools):
                                                                      "authentication")}))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: InitiateAuth reserves a password failure before judging; a right password "
-    "whose sign-in is then refused for the sign-in-code budget (LimitExceeded from "
-    "precheck_effects) never reaches the ResetPasswordFailures effect, so the failure stays: "
-    "the 6th such sign-in answers 'Password attempts exceeded' instead of LimitExceeded"))
 def test_right_password_over_the_sign_in_code_budget_is_not_a_failure(ks, idp, pools):
     pid, cid, _ = sms_mfa_setup(idp, pools)
     for _ in range(20):
@@ -749,11 +741,6 @@ RECOVERY_POOLS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug (existence leak): simulated_delivery picks SMS for any name that looks like a "
-    "phone number and EMAIL for any that looks like an e-mail, before it looks at the pool's "
-    "AccountRecoverySetting; a real user's code follows the recovery priority, so the "
-    "DeliveryMedium/AttributeName/Destination tell a real user from a made-up name"))
 @pytest.mark.parametrize("kind", list(RECOVERY_POOLS))
 def test_unknown_user_delivery_follows_the_recovery_setting(ks, idp, pools, kind):
     pool_kwargs, real_user, made_up = RECOVERY_POOLS[kind]
@@ -801,11 +788,6 @@ def test_unknown_user_srp_lockout_like_a_real_user(ks, idp, pools):
     assert made == real, made
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug (existence leak): in a case-insensitive pool the simulated PASSWORD_VERIFIER "
-    "echoes the name as typed (USER_ID_FOR_SRP 'GHOST') while a real user's is the stored "
-    "name ('ERIN' typed gives 'erin'): probing in an odd case tells real users from made-up "
-    "names"))
 def test_unknown_user_srp_name_is_normalised_like_a_real_one(ks, idp, pools):
     pid, cid, _ = hidden_pool(idp, pools, UsernameConfiguration={"CaseSensitive": False})
     make_user(idp, pid, "erin", email="erin@example.com")
@@ -1059,11 +1041,7 @@ def test_nothing_minted_after_the_user_is_gone(ks, idp, pools, action):
 
 @pytest.mark.parametrize("action", [
     "disable", "delete", "delete_and_recreate",
-    pytest.param("global_sign_out", marks=pytest.mark.xfail(strict=True, reason=(
-        "server bug: user_of_flow ends a sign-in only when tokens_valid_after > "
-        "flow.started_at; an AdminUserGlobalSignOut in the same millisecond as the "
-        "sign-in's start (always so on a stopped clock) leaves it alive, and its right code "
-        "gets tokens"))),
+    "global_sign_out",
 ])
 def test_nothing_minted_after_the_user_is_gone_at_once(ks, idp, pools, action):
     """In the same instant of server time (a script racing the administrator)."""

@@ -37,24 +37,34 @@ struct SimulatedCode {
 /// Compare-and-swap rounds for a simulated code (as for the real codes' counters).
 const MAX_ROUNDS: usize = 64;
 
-/// Whether a real user of `pool` would likely have `kind` to be sent a code at.
-fn likely_has(pool: &UserPool, kind: AliasKind) -> bool {
+/// The kind of address `typed` is, if it is one.
+fn typed_kind(typed: &str) -> Option<AliasKind> {
+    if looks_like_phone(typed) {
+        Some(AliasKind::PhoneNumber)
+    } else if looks_like_email(typed) {
+        Some(AliasKind::Email)
+    } else {
+        None
+    }
+}
+
+/// Whether a real user of `pool` named `typed` would likely have `kind` to be sent a code
+/// at: the name itself is one, or the pool makes every user have one.
+fn likely_has(pool: &UserPool, typed: &str, kind: AliasKind) -> bool {
     let s = &pool.settings;
-    s.identifiers.username_attributes.contains(&kind)
+    typed_kind(typed) == Some(kind)
+        || s.identifiers.username_attributes.contains(&kind)
         || s.auto_verified.contains(&kind)
         || s.schema
             .iter()
             .any(|a| a.required && a.name == kind.attribute())
 }
 
-/// The medium a code for `purpose` to a real user of `pool` named `typed` would take.
+/// The medium a code for `purpose` to a real user of `pool` named `typed` would take: the
+/// pool's order (recovery priority; SMS before e-mail for sign-up codes), first among the
+/// channels such a user likely has. The name's own shape only says which it has, never
+/// which comes first.
 fn medium_for(pool: &UserPool, purpose: CodePurpose, typed: &str) -> Result<Medium, AuthError> {
-    if looks_like_phone(typed) {
-        return Ok(Medium::Sms);
-    }
-    if looks_like_email(typed) {
-        return Ok(Medium::Email);
-    }
     let kinds = match purpose {
         CodePurpose::ForgotPassword => {
             let channels = recovery_channels(pool);
@@ -75,7 +85,6 @@ fn medium_for(pool: &UserPool, purpose: CodePurpose, typed: &str) -> Result<Medi
             if auto.is_empty() {
                 return Err(super::signup::no_confirmation_channel(pool));
             }
-            // Sign-up codes prefer SMS when both are verified (§6.1).
             [AliasKind::PhoneNumber, AliasKind::Email]
                 .into_iter()
                 .filter(|k| auto.contains(k))
@@ -85,7 +94,7 @@ fn medium_for(pool: &UserPool, purpose: CodePurpose, typed: &str) -> Result<Medi
     let kind = kinds
         .iter()
         .copied()
-        .find(|k| likely_has(pool, *k))
+        .find(|k| likely_has(pool, typed, *k))
         .or(kinds.first().copied())
         .unwrap_or(AliasKind::Email);
     Ok(match kind {
@@ -110,7 +119,11 @@ impl Keystep {
         let h = self
             .keys
             .code_hash(&format!("simulated-delivery\n{}", pool.id), typed);
-        let destination_masked = if looks_like_email(typed) || looks_like_phone(typed) {
+        let typed_is_destination = match medium {
+            Medium::Email => looks_like_email(typed),
+            Medium::Sms => looks_like_phone(typed),
+        };
+        let destination_masked = if typed_is_destination {
             mask_destination(typed)
         } else {
             match medium {

@@ -538,9 +538,10 @@ impl Keystep {
         if !user.enabled {
             return Err(AuthError::NotAuthorized("User is disabled.".into()));
         }
+        // `>=`: a sign-out in the very millisecond the sign-in began ends it too.
         if user
             .tokens_valid_after
-            .is_some_and(|after| after > flow.started_at)
+            .is_some_and(|after| after >= flow.started_at)
         {
             return Err(session_expired());
         }

@@ -63,10 +63,12 @@ impl Keystep {
 
     /// The canonical username of a name that is no user, as `USER_ID_FOR_SRP` shows it:
     /// where e-mail or phone is the username, real users' is their `sub`, a UUID — so a
-    /// UUID stable per pool and name; elsewhere it is the name itself.
+    /// UUID stable per pool and name; elsewhere it is the name as the pool keys it (a
+    /// case-insensitive pool answers a real user typed in any case with the stored name, so
+    /// echoing the typed case would tell a made-up name apart).
     pub(super) fn stand_in_username(&self, pool: &UserPool, typed: &str) -> String {
         if pool.settings.identifiers.username_attributes.is_empty() {
-            return typed.to_string();
+            return pool.username_key(typed);
         }
         let id_bytes = self
             .keys
