@@ -67,6 +67,7 @@ struct Source {
     secret_client_id: String,
     client_secret: String,
     refresh_token: String,
+    jwks: Value,
     signup_code: String,
     totp_secret: Vec<u8>,
 }
@@ -155,6 +156,15 @@ async fn fill(url: &str) -> Source {
     let signup_code = server.last_code(&pool_id, "bob").await.unwrap();
     let alice = password_auth(&server, &client_id, "alice").await;
     let refresh_token = text(&alice["AuthenticationResult"]["RefreshToken"]);
+    let jwks: Value = server
+        .http()
+        .get(format!("{}/{pool_id}/.well-known/jwks.json", server.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
 
     // carol turns on TOTP.
     let carol = password_auth(&server, &client_id, "carol").await;
@@ -189,6 +199,7 @@ async fn fill(url: &str) -> Source {
         secret_client_id: text(&backend["UserPoolClient"]["ClientId"]),
         client_secret: text(&backend["UserPoolClient"]["ClientSecret"]),
         refresh_token,
+        jwks,
         signup_code,
         totp_secret,
     };
@@ -221,6 +232,24 @@ async fn assert_works_on(url: &str, source: &Source) {
         )
         .await;
     assert_eq!(wrong.0, 400, "{}", wrong.1);
+
+    // The pool's signing keys came along: the same JWKS, so tokens signed on the source
+    // still verify against it.
+    let jwks: Value = server
+        .http()
+        .get(format!(
+            "{}/{}/.well-known/jwks.json",
+            server.url(),
+            source.pool_id
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(jwks, source.jwks);
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
 
     // The refresh token issued on the source still works.
     let refreshed = call(
@@ -301,8 +330,10 @@ fn copy_twice(from: &str, to: &str) {
     assert_eq!(counts(&out, "app_clients"), [3, 3, 3, 0], "{out}");
     assert_eq!(counts(&out, "group_members"), [1, 1, 1, 0], "{out}");
     assert_eq!(counts(&out, "codes"), [1, 1, 1, 0], "{out}");
-    // The signing keys and the development pool (the test server brings its own admin).
-    assert_eq!(counts(&out, "server_secrets"), [2, 2, 2, 0], "{out}");
+    // The development pool (the test server brings its own admin); the signing keys are
+    // the signed-in pool's own.
+    assert_eq!(counts(&out, "server_secrets"), [1, 1, 1, 0], "{out}");
+    assert_eq!(counts(&out, "pool_keys"), [1, 1, 1, 0], "{out}");
     assert_eq!(counts(&out, "refresh_tokens")[..3], [2, 2, 2], "{out}");
     assert!(out.contains("Copied "), "{out}");
 
