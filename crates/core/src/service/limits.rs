@@ -47,6 +47,22 @@ impl Keystep {
     where
         S: Serialize + DeserializeOwned + Default,
     {
+        // Most counters do not exist yet (nobody failed lately): try the insert a missing
+        // row would get first, and read only when there is a row after all. One round trip
+        // instead of two in the common case; a lost insert is just a lost race.
+        if let Step::Write {
+            state,
+            expires_at,
+            answer,
+        } = decide(S::default())
+        {
+            let text = serde_json::to_string(&state).map_err(AuthError::internal)?;
+            match self.store.put_counter(key, &text, expires_at, None).await {
+                Ok(()) => return Ok(answer),
+                Err(StoreError::Stale) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         for _ in 0..MAX_ROUNDS {
             let row = self.store.get_counter(key).await?;
             let (state, version) = match &row {
