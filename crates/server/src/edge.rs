@@ -44,10 +44,10 @@ pub async fn api(
         Some(rest) => rest.rsplit('.').next().unwrap_or(rest).to_string(),
         None => String::new(),
     };
-    let result = if ops::is_known(&op) {
+    let (result, body_read) = if ops::is_known(&op) {
         call(&state, &parts, body, &op, request_id).await
     } else {
-        Err(ApiError::unknown_operation(target))
+        (Err(ApiError::unknown_operation(target)), false)
     };
     let mut response = match result {
         Ok(bytes) => (
@@ -58,19 +58,42 @@ pub async fn api(
             .into_response(),
         Err(e) => e.into_response(),
     };
+    if !body_read {
+        // The body was refused unread; the connection cannot carry another request after
+        // it, so say so instead of closing it under the client's feet.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     response
         .extensions_mut()
         .insert(OpName(if op.is_empty() { "-".into() } else { op }));
     response
 }
 
+/// Runs `op`; says too whether the request body was read whole (it is not when the
+/// request is refused before, or for its size).
 async fn call(
     state: &AppState,
     parts: &Parts,
     body: Body,
     op: &str,
     request_id: String,
-) -> Result<Vec<u8>, ApiError> {
+) -> (Result<Vec<u8>, ApiError>, bool) {
+    match read_and_call(state, parts, body, op, request_id).await {
+        Ok(answer) => (answer, true),
+        Err(unread) => (Err(unread), false),
+    }
+}
+
+/// [`call`]: the outer `Err` is a refusal with the body unread.
+async fn read_and_call(
+    state: &AppState,
+    parts: &Parts,
+    body: Body,
+    op: &str,
+    request_id: String,
+) -> Result<Result<Vec<u8>, ApiError>, ApiError> {
     // The unsigned operations are what anyone may call, so they are what a source
     // address is rate-limited on — before its body is even read.
     let unsigned = ops::is_unsigned(op);
@@ -84,18 +107,21 @@ async fn call(
         }
     }
     let body = read_body(&parts.headers, body, state.limits.max_body_bytes).await?;
-    let mut caller = Caller {
-        request_id,
-        ..Caller::default()
-    };
-    // Unsigned operations ignore any Authorization header (protocol §1.4).
-    if !unsigned {
-        let verified = verify_sigv4(state, parts, &body)?;
-        caller.access_key_id = Some(verified.access_key_id);
-        caller.region = Some(verified.region);
+    Ok(async {
+        let mut caller = Caller {
+            request_id,
+            ..Caller::default()
+        };
+        // Unsigned operations ignore any Authorization header (protocol §1.4).
+        if !unsigned {
+            let verified = verify_sigv4(state, parts, &body)?;
+            caller.access_key_id = Some(verified.access_key_id);
+            caller.region = Some(verified.region);
+        }
+        check_json_syntax(&body)?;
+        ops::dispatch(state, op, &body, &caller).await
     }
-    check_json_syntax(&body)?;
-    ops::dispatch(state, op, &body, &caller).await
+    .await)
 }
 
 /// The client's address: the last entry of the configured proxy header, else the

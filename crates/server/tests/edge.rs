@@ -274,10 +274,13 @@ async fn oversized_bodies_are_refused_and_the_server_keeps_serving() {
     let big = format!("{{\"Pad\":\"{}\"}}", "x".repeat(16 * 1024));
     let resp = post(&server)
         .header("x-amz-target", format!("{TARGET}InitiateAuth"))
-        .body(big)
+        .body(big.clone())
         .send()
         .await
         .unwrap();
+    // The body was refused unread: the connection is closed, and the answer says so
+    // (a keep-alive client must not send its next request on it).
+    assert_eq!(resp.headers()["connection"], "close");
     let (status, name, _) = error_of(resp).await;
     assert_eq!(
         (status, name.as_str()),
@@ -290,6 +293,23 @@ async fn oversized_bodies_are_refused_and_the_server_keeps_serving() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
+    // So is an unknown operation's; an answer to a body that was read keeps the
+    // connection open.
+    let resp = post(&server)
+        .header("x-amz-target", format!("{TARGET}NoSuchOperation"))
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["connection"], "close");
+    let resp = post(&server)
+        .header("x-amz-target", format!("{TARGET}InitiateAuth"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert!(resp.headers().get("connection").is_none());
 }
 
 #[tokio::test]
