@@ -1,0 +1,196 @@
+//! `keystep fuzz`: attacks every Cognito operation with random and mutated requests and
+//! checks that the server never misbehaves.
+//!
+//! Keystep is started in process (one server with generous abuse limits and, for a share
+//! of the requests, one with the default limits, each on its own fresh SQLite database)
+//! and is spoken to over real HTTP on `127.0.0.1`. Through the API each server gets a
+//! fixture (`fixture.rs`): a plain username pool and an e-mail-as-username pool with MFA,
+//! app clients with and without a secret, users in several states, a group, and real
+//! tokens and challenge `Session`s from signing in (`signin.rs`). Requests are then drawn
+//! at random (`generate.rs`): any operation of the catalogue, a valid body for it
+//! (`templates.rs`, built from the `keystep-proto` shapes and the fixture) or that body
+//! mutated (`mutate.rs`), with the headers and SigV4 signature right or wrong (`wire.rs`).
+//!
+//! After every request (`check.rs`): no 5xx, an error is a JSON object with `__type` and
+//! `message`, the connection did not fail, no panic happened in the process (a panic
+//! hook counts them), and stored data did not change if the request was rejected.
+//!
+//! # The stored-data check
+//!
+//! `digest.rs` reads the durable data through the `Store` port: every pool, app client,
+//! user (attributes, status, MFA settings, version, ...), which user holds each e-mail and
+//! phone alias, every group with its members, and the rows of the refresh tokens the
+//! fixture holds. After a 2xx the snapshot is remembered; after a 4xx it must equal the
+//! remembered one. Attempt bookkeeping is left out on purpose, because a rejected request
+//! may legitimately change it: abuse counters and lockouts, the attempts and versions of
+//! sign-in sessions, one-time codes and their attempt counts, single-use records (SRP
+//! secret blocks, TOTP steps), the outbox, and the pools' signing keys (made on first use).
+//!
+//! With concurrency above one, a change cannot be pinned on a request that overlapped
+//! another, so each server has a read-write gate (`runner.rs`). Operations that may change
+//! durable data when they succeed (and any request whose `X-Amz-Target` is not a plain
+//! known operation name, since the server reads the text after its last dot) pass the gate
+//! alone: the snapshot is taken before and after, so every rejected one is checked on its
+//! own. Read-only operations (`Get*`, `List*`, `Describe*`, and the operations Keystep does
+//! not offer) pass together; they may not change durable data whatever they answer, and the
+//! next exclusive request first compares the data with the snapshot from before them, so a
+//! change by one of them is still caught, reported with the list of read-only requests
+//! since the last check. The fixture is refreshed (new tokens and sessions, drifted users
+//! and pools rebuilt, surplus entities removed) through the gate alone too, and the
+//! snapshot is taken again afterwards.
+//!
+//! Every `--refresh-every` requests to a server its fixture is repaired and its fixture
+//! users' abuse counters are cleared through the `Store` port, so that lockouts caused by
+//! the fuzzer's own wrong passwords do not turn the rest of the run into
+//! `LimitExceededException`; between repairs the limits act as configured.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+mod accounts;
+mod check;
+mod digest;
+mod fixture;
+mod flows;
+mod generate;
+mod mutate;
+mod picks;
+mod report;
+mod runner;
+mod server;
+mod signin;
+mod templates;
+mod wire;
+
+use check::Allowed;
+
+/// Arguments of `keystep fuzz`.
+#[derive(Debug, clap::Args)]
+pub struct FuzzArgs {
+    /// Requests to send (the run stops at this count or at --seconds, whichever comes first).
+    #[arg(long, default_value_t = 10_000)]
+    pub requests: u64,
+    /// Stop after this many seconds.
+    #[arg(long)]
+    pub seconds: Option<f64>,
+    /// Seed of the request generator (printed; random when not given).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+    /// Print the summary as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+    /// Database of the main server (default: a fresh SQLite file in a temporary folder).
+    /// It must not be used by anything else during the run.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Percentage of the requests sent to a second server that keeps Keystep's default
+    /// abuse limits (its own temporary SQLite database); the rest go to a server with
+    /// generous limits.
+    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub default_limits_share: u8,
+    /// Repair the fixture and renew its tokens and sessions every N requests per server.
+    #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u64).range(20..))]
+    pub refresh_every: u64,
+    /// A known violation that is counted instead of stopping the run: `OPERATION` or
+    /// `OPERATION:KIND` (KIND: 5xx, shape, connection, panic, data). Repeatable.
+    #[arg(long = "allow-known", value_name = "OP[:KIND]")]
+    pub allow_known: Vec<String>,
+    /// Proves the checker: changes stored data behind the server's back before a rejected
+    /// request and expects the run to report it.
+    #[arg(long, hide = true)]
+    pub self_test: bool,
+    /// Prints one line per request (operation, status, error, mutation) on standard error.
+    #[arg(long)]
+    pub trace: bool,
+}
+
+/// Runs the fuzzer; `Err` when it found a violation or could not run.
+pub async fn run(args: FuzzArgs) -> Result<(), String> {
+    let allowed = Allowed::parse(&args.allow_known)?;
+    let seed = args.seed.unwrap_or_else(rand::random);
+    eprintln!(
+        "keystep fuzz: seed {seed} (reproduce the request stream with --seed {seed} --concurrency {})",
+        args.concurrency
+    );
+    let panics = server::install_panic_counter();
+
+    let mut lanes = Vec::new();
+    let generous_share = 100 - u32::from(args.default_limits_share);
+    if generous_share > 0 {
+        let target = server::start(server::Profile::Generous, args.database_url.as_deref()).await?;
+        lanes.push((target, generous_share));
+    }
+    if args.default_limits_share > 0 {
+        let database_url = if generous_share == 0 {
+            args.database_url.as_deref()
+        } else {
+            None
+        };
+        let target = server::start(server::Profile::Default, database_url).await?;
+        lanes.push((target, u32::from(args.default_limits_share)));
+    }
+
+    let setup_started = Instant::now();
+    let mut built = Vec::new();
+    for (i, (target, share)) in lanes.into_iter().enumerate() {
+        built.push(Arc::new(
+            runner::Lane::new(target, share, &format!("fz{i}")).await?,
+        ));
+    }
+    eprintln!(
+        "keystep fuzz: fixtures ready in {:.1}s; sending {} requests{}",
+        setup_started.elapsed().as_secs_f64(),
+        args.requests,
+        args.seconds
+            .map(|s| format!(" or for {s}s"))
+            .unwrap_or_default()
+    );
+
+    let plan = Arc::new(runner::Plan {
+        seed,
+        requests: args.requests,
+        deadline: args
+            .seconds
+            .map(|s| Instant::now() + Duration::from_secs_f64(s.max(0.0))),
+        concurrency: args.concurrency,
+        refresh_every: args.refresh_every,
+        allowed,
+        self_test: args.self_test,
+        trace: args.trace,
+    });
+    let outcome = runner::run(plan.clone(), built.clone(), panics).await;
+    for lane in &built {
+        lane.shutdown().await;
+    }
+    let outcome = outcome?;
+
+    let summary = report::Summary::new(seed, &plan, &outcome);
+    if args.json {
+        let text = serde_json::to_string_pretty(&summary).map_err(|e| format!("JSON: {e}"))?;
+        println!("{text}");
+    } else {
+        println!("{}", summary.render().trim_end());
+    }
+    if args.self_test {
+        return match outcome.violations.first() {
+            Some(v) if v.kind == check::Kind::DataChanged => {
+                eprintln!("keystep fuzz: self-test passed: the planted change was reported:\n{v}");
+                Ok(())
+            }
+            Some(v) => Err(format!(
+                "self-test: expected a stored-data violation, got:\n{v}"
+            )),
+            None => Err("self-test: the planted change of stored data was not reported".into()),
+        };
+    }
+    match outcome.violations.first() {
+        Some(v) => Err(format!(
+            "violation found (seed {seed}, request {}):\n{v}",
+            v.request
+        )),
+        None => Ok(()),
+    }
+}
