@@ -11,7 +11,7 @@ use keystep_core::ports::Store;
 use serde_json::{json, Value};
 
 use super::fixture::{in_group, PoolFix, PoolKind, NEW_PASSWORD, PASSWORD};
-use super::signin::{self, Challenge, Step, Tokens};
+use super::signin::{self, Challenge, Code, Step, Tokens, TotpSetup};
 use super::wire::{CallError, Wire};
 
 /// What state a fixture user is kept in.
@@ -299,11 +299,110 @@ pub async fn renew(wire: &Wire, store: &dyn Store, pool: &mut PoolFix, warnings:
     }
     pool.tokens = tokens;
     pool.challenges = challenges;
+    pool.codes.clear();
+    pool.totp.clear();
+    if let Err(e) = ask_for_codes(wire, store, pool).await {
+        warnings.push(format!("asking for codes: {e}"));
+    }
     for user in &mut pool.users {
         if let Ok(Some(u)) = store.get_user_by_sub(&pool.id, &user.sub).await {
             user.version = u.version;
         }
     }
+}
+
+/// Codes for the unconfirmed user, a password reset and an attribute verification of the
+/// victim, and TOTP secrets being associated (through an `MFA_SETUP` session and through
+/// the victim's access token), so that valid requests can enter them.
+async fn ask_for_codes(wire: &Wire, store: &dyn Store, pool: &mut PoolFix) -> Result<(), String> {
+    let public = pool.clients[0].clone();
+    let err = |e: CallError| e.to_string();
+    let users = pool.users.clone();
+    for user in &users {
+        let code = |op: &'static str, code: String| Code {
+            op,
+            user: user.name.clone(),
+            client: 0,
+            code,
+            access_token: None,
+            attribute: None,
+        };
+        match user.role {
+            Role::Unconfirmed => {
+                wire.call(
+                    "ResendConfirmationCode",
+                    &json!({"ClientId": public.id, "Username": user.name}),
+                )
+                .await
+                .map_err(err)?;
+                if let Some(c) = signin::outbox_code(store, &pool.id, user).await {
+                    pool.codes.push(code("ConfirmSignUp", c));
+                }
+            }
+            Role::Victim => {
+                wire.call(
+                    "ForgotPassword",
+                    &json!({"ClientId": public.id, "Username": user.name}),
+                )
+                .await
+                .map_err(err)?;
+                if let Some(c) = signin::outbox_code(store, &pool.id, user).await {
+                    pool.codes.push(code("ConfirmForgotPassword", c));
+                }
+                let Some(token) = pool.tokens.iter().find(|t| t.user == user.name) else {
+                    continue;
+                };
+                let access = token.access.clone();
+                wire.call(
+                    "GetUserAttributeVerificationCode",
+                    &json!({"AccessToken": access, "AttributeName": "phone_number"}),
+                )
+                .await
+                .map_err(err)?;
+                if let Some(c) = signin::outbox_code(store, &pool.id, user).await {
+                    let mut c = code("VerifyUserAttribute", c);
+                    c.access_token = Some(access.clone());
+                    c.attribute = Some("phone_number".into());
+                    pool.codes.push(c);
+                }
+                let v = wire
+                    .call("AssociateSoftwareToken", &json!({"AccessToken": access}))
+                    .await
+                    .map_err(err)?;
+                if let Some(secret) = v["SecretCode"].as_str() {
+                    pool.totp.push(TotpSetup {
+                        session: None,
+                        access_token: Some(access),
+                        secret: secret.to_string(),
+                    });
+                }
+            }
+            Role::MfaSetup => {
+                let Some(ch) = pool
+                    .challenges
+                    .iter_mut()
+                    .find(|c| c.name == "MFA_SETUP" && c.session.is_some())
+                else {
+                    continue;
+                };
+                let v = wire
+                    .call("AssociateSoftwareToken", &json!({"Session": ch.session}))
+                    .await
+                    .map_err(err)?;
+                // The association answers with the session the sign-in goes on with.
+                ch.session = v["Session"].as_str().map(str::to_string);
+                if let Some(secret) = v["SecretCode"].as_str() {
+                    pool.totp.push(TotpSetup {
+                        session: ch.session.clone(),
+                        access_token: None,
+                        secret: secret.to_string(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn tokens_of(user: &str, client: usize, step: Step) -> Result<Tokens, String> {
@@ -388,7 +487,7 @@ async fn sign_in(
                     .await
                     .map_err(err)?;
                 let mut ch = waiting(step, 0, false)?;
-                let code = signin::outbox_code(store, &pool.id, &user.sub)
+                let code = signin::outbox_code(store, &pool.id, user)
                     .await
                     .ok_or("no SMS code in the outbox")?;
                 ch.responses.insert("SMS_MFA_CODE".into(), code);
@@ -405,7 +504,7 @@ async fn sign_in(
                 .await
                 .map_err(err)?;
             let mut ch = waiting(step, 1, true)?;
-            if let Some(code) = signin::outbox_code(store, &pool.id, &user.sub).await {
+            if let Some(code) = signin::outbox_code(store, &pool.id, user).await {
                 ch.responses.insert("SMS_MFA_CODE".into(), code);
             }
             if let Some(h) = secret.secret_hash(name) {

@@ -189,6 +189,17 @@ pub async fn take(
 /// groups and members.
 async fn read_pool(store: &dyn Store, pool: UserPool) -> Result<Vec<(String, String)>, String> {
     let mut entries = vec![(format!("pool/{}", pool.id), json(&pool)?)];
+    // Only the kinds the pool signs in with can be claimed as aliases.
+    let ids = &pool.settings.identifiers;
+    let mut alias_kinds: Vec<AliasKind> = ids
+        .username_attributes
+        .iter()
+        .chain(&ids.alias_attributes)
+        .copied()
+        .filter(|k| matches!(k, AliasKind::Email | AliasKind::PhoneNumber))
+        .collect();
+    alias_kinds.sort();
+    alias_kinds.dedup();
     let mut after: Option<String> = None;
     loop {
         let page = store
@@ -211,7 +222,8 @@ async fn read_pool(store: &dyn Store, pool: UserPool) -> Result<Vec<(String, Str
             .map_err(|e| err("users", e))?;
         for u in &page.items {
             entries.push((format!("user/{}/{}", pool.id, u.username_key), json(u)?));
-            for kind in [AliasKind::Email, AliasKind::PhoneNumber] {
+            for kind in &alias_kinds {
+                let kind = *kind;
                 let Some(value) = u.attr(kind.attribute()) else {
                     continue;
                 };

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use super::accounts::{self, Role, UserFix};
 use super::picks::scratch_name;
 use super::server::Target;
-use super::signin::{Challenge, Client, Tokens};
+use super::signin::{Challenge, Client, Code, Tokens, TotpSetup};
 use super::wire::{CallError, Wire};
 
 /// The password of every fixture user.
@@ -40,7 +40,7 @@ const SCRATCH_SEEDED: u32 = 4;
 /// The two kinds of fixture pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PoolKind {
-    /// Usernames, `email` as an alias, no MFA.
+    /// Usernames, `email` as an alias, optional TOTP that nobody has set up.
     Plain,
     /// `email` is the username; MFA required (SMS and TOTP).
     EmailMfa,
@@ -65,6 +65,10 @@ pub struct PoolFix {
     pub tokens: Vec<Tokens>,
     /// Challenges waiting for an answer.
     pub challenges: Vec<Challenge>,
+    /// Codes asked for and not entered yet.
+    pub codes: Vec<Code>,
+    /// TOTP secrets associated and not verified yet.
+    pub totp: Vec<TotpSetup>,
     /// The pool's and fixture clients' settings as built, to tell drift.
     baseline: Vec<String>,
 }
@@ -248,17 +252,19 @@ async fn build_pool(
         .await
         .map_err(|e| e.to_string())?;
     let id = text_at(&v, &["UserPool", "Id"]).ok_or_else(|| missing("CreateUserPool", "Id"))?;
-    if kind == PoolKind::EmailMfa {
-        wire.call(
-            "SetUserPoolMfaConfig",
-            &json!({"UserPoolId": id, "MfaConfiguration": "ON",
-                "SmsMfaConfiguration": {"SmsConfiguration":
-                    {"SnsCallerArn": "arn:aws:iam::000000000000:role/fuzz-sns"}},
-                "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
-        )
+    // The plain pool offers TOTP as an option (nobody has it until a request sets it
+    // up); the e-mail pool requires MFA by SMS or TOTP.
+    let mfa = match kind {
+        PoolKind::Plain => json!({"UserPoolId": id, "MfaConfiguration": "OPTIONAL",
+            "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+        PoolKind::EmailMfa => json!({"UserPoolId": id, "MfaConfiguration": "ON",
+            "SmsMfaConfiguration": {"SmsConfiguration":
+                {"SnsCallerArn": "arn:aws:iam::000000000000:role/fuzz-sns"}},
+            "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+    };
+    wire.call("SetUserPoolMfaConfig", &mfa)
         .await
         .map_err(|e| e.to_string())?;
-    }
     let mut clients = Vec::new();
     for (name, secret) in [("public", false), ("secret", true)] {
         clients.push(
@@ -284,6 +290,8 @@ async fn build_pool(
         users: Vec::new(),
         tokens: Vec::new(),
         challenges: Vec::new(),
+        codes: Vec::new(),
+        totp: Vec::new(),
         baseline: Vec::new(),
     };
     for spec in accounts::specs(prefix, kind) {

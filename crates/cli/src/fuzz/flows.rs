@@ -29,17 +29,20 @@ pub fn template(op: &str, k: &mut Picks<'_>) -> Option<Value> {
             })
         }
         "ConfirmSignUp" => {
-            let (_, client) = k.client();
-            let username = if k.chance(0.6) {
-                k.fixture_user(|r| r == Role::Unconfirmed)
-            } else {
-                k.scratch_user()
+            let (_, mut client) = k.client();
+            let (username, code) = match k.code_for(op) {
+                Some(c) if k.chance(0.7) => {
+                    client = k.pool.clients.get(c.client).cloned().unwrap_or(client);
+                    (c.user, c.code)
+                }
+                _ if k.chance(0.6) => (k.fixture_user(|r| r == Role::Unconfirmed), k.code()),
+                _ => (k.scratch_user(), k.code()),
             };
             enc(p::ConfirmSignUpRequest {
                 secret_hash: k.secret_hash(&client, &username).map(Into::into),
                 client_id: client.id,
                 username,
-                confirmation_code: k.code().into(),
+                confirmation_code: code.into(),
                 force_alias_creation: k.chance(0.2).then(|| k.chance(0.5)),
                 ..Default::default()
             })
@@ -67,13 +70,19 @@ pub fn template(op: &str, k: &mut Picks<'_>) -> Option<Value> {
             }
         }
         "ConfirmForgotPassword" => {
-            let (_, client) = k.client();
-            let username = k.user();
+            let (_, mut client) = k.client();
+            let (username, code) = match k.code_for(op) {
+                Some(c) if k.chance(0.7) => {
+                    client = k.pool.clients.get(c.client).cloned().unwrap_or(client);
+                    (c.user, c.code)
+                }
+                _ => (k.user(), k.code()),
+            };
             enc(p::ConfirmForgotPasswordRequest {
                 secret_hash: k.secret_hash(&client, &username).map(Into::into),
                 client_id: client.id,
                 username,
-                confirmation_code: k.code().into(),
+                confirmation_code: code.into(),
                 password: k.password().into(),
                 ..Default::default()
             })
@@ -138,11 +147,18 @@ pub fn template(op: &str, k: &mut Picks<'_>) -> Option<Value> {
             attribute_name: k.one(&["email", "phone_number", "name"]).into(),
             client_metadata: metadata(k),
         }),
-        "VerifyUserAttribute" => enc(p::VerifyUserAttributeRequest {
-            access_token: k.access_token().into(),
-            attribute_name: k.one(&["email", "phone_number"]).into(),
-            code: k.code().into(),
-        }),
+        "VerifyUserAttribute" => match k.code_for(op) {
+            Some(c) if k.chance(0.7) => enc(p::VerifyUserAttributeRequest {
+                access_token: c.access_token.unwrap_or_default().into(),
+                attribute_name: c.attribute.unwrap_or_default(),
+                code: c.code.into(),
+            }),
+            _ => enc(p::VerifyUserAttributeRequest {
+                access_token: k.access_token().into(),
+                attribute_name: k.one(&["email", "phone_number"]).into(),
+                code: k.code().into(),
+            }),
+        },
         "AssociateSoftwareToken" => {
             if k.chance(0.5) {
                 enc(p::AssociateSoftwareTokenRequest {
@@ -156,15 +172,25 @@ pub fn template(op: &str, k: &mut Picks<'_>) -> Option<Value> {
                 })
             }
         }
-        "VerifySoftwareToken" => {
-            let by_token = k.chance(0.5);
-            enc(p::VerifySoftwareTokenRequest {
-                access_token: by_token.then(|| spend_access(k).into()),
-                session: (!by_token).then(|| k.session().into()),
-                user_code: k.code().into(),
+        "VerifySoftwareToken" => match k.totp_setup() {
+            Some(t) if k.chance(0.7) => enc(p::VerifySoftwareTokenRequest {
+                access_token: t.access_token.map(Into::into),
+                session: t.session.map(Into::into),
+                user_code: super::signin::totp_code(&t.secret, 0)
+                    .unwrap_or_default()
+                    .into(),
                 friendly_device_name: k.chance(0.5).then(|| "fuzz phone".into()),
-            })
-        }
+            }),
+            _ => {
+                let by_token = k.chance(0.5);
+                enc(p::VerifySoftwareTokenRequest {
+                    access_token: by_token.then(|| spend_access(k).into()),
+                    session: (!by_token).then(|| k.session().into()),
+                    user_code: k.code().into(),
+                    friendly_device_name: k.chance(0.5).then(|| "fuzz phone".into()),
+                })
+            }
+        },
         "SetUserMFAPreference" => enc(p::SetUserMFAPreferenceRequest {
             sms_mfa_settings: k.chance(0.6).then(|| mfa_settings(k)),
             software_token_mfa_settings: k.chance(0.6).then(|| mfa_settings(k)),
@@ -273,11 +299,21 @@ fn initiate(admin: bool, k: &mut Picks<'_>) -> Value {
             }
         }
         _ => {
-            params.insert("USERNAME".into(), username.clone());
-            params.insert("PASSWORD".into(), k.password());
+            // Mostly a user who can sign in, with the right password.
+            let (name, password) = if k.chance(0.6) {
+                (
+                    k.fixture_user(|r| !matches!(r, Role::Unconfirmed | Role::Disabled)),
+                    super::fixture::PASSWORD.to_string(),
+                )
+            } else {
+                (username.clone(), k.password())
+            };
+            params.insert("USERNAME".into(), name);
+            params.insert("PASSWORD".into(), password);
         }
     }
-    if let Some(h) = k.secret_hash(&client, &username) {
+    let signing_in = params.get("USERNAME").cloned().unwrap_or(username);
+    if let Some(h) = k.secret_hash(&client, &signing_in) {
         params.insert("SECRET_HASH".into(), h);
     }
     if k.chance(0.05) {

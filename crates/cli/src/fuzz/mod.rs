@@ -28,16 +28,17 @@
 //!
 //! With concurrency above one, a change cannot be pinned on a request that overlapped
 //! another, so each server has a read-write gate (`runner.rs`). Operations that may change
-//! durable data when they succeed (and any request whose `X-Amz-Target` is not a plain
-//! known operation name, since the server reads the text after its last dot) pass the gate
-//! alone: the snapshot is taken before and after, so every rejected one is checked on its
-//! own. Read-only operations (`Get*`, `List*`, `Describe*`, and the operations Keystep does
-//! not offer) pass together; they may not change durable data whatever they answer, and the
-//! next exclusive request first compares the data with the snapshot from before them, so a
-//! change by one of them is still caught, reported with the list of read-only requests
-//! since the last check. The fixture is refreshed (new tokens and sessions, drifted users
-//! and pools rebuilt, surplus entities removed) through the gate alone too, and the
-//! snapshot is taken again afterwards.
+//! durable data when they succeed (and any request whose `X-Amz-Target` the server could
+//! read as one of them: it takes the text after the last dot) pass the gate alone, with a
+//! snapshot before and after, so each of them that is rejected is checked on its own.
+//! Read-only operations (`Get*`, `List*`, `Describe*`, and the operations Keystep does not
+//! offer) pass together: they may not change durable data whatever they answer, and the
+//! next exclusive pass first compares the data with the snapshot from before them, so a
+//! change by one of them is still caught, reported with the list of requests in that
+//! window. An exclusive request the server rejects before dispatch (bad or missing
+//! signature, a body that is not the operation's JSON, an unknown or unoffered operation,
+//! too large) joins that window too instead of costing a snapshot of its own. The fixture
+//! is refreshed alone at the gate, and the snapshot is taken again afterwards.
 //!
 //! Every `--refresh-every` requests to a server its fixture is repaired and its fixture
 //! users' abuse counters are cleared through the `Store` port, so that lockouts caused by

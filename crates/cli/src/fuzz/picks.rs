@@ -11,7 +11,7 @@ use rand::Rng;
 
 use super::accounts::Role;
 use super::fixture::{Fixture, PoolFix, PoolKind, NEW_PASSWORD, PASSWORD};
-use super::signin::{Challenge, Client, Tokens};
+use super::signin::{Challenge, Client, Code, Tokens, TotpSetup};
 
 /// Scratch users per pool (`fz-0` .. `fz-11`); a refresh makes sure the first few exist.
 pub const SCRATCH_USERS: u32 = 12;
@@ -229,6 +229,17 @@ impl<'a> Picks<'a> {
             .filter(|c| c.admin == admin)
             .collect();
         waiting.choose(self.rng).map(|c| (*c).clone())
+    }
+
+    /// A code the fixture asked for, for `op`.
+    pub fn code_for(&mut self, op: &str) -> Option<Code> {
+        let codes: Vec<&Code> = self.pool.codes.iter().filter(|c| c.op == op).collect();
+        codes.choose(self.rng).map(|c| (*c).clone())
+    }
+
+    /// A TOTP secret being associated.
+    pub fn totp_setup(&mut self) -> Option<TotpSetup> {
+        self.pool.totp.choose(self.rng).cloned()
     }
 
     /// A session value: a waiting challenge's, or a made-up one.

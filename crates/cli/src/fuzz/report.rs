@@ -31,7 +31,11 @@ pub struct Summary {
     pub unmutated: u64,
     /// Rejected requests whose stored data was compared one by one.
     pub rejections_checked: u64,
-    /// Times the stored data was compared after a window of read-only requests.
+    /// Requests that may change data but were rejected before dispatch, compared with the
+    /// next window.
+    pub rejections_deferred: u64,
+    /// Times the stored data was compared after a window of read-only requests and
+    /// requests rejected before dispatch.
     pub reader_windows_checked: u64,
     /// Per server.
     pub servers: Vec<LaneReport>,
@@ -73,6 +77,7 @@ impl Summary {
             by_error_type: outcome.errors.clone(),
             unmutated: outcome.unmutated,
             rejections_checked: outcome.rejections_checked,
+            rejections_deferred: outcome.rejections_deferred,
             reader_windows_checked: outcome.reader_windows_checked,
             servers: outcome.lanes.clone(),
             known_violations: outcome
@@ -111,8 +116,8 @@ impl Summary {
         let _ = writeln!(s, "statuses: {}", statuses.join(", "));
         let _ = writeln!(
             s,
-            "checked: {} rejected requests compared one by one, {} windows of read-only requests; {} requests unmutated",
-            self.rejections_checked, self.reader_windows_checked, self.unmutated
+            "stored data: {} rejected requests compared one by one; {} windows compared after read-only requests and {} requests rejected before dispatch; {} requests sent unmutated",
+            self.rejections_checked, self.reader_windows_checked, self.rejections_deferred, self.unmutated
         );
         for lane in &self.servers {
             let _ = writeln!(

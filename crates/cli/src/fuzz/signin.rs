@@ -10,6 +10,7 @@ use keystep_core::message::OutboxFilter;
 use keystep_core::ports::Store;
 use serde_json::{json, Value};
 
+use super::accounts::UserFix;
 use super::wire::{now_secs, CallError, Wire};
 
 /// An app client of the fixture.
@@ -59,6 +60,35 @@ pub struct Challenge {
     /// Whether it came from `AdminInitiateAuth` (answer with
     /// `AdminRespondToAuthChallenge`).
     pub admin: bool,
+}
+
+/// A one-time code the fixture asked for, ready to be entered.
+#[derive(Debug, Clone)]
+pub struct Code {
+    /// The operation that takes it (`ConfirmSignUp`, `ConfirmForgotPassword`,
+    /// `VerifyUserAttribute`).
+    pub op: &'static str,
+    /// Whose code (the name the fixture addresses the user by).
+    pub user: String,
+    /// The client it was asked for through.
+    pub client: usize,
+    /// The digits.
+    pub code: String,
+    /// The access token it goes with (`VerifyUserAttribute`).
+    pub access_token: Option<String>,
+    /// The attribute it verifies (`VerifyUserAttribute`).
+    pub attribute: Option<String>,
+}
+
+/// A TOTP secret being associated, waiting for `VerifySoftwareToken`.
+#[derive(Debug, Clone)]
+pub struct TotpSetup {
+    /// The `Session` of an `MFA_SETUP` sign-in, or
+    pub session: Option<String>,
+    /// the access token it was associated with.
+    pub access_token: Option<String>,
+    /// The secret (base32), to compute codes from.
+    pub secret: String,
 }
 
 /// The result of an `InitiateAuth`-like call: tokens or a challenge.
@@ -237,15 +267,21 @@ pub async fn srp(
     })
 }
 
-/// The newest code the outbox holds for the user `sub` of `pool_id`.
-pub async fn outbox_code(store: &dyn Store, pool_id: &str, sub: &str) -> Option<String> {
-    let filter = OutboxFilter {
-        pool_id: Some(pool_id.to_string()),
-        username: Some(sub.to_string()),
-        limit: Some(5),
-    };
-    let messages = store.list_outbox(&filter).await.ok()?;
-    messages.into_iter().rev().find_map(|m| m.message.code)
+/// The newest code the outbox holds for a user of `pool_id` (messages name the stored
+/// username: the `sub` in e-mail-as-username pools, the name elsewhere).
+pub async fn outbox_code(store: &dyn Store, pool_id: &str, user: &UserFix) -> Option<String> {
+    for username in [&user.sub, &user.name] {
+        let filter = OutboxFilter {
+            pool_id: Some(pool_id.to_string()),
+            username: Some(username.to_string()),
+            limit: Some(5),
+        };
+        let messages = store.list_outbox(&filter).await.ok()?;
+        if let Some(code) = messages.into_iter().rev().find_map(|m| m.message.code) {
+            return Some(code);
+        }
+    }
+    None
 }
 
 /// The TOTP code of `secret` (base32, as `AssociateSoftwareToken` gives it), `ahead`
