@@ -14,6 +14,8 @@ pub enum Kind {
     Shape,
     /// No HTTP answer at all (the connection failed, or 60 seconds passed).
     Connection,
+    /// The server closed a keep-alive connection after answering without saying so.
+    SilentClose,
     /// A panic in the process.
     Panic,
     /// Stored data changed on a rejected request (or on a read-only one).
@@ -27,6 +29,7 @@ impl Kind {
             Kind::ServerError => "5xx",
             Kind::Shape => "shape",
             Kind::Connection => "connection",
+            Kind::SilentClose => "silent-close",
             Kind::Panic => "panic",
             Kind::DataChanged => "data",
         }
@@ -37,6 +40,7 @@ impl Kind {
             Kind::ServerError,
             Kind::Shape,
             Kind::Connection,
+            Kind::SilentClose,
             Kind::Panic,
             Kind::DataChanged,
         ]
@@ -48,6 +52,14 @@ impl Kind {
 /// Judges one answer by itself (the stored-data check is the runner's).
 pub fn judge(answer: &Answer) -> Result<(), (Kind, String)> {
     let status = answer.status;
+    if answer.closed_silently {
+        return Err((
+            Kind::SilentClose,
+            format!(
+                "after answering {status} the server closed the keep-alive connection without `Connection: close`: the next request a client sends on it fails"
+            ),
+        ));
+    }
     if status >= 500 {
         return Err((Kind::ServerError, format!("HTTP {status}")));
     }
@@ -100,7 +112,8 @@ pub fn error_type(answer: &Answer) -> Option<String> {
 pub struct Violation {
     /// What went wrong.
     pub kind: Kind,
-    /// The operation the request was made for.
+    /// The operation the server was asked for (the one the request was made for when the
+    /// target names none).
     pub op: String,
     /// The request's number in the run (0-based).
     pub request: u64,
@@ -112,6 +125,8 @@ pub struct Violation {
     pub shot: String,
     /// The answer (status and body, truncated), if there was one.
     pub answer: String,
+    /// The answer's HTTP status, if there was one.
+    pub status: Option<u16>,
 }
 
 impl Violation {
@@ -135,6 +150,7 @@ impl Violation {
                 || "(no answer)".to_string(),
                 |a| format!("HTTP {} {}", a.status, clip(&a.body, 1500)),
             ),
+            status: answer.map(|a| a.status),
         }
     }
 }
@@ -162,7 +178,8 @@ pub fn describe_shot(shot: &Shot) -> String {
             .map_or_else(|| "(none)".to_string(), |v| clip(v, 120))
     };
     format!(
-        "target={} content-type={} signing={:?} mutation=[{}] body({} bytes)={}",
+        "made for {} target={} content-type={} signing={:?} mutation=[{}] body({} bytes)={}",
+        shot.op,
         header(&shot.target),
         header(&shot.content_type),
         shot.signing,
@@ -197,7 +214,7 @@ impl Allowed {
                 Some((op, kind)) => {
                     let k = Kind::parse(kind).ok_or_else(|| {
                         format!(
-                            "--allow-known {v}: unknown kind {kind:?} (5xx, shape, connection, panic, data)"
+                            "--allow-known {v}: unknown kind {kind:?} (5xx, shape, connection, silent-close, panic, data)"
                         )
                     })?;
                     (op, Some(k))
@@ -212,11 +229,22 @@ impl Allowed {
         Ok(Allowed(out))
     }
 
-    /// Whether a violation of `kind` by `op` is a known one.
-    pub fn covers(&self, op: &str, kind: Kind) -> bool {
+    /// The `--allow-known` value that covers a violation of `kind` by `op`, if one does
+    /// (`*` stands for any operation).
+    pub fn covering(&self, op: &str, kind: Kind) -> Option<String> {
         self.0
             .iter()
-            .any(|(o, k)| o == op && k.is_none_or(|k| k == kind))
+            .find(|(o, k)| (o == op || o == "*") && k.is_none_or(|k| k == kind))
+            .map(|(o, k)| match k {
+                Some(k) => format!("{o}:{}", k.name()),
+                None => o.clone(),
+            })
+    }
+
+    /// Whether a violation of `kind` by `op` is a known one.
+    #[cfg(test)]
+    pub fn covers(&self, op: &str, kind: Kind) -> bool {
+        self.covering(op, kind).is_some()
     }
 }
 
@@ -228,6 +256,7 @@ mod tests {
         Answer {
             status,
             body: body.as_bytes().to_vec(),
+            closed_silently: false,
         }
     }
 
@@ -264,6 +293,14 @@ mod tests {
     }
 
     #[test]
+    fn a_silent_close_is_a_violation_even_after_a_good_answer() {
+        let mut a = answer(413, r#"{"__type":"T","message":"m"}"#);
+        assert!(judge(&a).is_ok());
+        a.closed_silently = true;
+        assert_eq!(judge(&a).unwrap_err().0, Kind::SilentClose);
+    }
+
+    #[test]
     fn successes_are_json_objects() {
         assert!(judge(&answer(200, "{}")).is_ok());
         assert_eq!(judge(&answer(200, "")).unwrap_err().0, Kind::Shape);
@@ -278,6 +315,9 @@ mod tests {
         assert!(!a.covers("ListUsers", Kind::DataChanged));
         assert!(a.covers("SignUp", Kind::DataChanged));
         assert!(!a.covers("GetUser", Kind::ServerError));
+        let any = Allowed::parse(&["*:silent-close".into()]).unwrap();
+        assert!(any.covers("SignUp", Kind::SilentClose));
+        assert!(!any.covers("SignUp", Kind::ServerError));
         assert!(Allowed::parse(&["X:nope".into()]).is_err());
         assert!(Allowed::parse(&[":5xx".into()]).is_err());
     }

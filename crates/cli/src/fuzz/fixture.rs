@@ -135,14 +135,22 @@ pub async fn build(target: &Target, wire: &Wire, prefix: &str) -> Result<Fixture
     Ok(fixture)
 }
 
-/// Repairs the fixture, trims what the requests created, and renews tokens and sessions.
-/// Problems that do not stop the run are returned as warnings.
-pub async fn refresh(target: &Target, wire: &Wire, old: &Fixture) -> (Fixture, Vec<String>) {
+/// Repairs the fixture, trims what the requests created, and renews tokens and sessions;
+/// with `clear`, first forgets the fixture users' abuse counters. Problems that do not
+/// stop the run are returned as warnings.
+pub async fn refresh(
+    target: &Target,
+    wire: &Wire,
+    old: &Fixture,
+    clear: bool,
+) -> (Fixture, Vec<String>) {
     let store = &*target.state.keystep.store;
     let mut warnings = Vec::new();
     let mut fixture = old.clone();
     for pool in &mut fixture.pools {
-        accounts::clear_counters(store, pool).await;
+        if clear {
+            accounts::clear_counters(store, pool).await;
+        }
         let drifted = match baseline(store, pool).await {
             Ok(now) => now != pool.baseline,
             Err(e) => {

@@ -9,11 +9,15 @@
 //! tokens and challenge `Session`s from signing in (`signin.rs`). Requests are then drawn
 //! at random (`generate.rs`): any operation of the catalogue, a valid body for it
 //! (`templates.rs`, built from the `keystep-proto` shapes and the fixture) or that body
-//! mutated (`mutate.rs`), with the headers and SigV4 signature right or wrong (`wire.rs`).
+//! mutated (`mutate.rs`), with the headers and SigV4 signature right or wrong (`wire.rs`);
+//! now and then a request is sent again a few times (replays, and bursts of wrong guesses
+//! that run into the abuse limits).
 //!
 //! After every request (`check.rs`): no 5xx, an error is a JSON object with `__type` and
-//! `message`, the connection did not fail, no panic happened in the process (a panic
-//! hook counts them), and stored data did not change if the request was rejected.
+//! `message`, the connection did not fail (and, for large bodies, sent over a socket of
+//! the fuzzer's own, was not closed after the answer without `Connection: close`), no
+//! panic happened in the process (a panic hook counts them), and stored data did not
+//! change if the request was rejected.
 //!
 //! # The stored-data check
 //!
@@ -40,10 +44,11 @@
 //! too large) joins that window too instead of costing a snapshot of its own. The fixture
 //! is refreshed alone at the gate, and the snapshot is taken again afterwards.
 //!
-//! Every `--refresh-every` requests to a server its fixture is repaired and its fixture
-//! users' abuse counters are cleared through the `Store` port, so that lockouts caused by
-//! the fuzzer's own wrong passwords do not turn the rest of the run into
-//! `LimitExceededException`; between repairs the limits act as configured.
+//! Every `--refresh-every` requests to a server its fixture is repaired. Before that the
+//! fixture users' abuse counters are cleared through the `Store` port, on the server with
+//! generous limits every time and on the one with default limits every eighth time: the
+//! fuzzer's own wrong passwords and codes must not lock the fixture out for the rest of
+//! the run, and the default limits must still be reached in between.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -74,7 +79,10 @@ pub struct FuzzArgs {
     /// Stop after this many seconds.
     #[arg(long)]
     pub seconds: Option<f64>,
-    /// Seed of the request generator (printed; random when not given).
+    /// Seed of the request generator (printed; random when not given). Each worker draws
+    /// from its own stream derived from it, so with --concurrency 1 the same seed sends the
+    /// same requests (up to the ids, tokens and codes the server makes up); with more
+    /// workers their interleaving varies.
     #[arg(long)]
     pub seed: Option<u64>,
     /// Requests in flight at once.
@@ -96,7 +104,8 @@ pub struct FuzzArgs {
     #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u64).range(20..))]
     pub refresh_every: u64,
     /// A known violation that is counted instead of stopping the run: `OPERATION` or
-    /// `OPERATION:KIND` (KIND: 5xx, shape, connection, panic, data). Repeatable.
+    /// `OPERATION:KIND` (KIND: 5xx, shape, connection, silent-close, panic, data; `*` for
+    /// any operation, `(no operation)` for targets that name none). Repeatable.
     #[arg(long = "allow-known", value_name = "OP[:KIND]")]
     pub allow_known: Vec<String>,
     /// Proves the checker: changes stored data behind the server's back before a rejected

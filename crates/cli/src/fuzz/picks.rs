@@ -45,10 +45,9 @@ impl<'a> Picks<'a> {
         self.rng.gen_range(lo..=hi)
     }
 
-    /// One of `items`.
-    pub fn one<T: Clone>(&mut self, items: &[T]) -> T {
-        let i = self.rng.gen_range(0..items.len().max(1));
-        items[i.min(items.len().saturating_sub(1))].clone()
+    /// One of `items` (the default for none).
+    pub fn one<T: Clone + Default>(&mut self, items: &[T]) -> T {
+        items.choose(self.rng).cloned().unwrap_or_default()
     }
 
     /// A random subset of `items` (possibly empty), in order.

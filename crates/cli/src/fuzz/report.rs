@@ -29,6 +29,8 @@ pub struct Summary {
     pub by_error_type: BTreeMap<String, u64>,
     /// Requests sent with their valid, unmutated body.
     pub unmutated: u64,
+    /// Requests that repeated the one before (replays and bursts).
+    pub replayed: u64,
     /// Rejected requests whose stored data was compared one by one.
     pub rejections_checked: u64,
     /// Requests that may change data but were rejected before dispatch, compared with the
@@ -76,6 +78,7 @@ impl Summary {
             by_operation: outcome.counts.clone(),
             by_error_type: outcome.errors.clone(),
             unmutated: outcome.unmutated,
+            replayed: outcome.replayed,
             rejections_checked: outcome.rejections_checked,
             rejections_deferred: outcome.rejections_deferred,
             reader_windows_checked: outcome.reader_windows_checked,
@@ -116,8 +119,13 @@ impl Summary {
         let _ = writeln!(s, "statuses: {}", statuses.join(", "));
         let _ = writeln!(
             s,
-            "stored data: {} rejected requests compared one by one; {} windows compared after read-only requests and {} requests rejected before dispatch; {} requests sent unmutated",
-            self.rejections_checked, self.reader_windows_checked, self.rejections_deferred, self.unmutated
+            "stored data: {} rejected requests compared one by one; {} windows compared after read-only requests and {} requests rejected before dispatch",
+            self.rejections_checked, self.reader_windows_checked, self.rejections_deferred
+        );
+        let _ = writeln!(
+            s,
+            "requests sent with their valid body: {}; repeats of the request before: {}",
+            self.unmutated, self.replayed
         );
         for lane in &self.servers {
             let _ = writeln!(

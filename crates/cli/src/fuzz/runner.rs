@@ -18,7 +18,7 @@ use super::check::{self, Allowed, Kind, Violation};
 use super::digest::{self, Snapshot};
 use super::fixture::{self, Fixture};
 use super::generate;
-use super::server::{PanicLog, Target};
+use super::server::{PanicLog, Profile, Target};
 use super::templates::MODELLED;
 use super::wire::{Answer, Shot, Signing, Wire, TARGET_PREFIX};
 
@@ -55,6 +55,12 @@ const EDGE_ERRORS: &[&str] = &[
     "UnrecognizedClientException",
     "UnsupportedOperationException",
 ];
+
+/// How often a request is sent again (a valid one more often: that is what reaches the
+/// single-use and attempt rules), and at most how many times in all.
+const REPLAY_VALID_CHANCE: f64 = 0.2;
+const REPLAY_CHANCE: f64 = 0.01;
+const REPLAY_MAX: u32 = 10;
 
 /// The request number at which `--self-test` plants its change.
 const SELF_TEST_AT: u64 = 40;
@@ -211,6 +217,7 @@ impl Lane {
                 Vec::from(recent).join("\n    ")
             ),
             answer: "(several)".into(),
+            status: None,
         })))
     }
 
@@ -242,8 +249,12 @@ impl Lane {
         let Some(current) = self.current() else {
             return Err("fixture lock poisoned".into());
         };
+        // On the server with default limits the counters are cleared only every few
+        // refreshes, so that the limits are reached between clearings.
+        let done = self.refreshes.load(Ordering::Relaxed);
+        let clear = self.target.profile == Profile::Generous || done % 8 == 7;
         let (fixture, warnings) =
-            fixture::refresh(&self.target, &self.wire, &current.fixture).await;
+            fixture::refresh(&self.target, &self.wire, &current.fixture, clear).await;
         if let Ok(mut c) = self.current.lock() {
             *c = Arc::new(Current {
                 swaps: generate::swaps(&fixture),
@@ -298,6 +309,8 @@ pub struct Outcome {
     pub errors: BTreeMap<String, u64>,
     /// Requests whose body was sent as the valid template.
     pub unmutated: u64,
+    /// Requests that were a replay of the one before.
+    pub replayed: u64,
     /// Rejected exclusive requests whose stored data was compared one by one.
     pub rejections_checked: u64,
     /// Exclusive requests rejected before dispatch, checked with the next window.
@@ -306,7 +319,8 @@ pub struct Outcome {
     pub reader_windows_checked: u64,
     /// Violations that stop the run.
     pub violations: Vec<Violation>,
-    /// Known violations (`--allow-known`), by `op:kind`: count and the first.
+    /// Known violations, by the `--allow-known` value that covers them and the HTTP
+    /// status: count and the first.
     pub known: BTreeMap<String, (u64, Violation)>,
     /// Per lane.
     pub lanes: Vec<LaneReport>,
@@ -325,6 +339,7 @@ impl Outcome {
             *self.errors.entry(t).or_default() += n;
         }
         self.unmutated += other.unmutated;
+        self.replayed += other.replayed;
         self.rejections_checked += other.rejections_checked;
         self.rejections_deferred += other.rejections_deferred;
         self.reader_windows_checked += other.reader_windows_checked;
@@ -336,37 +351,49 @@ impl Outcome {
     }
 
     /// Records a violation: a known one is counted, any other stops the run.
-    fn found(&mut self, allowed: &Allowed, v: Violation, stop: &AtomicBool) -> bool {
-        if allowed.covers(&v.op, v.kind) {
-            let key = format!("{}:{}", v.op, v.kind.name());
+    fn found(&mut self, plan: &Plan, v: Violation, stop: &AtomicBool) -> bool {
+        if let Some(pattern) = plan.allowed.covering(&v.op, v.kind) {
+            let status = v
+                .status
+                .map_or_else(|| "no answer".into(), |s| format!("HTTP {s}"));
+            let key = format!("{pattern} ({status})");
             self.known.entry(key).or_insert((0, v)).0 += 1;
             return false;
         }
-        eprintln!("keystep fuzz: VIOLATION\n{v}");
+        eprintln!(
+            "keystep fuzz: VIOLATION (seed {}, request {})\n{v}",
+            plan.seed, v.request
+        );
         self.violations.push(v);
         stop.store(true, Ordering::SeqCst);
         true
     }
 }
 
-/// Whether the server may act on `shot` as an operation that changes durable data: its
-/// target is parsed the way the server parses it (the text after the last dot, once HTTP
-/// has dropped the whitespace around the value).
-fn exclusive(shot: &Shot) -> bool {
-    let Some(target) = shot.target.as_deref() else {
-        return false;
-    };
-    let Some(text) = std::str::from_utf8(target)
+/// The operation the server reads from `shot`'s target: the text after the last dot of
+/// the value (HTTP drops the whitespace around it), if it carries the service's prefix
+/// and is a header value the server can read as text.
+pub fn server_op(shot: &Shot) -> Option<&str> {
+    let target = shot.target.as_deref()?;
+    let text = std::str::from_utf8(target)
         .ok()
-        .filter(|t| t.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)))
-    else {
-        return false;
-    };
-    let Some(rest) = text.trim_matches([' ', '\t']).strip_prefix(TARGET_PREFIX) else {
-        return false;
-    };
-    let op = rest.rsplit('.').next().unwrap_or(rest);
-    MODELLED.contains(&op) && !READ_ONLY.contains(&op)
+        .filter(|t| t.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)))?;
+    let rest = text.trim_matches([' ', '\t']).strip_prefix(TARGET_PREFIX)?;
+    Some(rest.rsplit('.').next().unwrap_or(rest))
+}
+
+/// Whether the server may act on `shot` as an operation that changes durable data.
+fn exclusive(shot: &Shot) -> bool {
+    server_op(shot).is_some_and(|op| MODELLED.contains(&op) && !READ_ONLY.contains(&op))
+}
+
+/// What the counts are kept by: the operation the server was asked for (which is not
+/// the one the body was made for when the target was changed), or `(no operation)`.
+fn counted_as(shot: &Shot) -> String {
+    match server_op(shot) {
+        Some(op) if keystep_server::catalog::is_known(op) => op.to_string(),
+        _ => "(no operation)".to_string(),
+    }
 }
 
 struct Shared {
@@ -493,7 +520,7 @@ async fn worker(id: u32, shared: Arc<Shared>) -> Outcome {
         if count % plan.refresh_every == 0 {
             match lane.refresh(n).await {
                 Ok(Some(v)) => {
-                    if out.found(&plan.allowed, v, &shared.stop) {
+                    if out.found(&plan, v, &shared.stop) {
                         break;
                     }
                 }
@@ -525,6 +552,34 @@ async fn worker(id: u32, shared: Arc<Shared>) -> Outcome {
                 break;
             }
         }
+        // Now and then the same request again, several times: replays of sessions,
+        // codes and tokens, and bursts of wrong guesses that run into the abuse limits.
+        let chance = if shot.mutation == "none" {
+            REPLAY_VALID_CHANCE
+        } else {
+            REPLAY_CHANCE
+        };
+        if !self_test && rng.gen_bool(chance) {
+            let times = rng.gen_range(2..=REPLAY_MAX);
+            for time in 2..=times {
+                let n = shared.next.fetch_add(1, Ordering::SeqCst);
+                if n >= plan.requests || shared.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                lane.sent.fetch_add(1, Ordering::Relaxed);
+                let mut again = shot.clone();
+                again.mutation = format!("{}; sent again ({time} of {times})", shot.mutation);
+                out.replayed += 1;
+                match one(&shared, lane, &again, n, false, &mut out).await {
+                    Ok(false) => {}
+                    Ok(true) => return out,
+                    Err(e) => {
+                        fail(&shared, e);
+                        return out;
+                    }
+                }
+            }
+        }
     }
     out
 }
@@ -538,11 +593,11 @@ async fn one(
     self_test: bool,
     out: &mut Outcome,
 ) -> Result<bool, String> {
-    let allowed = &shared.plan.allowed;
     let mut stop = false;
     let report = |out: &mut Outcome, kind: Kind, detail: String, answer: Option<&Answer>| {
-        let v = Violation::new(kind, detail, n, lane.name(), shot, answer);
-        out.found(allowed, v, &shared.stop)
+        let mut v = Violation::new(kind, detail, n, lane.name(), shot, answer);
+        v.op = counted_as(shot);
+        out.found(&shared.plan, v, &shared.stop)
     };
     let panics_before = shared.panics.count();
     let sent;
@@ -551,7 +606,7 @@ async fn one(
         match lane.check_readers(&mut remembered, n).await? {
             Some(Err(v)) => {
                 out.reader_windows_checked += 1;
-                stop |= out.found(allowed, v, &shared.stop);
+                stop |= out.found(&shared.plan, v, &shared.stop);
             }
             Some(Ok(())) => out.reader_windows_checked += 1,
             None => {}

@@ -5,6 +5,10 @@
 use std::time::Duration;
 
 use keystep_server::sigv4;
+
+/// Bodies larger than this go over a plain socket whose keep-alive is checked after the
+/// answer: a server may stop reading a large body early, and must then say it closes.
+const RAW_ABOVE: usize = 16 * 1024;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::Value;
 
@@ -64,12 +68,15 @@ impl Shot {
 }
 
 /// What came back.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Answer {
     /// The HTTP status.
     pub status: u16,
     /// The body.
     pub body: Vec<u8>,
+    /// The server closed the connection after answering without saying so (no
+    /// `Connection: close`): a client that sends its next request on it fails.
+    pub closed_silently: bool,
 }
 
 /// A failed well-formed call of the fixture builder.
@@ -136,6 +143,9 @@ impl Wire {
             headers.push((HeaderName::from_static("x-amz-target"), v));
         }
         headers.extend(self.signature(shot, &signed));
+        if shot.body.len() > RAW_ABOVE {
+            return self.send_raw(&headers, &shot.body).await;
+        }
         let mut req = self
             .http
             .post(&self.url)
@@ -153,7 +163,60 @@ impl Wire {
         Ok(Answer {
             status,
             body: body.to_vec(),
+            closed_silently: false,
         })
+    }
+
+    /// Sends a large body over a plain keep-alive socket, then checks that the connection
+    /// still serves a request unless the answer said `Connection: close`. A server that
+    /// answers before reading a body (too large, or not an operation) may close the
+    /// connection, but must say so: keep-alive clients send their next request on it.
+    /// An HTTP client that fails writing the rest of a body the server stopped reading
+    /// would never see the answer; here the write may fail and the answer is read anyway.
+    async fn send_raw(
+        &self,
+        headers: &[(HeaderName, HeaderValue)],
+        body: &[u8],
+    ) -> Result<Answer, String> {
+        use tokio::io::AsyncWriteExt;
+        let mut head = format!(
+            "POST / HTTP/1.1\r\nhost: {}\r\ncontent-length: {}\r\n",
+            self.host,
+            body.len()
+        )
+        .into_bytes();
+        for (name, value) in headers {
+            head.extend_from_slice(name.as_str().as_bytes());
+            head.extend_from_slice(b": ");
+            head.extend_from_slice(value.as_bytes());
+            head.extend_from_slice(b"\r\n");
+        }
+        head.extend_from_slice(b"\r\n");
+        let exchange = async {
+            let mut socket = tokio::net::TcpStream::connect(&self.host)
+                .await
+                .map_err(|e| format!("connect: {e}"))?;
+            socket
+                .write_all(&head)
+                .await
+                .map_err(|e| format!("writing the head: {e}"))?;
+            // The server may close before the body is through.
+            let _ = socket.write_all(body).await;
+            let mut buffer = Vec::new();
+            let (mut answer, close) = read_response(&mut socket, &mut buffer).await?;
+            if !close {
+                let probe = format!("GET /health HTTP/1.1\r\nhost: {}\r\n\r\n", self.host);
+                let served = match socket.write_all(probe.as_bytes()).await {
+                    Ok(()) => read_response(&mut socket, &mut buffer).await.is_ok(),
+                    Err(_) => false,
+                };
+                answer.closed_silently = !served;
+            }
+            Ok(answer)
+        };
+        tokio::time::timeout(Duration::from_secs(60), exchange)
+            .await
+            .map_err(|_| "no answer within 60 seconds".to_string())?
     }
 
     /// The `Authorization` and `X-Amz-Date` headers `shot.signing` asks for.
@@ -262,6 +325,71 @@ impl Wire {
     }
 }
 
+/// Reads one HTTP/1.1 response (with a `Content-Length`) from `socket`, `buffer` holding
+/// what was read beyond the previous one. Returns it and whether it said
+/// `Connection: close`.
+async fn read_response(
+    socket: &mut tokio::net::TcpStream,
+    buffer: &mut Vec<u8>,
+) -> Result<(Answer, bool), String> {
+    use tokio::io::AsyncReadExt;
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        if let Some((answer, close, used)) = parse_response(buffer)? {
+            buffer.drain(..used);
+            return Ok((answer, close));
+        }
+        let n = socket
+            .read(&mut chunk)
+            .await
+            .map_err(|e| format!("reading the answer: {e}"))?;
+        if n == 0 {
+            return Err(format!(
+                "connection closed before a whole answer ({} bytes read)",
+                buffer.len()
+            ));
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// A complete response at the start of `bytes`: the answer, whether it said
+/// `Connection: close`, and how many bytes it took. `None` while incomplete.
+fn parse_response(bytes: &[u8]) -> Result<Option<(Answer, bool, usize)>, String> {
+    let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Ok(None);
+    };
+    let head = String::from_utf8_lossy(&bytes[..end]);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse::<u16>().ok())
+        .ok_or_else(|| format!("no status in {head:?}"))?;
+    let header = |wanted: &str| {
+        head.lines().skip(1).find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case(wanted)
+                .then(|| value.trim().to_string())
+        })
+    };
+    let length: usize = header("content-length")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("no Content-Length in {head:?}"))?;
+    let close = header("connection")
+        .is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close")));
+    let start = end + 4;
+    if bytes.len() < start + length {
+        return Ok(None);
+    }
+    let answer = Answer {
+        status,
+        body: bytes[start..start + length].to_vec(),
+        closed_silently: false,
+    };
+    Ok(Some((answer, close, start + length)))
+}
+
 /// A header value from arbitrary bytes: bytes a header cannot carry (controls other than
 /// tab) become `?`, so that the request can still be sent.
 fn header_value(bytes: &[u8]) -> HeaderValue {
@@ -302,4 +430,30 @@ pub fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_answers_are_parsed() {
+        let text = b"HTTP/1.1 413 Payload Too Large\r\ncontent-type: x\r\nContent-Length: 4\r\n\r\n{}  extra";
+        let (a, close, used) = parse_response(text).unwrap().unwrap();
+        assert_eq!(
+            (a.status, a.body.as_slice(), close),
+            (413, b"{}  ".as_slice(), false)
+        );
+        assert_eq!(&text[used..], b"extra");
+        let closing =
+            b"HTTP/1.1 400 Bad\r\nConnection: keep-alive, close\r\ncontent-length: 0\r\n\r\n";
+        assert!(parse_response(closing).unwrap().unwrap().1);
+        assert!(
+            parse_response(b"HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\n{}")
+                .unwrap()
+                .is_none()
+        );
+        assert!(parse_response(b"").unwrap().is_none());
+        assert!(parse_response(b"garbage\r\n\r\n").is_err());
+    }
 }
