@@ -2,11 +2,13 @@
 //! request changed it.
 //!
 //! Covered: every pool, app client, user (all of `User`: attributes, status, enabled, MFA
-//! settings, sealed password, version, ...), who holds each e-mail and phone alias of each
-//! user, every group and its members, and the rows of the refresh tokens the fixture holds
-//! (their hash is keyed, so only tokens whose value is known can be looked up). Not
-//! covered, because rejected requests may change them legitimately: abuse counters,
-//! sign-in sessions, one-time codes, single-use records, the outbox, signing keys.
+//! settings, sealed password, version, ...), who holds each user's e-mail and phone
+//! number as an alias (in pools that sign in with them), every group and its members,
+//! and, for the tokens the fixture holds, their refresh token rows (the hash is keyed, so
+//! only tokens whose value is known can be looked up) and whether the sign-in they came
+//! from is revoked. Not covered, because rejected requests may change them legitimately:
+//! abuse counters, sign-in sessions, one-time codes, single-use records, the outbox,
+//! signing keys.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,6 +17,8 @@ use keystep_core::keys::KeyRing;
 use keystep_core::pool::{AliasKind, UserPool};
 use keystep_core::ports::Store;
 use keystep_core::user::alias_key;
+
+use super::signin::Tokens;
 
 /// Page size of the listings.
 const PAGE: u32 = 60;
@@ -130,6 +134,20 @@ fn short(v: &str) -> String {
     format!("{}... ({} bytes)", &v[..cut], v.len())
 }
 
+/// The pool, `sub` and `origin_jti` claims of an access token (read, not verified: the
+/// fuzzer holds the tokens the server issued).
+fn sign_in_of(access_token: &str) -> Option<(String, String, String)> {
+    use base64::Engine;
+    let payload = access_token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let text = |k: &str| claims.get(k)?.as_str().map(str::to_string);
+    let pool = text("iss")?.rsplit('/').next()?.to_string();
+    Some((pool, text("sub")?, text("origin_jti")?))
+}
+
 fn json<T: serde::Serialize>(v: &T) -> Result<String, String> {
     serde_json::to_string(v).map_err(|e| format!("snapshot: {e}"))
 }
@@ -138,12 +156,13 @@ fn err(what: &str, e: impl std::fmt::Display) -> String {
     format!("reading {what} through the store: {e}")
 }
 
-/// Reads the snapshot. `refresh_tokens` are token values whose rows are included. Each
-/// pool is read by a task of its own, so that the reads overlap.
+/// Reads the snapshot, with the rows of `tokens`' refresh tokens and whether the sign-ins
+/// their access tokens come from are revoked. Each pool is read by a task of its own, so
+/// that the reads overlap.
 pub async fn take(
     store: &Arc<dyn Store>,
     keys: &KeyRing,
-    refresh_tokens: &[String],
+    tokens: &[Tokens],
 ) -> Result<Snapshot, String> {
     let mut entries = BTreeMap::new();
     let mut after: Option<String> = None;
@@ -162,21 +181,34 @@ pub async fn take(
             None => break,
         }
     }
-    for token in refresh_tokens {
-        let hash = keystep_core::tokens::refresh_token_hash(keys, token);
-        let row = store
-            .get_refresh_token(&hash)
-            .await
-            .map_err(|e| err("refresh tokens", e))?;
-        let name: String = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
-        let value = match row {
-            Some(r) => format!(
-                "pool={} client={} sub={} revoked={} expires={} device={:?}",
-                r.pool_id, r.client_id, r.sub, r.revoked, r.expires_at.0, r.device_key
-            ),
-            None => "-".into(),
-        };
-        entries.insert(format!("refresh/{name}"), value);
+    for t in tokens {
+        if !t.refresh.is_empty() {
+            let hash = keystep_core::tokens::refresh_token_hash(keys, &t.refresh);
+            let row = store
+                .get_refresh_token(&hash)
+                .await
+                .map_err(|e| err("refresh tokens", e))?;
+            let name: String = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
+            let value = match row {
+                Some(r) => format!(
+                    "pool={} client={} sub={} revoked={} expires={} device={:?}",
+                    r.pool_id, r.client_id, r.sub, r.revoked, r.expires_at.0, r.device_key
+                ),
+                None => "-".into(),
+            };
+            entries.insert(format!("refresh/{name}"), value);
+        }
+        if let Some((pool_id, sub, origin)) = sign_in_of(&t.access) {
+            let holder = store
+                .get_token_holder(&pool_id, &sub, &origin)
+                .await
+                .map_err(|e| err("token holders", e))?;
+            let value = holder.map_or_else(
+                || "no pool".to_string(),
+                |h| format!("revoked={}", h.origin_revoked),
+            );
+            entries.insert(format!("sign-in/{origin}"), value);
+        }
     }
     while let Some(joined) = tasks.join_next().await {
         let pool_entries = joined.map_err(|e| format!("snapshot task: {e}"))??;

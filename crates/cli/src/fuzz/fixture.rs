@@ -87,13 +87,9 @@ pub struct Fixture {
 }
 
 impl Fixture {
-    /// Every refresh token the fixture holds.
-    pub fn refresh_tokens(&self) -> Vec<String> {
-        self.pools
-            .iter()
-            .flat_map(|p| p.tokens.iter().map(|t| t.refresh.clone()))
-            .filter(|t| !t.is_empty())
-            .collect()
+    /// Every set of tokens the fixture holds.
+    pub fn tokens(&self) -> Vec<Tokens> {
+        self.pools.iter().flat_map(|p| p.tokens.clone()).collect()
     }
 }
 
@@ -497,6 +493,17 @@ async fn delete_pool(wire: &Wire, pool_id: &str) {
     let _ = wire
         .call("DeleteUserPool", &json!({"UserPoolId": pool_id}))
         .await;
+}
+
+/// Deletes every pool made during the run (on a database the caller keeps).
+pub async fn remove(target: &Target, wire: &Wire, fixture: &Fixture) -> Result<(), String> {
+    let store = &*target.state.keystep.store;
+    for id in pool_ids(store).await? {
+        if !fixture.preexisting.contains(&id) {
+            delete_pool(wire, &id).await;
+        }
+    }
+    Ok(())
 }
 
 /// Deletes the pools the requests created (all but the fixture's, the scratch pool and

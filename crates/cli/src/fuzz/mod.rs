@@ -92,7 +92,9 @@ pub struct FuzzArgs {
     #[arg(long)]
     pub json: bool,
     /// Database of the main server (default: a fresh SQLite file in a temporary folder).
-    /// It must not be used by anything else during the run.
+    /// It must not be used by anything else during the run; the pools the run makes are
+    /// deleted at the end, and those that were there before are never deleted (but
+    /// requests may change them).
     #[arg(long)]
     pub database_url: Option<String>,
     /// Percentage of the requests sent to a second server that keeps Keystep's default
@@ -173,6 +175,13 @@ pub async fn run(args: FuzzArgs) -> Result<(), String> {
     });
     let outcome = runner::run(plan.clone(), built.clone(), panics).await;
     for lane in &built {
+        // A temporary database goes with its folder; a named one is left as it was found
+        // (but for what the run itself changed in pools that were there before).
+        if args.database_url.is_some() {
+            if let Err(e) = lane.remove_pools().await {
+                eprintln!("keystep fuzz: could not remove the run's pools: {e}");
+            }
+        }
         lane.shutdown().await;
     }
     let outcome = outcome?;

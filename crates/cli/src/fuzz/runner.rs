@@ -129,7 +129,7 @@ impl Lane {
         let snapshot = digest::take(
             &target.state.keystep.store,
             &target.state.keystep.keys,
-            &fixture.refresh_tokens(),
+            &fixture.tokens(),
         )
         .await?;
         Ok(Lane {
@@ -155,6 +155,12 @@ impl Lane {
         self.target.profile.name()
     }
 
+    /// Deletes the pools made during the run, for a database that outlives it.
+    pub async fn remove_pools(&self) -> Result<(), String> {
+        let current = self.current().ok_or("fixture lock poisoned")?;
+        fixture::remove(&self.target, &self.wire, &current.fixture).await
+    }
+
     /// Stops the server.
     pub async fn shutdown(&self) {
         self.target.stop().await;
@@ -167,7 +173,7 @@ impl Lane {
     async fn snapshot(&self) -> Result<Snapshot, String> {
         let tokens = self
             .current()
-            .map(|c| c.fixture.refresh_tokens())
+            .map(|c| c.fixture.tokens())
             .unwrap_or_default();
         let k = &self.target.state.keystep;
         let started = Instant::now();
