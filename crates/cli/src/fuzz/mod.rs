@@ -58,7 +58,9 @@ mod check;
 mod digest;
 mod fixture;
 mod flows;
+mod gate;
 mod generate;
+mod lane;
 mod mutate;
 mod picks;
 mod report;
@@ -149,7 +151,7 @@ pub async fn run(args: FuzzArgs) -> Result<(), String> {
     let mut built = Vec::new();
     for (i, (target, share)) in lanes.into_iter().enumerate() {
         built.push(Arc::new(
-            runner::Lane::new(target, share, &format!("fz{i}")).await?,
+            lane::Lane::new(target, share, &format!("fz{i}")).await?,
         ));
     }
     eprintln!(

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::runner::{LaneReport, Outcome, Plan};
+use super::lane::LaneReport;
+use super::runner::{Outcome, Plan};
 
 /// The summary, printable as text or JSON.
 #[derive(Debug, serde::Serialize)]

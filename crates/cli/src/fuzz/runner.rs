@@ -6,7 +6,7 @@
 //! snapshot before and one after it; read-only requests pass together, and the next
 //! exclusive pass first checks that they changed nothing (see the module doc of `fuzz`).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,46 +15,11 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::check::{self, Allowed, Kind, Violation};
-use super::digest::{self, Snapshot};
-use super::fixture::{self, Fixture};
+use super::gate::{counted_as, exclusive, EDGE_ERRORS};
 use super::generate;
-use super::server::{PanicLog, Profile, Target};
-use super::templates::MODELLED;
-use super::wire::{Answer, Shot, Signing, Wire, TARGET_PREFIX};
-
-/// Operations that never change durable data, even when they succeed.
-const READ_ONLY: &[&str] = &[
-    "AdminGetUser",
-    "AdminListGroupsForUser",
-    "DescribeUserPool",
-    "DescribeUserPoolClient",
-    "GetGroup",
-    "GetUser",
-    "GetUserPoolMfaConfig",
-    "ListGroups",
-    "ListUserPoolClients",
-    "ListUserPools",
-    "ListUsers",
-    "ListUsersInGroup",
-];
-
-/// Read-only requests remembered for the report of a change none of them may make.
-const READERS_KEPT: usize = 24;
-
-/// The errors the server gives before an operation's handler runs (bad signature, body
-/// that is not the operation's JSON, unknown or unoffered operation, too large). An
-/// exclusive request answered with one of them is checked with the next window instead
-/// of on its own, which saves a snapshot and still catches any change it made.
-const EDGE_ERRORS: &[&str] = &[
-    "IncompleteSignatureException",
-    "InvalidSignatureException",
-    "MissingAuthenticationTokenException",
-    "RequestEntityTooLargeException",
-    "SerializationException",
-    "UnknownOperationException",
-    "UnrecognizedClientException",
-    "UnsupportedOperationException",
-];
+use super::lane::{Lane, LaneReport};
+use super::server::PanicLog;
+use super::wire::{Answer, Shot, Signing};
 
 /// How often a request is sent again (a valid one more often: that is what reaches the
 /// single-use and attempt rules), and at most how many times in all.
@@ -84,222 +49,6 @@ pub struct Plan {
     pub self_test: bool,
     /// Print one line per request on standard error.
     pub trace: bool,
-}
-
-/// The fixture of a lane and what the generator derives from it once.
-struct Current {
-    fixture: Fixture,
-    swaps: Vec<(String, Vec<String>)>,
-}
-
-/// Requests since the last check that were not checked one by one: read-only ones, and
-/// exclusive ones rejected before dispatch.
-#[derive(Default)]
-struct Readers {
-    count: u64,
-    recent: VecDeque<String>,
-}
-
-/// One server under attack, with its fixture and its gate.
-pub struct Lane {
-    target: Target,
-    wire: Wire,
-    share: u32,
-    current: Mutex<Arc<Current>>,
-    gate: tokio::sync::RwLock<Snapshot>,
-    readers: Mutex<Readers>,
-    sent: AtomicU64,
-    refreshes: AtomicU64,
-    warnings: Mutex<(u64, Vec<String>)>,
-    snapshots: AtomicU64,
-    snapshot_micros: AtomicU64,
-}
-
-impl Lane {
-    /// A lane on `target` getting `share` parts of the requests, with its fixture built.
-    pub async fn new(target: Target, share: u32, prefix: &str) -> Result<Lane, String> {
-        let admin = target.admin().clone();
-        let wire = Wire::new(&target.url, &admin.access_key_id, &admin.secret_access_key)?;
-        let fixture = fixture::build(&target, &wire, prefix).await.map_err(|e| {
-            format!(
-                "building the fixture on the {} server: {e}",
-                target.profile.name()
-            )
-        })?;
-        let snapshot = digest::take(
-            &target.state.keystep.store,
-            &target.state.keystep.keys,
-            &fixture.tokens(),
-        )
-        .await?;
-        Ok(Lane {
-            target,
-            wire,
-            share,
-            current: Mutex::new(Arc::new(Current {
-                swaps: generate::swaps(&fixture),
-                fixture,
-            })),
-            gate: tokio::sync::RwLock::new(snapshot),
-            readers: Mutex::new(Readers::default()),
-            sent: AtomicU64::new(0),
-            refreshes: AtomicU64::new(0),
-            warnings: Mutex::new((0, Vec::new())),
-            snapshots: AtomicU64::new(0),
-            snapshot_micros: AtomicU64::new(0),
-        })
-    }
-
-    /// The server's profile name.
-    pub fn name(&self) -> &'static str {
-        self.target.profile.name()
-    }
-
-    /// Deletes the pools made during the run, for a database that outlives it.
-    pub async fn remove_pools(&self) -> Result<(), String> {
-        let current = self.current().ok_or("fixture lock poisoned")?;
-        fixture::remove(&self.target, &self.wire, &current.fixture).await
-    }
-
-    /// Stops the server.
-    pub async fn shutdown(&self) {
-        self.target.stop().await;
-    }
-
-    fn current(&self) -> Option<Arc<Current>> {
-        self.current.lock().ok().map(|c| c.clone())
-    }
-
-    async fn snapshot(&self) -> Result<Snapshot, String> {
-        let tokens = self
-            .current()
-            .map(|c| c.fixture.tokens())
-            .unwrap_or_default();
-        let k = &self.target.state.keystep;
-        let started = Instant::now();
-        let taken = digest::take(&k.store, &k.keys, &tokens).await;
-        self.snapshots.fetch_add(1, Ordering::Relaxed);
-        self.snapshot_micros.fetch_add(
-            u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-            Ordering::Relaxed,
-        );
-        taken
-    }
-
-    /// With the gate held exclusively: whether the read-only requests since the last check
-    /// left the data alone (`None` when there were none), re-basing the snapshot.
-    async fn check_readers(
-        &self,
-        remembered: &mut Snapshot,
-        request: u64,
-    ) -> Result<Option<Result<(), Violation>>, String> {
-        let (count, recent) = match self.readers.lock() {
-            Ok(mut r) => {
-                let taken = std::mem::take(&mut *r);
-                (taken.count, taken.recent)
-            }
-            Err(_) => return Err("reader log poisoned".into()),
-        };
-        if count == 0 {
-            return Ok(None);
-        }
-        let now = self.snapshot().await?;
-        if now == *remembered {
-            return Ok(Some(Ok(())));
-        }
-        let diff = now.diff(remembered, 12).join("\n            ");
-        *remembered = now;
-        Ok(Some(Err(Violation {
-            kind: Kind::DataChanged,
-            op: "(read-only operations)".into(),
-            request,
-            server: self.name(),
-            detail: format!(
-                "stored data changed while only read-only requests and requests rejected before dispatch ran ({count} of them):\n            {diff}"
-            ),
-            shot: format!(
-                "the last {} of those requests:\n    {}",
-                recent.len(),
-                Vec::from(recent).join("\n    ")
-            ),
-            answer: "(several)".into(),
-            status: None,
-        })))
-    }
-
-    /// Notes a request that is checked with the next window.
-    fn defer_check(&self, n: u64, shot: &Shot, sent: &Result<Answer, String>) {
-        if let Ok(mut r) = self.readers.lock() {
-            r.count += 1;
-            if r.recent.len() >= READERS_KEPT {
-                r.recent.pop_front();
-            }
-            r.recent.push_back(format!(
-                "#{n} {} -> {}",
-                check::describe_shot(shot)
-                    .chars()
-                    .take(400)
-                    .collect::<String>(),
-                sent.as_ref().map_or(0, |a| a.status)
-            ));
-        }
-    }
-
-    /// Repairs the fixture and renews its tokens and sessions, alone at the gate.
-    async fn refresh(&self, request: u64) -> Result<Option<Violation>, String> {
-        let mut remembered = self.gate.write().await;
-        let found = self
-            .check_readers(&mut remembered, request)
-            .await?
-            .and_then(Result::err);
-        let Some(current) = self.current() else {
-            return Err("fixture lock poisoned".into());
-        };
-        // On the server with default limits the counters are cleared only every few
-        // refreshes, so that the limits are reached between clearings.
-        let done = self.refreshes.load(Ordering::Relaxed);
-        let clear = self.target.profile == Profile::Generous || done % 8 == 7;
-        let (fixture, warnings) =
-            fixture::refresh(&self.target, &self.wire, &current.fixture, clear).await;
-        if let Ok(mut c) = self.current.lock() {
-            *c = Arc::new(Current {
-                swaps: generate::swaps(&fixture),
-                fixture,
-            });
-        }
-        if let Ok(mut w) = self.warnings.lock() {
-            w.0 += warnings.len() as u64;
-            for warning in warnings {
-                if w.1.len() < 10 {
-                    w.1.push(warning);
-                }
-            }
-        }
-        self.refreshes.fetch_add(1, Ordering::Relaxed);
-        *remembered = self.snapshot().await?;
-        Ok(found)
-    }
-}
-
-/// What a lane did, for the summary.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct LaneReport {
-    /// The server's profile.
-    pub server: &'static str,
-    /// Requests sent to it.
-    pub requests: u64,
-    /// Fixture refreshes.
-    pub refreshes: u64,
-    /// Problems while refreshing (they do not stop the run).
-    pub refresh_warnings: u64,
-    /// The first few of them.
-    pub first_warnings: Vec<String>,
-    /// Things in the stored-data snapshot at the end.
-    pub snapshot_entries: usize,
-    /// Snapshots taken.
-    pub snapshots: u64,
-    /// Their mean duration, milliseconds.
-    pub snapshot_mean_ms: f64,
 }
 
 /// What the run found.
@@ -376,32 +125,6 @@ impl Outcome {
     }
 }
 
-/// The operation the server reads from `shot`'s target: the text after the last dot of
-/// the value (HTTP drops the whitespace around it), if it carries the service's prefix
-/// and is a header value the server can read as text.
-pub fn server_op(shot: &Shot) -> Option<&str> {
-    let target = shot.target.as_deref()?;
-    let text = std::str::from_utf8(target)
-        .ok()
-        .filter(|t| t.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)))?;
-    let rest = text.trim_matches([' ', '\t']).strip_prefix(TARGET_PREFIX)?;
-    Some(rest.rsplit('.').next().unwrap_or(rest))
-}
-
-/// Whether the server may act on `shot` as an operation that changes durable data.
-fn exclusive(shot: &Shot) -> bool {
-    server_op(shot).is_some_and(|op| MODELLED.contains(&op) && !READ_ONLY.contains(&op))
-}
-
-/// What the counts are kept by: the operation the server was asked for (which is not
-/// the one the body was made for when the target was changed), or `(no operation)`.
-fn counted_as(shot: &Shot) -> String {
-    match server_op(shot) {
-        Some(op) if keystep_server::catalog::is_known(op) => op.to_string(),
-        _ => "(no operation)".to_string(),
-    }
-}
-
 struct Shared {
     plan: Arc<Plan>,
     lanes: Vec<Arc<Lane>>,
@@ -448,24 +171,7 @@ pub async fn run(
         return Err(e);
     }
     for lane in &lanes {
-        let snapshot_entries = lane.gate.read().await.len();
-        let (count, first) = lane
-            .warnings
-            .lock()
-            .map(|w| (w.0, w.1.clone()))
-            .unwrap_or_default();
-        outcome.lanes.push(LaneReport {
-            server: lane.name(),
-            requests: lane.sent.load(Ordering::Relaxed),
-            refreshes: lane.refreshes.load(Ordering::Relaxed),
-            refresh_warnings: count,
-            first_warnings: first,
-            snapshot_entries,
-            snapshots: lane.snapshots.load(Ordering::Relaxed),
-            snapshot_mean_ms: lane.snapshot_micros.load(Ordering::Relaxed) as f64
-                / 1000.0
-                / lane.snapshots.load(Ordering::Relaxed).max(1) as f64,
-        });
+        outcome.lanes.push(lane.report().await);
     }
     Ok(outcome)
 }
@@ -618,7 +324,7 @@ async fn one(
             None => {}
         }
         if self_test {
-            plant_change(lane).await?;
+            lane.plant_change().await?;
         }
         sent = lane.wire.send(shot).await;
         let before_dispatch = matches!(&sent, Ok(a) if a.status >= 400
@@ -704,72 +410,4 @@ async fn one(
         );
     }
     Ok(stop)
-}
-
-/// `--self-test`: rewrites a user of the first fixture pool as it is (the store bumps its
-/// version) behind the server's back, just before a request that is always rejected.
-async fn plant_change(lane: &Lane) -> Result<(), String> {
-    let current = lane.current().ok_or("fixture lock poisoned")?;
-    let pool = current.fixture.pools.first().ok_or("no fixture pool")?;
-    let store = &*lane.target.state.keystep.store;
-    let e = |e: keystep_core::StoreError| format!("self-test: {e}");
-    let stored_pool = store
-        .get_pool(&pool.id)
-        .await
-        .map_err(e)?
-        .ok_or("self-test: no pool")?;
-    let users = store.list_users(&pool.id, None, None, 1).await.map_err(e)?;
-    let user = users.items.first().ok_or("self-test: no user")?;
-    store
-        .update_user(user, &user.alias_claims(&stored_pool))
-        .await
-        .map_err(e)?;
-    eprintln!(
-        "keystep fuzz: self-test: rewrote {} behind the server's back",
-        user.username
-    );
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn shot(target: Option<&[u8]>) -> Shot {
-        Shot {
-            op: "X".into(),
-            target: target.map(<[u8]>::to_vec),
-            content_type: None,
-            body: Vec::new(),
-            signing: Signing::Unsigned,
-            mutation: "none".into(),
-        }
-    }
-
-    #[test]
-    fn the_gate_is_exclusive_for_whatever_the_server_may_run_as_a_write() {
-        let t = |s: &str| shot(Some(s.as_bytes()));
-        assert!(exclusive(&t(
-            "AWSCognitoIdentityProviderService.AdminDeleteUser"
-        )));
-        assert!(exclusive(&t(
-            "AWSCognitoIdentityProviderService.Foo.SignUp"
-        )));
-        assert!(exclusive(&t(" AWSCognitoIdentityProviderService.SignUp\t")));
-        assert!(!exclusive(&t(
-            "AWSCognitoIdentityProviderService.ListUsers"
-        )));
-        assert!(!exclusive(&t(
-            "AWSCognitoIdentityProviderService.CreateTerms"
-        )));
-        assert!(!exclusive(&t("AWSCognitoIdentityProviderService.signup")));
-        assert!(!exclusive(&t("DynamoDB_20120810.SignUp")));
-        assert!(!exclusive(&shot(None)));
-        assert!(!exclusive(&shot(Some(
-            b"AWSCognitoIdentityProviderService.SignUp\xff"
-        ))));
-        for op in READ_ONLY {
-            assert!(MODELLED.contains(op), "{op}");
-        }
-    }
 }
