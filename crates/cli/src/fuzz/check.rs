@@ -20,6 +20,8 @@ pub enum Kind {
     Panic,
     /// Stored data changed on a rejected request (or on a read-only one).
     DataChanged,
+    /// A request to a signed operation succeeded without a valid signature.
+    Unauthenticated,
 }
 
 impl Kind {
@@ -32,6 +34,7 @@ impl Kind {
             Kind::SilentClose => "silent-close",
             Kind::Panic => "panic",
             Kind::DataChanged => "data",
+            Kind::Unauthenticated => "unauthenticated",
         }
     }
 
@@ -43,6 +46,7 @@ impl Kind {
             Kind::SilentClose,
             Kind::Panic,
             Kind::DataChanged,
+            Kind::Unauthenticated,
         ]
         .into_iter()
         .find(|k| k.name() == s)
@@ -214,7 +218,7 @@ impl Allowed {
                 Some((op, kind)) => {
                     let k = Kind::parse(kind).ok_or_else(|| {
                         format!(
-                            "--allow-known {v}: unknown kind {kind:?} (5xx, shape, connection, silent-close, panic, data)"
+                            "--allow-known {v}: unknown kind {kind:?} (5xx, shape, connection, silent-close, panic, data, unauthenticated)"
                         )
                     })?;
                     (op, Some(k))

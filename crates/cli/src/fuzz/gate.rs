@@ -48,6 +48,14 @@ pub fn server_op(shot: &Shot) -> Option<&str> {
     Some(rest.rsplit('.').next().unwrap_or(rest))
 }
 
+/// Whether the server must see a valid signature before it answers `shot` with success:
+/// its target names an operation that is not one of the unsigned ones.
+pub fn needs_signature(shot: &Shot) -> bool {
+    server_op(shot).is_some_and(|op| {
+        keystep_server::catalog::is_known(op) && !keystep_server::catalog::is_unsigned(op)
+    })
+}
+
 /// Whether the server may act on `shot` as an operation that changes durable data.
 pub fn exclusive(shot: &Shot) -> bool {
     server_op(shot).is_some_and(|op| MODELLED.contains(&op) && !READ_ONLY.contains(&op))
@@ -100,6 +108,18 @@ mod tests {
         assert!(!exclusive(&shot(Some(
             b"AWSCognitoIdentityProviderService.SignUp\xff"
         ))));
+        assert!(needs_signature(&t(
+            "AWSCognitoIdentityProviderService.ListUsers"
+        )));
+        assert!(needs_signature(&t(
+            "AWSCognitoIdentityProviderService.X.CreateTerms"
+        )));
+        assert!(!needs_signature(&t(
+            "AWSCognitoIdentityProviderService.SignUp"
+        )));
+        assert!(!needs_signature(&t(
+            "AWSCognitoIdentityProviderService.Frobnicate"
+        )));
         for op in READ_ONLY {
             assert!(MODELLED.contains(op), "{op}");
         }

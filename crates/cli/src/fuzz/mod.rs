@@ -16,8 +16,9 @@
 //! After every request (`check.rs`): no 5xx, an error is a JSON object with `__type` and
 //! `message`, the connection did not fail (and, for large bodies, sent over a socket of
 //! the fuzzer's own, was not closed after the answer without `Connection: close`), no
-//! panic happened in the process (a panic hook counts them), and stored data did not
-//! change if the request was rejected.
+//! panic happened in the process (a panic hook counts them), a signed operation did not
+//! succeed without a valid signature, and stored data did not change if the request was
+//! rejected.
 //!
 //! # The stored-data check
 //!
@@ -108,8 +109,9 @@ pub struct FuzzArgs {
     #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u64).range(20..))]
     pub refresh_every: u64,
     /// A known violation that is counted instead of stopping the run: `OPERATION` or
-    /// `OPERATION:KIND` (KIND: 5xx, shape, connection, silent-close, panic, data; `*` for
-    /// any operation, `(no operation)` for targets that name none). Repeatable.
+    /// `OPERATION:KIND` (KIND: 5xx, shape, connection, silent-close, panic, data,
+    /// unauthenticated; `*` for any operation, `(no operation)` for targets that name
+    /// none). Repeatable.
     #[arg(long = "allow-known", value_name = "OP[:KIND]")]
     pub allow_known: Vec<String>,
     /// Proves the checker: changes stored data behind the server's back before a rejected

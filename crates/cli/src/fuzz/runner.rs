@@ -15,7 +15,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::check::{self, Allowed, Kind, Violation};
-use super::gate::{counted_as, exclusive, EDGE_ERRORS};
+use super::gate::{counted_as, exclusive, needs_signature, EDGE_ERRORS};
 use super::generate;
 use super::lane::{Lane, LaneReport};
 use super::server::PanicLog;
@@ -389,6 +389,20 @@ async fn one(
             }
             if let Err((kind, detail)) = check::judge(a) {
                 stop |= report(out, kind, detail, Some(a));
+            }
+            if (200..300).contains(&a.status)
+                && shot.signing != Signing::Valid
+                && needs_signature(shot)
+            {
+                stop |= report(
+                    out,
+                    Kind::Unauthenticated,
+                    format!(
+                        "a signed operation answered {} to a request signed {:?}",
+                        a.status, shot.signing
+                    ),
+                    Some(a),
+                );
             }
         }
         Err(e) => stop |= report(out, Kind::Connection, format!("no answer: {e}"), None),
