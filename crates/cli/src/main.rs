@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod config;
+mod fuzz;
 mod keys;
 mod migrate;
 mod outbox;
@@ -45,6 +46,10 @@ enum Command {
     SeedUsers(seed::SeedArgs),
     /// A pool's token signing keys (`keys rotate --pool-id ...`).
     Keys(keys::KeysArgs),
+    /// Attack every operation of an in-process server with random and mutated requests
+    /// and check that it never misbehaves (no 5xx, no panic, well-formed errors, stored
+    /// data unchanged by rejected requests).
+    Fuzz(fuzz::FuzzArgs),
     #[command(flatten)]
     User(user::UserCommand),
 }
@@ -76,6 +81,7 @@ fn main() -> ExitCode {
             Command::Bench(args) => bench::run(args).await,
             Command::SeedUsers(args) => seed::run(args).await,
             Command::Keys(args) => keys::run(args).await,
+            Command::Fuzz(args) => fuzz::run(args).await,
             Command::User(_) => Ok(()),
         }
     });
