@@ -60,9 +60,16 @@ impl ApiError {
 
     /// 400 `UnknownOperationException`: not a Cognito user-pool operation.
     pub fn unknown_operation(target: &str) -> ApiError {
+        // The header is the client's: echo no more of it than a real name needs.
+        let shown: String = target.chars().take(128).collect();
+        let more = if shown.len() < target.len() {
+            "..."
+        } else {
+            ""
+        };
         ApiError::bad_request(
             "UnknownOperationException",
-            format!("Unknown operation: '{target}'."),
+            format!("Unknown operation: '{shown}{more}'."),
         )
     }
 
