@@ -9,6 +9,9 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
+mod delivery;
+pub use delivery::DeliveryConfig;
+
 /// A secret string; `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
@@ -86,6 +89,14 @@ pub struct Config {
     pub rate_limit: Option<(f64, f64)>,
     /// `[rate_limit] client_ip_header`: where a trusted proxy puts the client's address.
     pub client_ip_header: Option<String>,
+    /// SMTP, the SMS webhook, the outbox and retries.
+    pub delivery: DeliveryConfig,
+    /// `tls_cert` and `tls_key`: PEM files to serve HTTPS with.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// `metrics_listen`: a separate address serving `/metrics` without credentials.
+    pub metrics_listen: Option<SocketAddr>,
+    /// `shutdown_grace_secs`: how long requests in flight may finish after SIGTERM.
+    pub shutdown_grace_secs: u64,
 }
 
 /// The `[rate_limit]` table.
@@ -143,6 +154,20 @@ struct Layer {
     triggers: Option<TriggersLayer>,
     limits: Option<LimitsLayer>,
     rate_limit: Option<RateLimitLayer>,
+    smtp_url: Option<Secret>,
+    smtp_allow_plain: Option<bool>,
+    smtp_ca_file: Option<PathBuf>,
+    email_from: Option<String>,
+    email_source_arn_map: Option<BTreeMap<String, Secret>>,
+    sms_webhook_url: Option<String>,
+    sms_webhook_secret: Option<Secret>,
+    outbox: Option<String>,
+    outbox_ttl_secs: Option<u64>,
+    delivery: Option<delivery::RetryLayer>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    metrics_listen: Option<SocketAddr>,
+    shutdown_grace_secs: Option<u64>,
 }
 
 /// What is wrong with the configuration.
@@ -216,14 +241,19 @@ impl Config {
         file: Option<(&str, &str)>,
         env: &BTreeMap<String, String>,
     ) -> Result<Config, ConfigError> {
-        let file_layer = match file {
+        let mut file_layer = match file {
             Some((path, text)) => toml::from_str::<Layer>(text).map_err(|e| ConfigError::File {
                 path: path.to_string(),
                 message: e.message().to_string(),
             })?,
             None => Layer::default(),
         };
-        let env_layer = env_layer(env)?;
+        let mut env_layer = env_layer(env)?;
+        let allow_http = [&env_layer, &file_layer]
+            .iter()
+            .find_map(|l| l.triggers.as_ref().and_then(|t| t.allow_http))
+            .unwrap_or(false);
+        let delivery = delivery::resolve(&mut env_layer, &mut file_layer, allow_http)?;
         // Each setting: environment over file over default.
         macro_rules! pick {
             ($field:ident) => {
@@ -238,8 +268,25 @@ impl Config {
                 data_dir.join("keystep.db").display()
             ))
         });
+        let shutdown_grace_secs = pick!(shutdown_grace_secs).unwrap_or(10);
+        if shutdown_grace_secs > 3600 {
+            return Err(ConfigError::Invalid {
+                key: "shutdown_grace_secs".into(),
+                message: "must be at most 3600".into(),
+            });
+        }
+        let tls = match (pick!(tls_cert), pick!(tls_key)) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    key: "tls_cert".into(),
+                    message: "tls_cert and tls_key go together".into(),
+                })
+            }
+        };
         let public_url = pick!(public_url)
-            .unwrap_or_else(|| default_public_url(listen))
+            .unwrap_or_else(|| default_public_url(listen, tls.is_some()))
             .trim_end_matches('/')
             .to_string();
         let master_key_file = pick!(master_key_file).unwrap_or_else(|| data_dir.join("master.key"));
@@ -324,6 +371,10 @@ impl Config {
             limits,
             rate_limit,
             client_ip_header,
+            delivery,
+            tls,
+            metrics_listen: pick!(metrics_listen),
+            shutdown_grace_secs,
             data_dir,
         })
     }
@@ -446,11 +497,13 @@ fn axum_header_name_ok(name: &str) -> Result<(), ()> {
 }
 
 /// A wildcard listen address is no address to give clients: use `localhost` instead.
-fn default_public_url(listen: SocketAddr) -> String {
+/// `https://` when serving TLS.
+fn default_public_url(listen: SocketAddr, tls: bool) -> String {
+    let scheme = if tls { "https" } else { "http" };
     if listen.ip().is_unspecified() {
-        format!("http://localhost:{}", listen.port())
+        format!("{scheme}://localhost:{}", listen.port())
     } else {
-        format!("http://{listen}")
+        format!("{scheme}://{listen}")
     }
 }
 
@@ -543,6 +596,35 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
                 l.limits
                     .get_or_insert_with(Default::default)
                     .change_password_per_hour = Some(parse(key, &v)?)
+            }
+            "METRICS_LISTEN" => l.metrics_listen = Some(parse(key, &v)?),
+            "SHUTDOWN_GRACE_SECS" => l.shutdown_grace_secs = Some(parse(key, &v)?),
+            "TLS_CERT" => l.tls_cert = Some(PathBuf::from(v)),
+            "TLS_KEY" => l.tls_key = Some(PathBuf::from(v)),
+            "SMTP_URL" => l.smtp_url = Some(Secret(v)),
+            "SMTP_ALLOW_PLAIN" => l.smtp_allow_plain = Some(parse(key, &v)?),
+            "SMTP_CA_FILE" => l.smtp_ca_file = Some(PathBuf::from(v)),
+            "EMAIL_FROM" => l.email_from = Some(v),
+            "EMAIL_SOURCE_ARN_MAP" => {
+                l.email_source_arn_map = Some(delivery::source_arn_map(key, &v)?)
+            }
+            "SMS_WEBHOOK_URL" => l.sms_webhook_url = Some(v),
+            "SMS_WEBHOOK_SECRET" => l.sms_webhook_secret = Some(Secret(v)),
+            "OUTBOX" => {
+                delivery::parse_outbox_mode(v.trim()).map_err(|message| ConfigError::Invalid {
+                    key: key.clone(),
+                    message,
+                })?;
+                l.outbox = Some(v.trim().to_string())
+            }
+            "OUTBOX_TTL_SECS" => l.outbox_ttl_secs = Some(parse(key, &v)?),
+            "DELIVERY_MAX_ATTEMPTS" => {
+                l.delivery.get_or_insert_with(Default::default).max_attempts = Some(parse(key, &v)?)
+            }
+            "DELIVERY_FIRST_RETRY_SECS" => {
+                l.delivery
+                    .get_or_insert_with(Default::default)
+                    .first_retry_secs = Some(parse(key, &v)?)
             }
             _ if OTHER_VARIABLES.contains(&key.as_str()) => {}
             _ => return Err(ConfigError::UnknownEnv(key.clone())),

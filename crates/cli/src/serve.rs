@@ -100,7 +100,7 @@ pub async fn open(
             client_ip_header: config.client_ip_header.clone(),
         },
         dev_pool: config.dev_pool,
-        print_outbox: logging,
+        delivery: config.delivery.setup(logging)?,
     })
     .await
     .map_err(|e| e.to_string())?;
@@ -121,6 +121,23 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
         key_source,
         admin_from_config,
     } = open(config_path, no_dev_pool, true).await?;
+    // A store that cannot be written (read-only files, a read-only replica) is named now,
+    // not discovered by the first sign-up.
+    prepared
+        .state
+        .keystep
+        .store
+        .check_ready(keystep_core::ports::Clock::now(&SystemClock))
+        .await
+        .map_err(|e| format!("the database is not usable: {e}"))?;
+    // The certificate is read before the port is taken: a wrong path fails at once.
+    let certificate = match &config.tls {
+        Some((cert, key)) => Some(
+            keystep_server::tls::Certificate::load(cert, key)
+                .map_err(|e| format!("TLS certificate: {e}"))?,
+        ),
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -147,15 +164,89 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
             },
         ))
     });
+    let dispatcher = {
+        let mut stopped = stopped.clone();
+        tokio::spawn(keystep_server::delivery::run_dispatcher(
+            prepared.state.keystep.clone(),
+            prepared.state.courier.clone(),
+            async move {
+                let _ = stopped.changed().await;
+            },
+        ))
+    };
+    let metrics_server = match config.metrics_listen {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("cannot listen on {addr} (metrics_listen): {e}"))?;
+            let mut stopped = stopped.clone();
+            let state = prepared.state.clone();
+            Some(tokio::spawn(async move {
+                let stop = async move {
+                    let _ = stopped.changed().await;
+                };
+                if let Err(e) = keystep_server::serve_metrics(listener, state, stop).await {
+                    tracing::warn!(error = %e, "the metrics listener stopped");
+                }
+            }))
+        }
+        None => None,
+    };
+    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
     let server_shutdown = {
         let stop = stop.clone();
         async move {
             shutdown_signal().await;
             let _ = stop.send(());
+            let _ = signalled.send(());
         }
     };
-    let served = keystep_server::serve(listener, prepared.state, server_shutdown).await;
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    // After the signal, requests in flight get `grace` to finish; then we leave anyway.
+    let deadline = async move {
+        if on_signal.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(grace).await;
+    };
+    let (plain, tls, reloader) = match certificate {
+        Some(certificate) => {
+            let reloader = tokio::spawn(reload_on_sighup(certificate.clone()));
+            let tls =
+                keystep_server::tls::server_config(certificate).map_err(|e| format!("TLS: {e}"))?;
+            let listener = keystep_server::tls::TlsListener::new(listener, tls)
+                .map_err(|e| format!("TLS listener: {e}"))?;
+            (None, Some(listener), Some(reloader))
+        }
+        None => (Some(listener), None, None),
+    };
+    let state = prepared.state;
+    let serving = async move {
+        match (plain, tls) {
+            (Some(listener), _) => keystep_server::serve(listener, state, server_shutdown).await,
+            (None, Some(listener)) => {
+                keystep_server::serve_tls(listener, state, server_shutdown).await
+            }
+            (None, None) => Ok(()),
+        }
+    };
+    let served = tokio::select! {
+        served = serving => served,
+        () = deadline => {
+            tracing::warn!(grace_secs = grace.as_secs(), "requests still in flight after the grace period; stopping anyway");
+            Ok(())
+        }
+    };
+    if let Some(task) = metrics_server {
+        task.abort();
+    }
+    if let Some(task) = reloader {
+        task.abort();
+    }
     let _ = stop.send(());
+    if let Err(e) = dispatcher.await {
+        tracing::warn!(error = %e, "delivery task ended abnormally");
+    }
     if let Some(task) = housekeeping {
         if let Err(e) = task.await {
             tracing::warn!(error = %e, "housekeeping task ended abnormally");
@@ -166,12 +257,36 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
     Ok(())
 }
 
+/// Re-reads the certificate and key on every `SIGHUP`; a failed read keeps the old pair.
+async fn reload_on_sighup(certificate: Arc<keystep_server::tls::Certificate>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP; the TLS certificate will not be reloaded");
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            match certificate.reload() {
+                Ok(()) => tracing::info!("TLS certificate reloaded"),
+                Err(e) => {
+                    tracing::error!(error = %e, "TLS certificate not reloaded; keeping the old one")
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = certificate;
+}
+
 fn init_logging(config: &Config) -> Result<(), String> {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
         .map_err(|e| format!("log filter {:?}: {e}", config.log))?;
     // Logs go to standard error: standard output carries the banner and the outbox.
+    // Colour only on a terminal: a file or a pipe gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let result = match config.log_format {
         LogFormat::Text => builder.try_init(),
@@ -272,11 +387,40 @@ fn print_banner(
         )),
     }
     line(String::new());
-    line("Codes and temporary passwords are not sent: they go to the outbox, printed here".into());
-    line(format!(
-        "as they happen and readable with `keystep outbox` or GET {url}/admin/outbox"
-    ));
-    line("(HTTP Basic with the admin access key id and secret).".into());
+    let d = &config.delivery;
+    if let (Some(smtp), Some(from)) = (&d.smtp_url, &d.email_from) {
+        line(format!(
+            "E-mail:      SMTP {} as {from}",
+            keystep_server::delivery::smtp::redact_url(&smtp.0)
+        ));
+    }
+    if let Some(sms) = &d.sms_webhook_url {
+        line(format!("SMS:         webhook {sms}"));
+    }
+    if d.has_sender() {
+        line(format!(
+            "Failed deliveries: GET {url}/admin/deliveries?status=failed (admin credentials)."
+        ));
+    }
+    let outbox_on = match d.outbox {
+        bootstrap::OutboxMode::On => true,
+        bootstrap::OutboxMode::Off => false,
+        bootstrap::OutboxMode::Auto => !d.has_sender(),
+    };
+    if outbox_on && !d.has_sender() {
+        line(
+            "Codes and temporary passwords are not sent: they go to the outbox, printed here"
+                .into(),
+        );
+        line(format!(
+            "as they happen and readable with `keystep outbox` or GET {url}/admin/outbox"
+        ));
+        line("(HTTP Basic with the admin access key id and secret).".into());
+    } else if outbox_on {
+        line(format!(
+            "The outbox also records every message (outbox = \"on\"): GET {url}/admin/outbox."
+        ));
+    }
     line(String::new());
     line("Load-test it from another terminal (`cargo run --release --` instead of `keystep` in a checkout):".into());
     line(format!(

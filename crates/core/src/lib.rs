@@ -2,8 +2,9 @@
 //! services that operate on them.
 //!
 //! `core` knows no HTTP, no SQL and no wire JSON. It reaches the world only through the
-//! ports in [`ports`]: a [`ports::Store`], a [`ports::Clock`], a [`ports::Rng`] and a
-//! [`ports::Messenger`]; secrets are sealed and keyed by the [`keys::KeyRing`].
+//! ports in [`ports`]: a [`ports::Store`], a [`ports::Clock`], a [`ports::Rng`], the
+//! development outbox ([`ports::Messenger`]) and real senders ([`ports::Courier`]);
+//! secrets are sealed and keyed by the [`keys::KeyRing`].
 
 pub mod app_client;
 pub mod attributes;
@@ -14,6 +15,7 @@ pub mod ids;
 pub mod keys;
 pub mod limits;
 pub mod message;
+pub mod parcel;
 pub mod password_policy;
 pub mod pool;
 pub mod ports;

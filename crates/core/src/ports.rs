@@ -63,6 +63,131 @@ pub trait Messenger: Send + Sync + 'static {
     async fn send(&self, message: &OutgoingMessage) -> Result<(), DeliveryError>;
 }
 
+/// Carries queued messages to the senders the server is configured with (SMTP, an SMS
+/// provider). Custom sender triggers are called by the domain itself.
+#[async_trait]
+pub trait Courier: Send + Sync + 'static {
+    /// Whether a real sender is configured for `medium`.
+    fn carries(&self, medium: crate::message::Medium) -> bool;
+    /// Sends one parcel; `id` is its queue id, the same on every retry (a receiver may
+    /// see a message twice when a node dies between sending and recording it).
+    async fn carry(
+        &self,
+        id: i64,
+        parcel: &crate::parcel::Parcel,
+    ) -> Result<(), crate::parcel::CarryFailure>;
+    /// A parcel was queued (or is due): wake whoever sends them.
+    fn wake(&self);
+}
+
+/// A message to queue for a real sender.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewDelivery {
+    /// The pool.
+    pub pool_id: String,
+    /// The recipient's username.
+    pub username: String,
+    /// SMS or e-mail.
+    pub medium: crate::message::Medium,
+    /// Why it is sent.
+    pub purpose: crate::message::MessagePurpose,
+    /// The sender that carries it.
+    pub channel: crate::parcel::Channel,
+    /// The destination, masked as `CodeDeliveryDetails` shows it.
+    pub destination_masked: String,
+    /// The sealed [`crate::parcel::Parcel`].
+    pub payload: Vec<u8>,
+    /// When it was queued (and is first due).
+    pub created_at: Millis,
+}
+
+impl std::fmt::Debug for NewDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewDelivery")
+            .field("pool_id", &self.pool_id)
+            .field("medium", &self.medium)
+            .field("purpose", &self.purpose)
+            .field("channel", &self.channel)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A queued message as the store keeps it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeliveryRow {
+    /// Sequence number.
+    pub id: i64,
+    /// The pool.
+    pub pool_id: String,
+    /// The recipient's username.
+    pub username: String,
+    /// SMS or e-mail.
+    pub medium: crate::message::Medium,
+    /// Why it is sent.
+    pub purpose: crate::message::MessagePurpose,
+    /// The sender that carries it.
+    pub channel: crate::parcel::Channel,
+    /// The masked destination.
+    pub destination_masked: String,
+    /// The sealed parcel; erased once the message is sent or given up on.
+    pub payload: Option<Vec<u8>>,
+    /// Where it stands.
+    pub status: crate::parcel::DeliveryStatus,
+    /// Attempts started so far.
+    pub attempts: u32,
+    /// When it is due next (pending), or when it was claimed until.
+    pub next_attempt_at: Millis,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When it was queued.
+    pub created_at: Millis,
+    /// When its status last changed.
+    pub updated_at: Millis,
+}
+
+impl std::fmt::Debug for DeliveryRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeliveryRow")
+            .field("id", &self.id)
+            .field("pool_id", &self.pool_id)
+            .field("channel", &self.channel)
+            .field("status", &self.status)
+            .field("attempts", &self.attempts)
+            .field("last_error", &self.last_error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How an attempt ended, for [`Store::finish_delivery`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// Accepted by the sender: the payload is erased.
+    Sent,
+    /// Failed; due again at `at`.
+    Retry {
+        /// When to try again.
+        at: Millis,
+        /// Why it failed.
+        error: String,
+    },
+    /// Given up on: the payload is erased.
+    Failed {
+        /// Why.
+        error: String,
+    },
+}
+
+/// What to list of the delivery queue.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryFilter {
+    /// Only this status.
+    pub status: Option<crate::parcel::DeliveryStatus>,
+    /// Only this pool.
+    pub pool_id: Option<String>,
+    /// At most this many, newest first.
+    pub limit: u32,
+}
+
 /// An in-progress sign-in as the store keeps it. `state` is opaque to the store (the
 /// domain serialises and seals it).
 #[derive(Clone, PartialEq, Eq)]
@@ -194,6 +319,25 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
+/// How the store is doing, for metrics.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoreStats {
+    /// Connections the pool holds.
+    pub connections: u32,
+    /// Of which idle.
+    pub idle: u32,
+    /// Operations run (each with its retries).
+    pub operations: u64,
+    /// Runs that lost a race and were tried again.
+    pub retries: u64,
+    /// Operations the database failed.
+    pub errors: u64,
+    /// Total time of the operations, in seconds.
+    pub latency_seconds_sum: f64,
+    /// Cumulative counts of operations at most so many seconds long.
+    pub latency_buckets: Vec<(f64, u64)>,
+}
+
 /// Persistence. Every method is one atomic operation; uniqueness rules are enforced by
 /// the store and reported as [`StoreError::Conflict`].
 ///
@@ -320,7 +464,14 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- one-time codes
     /// Stores a code, replacing the user's previous code of the same purpose.
-    async fn put_code(&self, code: &StoredCode) -> Result<(), StoreError>;
+    ///
+    /// With a `delivery`, the message carrying the code is queued in the same transaction:
+    /// a code is never stored without its message, nor a message queued without its code.
+    async fn put_code(
+        &self,
+        code: &StoredCode,
+        delivery: Option<&NewDelivery>,
+    ) -> Result<(), StoreError>;
     /// Reads the user's live code of a purpose.
     async fn get_code(
         &self,
@@ -352,9 +503,43 @@ pub trait Store: Send + Sync + 'static {
         id: &str,
     ) -> Result<bool, StoreError>;
 
+    // ---- delivery queue
+    /// Queues a message; returns its id.
+    async fn enqueue_delivery(&self, delivery: &NewDelivery) -> Result<i64, StoreError>;
+    /// Claims up to `limit` pending messages due at `now`, oldest first, by moving their
+    /// due time to `lease_until` and counting the attempt, in one conditional update: of
+    /// several nodes claiming at once, each message goes to exactly one.
+    async fn claim_deliveries(
+        &self,
+        now: Millis,
+        lease_until: Millis,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRow>, StoreError>;
+    /// Records how attempt number `attempts` of message `id` ended, if that attempt is
+    /// still the message's latest (a node that took longer than its lease loses to the
+    /// one that took over). Sent and failed messages keep their record until
+    /// `record_expires_at`. Returns whether it was recorded.
+    async fn finish_delivery(
+        &self,
+        id: i64,
+        attempts: u32,
+        outcome: &DeliveryOutcome,
+        now: Millis,
+        record_expires_at: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Lists the queue, newest first.
+    async fn list_deliveries(
+        &self,
+        filter: &DeliveryFilter,
+    ) -> Result<Vec<DeliveryRow>, StoreError>;
+
     // ---- outbox
-    /// Appends a message to the outbox.
-    async fn insert_outbox(&self, message: &OutgoingMessage) -> Result<i64, StoreError>;
+    /// Appends a message to the outbox, to be forgotten at `expires_at`.
+    async fn insert_outbox(
+        &self,
+        message: &OutgoingMessage,
+        expires_at: Millis,
+    ) -> Result<i64, StoreError>;
     /// Reads the outbox, oldest first.
     async fn list_outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxEntry>, StoreError>;
 
@@ -458,4 +643,13 @@ pub trait Store: Send + Sync + 'static {
     /// Stores `value` under `name` unless one exists; returns the value that is stored
     /// afterwards, so nodes racing at first start agree on one.
     async fn put_secret_if_absent(&self, name: &str, value: &[u8]) -> Result<Vec<u8>, StoreError>;
+
+    // ---- operations
+    /// Whether the store can serve: a write and a read go through, and the database has
+    /// every migration this build knows (`Err` says what is wrong).
+    async fn check_ready(&self, now: Millis) -> Result<(), StoreError>;
+    /// The pool and latency figures.
+    fn stats(&self) -> StoreStats {
+        StoreStats::default()
+    }
 }

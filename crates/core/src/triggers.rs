@@ -39,10 +39,14 @@ pub enum TriggerSlot {
     UserMigration,
     /// `CustomMessage`.
     CustomMessage,
+    /// `CustomSMSSender`: carries SMS messages instead of the server's SMS sender.
+    CustomSmsSender,
+    /// `CustomEmailSender`: carries e-mail instead of the server's SMTP relay.
+    CustomEmailSender,
 }
 
 /// Every slot Keystep invokes.
-pub const SLOTS: [TriggerSlot; 10] = [
+pub const SLOTS: [TriggerSlot; 12] = [
     TriggerSlot::PreSignUp,
     TriggerSlot::PostConfirmation,
     TriggerSlot::PreAuthentication,
@@ -53,10 +57,9 @@ pub const SLOTS: [TriggerSlot; 10] = [
     TriggerSlot::PreTokenGeneration,
     TriggerSlot::UserMigration,
     TriggerSlot::CustomMessage,
+    TriggerSlot::CustomSmsSender,
+    TriggerSlot::CustomEmailSender,
 ];
-
-/// `LambdaConfig` members that are stored but whose function Keystep cannot run.
-const NOT_INVOKED: [&str; 2] = ["CustomSMSSender", "CustomEmailSender"];
 
 impl TriggerSlot {
     /// The `LambdaConfig` member name, which is also how Cognito names the trigger in
@@ -73,6 +76,8 @@ impl TriggerSlot {
             TriggerSlot::PreTokenGeneration => "PreTokenGeneration",
             TriggerSlot::UserMigration => "UserMigration",
             TriggerSlot::CustomMessage => "CustomMessage",
+            TriggerSlot::CustomSmsSender => "CustomSMSSender",
+            TriggerSlot::CustomEmailSender => "CustomEmailSender",
         }
     }
 }
@@ -143,15 +148,8 @@ impl TriggerConfig {
     }
 
     /// Checks a pool's `LambdaConfig` when it is set: every trigger must resolve to a
-    /// URL, and slots whose function Keystep cannot run are refused.
+    /// URL.
     pub fn check(&self, lc: &LambdaConfig) -> Result<(), AuthError> {
-        for name in NOT_INVOKED {
-            if lc.slots.contains_key(name) {
-                return Err(AuthError::UnsupportedOperation(format!(
-                    "The {name} trigger is not supported by this server yet."
-                )));
-            }
-        }
         for slot in SLOTS {
             let Some(value) = lc.slots.get(slot.name()) else {
                 continue;
@@ -435,11 +433,15 @@ mod tests {
         lc.slots
             .insert("PreSignUp".into(), "https://hook/pre".into());
         cfg.check(&lc).expect("a URL is fine");
+        // Custom senders are webhooks like any other slot: plain HTTP only on loopback.
         lc.slots
-            .insert("CustomSMSSender".into(), "http://hook/sms".into());
+            .insert("CustomSMSSender".into(), "http://127.0.0.1:9/sms".into());
+        cfg.check(&lc).expect("a loopback sender is fine");
+        lc.slots
+            .insert("CustomEmailSender".into(), "http://hook/email".into());
         assert!(matches!(
             cfg.check(&lc),
-            Err(AuthError::UnsupportedOperation(_))
+            Err(AuthError::InvalidParameter(_))
         ));
     }
 

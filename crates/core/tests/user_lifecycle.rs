@@ -92,7 +92,7 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
         store,
         clock: clock.clone(),
         rng: Arc::new(SystemRng),
-        messenger: sent.clone(),
+        delivery: keystep_core::service::dispatch::Delivery::outbox_only(sent.clone()),
         keys: Arc::new(keys),
         legacy_keys: None,
         pool_key_cache: Default::default(),

@@ -15,12 +15,14 @@ use keystep_core::keys::{KeyRing, MASTER_KEY_LEN};
 use keystep_core::pool::{
     AliasKind, PoolSettings, RecoveryChannel, RecoveryMechanism, SignInIdentifiers,
 };
-use keystep_core::ports::{Clock, Messenger, Rng, Store, SystemRng};
+use keystep_core::ports::{Clock, Courier, Messenger, Rng, Store, SystemRng};
+use keystep_core::service::dispatch::Delivery;
 use keystep_core::service::pool_keys::LegacyKeys;
 use keystep_core::service::{Keystep, ServiceConfig};
 use keystep_core::signing::SigningKeys;
 use keystep_core::{AuthError, StoreError};
 
+use crate::delivery::{ServerCourier, SmsWebhook, SmtpSender};
 use crate::state::{AdminCredentials, AppState, Limits, Shared};
 use crate::OutboxMessenger;
 
@@ -36,6 +38,9 @@ pub enum BootstrapError {
     /// A stored secret did not open or parse (usually: a different master key).
     #[error("{0}")]
     Secret(String),
+    /// A sender is misconfigured.
+    #[error("delivery: {0}")]
+    Delivery(String),
     /// The development pool could not be created.
     #[error("development pool: {0}")]
     DevPool(#[from] AuthError),
@@ -256,8 +261,100 @@ pub struct Setup {
     pub limits: Limits,
     /// Whether to create (or reuse) the development pool.
     pub dev_pool: bool,
-    /// Whether the outbox also prints each message to standard output.
+    /// Where messages go.
+    pub delivery: DeliverySetup,
+}
+
+/// Whether the development outbox records messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutboxMode {
+    /// Only when no real sender is configured.
+    #[default]
+    Auto,
+    /// Always (with a real sender too: for staging, where both are wanted).
+    On,
+    /// Never.
+    Off,
+}
+
+/// The senders and the outbox.
+#[derive(Debug, Clone)]
+pub struct DeliverySetup {
+    /// Whether the outbox records messages.
+    pub outbox: OutboxMode,
+    /// Whether the outbox also prints each message to standard output; never done when a
+    /// real sender is configured.
     pub print_outbox: bool,
+    /// How long outbox rows are kept.
+    pub outbox_ttl: std::time::Duration,
+    /// E-mail over SMTP.
+    pub smtp: Option<crate::delivery::SmtpSettings>,
+    /// SMS through a webhook: its URL and signing secret.
+    pub sms_webhook: Option<(String, Vec<u8>)>,
+    /// How failed sends are retried.
+    pub retry: keystep_core::parcel::RetryPolicy,
+}
+
+impl Default for DeliverySetup {
+    fn default() -> Self {
+        DeliverySetup {
+            outbox: OutboxMode::Auto,
+            print_outbox: false,
+            outbox_ttl: crate::outbox::DEFAULT_OUTBOX_TTL,
+            smtp: None,
+            sms_webhook: None,
+            retry: Default::default(),
+        }
+    }
+}
+
+impl DeliverySetup {
+    /// The development setup: outbox only, printed or not.
+    pub fn development(print_outbox: bool) -> DeliverySetup {
+        DeliverySetup {
+            print_outbox,
+            ..DeliverySetup::default()
+        }
+    }
+
+    /// The senders as the domain's delivery settings, and the courier the dispatcher
+    /// task runs with.
+    pub fn build(
+        &self,
+        store: &Arc<dyn Store>,
+    ) -> Result<(Delivery, Arc<ServerCourier>), BootstrapError> {
+        let smtp = self
+            .smtp
+            .as_ref()
+            .map(SmtpSender::new)
+            .transpose()
+            .map_err(|e| BootstrapError::Delivery(e.to_string()))?;
+        let sms = self
+            .sms_webhook
+            .as_ref()
+            .map(|(url, secret)| SmsWebhook::new(url.clone(), secret.clone()));
+        let courier = Arc::new(ServerCourier::new(smtp, sms));
+        let real = courier.has_senders();
+        let outbox_on = match self.outbox {
+            OutboxMode::On => true,
+            OutboxMode::Off => false,
+            OutboxMode::Auto => !real,
+        };
+        let outbox: Option<Arc<dyn Messenger>> = outbox_on.then(|| {
+            let m = if self.print_outbox && !real {
+                OutboxMessenger::new(store.clone())
+            } else {
+                OutboxMessenger::quiet(store.clone())
+            };
+            Arc::new(m.keeping_for(self.outbox_ttl)) as Arc<dyn Messenger>
+        });
+        let delivery = Delivery {
+            outbox,
+            courier: Some(courier.clone() as Arc<dyn Courier>),
+            retry: self.retry,
+        };
+        Ok((delivery, courier))
+    }
 }
 
 impl std::fmt::Debug for Setup {
@@ -289,17 +386,13 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         Some(a) => a,
         None => admin_credentials(&*store, &ring, &*rng).await?,
     };
-    let messenger: Arc<dyn Messenger> = if setup.print_outbox {
-        Arc::new(OutboxMessenger::new(store.clone()))
-    } else {
-        Arc::new(OutboxMessenger::quiet(store.clone()))
-    };
+    let (delivery, courier) = setup.delivery.build(&store)?;
     let webhooks = Arc::new(crate::webhook::WebhookInvoker::new());
     let keystep = Keystep {
         store,
         clock: setup.clock,
         rng,
-        messenger,
+        delivery,
         keys: Arc::new(ring),
         legacy_keys: legacy.map(Arc::new),
         pool_key_cache: Default::default(),
@@ -315,6 +408,8 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         keystep,
         admin,
         webhooks,
+        courier,
+        metrics: Default::default(),
         rate_limiter: setup
             .limits
             .rate_limit

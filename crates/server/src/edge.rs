@@ -33,6 +33,7 @@ pub async fn api(
     Extension(RequestId(request_id)): Extension<RequestId>,
     req: Request,
 ) -> Response {
+    let started = Instant::now();
     let (parts, body) = req.into_parts();
     let target = parts
         .headers
@@ -49,6 +50,15 @@ pub async fn api(
     } else {
         (Err(ApiError::unknown_operation(target)), false)
     };
+    let label = if ops::is_known(&op) { op.as_str() } else { "-" };
+    state.metrics.request(
+        label,
+        match &result {
+            Ok(_) => Ok(()),
+            Err(e) => Err((e.type_name(), e.message())),
+        },
+        started.elapsed(),
+    );
     let mut response = match result {
         Ok(bytes) => (
             StatusCode::OK,
@@ -216,6 +226,38 @@ pub async fn health() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
         r#"{"status":"ok"}"#,
+    )
+        .into_response()
+}
+
+/// `GET /ready`: 200 when the store answers a read and a write and has every migration
+/// of this build, else 503 with the reason (for a load balancer or an orchestrator: stop
+/// sending requests here). Unauthenticated, like `/health`; the reason names no secret.
+pub async fn ready(State(state): State<AppState>) -> Response {
+    let now = state.keystep.clock.now();
+    let check = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        state.keystep.store.check_ready(now),
+    )
+    .await;
+    let (status, body) = match check {
+        Ok(Ok(())) => (StatusCode::OK, serde_json::json!({"status": "ready"})),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                serde_json::json!({"status": "unavailable", "reason": e.to_string()}),
+            )
+        }
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            serde_json::json!({"status": "unavailable", "reason": "the store did not answer within 5 s"}),
+        ),
+    };
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
     )
         .into_response()
 }

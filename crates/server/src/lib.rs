@@ -9,14 +9,17 @@ use std::future::Future;
 
 pub mod bootstrap;
 pub mod catalog;
+pub mod delivery;
 mod edge;
 pub mod error;
 pub mod housekeeping;
+pub mod metrics;
 pub mod ops;
 pub mod outbox;
 pub mod rate_limit;
 pub mod sigv4;
 mod state;
+pub mod tls;
 mod trigger_secret;
 pub mod webhook;
 mod wellknown;
@@ -32,7 +35,10 @@ pub fn router(state: AppState) -> axum::Router {
     axum::Router::new()
         .route("/", post(edge::api))
         .route("/health", get(edge::health))
+        .route("/ready", get(edge::ready))
+        .route("/metrics", get(metrics::scrape))
         .route("/admin/outbox", get(outbox::list))
+        .route("/admin/deliveries", get(delivery::admin::list))
         .route("/admin/trigger-secret", get(trigger_secret::show))
         .route("/admin/trigger-stats", get(trigger_secret::stats))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
@@ -59,4 +65,33 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// [`serve`] over HTTPS: `listener` hands over connections through their handshake.
+pub async fn serve_tls(
+    listener: tls::TlsListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    // `tap_io` gives the listener axum's `ConnectInfo<SocketAddr>`, which the rate
+    // limiter reads.
+    axum::serve(
+        listener.tap_io(|_| {}),
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Serves only `GET /metrics`, without credentials, on its own listener (`metrics_listen`)
+/// until `shutdown` completes.
+pub async fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, metrics::router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -3,6 +3,7 @@
 //! `GET /admin/outbox` (admin credentials, by HTTP Basic or SigV4).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use axum::extract::{Request, State};
@@ -11,38 +12,62 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use keystep_core::ports::{DeliveryError, Messenger, Store};
+use keystep_core::Millis;
 
 use crate::error::ApiError;
 use crate::AppState;
 
-/// A [`Messenger`] that records every message in the store's outbox and prints it.
+/// A [`Messenger`] that records every message in the store's outbox (for `ttl`) and,
+/// when asked to, prints it.
 pub struct OutboxMessenger {
     store: Arc<dyn Store>,
     print: bool,
+    ttl: Duration,
 }
+
+/// How long an outbox row is kept unless configured: long enough to finish a sign-up
+/// the next morning, short enough that codes do not pile up.
+pub const DEFAULT_OUTBOX_TTL: Duration = Duration::from_secs(24 * 3600);
 
 impl OutboxMessenger {
     /// Records and prints each message to standard output.
     pub fn new(store: Arc<dyn Store>) -> OutboxMessenger {
-        OutboxMessenger { store, print: true }
+        OutboxMessenger {
+            store,
+            print: true,
+            ttl: DEFAULT_OUTBOX_TTL,
+        }
     }
 
-    /// Records without printing (tests read the outbox instead).
+    /// Records without printing (tests read the outbox instead; servers with a real
+    /// sender never print codes).
     pub fn quiet(store: Arc<dyn Store>) -> OutboxMessenger {
         OutboxMessenger {
             store,
             print: false,
+            ttl: DEFAULT_OUTBOX_TTL,
         }
+    }
+
+    /// Keeps each row for `ttl` (then housekeeping deletes it).
+    pub fn keeping_for(mut self, ttl: Duration) -> OutboxMessenger {
+        self.ttl = ttl;
+        self
     }
 }
 
 #[async_trait]
 impl Messenger for OutboxMessenger {
     async fn send(&self, message: &OutgoingMessage) -> Result<(), DeliveryError> {
-        self.store.insert_outbox(message).await.map_err(|e| {
-            tracing::error!(error = %e, "outbox write failed");
-            DeliveryError("the outbox could not record the message".into())
-        })?;
+        let ttl_ms = i64::try_from(self.ttl.as_millis()).unwrap_or(i64::MAX);
+        let expires_at = Millis(message.created_at.0.saturating_add(ttl_ms));
+        self.store
+            .insert_outbox(message, expires_at)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "outbox write failed");
+                DeliveryError("the outbox could not record the message".into())
+            })?;
         if self.print {
             // Standard output on purpose: this *is* the delivery channel in development.
             // Write errors (nobody reading any more) must not fail the request or panic.
@@ -212,7 +237,6 @@ pub(crate) fn authenticate(
 mod tests {
     use super::*;
     use keystep_core::message::{Medium, MessagePurpose};
-    use keystep_core::Millis;
 
     #[test]
     fn render_is_one_readable_block() {

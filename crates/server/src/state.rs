@@ -22,6 +22,10 @@ pub struct Shared {
     pub rate_limiter: Option<crate::rate_limit::RateLimiter>,
     /// The trigger webhooks (the same invoker the domain calls), for their counters.
     pub webhooks: Arc<crate::webhook::WebhookInvoker>,
+    /// The real senders, which the delivery task runs with.
+    pub courier: Arc<crate::delivery::ServerCourier>,
+    /// Request, sign-in and refusal counters for `/metrics`.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl AppState {

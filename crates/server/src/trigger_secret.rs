@@ -1,10 +1,12 @@
 //! Admin views of the triggers (admin credentials, by HTTP Basic or SigV4):
 //! `GET /admin/trigger-secret?pool_id=..`, the secret a pool's webhooks check
-//! `X-Keystep-Signature` with, and `GET /admin/trigger-stats`, the calls so far by outcome.
+//! `X-Keystep-Signature` with (and the key its custom sender triggers decrypt codes
+//! with), and `GET /admin/trigger-stats`, the calls so far by outcome.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use base64::Engine;
 use serde::Deserialize;
 
 use crate::{ApiError, AppState};
@@ -14,7 +16,7 @@ struct Query {
     pool_id: Option<String>,
 }
 
-/// Answers `{"PoolId", "TriggerSecret", "Signature"}`.
+/// Answers `{"PoolId", "TriggerSecret", "Signature", "CustomSenderKey", "CustomSenderCipher"}`.
 pub async fn show(State(state): State<AppState>, req: Request) -> Response {
     match inner(&state, req).await {
         Ok(body) => (
@@ -66,5 +68,8 @@ async fn inner(state: &AppState, req: Request) -> Result<serde_json::Value, ApiE
         "PoolId": pool.id,
         "TriggerSecret": state.keystep.trigger_secret(&pool.id),
         "Signature": "X-Keystep-Signature = hex(HMAC-SHA256(key = TriggerSecret, X-Keystep-Timestamp + \".\" + body))",
+        "CustomSenderKey": base64::engine::general_purpose::STANDARD
+            .encode(state.keystep.custom_sender_key(&pool.id)),
+        "CustomSenderCipher": "request.code = base64(nonce[12] + AES-256-GCM ciphertext + tag[16]), key = base64-decoded CustomSenderKey, no associated data",
     }))
 }

@@ -40,6 +40,7 @@ pub struct WebhookInvoker {
     http: reqwest::Client,
     /// Outcome counters (logged per call, readable for metrics).
     pub counters: TriggerCounters,
+    by_slot: std::sync::Mutex<std::collections::BTreeMap<(&'static str, &'static str), u64>>,
 }
 
 impl WebhookInvoker {
@@ -53,7 +54,19 @@ impl WebhookInvoker {
         WebhookInvoker {
             http,
             counters: TriggerCounters::default(),
+            by_slot: Default::default(),
         }
+    }
+}
+
+impl WebhookInvoker {
+    /// Calls so far by slot and outcome (`ok`, `rejected`, `failed`).
+    pub fn counts_by_slot(&self) -> Vec<((&'static str, &'static str), u64)> {
+        let m = match self.by_slot.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        m.iter().map(|(k, v)| (*k, *v)).collect()
     }
 }
 
@@ -177,6 +190,13 @@ impl TriggerInvoker for WebhookInvoker {
             Err(InvokeFailure::Failed(_)) => (&self.counters.failed, "failed"),
         };
         counter.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut m = match self.by_slot.lock() {
+                Ok(m) => m,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            *m.entry((slot.name(), outcome)).or_default() += 1;
+        }
         tracing::info!(pool, slot = slot.name(), ms, outcome, "trigger called");
         result
     }

@@ -25,7 +25,7 @@ async fn start(url: &str, master_key: [u8; 32]) -> Result<Prepared, bootstrap::B
         admin: None,
         limits: Limits::default(),
         dev_pool: true,
-        print_outbox: false,
+        delivery: keystep_server::bootstrap::DeliverySetup::development(false),
     })
     .await
 }

@@ -345,7 +345,15 @@ async fn outbox_records_messages_and_serves_them_to_the_admin() {
         body: "Your verification code is 123456".into(),
         created_at: server.clock().now(),
     };
-    server.keystep().messenger.send(&message).await.unwrap();
+    server
+        .keystep()
+        .delivery
+        .outbox
+        .as_ref()
+        .expect("the test server records messages in the outbox")
+        .send(&message)
+        .await
+        .unwrap();
     assert_eq!(
         server.last_code(&pool, "alice").await.as_deref(),
         Some("123456")

@@ -210,7 +210,7 @@ async fn tokens_signed_with_the_old_shared_pair_stay_valid_until_they_expire() {
             admin: None,
             limits: Limits::default(),
             dev_pool: false,
-            print_outbox: false,
+            delivery: keystep_server::bootstrap::DeliverySetup::development(false),
         })
         .await
         .unwrap()

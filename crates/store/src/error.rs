@@ -102,15 +102,22 @@ where
 {
     let mut delay_ms: u64 = 5;
     let mut attempt = 1;
+    let started = std::time::Instant::now();
     loop {
         match op().await {
             Err(Fail::Sql(e)) if attempt < ATTEMPTS && is_retryable(&e) => {
                 tracing::debug!(attempt, error = %e, "store operation lost a race; retrying");
+                crate::meter::METER.retried();
                 tokio::time::sleep(Duration::from_millis(delay_ms + jitter(delay_ms))).await;
                 delay_ms = (delay_ms * 2).min(500);
                 attempt += 1;
             }
-            other => return other.map_err(StoreError::from),
+            other => {
+                // Domain outcomes (a conflict, a missing row) are answers, not failures.
+                let failed = matches!(&other, Err(Fail::Sql(_)));
+                crate::meter::METER.record(started.elapsed(), failed);
+                return other.map_err(StoreError::from);
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ use keystep_core::StoreError;
 mod codec;
 pub mod copy;
 mod error;
+mod meter;
 mod migration;
 pub mod postgres;
 pub mod sqlite;

@@ -26,6 +26,8 @@ mod clients;
 mod codes;
 #[path = "contract/counters.rs"]
 mod counters;
+#[path = "contract/deliveries.rs"]
+mod deliveries;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
 #[path = "contract/groups.rs"]

@@ -13,6 +13,7 @@ use keystep_core::code::CodePurpose;
 use keystep_core::message::OutboxFilter;
 use keystep_core::ports::Store;
 use keystep_core::user::User;
+use keystep_core::Millis;
 use keystep_store::copy::{self, CopyError, CopyReport, Progress};
 use keystep_store::AnyStore;
 use sqlx::{Connection, Executor, PgConnection};
@@ -71,11 +72,14 @@ async fn fill(store: &dyn Store) -> Filled {
         .unwrap();
 
     store
-        .put_code(&code(&users[1], CodePurpose::SignUp, "code-1"))
+        .put_code(&code(&users[1], CodePurpose::SignUp, "code-1"), None)
         .await
         .unwrap();
     store
-        .put_code(&code(&users[2], CodePurpose::ForgotPassword, "code-2"))
+        .put_code(
+            &code(&users[2], CodePurpose::ForgotPassword, "code-2"),
+            None,
+        )
         .await
         .unwrap();
     store
@@ -125,7 +129,10 @@ async fn fill(store: &dyn Store) -> Filled {
     assert!(store.revoke_refresh_token(&token_hashes[1]).await.unwrap());
 
     for n in 0..5 {
-        store.insert_outbox(&message(POOL, "bob", n)).await.unwrap();
+        store
+            .insert_outbox(&message(POOL, "bob", n), Millis(i64::MAX))
+            .await
+            .unwrap();
     }
     store
         .put_secret_if_absent("signing_keys", &[7; 64])
@@ -373,7 +380,7 @@ async fn sqlite_to_sqlite_copies_everything_once() {
     // New messages on the target continue after the copied ones.
     let id = target
         .into_store()
-        .insert_outbox(&message(POOL, "bob", 9))
+        .insert_outbox(&message(POOL, "bob", 9), Millis(i64::MAX))
         .await
         .unwrap();
     assert_eq!(id, 6);
@@ -388,7 +395,10 @@ async fn sqlite_to_postgres_and_back_copies_everything_once() {
         let target = copy_and_check(&source, &pg, &filled).await;
         let store = target.clone().into_store();
         // The identity sequence moved past the copied ids.
-        let id = store.insert_outbox(&message(POOL, "bob", 9)).await.unwrap();
+        let id = store
+            .insert_outbox(&message(POOL, "bob", 9), Millis(i64::MAX))
+            .await
+            .unwrap();
         assert_eq!(id, 6);
         store
             .revoke_refresh_token(&filled.token_hashes[0])

@@ -116,6 +116,8 @@ pub struct TestOptions {
     pub rate_limit: Option<keystep_server::rate_limit::RateLimit>,
     /// The header a trusted proxy puts the client's address in.
     pub client_ip_header: Option<String>,
+    /// Senders and outbox (default: the outbox only, not printed).
+    pub delivery: keystep_server::bootstrap::DeliverySetup,
 }
 
 impl Default for TestOptions {
@@ -130,6 +132,7 @@ impl Default for TestOptions {
             abuse_limits: Default::default(),
             rate_limit: None,
             client_ip_header: None,
+            delivery: keystep_server::bootstrap::DeliverySetup::development(false),
         }
     }
 }
@@ -153,7 +156,7 @@ pub struct TestServer {
     clock: Arc<ManualClock>,
     dev_pool: Option<DevPool>,
     http: reqwest::Client,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shutdown: Option<tokio::sync::watch::Sender<()>>,
     db_path: std::path::PathBuf,
     // Dropped last: the database lives in it.
     _dir: tempfile::TempDir,
@@ -210,15 +213,24 @@ impl TestServer {
                 client_ip_header: options.client_ip_header.clone(),
             },
             dev_pool: options.dev_pool,
-            print_outbox: false,
+            delivery: options.delivery.clone(),
         })
         .await
         .expect("bootstrap the test server");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (tx, rx) = tokio::sync::watch::channel(());
         let state = prepared.state.clone();
+        let mut dispatcher_stop = rx.clone();
+        tokio::spawn(keystep_server::delivery::run_dispatcher(
+            state.keystep.clone(),
+            state.courier.clone(),
+            async move {
+                let _ = dispatcher_stop.changed().await;
+            },
+        ));
+        let mut rx = rx;
         tokio::spawn(async move {
-            let shutdown = async {
-                let _ = rx.await;
+            let shutdown = async move {
+                let _ = rx.changed().await;
             };
             if let Err(e) = keystep_server::serve(listener, state, shutdown).await {
                 eprintln!("test server stopped: {e}");

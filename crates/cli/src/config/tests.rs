@@ -274,3 +274,119 @@ fn rate_limits_are_off_on_loopback_and_on_elsewhere_by_default() {
         );
     }
 }
+
+#[test]
+fn delivery_settings_from_file_and_env() {
+    let c = Config::from_layers(None, &env(&[])).unwrap();
+    assert_eq!(c.delivery.smtp_url, None);
+    assert_eq!(
+        c.delivery.outbox,
+        keystep_server::bootstrap::OutboxMode::Auto
+    );
+    assert_eq!(c.delivery.outbox_ttl_secs, 24 * 3600);
+    assert!(!c.delivery.has_sender());
+
+    let file = r#"
+        smtp_url = "smtps://u:p@mail.example.com:465"
+        email_from = "Example <no-reply@example.com>"
+        outbox = "on"
+        [email_source_arn_map]
+        "arn:aws:ses:us-east-1:1:identity/a@example.com" = "smtps://x:y@other.example.com"
+        [delivery]
+        max_attempts = 3
+    "#;
+    let c = Config::from_layers(
+        Some(("k.toml", file)),
+        &env(&[
+            ("KEYSTEP_SMS_WEBHOOK_URL", "https://sms.example.com/send"),
+            ("KEYSTEP_SMS_WEBHOOK_SECRET", "0123456789abcdef"),
+            ("KEYSTEP_DELIVERY_FIRST_RETRY_SECS", "0.5"),
+        ]),
+    )
+    .unwrap();
+    let d = &c.delivery;
+    assert!(d.has_sender());
+    assert_eq!(d.outbox, keystep_server::bootstrap::OutboxMode::On);
+    assert_eq!(d.max_attempts, 3);
+    assert_eq!(d.first_retry_secs, 0.5);
+    assert_eq!(d.email_source_arn_map.len(), 1);
+    assert_eq!(
+        d.sms_webhook_url.as_deref(),
+        Some("https://sms.example.com/send")
+    );
+    // Secrets never show in the configuration's Debug output.
+    let shown = format!("{c:?}");
+    assert!(
+        !shown.contains("u:p@") && !shown.contains("0123456789abcdef"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn delivery_settings_that_cannot_work_are_refused() {
+    let key_of = |pairs: &[(&str, &str)]| match Config::from_layers(None, &env(pairs)) {
+        Err(ConfigError::Invalid { key, .. }) => key,
+        other => panic!("expected an invalid setting, got {other:?}"),
+    };
+    assert_eq!(
+        key_of(&[("KEYSTEP_SMTP_URL", "smtps://mail.example.com")]),
+        "email_from"
+    );
+    assert_eq!(key_of(&[("KEYSTEP_OUTBOX", "off")]), "outbox");
+    assert_eq!(key_of(&[("KEYSTEP_OUTBOX", "sometimes")]), "KEYSTEP_OUTBOX");
+    assert_eq!(
+        key_of(&[
+            ("KEYSTEP_SMS_WEBHOOK_URL", "http://sms.example.com/send"),
+            ("KEYSTEP_SMS_WEBHOOK_SECRET", "0123456789abcdef"),
+        ]),
+        "sms_webhook_url"
+    );
+    assert_eq!(
+        key_of(&[
+            ("KEYSTEP_SMS_WEBHOOK_URL", "https://sms.example.com/send"),
+            ("KEYSTEP_SMS_WEBHOOK_SECRET", "short"),
+        ]),
+        "sms_webhook_secret"
+    );
+    assert_eq!(
+        key_of(&[("KEYSTEP_DELIVERY_MAX_ATTEMPTS", "0")]),
+        "delivery.max_attempts"
+    );
+    assert_eq!(
+        key_of(&[("KEYSTEP_OUTBOX_TTL_SECS", "5")]),
+        "outbox_ttl_secs"
+    );
+    // A loopback SMS webhook over plain HTTP is fine (a local test provider).
+    Config::from_layers(
+        None,
+        &env(&[
+            ("KEYSTEP_SMS_WEBHOOK_URL", "http://127.0.0.1:9000/sms"),
+            ("KEYSTEP_SMS_WEBHOOK_SECRET", "0123456789abcdef"),
+            ("KEYSTEP_OUTBOX", "off"),
+        ]),
+    )
+    .unwrap();
+}
+
+#[test]
+fn tls_files_go_together_and_make_the_public_url_https() {
+    let c = Config::from_layers(
+        None,
+        &env(&[
+            ("KEYSTEP_TLS_CERT", "/etc/keystep/cert.pem"),
+            ("KEYSTEP_TLS_KEY", "/etc/keystep/key.pem"),
+            ("KEYSTEP_LISTEN", "0.0.0.0:8443"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(
+        c.tls,
+        Some((
+            PathBuf::from("/etc/keystep/cert.pem"),
+            PathBuf::from("/etc/keystep/key.pem")
+        ))
+    );
+    assert_eq!(c.public_url, "https://localhost:8443");
+    let e = Config::from_layers(None, &env(&[("KEYSTEP_TLS_CERT", "/c.pem")])).unwrap_err();
+    assert!(matches!(e, ConfigError::Invalid { key, .. } if key == "tls_cert"));
+}

@@ -124,7 +124,7 @@ pub async fn start(profile: Profile, database_url: Option<&str>) -> Result<Targe
             client_ip_header: None,
         },
         dev_pool: false,
-        print_outbox: false,
+        delivery: keystep_server::bootstrap::DeliverySetup::development(false),
     })
     .await
     .map_err(|e| format!("starting the {} server: {e}", profile.name()))?;

@@ -220,7 +220,8 @@ impl Keystep {
     }
 
     /// [`Keystep::send_code`] to an explicit address (a new e-mail or phone number that
-    /// waits for its code before it replaces the user's verified one).
+    /// waits for its code before it replaces the user's verified one). The code is stored
+    /// in the same transaction as the message that carries it is queued.
     pub async fn send_code_to(
         &self,
         pool: &UserPool,
@@ -234,9 +235,11 @@ impl Keystep {
         let (digits, stored) = code::issue(
             &self.keys, &*self.rng, &pool.id, &user.sub, purpose, to, now,
         );
-        self.store.put_code(&stored).await?;
-        self.deliver_to(pool, user, medium, to, message_purpose, &digits)
-            .await
+        let message = self
+            .render_message(pool, user, medium, to, message_purpose, &digits)
+            .await?;
+        self.post(pool, user, message, Some(&stored)).await?;
+        Ok(code_delivery(to, medium))
     }
 
     /// After an attribute update: a verification code for each e-mail/phone that became
@@ -291,6 +294,24 @@ impl Keystep {
         purpose: MessagePurpose,
         code: &str,
     ) -> Result<CodeDelivery, AuthError> {
+        let message = self
+            .render_message(pool, user, medium, to, purpose, code)
+            .await?;
+        self.post(pool, user, message, None).await?;
+        Ok(code_delivery(to, medium))
+    }
+
+    /// The message carrying `code`, from the pool's template or its `CustomMessage`
+    /// trigger.
+    async fn render_message(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        medium: Medium,
+        to: &str,
+        purpose: MessagePurpose,
+        code: &str,
+    ) -> Result<OutgoingMessage, AuthError> {
         let (mut template, mut subject) = message_template(pool, purpose, medium);
         if let Some(custom) = self.custom_message(pool, user, purpose).await? {
             let (text, custom_subject) = match medium {
@@ -304,7 +325,7 @@ impl Keystep {
                 subject = custom_subject;
             }
         }
-        let message = OutgoingMessage {
+        Ok(OutgoingMessage {
             pool_id: pool.id.clone(),
             username: user.username.clone(),
             medium,
@@ -314,17 +335,6 @@ impl Keystep {
             subject,
             body: render_template(&template, code, &sign_in_name(pool, user)),
             created_at: self.clock.now(),
-        };
-        if let Err(e) = self.messenger.send(&message).await {
-            tracing::warn!(pool = %pool.id, medium = medium.as_str(), error = %e, "code delivery failed");
-            return Err(AuthError::CodeDeliveryFailure(
-                "Unable to deliver the message.".into(),
-            ));
-        }
-        Ok(CodeDelivery {
-            destination_masked: mask_destination(to),
-            medium,
-            attribute_name: medium.attribute().to_string(),
         })
     }
 
@@ -460,6 +470,15 @@ pub(crate) fn code_destinations(user: &User, purpose: CodePurpose) -> Vec<&str> 
         out.extend(user.attr(name));
     }
     out
+}
+
+/// `CodeDeliveryDetails` for a message to `to`.
+fn code_delivery(to: &str, medium: Medium) -> CodeDelivery {
+    CodeDelivery {
+        destination_masked: mask_destination(to),
+        medium,
+        attribute_name: medium.attribute().to_string(),
+    }
 }
 
 /// `user`'s address for `medium`, or `InvalidParameter` when the attribute is missing.

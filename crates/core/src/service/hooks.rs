@@ -37,6 +37,31 @@ impl Keystep {
         pool.settings.lambda.slots.contains_key(slot.name())
     }
 
+    /// The URL of `pool`'s function in `slot`, if it has one.
+    pub(crate) fn trigger_url(
+        &self,
+        pool: &UserPool,
+        slot: TriggerSlot,
+    ) -> Result<Option<String>, AuthError> {
+        let Some(value) = pool.settings.lambda.slots.get(slot.name()) else {
+            return Ok(None);
+        };
+        let Some(url) = self.config.triggers.resolve(value) else {
+            // Checked when the pool was saved; the server's mapping changed since.
+            return Err(AuthError::UnexpectedLambda(format!(
+                "{} is set to a Lambda ARN this server has no URL for.",
+                slot.name()
+            )));
+        };
+        if !triggers::webhook_url_allowed(&url, self.config.triggers.allow_http) {
+            // Also checked when the pool was saved; the configuration changed since.
+            return Err(AuthError::UnexpectedLambda(triggers::plain_http_refused(
+                &format!("The {} webhook", slot.name()),
+            )));
+        }
+        Ok(Some(url))
+    }
+
     /// Calls `call.slot` of `pool` with `request`, if the pool has a function there;
     /// returns the answered `response`.
     pub async fn call_trigger(
@@ -45,22 +70,9 @@ impl Keystep {
         call: TriggerCall<'_>,
         request: Value,
     ) -> Result<Option<Map<String, Value>>, AuthError> {
-        let Some(value) = pool.settings.lambda.slots.get(call.slot.name()) else {
+        let Some(url) = self.trigger_url(pool, call.slot)? else {
             return Ok(None);
         };
-        let Some(url) = self.config.triggers.resolve(value) else {
-            // Checked when the pool was saved; the server's mapping changed since.
-            return Err(AuthError::UnexpectedLambda(format!(
-                "{} is set to a Lambda ARN this server has no URL for.",
-                call.slot.name()
-            )));
-        };
-        if !triggers::webhook_url_allowed(&url, self.config.triggers.allow_http) {
-            // Also checked when the pool was saved; the configuration changed since.
-            return Err(AuthError::UnexpectedLambda(triggers::plain_http_refused(
-                &format!("The {} webhook", call.slot.name()),
-            )));
-        }
         let event = Envelope {
             region: crate::ids::region_of(&pool.id),
             pool_id: &pool.id,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::keys::KeyRing;
-use crate::ports::{Clock, Messenger, Rng, Store};
+use crate::ports::{Clock, Rng, Store};
 
 /// Settings of the server that the domain needs.
 #[derive(Debug, Clone)]
@@ -29,8 +29,8 @@ pub struct Keystep {
     pub clock: Arc<dyn Clock>,
     /// Randomness for ids and codes.
     pub rng: Arc<dyn Rng>,
-    /// Message delivery.
-    pub messenger: Arc<dyn Messenger>,
+    /// Where messages go: the development outbox and/or the delivery queue.
+    pub delivery: dispatch::Delivery,
     /// Keys.
     pub keys: Arc<KeyRing>,
     /// The pair every pool's tokens were signed with before pools had keys of their own,
@@ -52,6 +52,7 @@ pub mod admin_users;
 pub mod auth;
 pub mod clients;
 pub mod delivery;
+pub mod dispatch;
 pub mod groups;
 pub mod hooks;
 pub mod lifecycle_hooks;

@@ -11,6 +11,7 @@ pub async fn handle(
     state: &AppState,
     req: proto::AdminInitiateAuthRequest,
 ) -> Result<proto::AdminInitiateAuthResponse, ApiError> {
+    let flow = req.auth_flow.clone();
     let step = state
         .keystep
         .initiate_auth(InitiateAuthInput {
@@ -22,6 +23,11 @@ pub async fn handle(
         })
         .await?;
     let a = render_step(step);
+    state.metrics.sign_in_started(
+        &flow,
+        a.challenge_name.as_deref(),
+        a.authentication_result.is_some(),
+    );
     Ok(proto::AdminInitiateAuthResponse {
         challenge_name: a.challenge_name,
         session: a.session,

@@ -23,6 +23,10 @@ pub async fn handle(
         })
         .await?;
     let a = render_step(step);
+    state.metrics.sign_in_step(
+        a.challenge_name.as_deref(),
+        a.authentication_result.is_some(),
+    );
     Ok(proto::RespondToAuthChallengeResponse {
         challenge_name: a.challenge_name,
         session: a.session,

@@ -137,6 +137,10 @@ mod dialect {
         pool.begin().await
     }
 
+    /// What a claiming subquery appends so that concurrent claimers pass over each
+    /// other's rows instead of waiting for them and then finding them gone.
+    pub(super) const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
+
     /// The text of `attribute` in the JSON object `u.attributes` (NULL when absent).
     /// `attribute` is one of a fixed list of plain names.
     pub(super) fn json_attribute(attribute: &'static str) -> String {

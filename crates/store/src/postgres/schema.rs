@@ -168,4 +168,33 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             PRIMARY KEY (pool_id, generation)
         )"#],
     },
+    Migration {
+        version: 4,
+        name: "delivery queue; outbox rows expire",
+        statements: &[
+            "CREATE TABLE deliveries (
+            id                 BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            pool_id            TEXT    NOT NULL,
+            username           TEXT    NOT NULL,
+            medium             TEXT    NOT NULL,
+            purpose            TEXT    NOT NULL,
+            channel            TEXT    NOT NULL,
+            destination_masked TEXT    NOT NULL,
+            payload            BYTEA,
+            status             TEXT    NOT NULL,
+            attempts           BIGINT NOT NULL,
+            next_attempt_at    BIGINT NOT NULL,
+            last_error         TEXT,
+            created_at         BIGINT NOT NULL,
+            updated_at         BIGINT NOT NULL,
+            expires_at         BIGINT NOT NULL
+        )",
+            "CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at)",
+            "CREATE INDEX deliveries_by_expiry ON deliveries (expires_at)",
+            "ALTER TABLE outbox ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0",
+            // Rows from before expiry existed get the default lifetime from their creation.
+            "UPDATE outbox SET expires_at = created_at + 86400000",
+            "CREATE INDEX outbox_by_expiry ON outbox (expires_at)",
+        ],
+    },
 ];

@@ -3,13 +3,21 @@
 use keystep_core::code::{CodePurpose, StoredCode};
 use keystep_core::Millis;
 
+use keystep_core::ports::NewDelivery;
+
 use super::rows::{self, CODE_COLUMNS};
-use super::DbPool;
+use super::{deliveries, dialect, DbPool};
 use crate::error::{on_insert, Fail};
 
 /// Stores a code, replacing the user's code of the same purpose (its id, hash, times and
-/// attempt count all start over).
-pub(super) async fn put(db: &DbPool, code: &StoredCode) -> Result<(), Fail> {
+/// attempt count all start over), and queues the message that carries it, in one
+/// transaction.
+pub(super) async fn put(
+    db: &DbPool,
+    code: &StoredCode,
+    delivery: Option<&NewDelivery>,
+) -> Result<(), Fail> {
+    let mut tx = dialect::begin(db).await?;
     sqlx::query(
         "INSERT INTO codes (pool_id, sub, purpose, id, hash, created_at, expires_at, attempts) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -25,9 +33,13 @@ pub(super) async fn put(db: &DbPool, code: &StoredCode) -> Result<(), Fail> {
     .bind(code.created_at.0)
     .bind(code.expires_at.0)
     .bind(i64::from(code.attempts))
-    .execute(db)
+    .execute(&mut *tx)
     .await
     .map_err(on_insert("code"))?;
+    if let Some(d) = delivery {
+        deliveries::enqueue_in(&mut tx, d).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -8,13 +8,15 @@ use super::DbPool;
 use crate::error::Fail;
 
 /// The tables with an `expires_at` column, each with its key columns.
-const EXPIRING: [(&str, &str); 6] = [
+const EXPIRING: [(&str, &str); 8] = [
     ("auth_sessions", "id"),
     ("codes", "pool_id, sub, purpose"),
     ("used_once", "scope, value"),
     ("refresh_tokens", "hash"),
     ("revoked_origins", "origin_jti"),
     ("counters", "key"),
+    ("outbox", "id"),
+    ("deliveries", "id"),
 ];
 
 /// Deletes rows whose `expires_at` is at or before `now`, at most `batch` per table.
@@ -61,4 +63,32 @@ pub(super) async fn put_secret_if_absent(
             "server secret {name:?} vanished"
         )))
     })
+}
+
+/// Reads the schema version and writes a short-lived probe row: a database that cannot
+/// be read, cannot be written, or lacks a migration this build has is not ready.
+pub(super) async fn check_ready(db: &DbPool, now: Millis) -> Result<(), Fail> {
+    let latest = super::super::schema::MIGRATIONS
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0);
+    let row = sqlx::query("SELECT MAX(version) AS version FROM keystep_migrations")
+        .fetch_one(db)
+        .await?;
+    let have: Option<i64> = row.try_get("version")?;
+    if have.unwrap_or(0) < latest {
+        return Err(Fail::Store(StoreError::Backend(format!(
+            "the database is at migration {} and this build needs {latest}",
+            have.unwrap_or(0)
+        ))));
+    }
+    sqlx::query(
+        "INSERT INTO counters (key, state, version, expires_at) VALUES ('keystep:ready', '{}', 1, $1) \
+         ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at",
+    )
+    .bind(now.0 + 60_000)
+    .execute(db)
+    .await?;
+    Ok(())
 }

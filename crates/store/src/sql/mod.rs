@@ -26,6 +26,7 @@ type Tx = sqlx::Transaction<'static, Db>;
 mod clients;
 mod codes;
 mod counters;
+mod deliveries;
 mod groups;
 mod housekeeping;
 mod outbox;

@@ -3,15 +3,21 @@
 use sqlx::Row;
 
 use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
+use keystep_core::Millis;
 
 use super::rows::{self, OUTBOX_COLUMNS};
 use super::DbPool;
 use crate::error::Fail;
 
-pub(super) async fn insert(db: &DbPool, m: &OutgoingMessage) -> Result<i64, Fail> {
+pub(super) async fn insert(
+    db: &DbPool,
+    m: &OutgoingMessage,
+    expires_at: Millis,
+) -> Result<i64, Fail> {
     let row = sqlx::query(
         "INSERT INTO outbox (pool_id, username, medium, destination, purpose, code, subject, \
-         body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         body, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         RETURNING id",
     )
     .bind(&m.pool_id)
     .bind(&m.username)
@@ -22,6 +28,7 @@ pub(super) async fn insert(db: &DbPool, m: &OutgoingMessage) -> Result<i64, Fail
     .bind(&m.subject)
     .bind(&m.body)
     .bind(m.created_at.0)
+    .bind(expires_at.0)
     .fetch_one(db)
     .await?;
     Ok(row.try_get("id")?)

@@ -9,14 +9,15 @@ use keystep_core::group::Group;
 use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use keystep_core::pool::{AliasKind, UserPool};
 use keystep_core::ports::{
-    AuthSessionRow, CounterRow, Page, PoolKeyRow, RefreshTokenRow, Store, TokenHolder, UserFilter,
+    AuthSessionRow, CounterRow, DeliveryFilter, DeliveryOutcome, DeliveryRow, NewDelivery, Page,
+    PoolKeyRow, RefreshTokenRow, Store, StoreStats, TokenHolder, UserFilter,
 };
 use keystep_core::user::User;
 use keystep_core::{Millis, StoreError};
 
 use super::{
-    clients, codes, counters, groups, housekeeping, outbox, pool_keys, pools, sessions, tokens,
-    users, ThisStore,
+    clients, codes, counters, deliveries, groups, housekeeping, outbox, pool_keys, pools, sessions,
+    tokens, users, ThisStore,
 };
 use crate::error::retry;
 
@@ -185,8 +186,12 @@ impl Store for ThisStore {
         retry(|| groups::users_in_group(&self.pool, pool_id, group, after, limit)).await
     }
 
-    async fn put_code(&self, code: &StoredCode) -> Result<(), StoreError> {
-        retry(|| codes::put(&self.pool, code)).await
+    async fn put_code(
+        &self,
+        code: &StoredCode,
+        delivery: Option<&NewDelivery>,
+    ) -> Result<(), StoreError> {
+        retry(|| codes::put(&self.pool, code, delivery)).await
     }
 
     async fn get_code(
@@ -219,8 +224,44 @@ impl Store for ThisStore {
         retry(|| codes::consume(&self.pool, pool_id, sub, purpose, id)).await
     }
 
-    async fn insert_outbox(&self, message: &OutgoingMessage) -> Result<i64, StoreError> {
-        retry(|| outbox::insert(&self.pool, message)).await
+    async fn enqueue_delivery(&self, delivery: &NewDelivery) -> Result<i64, StoreError> {
+        retry(|| deliveries::enqueue(&self.pool, delivery)).await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now: Millis,
+        lease_until: Millis,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRow>, StoreError> {
+        retry(|| deliveries::claim(&self.pool, now, lease_until, limit)).await
+    }
+
+    async fn finish_delivery(
+        &self,
+        id: i64,
+        attempts: u32,
+        outcome: &DeliveryOutcome,
+        now: Millis,
+        record_expires_at: Millis,
+    ) -> Result<bool, StoreError> {
+        retry(|| deliveries::finish(&self.pool, id, attempts, outcome, now, record_expires_at))
+            .await
+    }
+
+    async fn list_deliveries(
+        &self,
+        filter: &DeliveryFilter,
+    ) -> Result<Vec<DeliveryRow>, StoreError> {
+        retry(|| deliveries::list(&self.pool, filter)).await
+    }
+
+    async fn insert_outbox(
+        &self,
+        message: &OutgoingMessage,
+        expires_at: Millis,
+    ) -> Result<i64, StoreError> {
+        retry(|| outbox::insert(&self.pool, message, expires_at)).await
     }
 
     async fn list_outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxEntry>, StoreError> {
@@ -350,5 +391,14 @@ impl Store for ThisStore {
 
     async fn put_secret_if_absent(&self, name: &str, value: &[u8]) -> Result<Vec<u8>, StoreError> {
         retry(|| housekeeping::put_secret_if_absent(&self.pool, name, value)).await
+    }
+
+    async fn check_ready(&self, now: Millis) -> Result<(), StoreError> {
+        retry(|| housekeeping::check_ready(&self.pool, now)).await
+    }
+
+    fn stats(&self) -> StoreStats {
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        crate::meter::METER.stats(self.pool.size(), idle)
     }
 }

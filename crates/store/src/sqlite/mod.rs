@@ -144,6 +144,9 @@ mod dialect {
         pool.begin_with("BEGIN IMMEDIATE").await
     }
 
+    /// Nothing: SQLite runs one writer at a time, so claimers never meet.
+    pub(super) const SKIP_LOCKED: &str = "";
+
     /// The text of `attribute` in the JSON object `u.attributes` (NULL when absent).
     /// `attribute` is one of a fixed list of plain names.
     pub(super) fn json_attribute(attribute: &'static str) -> String {

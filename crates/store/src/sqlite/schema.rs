@@ -167,4 +167,33 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             PRIMARY KEY (pool_id, generation)
         ) STRICT"],
     },
+    Migration {
+        version: 4,
+        name: "delivery queue; outbox rows expire",
+        statements: &[
+            "CREATE TABLE deliveries (
+            id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+            pool_id            TEXT    NOT NULL,
+            username           TEXT    NOT NULL,
+            medium             TEXT    NOT NULL,
+            purpose            TEXT    NOT NULL,
+            channel            TEXT    NOT NULL,
+            destination_masked TEXT    NOT NULL,
+            payload            BLOB,
+            status             TEXT    NOT NULL,
+            attempts           INTEGER NOT NULL,
+            next_attempt_at    INTEGER NOT NULL,
+            last_error         TEXT,
+            created_at         INTEGER NOT NULL,
+            updated_at         INTEGER NOT NULL,
+            expires_at         INTEGER NOT NULL
+        ) STRICT",
+            "CREATE INDEX deliveries_due ON deliveries (status, next_attempt_at)",
+            "CREATE INDEX deliveries_by_expiry ON deliveries (expires_at)",
+            "ALTER TABLE outbox ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0",
+            // Rows from before expiry existed get the default lifetime from their creation.
+            "UPDATE outbox SET expires_at = created_at + 86400000",
+            "CREATE INDEX outbox_by_expiry ON outbox (expires_at)",
+        ],
+    },
 ];

@@ -24,7 +24,7 @@ async fn codes_replace_reserve_and_consume(db: TestDb) {
         "no code, nothing to reserve"
     );
     let first = code(&u, p, "first");
-    store.put_code(&first).await.unwrap();
+    store.put_code(&first, None).await.unwrap();
     assert_eq!(
         store.get_code(POOL, &u.sub, p).await.unwrap(),
         Some(first.clone())
@@ -45,7 +45,7 @@ async fn codes_replace_reserve_and_consume(db: TestDb) {
     let mut second = code(&u, p, "second");
     second.created_at = T0.plus_secs(10);
     second.expires_at = T0.plus_secs(20);
-    store.put_code(&second).await.unwrap();
+    store.put_code(&second, None).await.unwrap();
     assert_eq!(
         store.get_code(POOL, &u.sub, p).await.unwrap(),
         Some(second.clone())
@@ -87,7 +87,7 @@ async fn codes_replace_reserve_and_consume(db: TestDb) {
 
     // Other purposes are separate codes.
     let reset = code(&u, CodePurpose::ForgotPassword, "reset");
-    store.put_code(&reset).await.unwrap();
+    store.put_code(&reset, None).await.unwrap();
     let reserved = store
         .reserve_code_attempt(POOL, &u.sub, CodePurpose::ForgotPassword, 5, now)
         .await

@@ -28,8 +28,8 @@ async fn purge_expired_deletes_only_expired_rows_in_batches(db: TestDb) {
     expired_code.expires_at = T0.plus_secs(10);
     let mut live_code = code(&bob, CodePurpose::SignUp, "new");
     live_code.expires_at = now.plus_secs(3600);
-    store.put_code(&expired_code).await.unwrap();
-    store.put_code(&live_code).await.unwrap();
+    store.put_code(&expired_code, None).await.unwrap();
+    store.put_code(&live_code, None).await.unwrap();
 
     for i in 0..5 {
         assert!(store

@@ -1,6 +1,7 @@
 //! The outbox: append, read back oldest first, filter, limit to the newest.
 
 use keystep_core::message::OutboxFilter;
+use keystep_core::Millis;
 
 use crate::fixtures::*;
 use crate::harness::TestDb;
@@ -19,7 +20,7 @@ async fn outbox_appends_and_filters(db: TestDb) {
     ];
     let mut ids = Vec::new();
     for m in &sent {
-        ids.push(store.insert_outbox(m).await.unwrap());
+        ids.push(store.insert_outbox(m, Millis(i64::MAX)).await.unwrap());
     }
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids increase: {ids:?}");
 

@@ -3,6 +3,7 @@
 use keystep_core::code::CodePurpose;
 use keystep_core::message::OutboxFilter;
 use keystep_core::pool::{AliasKind, MfaConfiguration};
+use keystep_core::Millis;
 use keystep_core::StoreError;
 
 use crate::fixtures::*;
@@ -107,7 +108,7 @@ async fn deleting_a_pool_removes_everything_in_it(db: TestDb) {
     store.insert_group(&group(POOL, "admins")).await.unwrap();
     store.add_to_group(POOL, "admins", &u.sub).await.unwrap();
     store
-        .put_code(&code(&u, CodePurpose::SignUp, "c1"))
+        .put_code(&code(&u, CodePurpose::SignUp, "c1"), None)
         .await
         .unwrap();
     store
@@ -119,11 +120,11 @@ async fn deleting_a_pool_removes_everything_in_it(db: TestDb) {
         .await
         .unwrap();
     store
-        .insert_outbox(&message(POOL, "alice", 1))
+        .insert_outbox(&message(POOL, "alice", 1), Millis(i64::MAX))
         .await
         .unwrap();
     store
-        .insert_outbox(&message(other, "alice", 2))
+        .insert_outbox(&message(other, "alice", 2), Millis(i64::MAX))
         .await
         .unwrap();
 

@@ -100,7 +100,7 @@ async fn one_of_many_consumes_a_code(db: TestDb) {
     seed(&*store).await;
     let u = seed_user(&*store, POOL, "alice").await;
     store
-        .put_code(&code(&u, CodePurpose::ForgotPassword, "the-code"))
+        .put_code(&code(&u, CodePurpose::ForgotPassword, "the-code"), None)
         .await
         .unwrap();
     let sub = u.sub.clone();
@@ -188,7 +188,7 @@ async fn a_burst_reserves_at_most_the_cap_of_a_code(db: TestDb) {
     seed(&*store).await;
     let u = seed_user(&*store, POOL, "alice").await;
     store
-        .put_code(&code(&u, CodePurpose::ForgotPassword, "the-code"))
+        .put_code(&code(&u, CodePurpose::ForgotPassword, "the-code"), None)
         .await
         .unwrap();
     let sub = u.sub.clone();

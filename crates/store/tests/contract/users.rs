@@ -326,7 +326,7 @@ async fn deleting_a_user_removes_what_it_owns(db: TestDb) {
         .await
         .unwrap();
     store
-        .put_code(&code(&u, CodePurpose::ForgotPassword, "c1"))
+        .put_code(&code(&u, CodePurpose::ForgotPassword, "c1"), None)
         .await
         .unwrap();
     store
