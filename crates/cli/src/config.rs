@@ -166,6 +166,7 @@ struct Layer {
     delivery: Option<delivery::RetryLayer>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    sqlite_synchronous: Option<String>,
     metrics_listen: Option<SocketAddr>,
     shutdown_grace_secs: Option<u64>,
 }
@@ -268,6 +269,33 @@ impl Config {
                 data_dir.join("keystep.db").display()
             ))
         });
+        // `sqlite_synchronous = "full"`: every commit waits for the disk (the store reads
+        // it as a parameter of the SQLite URL).
+        let database_url = match pick!(sqlite_synchronous).as_deref() {
+            None | Some("normal") => database_url,
+            Some("full") if database_url.0.starts_with("sqlite:") => {
+                let joiner = if database_url.0.contains('?') {
+                    '&'
+                } else {
+                    '?'
+                };
+                Secret(format!("{}{joiner}synchronous=full", database_url.0))
+            }
+            Some("full") => {
+                return Err(ConfigError::Invalid {
+                    key: "sqlite_synchronous".into(),
+                    message: "applies to SQLite only (PostgreSQL's durability is its own \
+                              synchronous_commit setting)"
+                        .into(),
+                })
+            }
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    key: "sqlite_synchronous".into(),
+                    message: "expected normal or full".into(),
+                })
+            }
+        };
         let shutdown_grace_secs = pick!(shutdown_grace_secs).unwrap_or(10);
         if shutdown_grace_secs > 3600 {
             return Err(ConfigError::Invalid {
@@ -598,6 +626,7 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
                     .change_password_per_hour = Some(parse(key, &v)?)
             }
             "METRICS_LISTEN" => l.metrics_listen = Some(parse(key, &v)?),
+            "SQLITE_SYNCHRONOUS" => l.sqlite_synchronous = Some(v.trim().to_string()),
             "SHUTDOWN_GRACE_SECS" => l.shutdown_grace_secs = Some(parse(key, &v)?),
             "TLS_CERT" => l.tls_cert = Some(PathBuf::from(v)),
             "TLS_KEY" => l.tls_key = Some(PathBuf::from(v)),

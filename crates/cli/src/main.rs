@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod backup;
 mod bench;
 mod config;
 mod fuzz;
@@ -44,6 +45,8 @@ enum Command {
     /// Fill an existing pool with many users (bench-user-N, the bench's password), in
     /// process, to measure at scale with `bench --pool-id`.
     SeedUsers(seed::SeedArgs),
+    /// Write a consistent copy of the live SQLite database to a new file.
+    Backup(backup::BackupArgs),
     /// A pool's token signing keys (`keys rotate --pool-id ...`).
     Keys(keys::KeysArgs),
     /// Attack every operation of an in-process server with random and mutated requests
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
             Command::Bench(args) => bench::run(args).await,
             Command::SeedUsers(args) => seed::run(args).await,
             Command::Keys(args) => keys::run(args).await,
+            Command::Backup(args) => backup::run(args).await,
             Command::Fuzz(args) => fuzz::run(args).await,
             Command::User(_) => Ok(()),
         }

@@ -390,3 +390,25 @@ fn tls_files_go_together_and_make_the_public_url_https() {
     let e = Config::from_layers(None, &env(&[("KEYSTEP_TLS_CERT", "/c.pem")])).unwrap_err();
     assert!(matches!(e, ConfigError::Invalid { key, .. } if key == "tls_cert"));
 }
+
+#[test]
+fn sqlite_synchronous_full_rides_on_the_sqlite_url() {
+    let c = Config::from_layers(None, &env(&[("KEYSTEP_SQLITE_SYNCHRONOUS", "full")])).unwrap();
+    assert_eq!(
+        c.database_url.0,
+        "sqlite://./keystep-data/keystep.db?synchronous=full"
+    );
+    let normal =
+        Config::from_layers(None, &env(&[("KEYSTEP_SQLITE_SYNCHRONOUS", "normal")])).unwrap();
+    assert_eq!(normal.database_url.0, "sqlite://./keystep-data/keystep.db");
+    let pg = Config::from_layers(
+        None,
+        &env(&[
+            ("KEYSTEP_SQLITE_SYNCHRONOUS", "full"),
+            ("KEYSTEP_DATABASE_URL", "postgres://db/keystep"),
+        ]),
+    );
+    assert!(matches!(pg, Err(ConfigError::Invalid { key, .. }) if key == "sqlite_synchronous"));
+    let bad = Config::from_layers(None, &env(&[("KEYSTEP_SQLITE_SYNCHRONOUS", "off")]));
+    assert!(bad.is_err());
+}
