@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod backup;
 mod bench;
 mod config;
+mod datalock;
 mod fuzz;
 mod keys;
 mod migrate;

@@ -5,13 +5,16 @@ use keystep_server::outbox::OutboxMessage;
 /// Arguments of `keystep outbox`.
 #[derive(Debug, clap::Args)]
 pub struct OutboxArgs {
-    /// The server's URL.
-    #[arg(long, default_value = "http://127.0.0.1:9229")]
-    url: String,
+    /// The server's URL (also KEYSTEP_ENDPOINT, else AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER
+    /// as `keystep serve` prints it, else http://127.0.0.1:9229).
+    #[arg(long = "endpoint", visible_alias = "url", env = "KEYSTEP_ENDPOINT")]
+    endpoint: Option<String>,
     /// Only messages of this pool.
     #[arg(long)]
     pool_id: Option<String>,
-    /// Only messages to this username.
+    /// Only messages to this user: the username, or the e-mail address or phone number
+    /// the message went to (in pools where the e-mail is the username, the stored
+    /// username is an opaque id).
     #[arg(long)]
     username: Option<String>,
     /// At most this many (the newest).
@@ -46,7 +49,8 @@ pub async fn run(args: OutboxArgs) -> Result<(), String> {
     if let Some(l) = args.limit {
         query.push(("limit", l.to_string()));
     }
-    let url = format!("{}/admin/outbox", args.url.trim_end_matches('/'));
+    let base = crate::user::default_endpoint(args.endpoint);
+    let url = format!("{}/admin/outbox", base.trim_end_matches('/'));
     let resp = reqwest::Client::new()
         .get(&url)
         .query(&query)

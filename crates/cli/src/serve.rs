@@ -35,6 +35,15 @@ pub async fn open(
     no_dev_pool: bool,
     logging: bool,
 ) -> Result<Opened, String> {
+    let config = load_config(config_path, no_dev_pool)?;
+    if logging {
+        init_logging(&config)?;
+    }
+    open_with(config, logging).await
+}
+
+/// The configuration (file and `KEYSTEP_*` variables); reads, writes nothing.
+pub fn load_config(config_path: Option<&Path>, no_dev_pool: bool) -> Result<Config, String> {
     // Non-UTF-8 variables cannot be settings; `vars_os` keeps them from aborting us.
     let env: BTreeMap<String, String> = std::env::vars_os()
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
@@ -43,10 +52,12 @@ pub async fn open(
     if no_dev_pool {
         config.dev_pool = false;
     }
-    if logging {
-        init_logging(&config)?;
-    }
+    Ok(config)
+}
 
+/// [`open`] with a loaded configuration; `print_outbox` echoes the outbox to stdout.
+pub async fn open_with(config: Config, print_outbox: bool) -> Result<Opened, String> {
+    let logging = print_outbox;
     if config.uses_sqlite() {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
             format!(
@@ -115,12 +126,31 @@ pub async fn open(
 
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), String> {
+    let config = load_config(config_path, no_dev_pool)?;
+    init_logging(&config)?;
+    // The certificate is read before the port is taken: a wrong path fails at once.
+    let certificate = match &config.tls {
+        Some((cert, key)) => Some(
+            keystep_server::tls::Certificate::load(cert, key)
+                .map_err(|e| format!("TLS certificate: {e}"))?,
+        ),
+        None => None,
+    };
+    // The port before anything on disk: a busy port leaves no data folder behind.
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| listen_error(config.listen, &e))?;
+    let _lock = if config.uses_sqlite() {
+        Some(crate::datalock::DataLock::take(&config.data_dir)?)
+    } else {
+        None
+    };
     let Opened {
         config,
         prepared,
         key_source,
         admin_from_config,
-    } = open(config_path, no_dev_pool, true).await?;
+    } = open_with(config, true).await?;
     // A store that cannot be written (read-only files, a read-only replica) is named now,
     // not discovered by the first sign-up.
     prepared
@@ -130,17 +160,6 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
         .check_ready(keystep_core::ports::Clock::now(&SystemClock))
         .await
         .map_err(|e| format!("the database is not usable: {e}"))?;
-    // The certificate is read before the port is taken: a wrong path fails at once.
-    let certificate = match &config.tls {
-        Some((cert, key)) => Some(
-            keystep_server::tls::Certificate::load(cert, key)
-                .map_err(|e| format!("TLS certificate: {e}"))?,
-        ),
-        None => None,
-    };
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
     print_banner(
         &config,
         &prepared.state.admin,
@@ -257,6 +276,21 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
     Ok(())
 }
 
+/// Why the port could not be taken, and which setting moves it.
+fn listen_error(addr: std::net::SocketAddr, e: &std::io::Error) -> String {
+    let why = if e.kind() == std::io::ErrorKind::AddrInUse {
+        "another program (perhaps another keystep serve) is using it"
+    } else {
+        "the address is not available to this process"
+    };
+    let mut other = addr;
+    other.set_port(addr.port().wrapping_add(1).max(1));
+    format!(
+        "cannot listen on {addr}: {e} ({why}). Choose another address with `listen` in the \
+         configuration file or KEYSTEP_LISTEN, e.g. KEYSTEP_LISTEN={other}"
+    )
+}
+
 /// Re-reads the certificate and key on every `SIGHUP`; a failed read keeps the old pair.
 async fn reload_on_sighup(certificate: Arc<keystep_server::tls::Certificate>) {
     #[cfg(unix)]
@@ -370,6 +404,8 @@ fn print_banner(
         ));
     }
     line(format!("  AWS_REGION={}", config.region));
+    // The AWS CLI v1 and older SDKs read only this one.
+    line(format!("  AWS_DEFAULT_REGION={}", config.region));
     line(format!(
         "  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER={url}"
     ));

@@ -116,7 +116,7 @@ pub struct OutboxEntry {
 pub struct OutboxFilter {
     /// Only this pool.
     pub pool_id: Option<String>,
-    /// Only this username.
+    /// Only this username, or messages sent to this address.
     pub username: Option<String>,
     /// At most this many (newest last).
     pub limit: Option<u32>,

@@ -387,7 +387,12 @@ async fn sqlite_to_sqlite_copies_everything_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: set KEYSTEP_TEST_DATABASE_URL (scripts/test then runs it)"]
 async fn sqlite_to_postgres_and_back_copies_everything_once() {
+    assert!(
+        std::env::var("KEYSTEP_TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty()),
+        "KEYSTEP_TEST_DATABASE_URL is not set: this test needs PostgreSQL"
+    );
     let dir = tempfile::tempdir().unwrap();
     let (source, filled) = filled_source(&dir).await;
     let back = sqlite_url(&dir, "back.db");

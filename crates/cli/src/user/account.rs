@@ -20,7 +20,8 @@ pub struct SignupArgs {
     /// repeat for more.
     #[arg(long = "attribute", value_name = "NAME=VALUE")]
     pub attributes: Vec<String>,
-    /// Only confirm an existing sign-up with its code (no SignUp call).
+    /// Only confirm an existing sign-up with its code (no SignUp call). A sign-up made
+    /// from a script whose input ends before the code arrived is confirmed this way later.
     #[arg(long)]
     pub confirm: bool,
 }
@@ -84,7 +85,19 @@ pub async fn signup(args: SignupArgs) -> Result<(), Failure> {
     }
     let mut wrong = 0;
     loop {
-        let code = prompter.line("Confirmation code (empty for a new one): ")?;
+        let Some(code) = prompter.line_or_end("Confirmation code (empty for a new one): ")? else {
+            if args.confirm {
+                return Err(Failure::Usage(
+                    "no confirmation code given (end of input)".into(),
+                ));
+            }
+            // A script signed up and had no code to give: not an error, a later step.
+            prompter.say(&format!(
+                "Signed up, not confirmed yet. When the code arrives: \
+                 keystep signup --confirm --username {username}"
+            ));
+            return Ok(());
+        };
         let code = code.trim();
         if code.is_empty() {
             let delivery = auth.resend_sign_up_code(&username).await.map_err(refused)?;

@@ -116,16 +116,47 @@ impl Failure {
     }
 }
 
+/// Where a Keystep started with the defaults listens.
+pub const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:9229";
+
+/// The endpoint given (flag or `KEYSTEP_ENDPOINT`), else
+/// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`, else [`DEFAULT_ENDPOINT`].
+pub fn default_endpoint(given: Option<String>) -> String {
+    given
+        .filter(|e| !e.is_empty())
+        .or_else(|| {
+            std::env::var("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+                .ok()
+                .filter(|e| !e.is_empty())
+        })
+        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string())
+}
+
+/// The server that issued `tokens`: their `iss` without the pool id. For Amazon Cognito
+/// (`https://cognito-idp.<region>.amazonaws.com/<pool>`) that is `cognito`.
+fn issuer_endpoint(tokens: &Tokens) -> Option<String> {
+    let iss = tokens
+        .access_claims()
+        .or_else(|| tokens.id_claims())?
+        .get("iss")?
+        .as_str()?
+        .to_string();
+    let (base, _pool) = iss.rsplit_once('/')?;
+    if base.contains(".amazonaws.com") {
+        return Some("cognito".into());
+    }
+    (base.starts_with("http://") || base.starts_with("https://")).then(|| base.to_string())
+}
+
 /// Where the service is and which pool and app client to use.
 #[derive(Debug, Clone, Args)]
 pub struct Connection {
-    /// The service URL; `cognito` means Amazon Cognito in --region.
-    #[arg(
-        long,
-        env = "KEYSTEP_ENDPOINT",
-        default_value = "http://127.0.0.1:9229"
-    )]
-    pub endpoint: String,
+    /// The service URL; `cognito` means Amazon Cognito in --region. Without it:
+    /// AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER (as `keystep serve` prints it); for
+    /// whoami and signout, the server the stored tokens came from; else
+    /// http://127.0.0.1:9229.
+    #[arg(long, env = "KEYSTEP_ENDPOINT")]
+    pub endpoint: Option<String>,
     /// AWS region (for --endpoint cognito); by default the pool id's prefix.
     #[arg(long)]
     pub region: Option<String>,
@@ -245,7 +276,15 @@ impl Connection {
                 .map_or("us-east-1", |(region, _)| region)
                 .to_string()
         });
-        let endpoint = (self.endpoint != "cognito").then(|| self.endpoint.clone());
+        let endpoint = match &self.endpoint {
+            Some(e) => e.clone(),
+            None => std::env::var("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+                .ok()
+                .filter(|e| !e.is_empty())
+                .or_else(|| tokens.and_then(issuer_endpoint))
+                .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string()),
+        };
+        let endpoint = (endpoint != "cognito").then_some(endpoint);
         Ok(AuthConfig {
             user_pool_id: pool_id,
             client_id,

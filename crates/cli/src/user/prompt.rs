@@ -33,6 +33,22 @@ impl Prompter {
         read_answer(prompt)
     }
 
+    /// Like [`Prompter::line`], but `None` when the input has ended (a script that had
+    /// nothing more to say).
+    pub fn line_or_end(&mut self, prompt: &str) -> Result<Option<String>, Failure> {
+        show(prompt);
+        let mut line = String::new();
+        match std::io::stdin().read_line(&mut line) {
+            Ok(0) => {
+                // The prompt is left without its answer: end its line.
+                self.say("");
+                Ok(None)
+            }
+            Ok(_) => Ok(Some(line.trim_end_matches(['\n', '\r']).to_string())),
+            Err(e) => Err(Failure::Usage(format!("cannot read stdin: {e}"))),
+        }
+    }
+
     /// Like [`Prompter::line`], but not echoed on a terminal.
     pub fn secret(&mut self, prompt: &str) -> Result<String, Failure> {
         if !self.interactive {

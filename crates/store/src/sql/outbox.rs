@@ -44,8 +44,13 @@ pub(super) async fn list(db: &DbPool, filter: &OutboxFilter) -> Result<Vec<Outbo
         conditions.push(format!("pool_id = ${}", values.len()));
     }
     if let Some(username) = &filter.username {
+        // In pools where the e-mail or phone is the username the stored username is an
+        // opaque id: the address a message went to finds it too.
         values.push(username);
-        conditions.push(format!("username = ${}", values.len()));
+        conditions.push(format!(
+            "(username = ${n} OR destination = ${n})",
+            n = values.len()
+        ));
     }
     let where_sql = if conditions.is_empty() {
         String::new()

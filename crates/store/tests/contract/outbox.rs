@@ -79,6 +79,22 @@ async fn outbox_appends_and_filters(db: TestDb) {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].id, ids[4]);
 
+    // The address a message went to finds it as well as the username does (the
+    // username is an opaque id in pools where the e-mail is the username).
+    let by_address = OutboxFilter {
+        pool_id: Some(POOL.into()),
+        username: Some("alice@example.com".into()),
+        limit: None,
+    };
+    let got: Vec<_> = store
+        .list_outbox(&by_address)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
+    assert_eq!(got, vec![sent[0].clone(), sent[3].clone(), sent[4].clone()]);
+
     let nobody = OutboxFilter {
         username: Some("nobody".into()),
         ..Default::default()
