@@ -8,7 +8,7 @@
 //! only tokens whose value is known can be looked up) and whether the sign-in they came
 //! from is revoked. Not covered, because rejected requests may change them legitimately:
 //! abuse counters, sign-in sessions, one-time codes, single-use records, the outbox,
-//! signing keys.
+//! the delivery queue (its dispatcher works in the background), signing keys.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
