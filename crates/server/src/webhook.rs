@@ -46,11 +46,7 @@ pub struct WebhookInvoker {
 impl WebhookInvoker {
     /// An invoker with the standard timeout.
     pub fn new() -> WebhookInvoker {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
+        let http = client(TIMEOUT);
         WebhookInvoker {
             http,
             counters: TriggerCounters::default(),
@@ -76,6 +72,37 @@ impl Default for WebhookInvoker {
     }
 }
 
+/// An HTTP client for webhooks: `timeout` per call, redirects not followed (a webhook
+/// that redirects would send the signed body somewhere nobody configured).
+pub fn client(timeout: std::time::Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new())
+}
+
+/// A POST of the JSON `body` to `url`, stamped with the current time and signed with
+/// `secret` (`X-Keystep-Timestamp`, `X-Keystep-Signature`), as every webhook call is.
+pub fn signed_post(
+    http: &reqwest::Client,
+    url: &str,
+    secret: &[u8],
+    body: Vec<u8>,
+) -> reqwest::RequestBuilder {
+    let timestamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+        .to_string();
+    let signed = signature(secret, &timestamp, &body);
+    http.post(url)
+        .header("content-type", "application/json")
+        .header("x-keystep-timestamp", timestamp)
+        .header("x-keystep-signature", signed)
+        .body(body)
+}
+
 /// The signature of `body` sent at `timestamp`.
 pub fn signature(secret: &[u8], timestamp: &str, body: &[u8]) -> String {
     let key = hmac::Key::new(hmac::HMAC_SHA256, secret);
@@ -99,18 +126,7 @@ impl WebhookInvoker {
     async fn call(&self, url: &str, secret: &[u8], event: &Value) -> Result<Value, InvokeFailure> {
         let body = serde_json::to_vec(event)
             .map_err(|e| InvokeFailure::Failed(format!("event not serialisable: {e}")))?;
-        let timestamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default()
-            .to_string();
-        let response = self
-            .http
-            .post(url)
-            .header("content-type", "application/json")
-            .header("x-keystep-timestamp", &timestamp)
-            .header("x-keystep-signature", signature(secret, &timestamp, &body))
-            .body(body)
+        let response = signed_post(&self.http, url, secret, body)
             .send()
             .await
             .map_err(|e| {

@@ -37,11 +37,7 @@ impl std::fmt::Debug for SmsWebhook {
 impl SmsWebhook {
     /// A sender for `url`, signing with `secret`.
     pub fn new(url: String, secret: Vec<u8>) -> SmsWebhook {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
+        let http = crate::webhook::client(TIMEOUT);
         SmsWebhook { url, secret, http }
     }
 
@@ -59,28 +55,17 @@ impl SmsWebhook {
             "userName": m.username,
         })
         .to_string();
-        let timestamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default()
-            .to_string();
-        let signature = crate::webhook::signature(&self.secret, &timestamp, body.as_bytes());
-        let answer = self
-            .http
-            .post(&self.url)
-            .header("content-type", "application/json")
-            .header("x-keystep-timestamp", &timestamp)
-            .header("x-keystep-signature", signature)
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| {
-                CarryFailure::Transient(if e.is_timeout() {
-                    "the SMS webhook timed out".into()
-                } else {
-                    "the SMS webhook could not be reached".into()
-                })
-            })?;
+        let answer =
+            crate::webhook::signed_post(&self.http, &self.url, &self.secret, body.into_bytes())
+                .send()
+                .await
+                .map_err(|e| {
+                    CarryFailure::Transient(if e.is_timeout() {
+                        "the SMS webhook timed out".into()
+                    } else {
+                        "the SMS webhook could not be reached".into()
+                    })
+                })?;
         let status = answer.status();
         if status.is_success() {
             return Ok(());
