@@ -13,14 +13,16 @@
 //! `node`); `scripts/test` provides both. Missing ones fail the test, never skip it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{banner_value, free_port, keystep, read_banner};
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_keystep");
 const PASSWORD: &str = "Correct-Horse-9!";
 const FROM: &str = "Keystep Tests <no-reply@keystep.test>";
 const SMTP_USER: &str = "keystep";
@@ -50,14 +52,6 @@ fn node() -> PathBuf {
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("node"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The SMTP sink, stopped (SIGTERM, then waited for) when dropped or stopped.
@@ -125,13 +119,7 @@ impl Drop for Server {
 
 fn serve(data_dir: &Path, smtp_port: u16, certs: &Path) -> Server {
     let port = free_port();
-    let mut command = Command::new(BIN);
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("KEYSTEP_") {
-            command.env_remove(key);
-        }
-    }
-    let mut child = command
+    let mut child = keystep()
         .arg("serve")
         .env("KEYSTEP_DATA_DIR", data_dir)
         .env("KEYSTEP_LISTEN", format!("127.0.0.1:{port}"))
@@ -148,36 +136,14 @@ fn serve(data_dir: &Path, smtp_port: u16, certs: &Path) -> Server {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    let started = Instant::now();
-    while !banner.contains("Amplify.configure") {
-        assert!(started.elapsed() < Duration::from_secs(60), "{banner}");
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "exited: {banner}");
-        banner.push_str(&line);
-    }
+    let banner = read_banner(&mut child);
     assert!(
         banner.contains("E-mail:      SMTP smtp://keystep:***@127.0.0.1"),
         "the banner names the relay without its password: {banner}"
     );
     assert!(!banner.contains(SMTP_PASSWORD), "{banner}");
     assert!(!banner.contains("they go to the outbox"), "{banner}");
-    // Drain standard output so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        while reader.read_line(&mut sink).unwrap_or(0) > 0 {
-            sink.clear();
-        }
-    });
-    let value = |prefix: &str| {
-        banner
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(prefix))
-            .unwrap_or_else(|| panic!("no {prefix} in {banner}"))
-            .trim()
-            .to_string()
-    };
+    let value = |prefix: &str| banner_value(&banner, prefix);
     Server {
         child,
         url: format!("http://127.0.0.1:{port}"),

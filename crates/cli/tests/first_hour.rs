@@ -7,33 +7,15 @@
 //! to the server the tokens came from.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{banner_value, free_port, keystep, read_banner};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_keystep");
 const PASSWORD: &str = "Correct-Horse-9!";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// `keystep` with no KEYSTEP_* or AWS_* variable of the developer's shell.
-fn keystep() -> Command {
-    let mut command = Command::new(BIN);
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy();
-        if key.starts_with("KEYSTEP_") || key.starts_with("AWS_") {
-            command.env_remove(key.as_ref());
-        }
-    }
-    command
-}
 
 struct Server {
     child: Child,
@@ -51,12 +33,7 @@ impl Drop for Server {
 
 impl Server {
     fn value(&self, prefix: &str) -> String {
-        self.banner
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(prefix))
-            .unwrap_or_else(|| panic!("no {prefix} in {}", self.banner))
-            .trim()
-            .to_string()
+        banner_value(&self.banner, prefix)
     }
 }
 
@@ -71,21 +48,7 @@ fn serve(data: &Path) -> Server {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    let started = Instant::now();
-    while !banner.contains("Amplify.configure") {
-        assert!(started.elapsed() < Duration::from_secs(60), "{banner}");
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "exited: {banner}");
-        banner.push_str(&line);
-    }
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        while reader.read_line(&mut sink).unwrap_or(0) > 0 {
-            sink.clear();
-        }
-    });
+    let banner = read_banner(&mut child);
     let (tx, stderr) = std::sync::mpsc::channel();
     let mut err = BufReader::new(child.stderr.take().unwrap());
     std::thread::spawn(move || {

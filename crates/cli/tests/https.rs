@@ -8,12 +8,12 @@
 //! `node`); `scripts/test` provides both.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
+mod common;
+
+use common::{banner_value, free_port, keystep, read_banner};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_keystep");
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -39,24 +39,6 @@ fn node() -> PathBuf {
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("node"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn keystep() -> Command {
-    let mut command = Command::new(BIN);
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("KEYSTEP_") {
-            command.env_remove(key);
-        }
-    }
-    command
 }
 
 struct Server {
@@ -88,34 +70,13 @@ fn serve(data: &Path, cert: &Path, key: &Path) -> Server {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    let started = Instant::now();
-    while !banner.contains("Amplify.configure") {
-        assert!(started.elapsed() < Duration::from_secs(60), "{banner}");
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "exited: {banner}");
-        banner.push_str(&line);
-    }
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        while reader.read_line(&mut sink).unwrap_or(0) > 0 {
-            sink.clear();
-        }
-    });
+    let banner = read_banner(&mut child);
     let url = format!("https://127.0.0.1:{port}");
     assert!(
         banner.contains(&format!("public URL {url}")),
         "the public URL defaults to https:// with TLS: {banner}"
     );
-    let value = |prefix: &str| {
-        banner
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(prefix))
-            .unwrap_or_else(|| panic!("no {prefix} in {banner}"))
-            .trim()
-            .to_string()
-    };
+    let value = |prefix: &str| banner_value(&banner, prefix);
     Server {
         child,
         url,

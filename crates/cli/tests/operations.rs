@@ -3,7 +3,10 @@
 //! database that cannot be written named at start.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::{banner_value, free_port, read_banner};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -11,24 +14,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_keystep");
 const PASSWORD: &str = "Correct-Horse-9!";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn keystep(data: &Path) -> Command {
-    let mut command = Command::new(BIN);
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("KEYSTEP_") {
-            command.env_remove(key);
-        }
-    }
+    let mut command = common::keystep();
     command
         .env("KEYSTEP_DATA_DIR", data)
         .env("KEYSTEP_LOG", "warn");
@@ -57,27 +46,8 @@ fn serve(mut command: Command) -> Server {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    let started = Instant::now();
-    while !banner.contains("Amplify.configure") {
-        assert!(started.elapsed() < Duration::from_secs(60), "{banner}");
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "exited: {banner}");
-        banner.push_str(&line);
-    }
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        while reader.read_line(&mut sink).unwrap_or(0) > 0 {
-            sink.clear();
-        }
-    });
-    let client_id = banner
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("client id:"))
-        .unwrap()
-        .trim()
-        .to_string();
+    let banner = read_banner(&mut child);
+    let client_id = banner_value(&banner, "client id:");
     Server {
         child,
         port,
