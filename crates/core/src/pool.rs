@@ -67,6 +67,81 @@ pub enum MfaConfiguration {
     On,
 }
 
+/// The pool's feature plan (`UserPoolTier`). Choice-based sign-in and its factors need
+/// `ESSENTIALS` or above, as in Cognito.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum PoolTier {
+    /// `LITE`.
+    Lite,
+    /// `ESSENTIALS` (Cognito's default for new pools).
+    #[default]
+    Essentials,
+    /// `PLUS`.
+    Plus,
+}
+
+impl PoolTier {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PoolTier::Lite => "LITE",
+            PoolTier::Essentials => "ESSENTIALS",
+            PoolTier::Plus => "PLUS",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<PoolTier> {
+        [PoolTier::Lite, PoolTier::Essentials, PoolTier::Plus]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+}
+
+/// A first factor of choice-based sign-in (`Policies.SignInPolicy.AllowedFirstAuthFactors`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuthFactor {
+    /// `PASSWORD` (plain or SRP).
+    Password,
+    /// `EMAIL_OTP`: a code sent to the verified e-mail address.
+    EmailOtp,
+    /// `SMS_OTP`: a code sent to the verified phone number.
+    SmsOtp,
+    /// `WEB_AUTHN`: a passkey.
+    WebAuthn,
+}
+
+impl AuthFactor {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthFactor::Password => "PASSWORD",
+            AuthFactor::EmailOtp => "EMAIL_OTP",
+            AuthFactor::SmsOtp => "SMS_OTP",
+            AuthFactor::WebAuthn => "WEB_AUTHN",
+        }
+    }
+
+    /// Parses a wire name (`SOFTWARE_TOKEN` is an MFA factor only: `None`).
+    pub fn parse(s: &str) -> Option<AuthFactor> {
+        [
+            AuthFactor::Password,
+            AuthFactor::EmailOtp,
+            AuthFactor::SmsOtp,
+            AuthFactor::WebAuthn,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == s)
+    }
+}
+
+/// `Policies.SignInPolicy.AllowedFirstAuthFactors` when a pool never set one.
+fn default_first_factors() -> Vec<AuthFactor> {
+    vec![AuthFactor::Password]
+}
+
 /// How users sign in: with a username plus aliases, or with email/phone as the username.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SignInIdentifiers {
@@ -212,8 +287,14 @@ pub struct PoolSettings {
     pub email_configuration: Option<EmailConfiguration>,
     /// `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
     pub attributes_require_verification_before_update: Vec<AliasKind>,
+    /// `UserPoolTier`.
+    #[serde(default)]
+    pub tier: PoolTier,
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors`: what `USER_AUTH` may start with.
+    #[serde(default = "default_first_factors")]
+    pub first_factors: Vec<AuthFactor>,
     /// Settings Keystep accepts and shows back but does not act on yet
-    /// (`DeviceConfiguration`, `UserPoolAddOns`, `Policies.SignInPolicy`, `UserPoolTier`,
+    /// (`DeviceConfiguration`, `UserPoolAddOns`,
     /// `AdminCreateUserConfig.UnusedAccountValidityDays`...), keyed by wire member name.
     #[serde(default)]
     pub echo: std::collections::BTreeMap<String, serde_json::Value>,
@@ -270,7 +351,35 @@ impl Default for PoolSettings {
             tags: Default::default(),
             email_configuration: None,
             attributes_require_verification_before_update: Vec::new(),
+            tier: PoolTier::default(),
+            first_factors: default_first_factors(),
             echo: Default::default(),
+        }
+    }
+}
+
+impl PoolSettings {
+    /// Pools stored before the tier and the sign-in policy were acted on kept them, as
+    /// given, among the echoed settings: move them into their fields.
+    pub fn lift_echo(&mut self) {
+        if let Some(tier) = self.echo.remove("UserPoolTier") {
+            if let Some(tier) = tier.as_str().and_then(PoolTier::parse) {
+                self.tier = tier;
+            }
+        }
+        if let Some(policy) = self.echo.remove("SignInPolicy") {
+            let factors: Option<Vec<AuthFactor>> = policy
+                .get("AllowedFirstAuthFactors")
+                .and_then(|v| v.as_array())
+                .map(|names| {
+                    names
+                        .iter()
+                        .filter_map(|n| n.as_str().and_then(AuthFactor::parse))
+                        .collect()
+                });
+            if let Some(factors) = factors.filter(|f| !f.is_empty()) {
+                self.first_factors = factors;
+            }
         }
     }
 }

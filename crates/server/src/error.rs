@@ -224,6 +224,7 @@ impl From<AuthError> for ApiError {
             AuthError::CodeDeliveryFailure(m) => ("CodeDeliveryFailureException", m),
             AuthError::ConcurrentModification(m) => ("ConcurrentModificationException", m),
             AuthError::UnsupportedOperation(m) => ("UnsupportedOperationException", m),
+            AuthError::FeatureUnavailableInTier(m) => ("FeatureUnavailableInTierException", m),
             AuthError::EnableSoftwareTokenMfa(m) => ("EnableSoftwareTokenMFAException", m),
             AuthError::SoftwareTokenMfaNotFound(m) => ("SoftwareTokenMFANotFoundException", m),
             AuthError::UnsupportedTokenType(m) => ("UnsupportedTokenTypeException", m),

@@ -44,6 +44,10 @@ pub struct SignUpOutput {
     pub user_sub: String,
     /// `CodeDeliveryDetails`, when a confirmation code was sent.
     pub delivery: Option<CodeDelivery>,
+    /// `Session`, for clients that may sign in with `USER_AUTH`: it signs nobody in by
+    /// itself (a new user proves who they are with the confirmation code, whose
+    /// `ConfirmSignUp` answers the `Session` that does).
+    pub session: Option<String>,
 }
 
 /// `ConfirmSignUp`. `Debug` leaves out the code and secret hash.
@@ -59,18 +63,23 @@ pub struct ConfirmSignUpInput {
     pub secret_hash: Option<String>,
     /// `ForceAliasCreation`: take a verified e-mail/phone alias from another user.
     pub force_alias_creation: bool,
+    /// `Session` of `SignUp`. Accepted and not needed: the code proves the sign-up, and
+    /// refusing a stale `Session` would fail a user who read their mail slowly.
+    pub session: Option<String>,
     /// `ClientMetadata` (for triggers, not invoked yet).
     pub client_metadata: BTreeMap<String, String>,
 }
 
-/// The user `ConfirmSignUp` confirmed (for the PostConfirmation trigger and auto
-/// sign-in; the wire answer is `{}` today).
+/// The user `ConfirmSignUp` confirmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfirmSignUpOutput {
     /// The canonical username.
     pub username: String,
     /// The `sub`.
     pub sub: String,
+    /// `Session`, for clients that may sign in with `USER_AUTH`: `InitiateAuth USER_AUTH`
+    /// with it signs the user in once, within the client's `AuthSessionValidity`.
+    pub session: Option<String>,
 }
 
 /// `ResendConfirmationCode`.
@@ -177,10 +186,14 @@ impl Keystep {
             ),
             None => None,
         };
+        let session = self
+            .sign_up_session(&client, &user, &input.username, false)
+            .await?;
         Ok(SignUpOutput {
             user_confirmed: hook.auto_confirm,
             user_sub: user.sub,
             delivery,
+            session,
         })
     }
 
@@ -237,9 +250,13 @@ impl Keystep {
             &input.client_metadata,
         )
         .await?;
+        let session = self
+            .sign_up_session(&client, &user, &input.username, true)
+            .await?;
         Ok(ConfirmSignUpOutput {
             username: user.username,
             sub: user.sub,
+            session,
         })
     }
 

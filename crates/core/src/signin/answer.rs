@@ -9,6 +9,7 @@ use base64::Engine;
 use crate::error::AuthError;
 use crate::user::MfaFactor;
 
+use super::choice::FirstFactorPick;
 use super::ChallengeName;
 
 /// The prefix clients put on attribute names in `NEW_PASSWORD_REQUIRED` answers.
@@ -50,6 +51,11 @@ pub enum ChallengeAnswer {
     AssociateSoftwareToken,
     /// `CUSTOM_CHALLENGE` with `ANSWER`.
     CustomAnswer(String),
+    /// `SELECT_CHALLENGE` with `ANSWER` (and the picked factor's parameters), or the
+    /// documented shortcuts `PASSWORD` / `PASSWORD_SRP` on a `SELECT_CHALLENGE` session.
+    SelectFirstFactor(FirstFactorPick),
+    /// `SMS_OTP` with `SMS_OTP_CODE`.
+    SmsOtpCode(String),
     /// `VerifySoftwareToken` called with this sign-in's `Session`.
     VerifySoftwareToken {
         /// `UserCode`.
@@ -71,6 +77,8 @@ impl ChallengeAnswer {
             ChallengeAnswer::SelectMfa(_) => ChallengeName::SelectMfaType,
             ChallengeAnswer::NewPassword { .. } => ChallengeName::NewPasswordRequired,
             ChallengeAnswer::CustomAnswer(_) => ChallengeName::CustomChallenge,
+            ChallengeAnswer::SelectFirstFactor(_) => ChallengeName::SelectChallenge,
+            ChallengeAnswer::SmsOtpCode(_) => ChallengeName::SmsOtp,
             ChallengeAnswer::MfaSetup { .. }
             | ChallengeAnswer::AssociateSoftwareToken
             | ChallengeAnswer::VerifySoftwareToken { .. } => ChallengeName::MfaSetup,
@@ -84,6 +92,7 @@ impl ChallengeAnswer {
             ChallengeAnswer::SmsCode(_)
                 | ChallengeAnswer::TotpCode(_)
                 | ChallengeAnswer::EmailCode(_)
+                | ChallengeAnswer::SmsOtpCode(_)
         )
     }
 }
@@ -92,6 +101,9 @@ impl std::fmt::Debug for ChallengeAnswer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ChallengeAnswer::SelectMfa(factor) => write!(f, "SelectMfa({})", factor.as_str()),
+            ChallengeAnswer::SelectFirstFactor(pick) => {
+                write!(f, "SelectFirstFactor({})", pick.challenge().as_str())
+            }
             ChallengeAnswer::AssociateSoftwareToken => f.write_str("AssociateSoftwareToken"),
             ChallengeAnswer::VerifySoftwareToken { .. } => {
                 f.write_str("VerifySoftwareToken(<redacted>)")
@@ -119,7 +131,10 @@ fn missing(name: &str) -> AuthError {
     AuthError::InvalidParameter(format!("Missing required parameter {name}"))
 }
 
-fn required<'a>(map: &'a BTreeMap<String, String>, name: &str) -> Result<&'a str, AuthError> {
+pub(super) fn required<'a>(
+    map: &'a BTreeMap<String, String>,
+    name: &str,
+) -> Result<&'a str, AuthError> {
     map.get(name)
         .map(String::as_str)
         .filter(|v| !v.is_empty())
@@ -210,6 +225,18 @@ impl ChallengeResponse {
                 // An empty answer is an answer (Verify decides), but it must be present.
                 let answer = responses.get("ANSWER").ok_or_else(|| missing("ANSWER"))?;
                 ChallengeAnswer::CustomAnswer(answer.clone())
+            }
+            ChallengeName::SelectChallenge => ChallengeAnswer::SelectFirstFactor(
+                FirstFactorPick::parse(required(responses, "ANSWER")?, responses)?,
+            ),
+            ChallengeName::Password | ChallengeName::PasswordSrp => {
+                ChallengeAnswer::SelectFirstFactor(FirstFactorPick::parse(
+                    name.as_str(),
+                    responses,
+                )?)
+            }
+            ChallengeName::SmsOtp => {
+                ChallengeAnswer::SmsOtpCode(required(responses, "SMS_OTP_CODE")?.to_string())
             }
             ChallengeName::NewPasswordRequired => ChallengeAnswer::NewPassword {
                 password: required(responses, "NEW_PASSWORD")?.to_string(),

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use crate::message::Medium;
 use crate::user::MfaFactor;
 
+use super::choice::FirstChallenge;
+
 /// A challenge Keystep issues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChallengeName {
@@ -25,6 +27,14 @@ pub enum ChallengeName {
     NewPasswordRequired,
     /// `CUSTOM_CHALLENGE`.
     CustomChallenge,
+    /// `SELECT_CHALLENGE`: choose a first factor (`USER_AUTH`).
+    SelectChallenge,
+    /// `SMS_OTP`: a one-time code sent by SMS as the first factor (`USER_AUTH`).
+    SmsOtp,
+    /// `PASSWORD`: answers `SELECT_CHALLENGE` with a password; never issued.
+    Password,
+    /// `PASSWORD_SRP`: answers `SELECT_CHALLENGE` with `SRP_A`; never issued.
+    PasswordSrp,
 }
 
 impl ChallengeName {
@@ -39,6 +49,10 @@ impl ChallengeName {
             ChallengeName::MfaSetup => "MFA_SETUP",
             ChallengeName::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",
             ChallengeName::CustomChallenge => "CUSTOM_CHALLENGE",
+            ChallengeName::SelectChallenge => "SELECT_CHALLENGE",
+            ChallengeName::SmsOtp => "SMS_OTP",
+            ChallengeName::Password => "PASSWORD",
+            ChallengeName::PasswordSrp => "PASSWORD_SRP",
         }
     }
 
@@ -53,6 +67,10 @@ impl ChallengeName {
             ChallengeName::MfaSetup,
             ChallengeName::NewPasswordRequired,
             ChallengeName::CustomChallenge,
+            ChallengeName::SelectChallenge,
+            ChallengeName::SmsOtp,
+            ChallengeName::Password,
+            ChallengeName::PasswordSrp,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -75,6 +93,9 @@ pub struct Challenge {
     pub name: ChallengeName,
     /// `ChallengeParameters`.
     pub parameters: BTreeMap<String, String>,
+    /// `AvailableChallenges` (a response member, not a parameter): the first factors a
+    /// `SELECT_CHALLENGE` offers; empty for every other challenge.
+    pub available: Vec<FirstChallenge>,
 }
 
 const USER_ID_FOR_SRP: &str = "USER_ID_FOR_SRP";
@@ -83,7 +104,11 @@ impl Challenge {
     fn new(name: ChallengeName, username: &str) -> Challenge {
         let mut parameters = BTreeMap::new();
         parameters.insert(USER_ID_FOR_SRP.to_string(), username.to_string());
-        Challenge { name, parameters }
+        Challenge {
+            name,
+            parameters,
+            available: Vec::new(),
+        }
     }
 
     fn with(mut self, key: &str, value: impl Into<String>) -> Challenge {
@@ -152,6 +177,28 @@ impl Challenge {
 }
 
 impl Challenge {
+    /// `SELECT_CHALLENGE`: no parameters; the choice travels in `AvailableChallenges`.
+    pub fn select_first_factor(available: &[FirstChallenge]) -> Challenge {
+        Challenge {
+            name: ChallengeName::SelectChallenge,
+            parameters: BTreeMap::new(),
+            available: available.to_vec(),
+        }
+    }
+
+    /// `EMAIL_OTP` or `SMS_OTP` as a first factor, with the masked destination, and
+    /// `USERNAME` (Amplify answers with it).
+    pub fn sign_in_code(username: &str, medium: Medium, masked_destination: String) -> Challenge {
+        let name = match medium {
+            Medium::Sms => ChallengeName::SmsOtp,
+            Medium::Email => ChallengeName::EmailOtp,
+        };
+        Challenge::new(name, username)
+            .with("USERNAME", username)
+            .with("CODE_DELIVERY_DELIVERY_MEDIUM", medium.as_str())
+            .with("CODE_DELIVERY_DESTINATION", masked_destination)
+    }
+
     /// `CUSTOM_CHALLENGE` with Create's `publicChallengeParameters`, plus `USERNAME` (the
     /// canonical username) unless the trigger set one: Amplify answers with it.
     pub fn custom(username: &str, public_parameters: BTreeMap<String, String>) -> Challenge {
@@ -162,6 +209,7 @@ impl Challenge {
         Challenge {
             name: ChallengeName::CustomChallenge,
             parameters,
+            available: Vec::new(),
         }
     }
 }

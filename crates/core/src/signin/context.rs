@@ -2,7 +2,7 @@
 
 use crate::attributes::Attributes;
 use crate::password_policy::PasswordPolicy;
-use crate::pool::{MfaConfiguration, UserPool};
+use crate::pool::{AuthFactor, MfaConfiguration, UserPool};
 use crate::service::passwords::PasswordVerifier;
 use crate::user::{MfaFactor, User, UserStatus};
 use crate::Millis;
@@ -26,6 +26,8 @@ pub struct PoolRules {
     pub password_policy: PasswordPolicy,
     /// Schema attributes every user must have (other than `sub`).
     pub required_attributes: Vec<String>,
+    /// The first factors choice-based sign-in may offer.
+    pub first_factors: Vec<AuthFactor>,
 }
 
 impl PoolRules {
@@ -46,6 +48,7 @@ impl PoolRules {
                 .filter(|a| a.required && a.name != "sub")
                 .map(|a| a.name.clone())
                 .collect(),
+            first_factors: s.first_factors.clone(),
         }
     }
 }

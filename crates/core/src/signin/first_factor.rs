@@ -42,7 +42,7 @@ impl std::fmt::Debug for FirstFactor {
 /// The checks before any password is looked at: disabled, reset required. (The lockout
 /// comes before the engine: the service reserves the attempt, and a locked-out user's
 /// attempt never reaches a step.)
-fn gate(ctx: &StepContext<'_>) -> Result<(), Rejection> {
+pub(super) fn gate(ctx: &StepContext<'_>) -> Result<(), Rejection> {
     if !ctx.user.enabled {
         return Err(Rejection::fatal(AuthError::NotAuthorized(
             "User is disabled.".into(),
@@ -81,27 +81,38 @@ pub fn start(
         }
         return Ok(super::custom::begin(srp_a, Vec::new()));
     }
-    let Some(stored) = &ctx.user.password else {
+    if ctx.user.password.is_none() {
         return Err(wrong_password());
-    };
+    }
     match first {
-        FirstFactor::Password(password) => {
-            let candidate = keystep_srp::verifier(
-                &stored.salt,
-                &ctx.pool.srp_pool_name,
-                &flow.username,
-                &password,
-            );
-            if !constant_time_eq(&candidate, &stored.verifier) {
-                return Err(wrong_password());
-            }
-            after_first_factor(flow, ctx, vec![Effect::ResetPasswordFailures])
-        }
+        FirstFactor::Password(password) => password_first(flow, &password, ctx),
         FirstFactor::SrpA(a_pub) => srp_challenge(flow, &a_pub, ctx),
         FirstFactor::Custom { .. } => Err(Rejection::fatal(AuthError::internal(
             "a custom first factor reached the password check",
         ))),
     }
+}
+
+/// A plain password as the first factor: recomputes the SRP verifier from the stored salt
+/// (§4.4) and compares in constant time; then what follows any first factor.
+pub(super) fn password_first(
+    flow: &Flow,
+    password: &str,
+    ctx: &StepContext<'_>,
+) -> Result<Transition, Rejection> {
+    let Some(stored) = &ctx.user.password else {
+        return Err(wrong_password());
+    };
+    let candidate = keystep_srp::verifier(
+        &stored.salt,
+        &ctx.pool.srp_pool_name,
+        &flow.username,
+        password,
+    );
+    if !constant_time_eq(&candidate, &stored.verifier) {
+        return Err(wrong_password());
+    }
+    after_first_factor(flow, ctx, vec![Effect::ResetPasswordFailures])
 }
 
 /// The `PASSWORD_VERIFIER` challenge for the client's `SRP_A` (the service adds the

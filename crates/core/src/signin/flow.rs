@@ -19,14 +19,15 @@ pub enum AuthFlow {
     RefreshTokenAuth,
     /// `CUSTOM_AUTH`: the pool's challenge triggers decide.
     CustomAuth,
+    /// `USER_AUTH`: choice-based sign-in (a password, a one-time code or a passkey).
+    UserAuth,
 }
 
 /// Every `AuthFlow` value Cognito accepts, for the validation message.
 const WIRE_FLOWS: &str = "[USER_SRP_AUTH, REFRESH_TOKEN_AUTH, REFRESH_TOKEN, CUSTOM_AUTH, ADMIN_NO_SRP_AUTH, USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH, USER_AUTH]";
 
 impl AuthFlow {
-    /// Parses a wire `AuthFlow`. Unknown values are the validation error Cognito gives;
-    /// `USER_AUTH` is valid but not implemented yet.
+    /// Parses a wire `AuthFlow`. Unknown values are the validation error Cognito gives.
     pub fn parse(s: &str) -> Result<AuthFlow, AuthError> {
         match s {
             "USER_SRP_AUTH" => Ok(AuthFlow::UserSrpAuth),
@@ -34,9 +35,7 @@ impl AuthFlow {
             "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => Ok(AuthFlow::AdminUserPasswordAuth),
             "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => Ok(AuthFlow::RefreshTokenAuth),
             "CUSTOM_AUTH" => Ok(AuthFlow::CustomAuth),
-            "USER_AUTH" => Err(AuthError::UnsupportedOperation(format!(
-                "The {s} flow is not supported by this server yet."
-            ))),
+            "USER_AUTH" => Ok(AuthFlow::UserAuth),
             _ => Err(AuthError::InvalidParameter(format!(
                 "1 validation error detected: Value '{}' at 'authFlow' failed to satisfy constraint: Member must satisfy enum value set: {WIRE_FLOWS}",
                 s.chars().take(64).collect::<String>()
@@ -52,6 +51,7 @@ impl AuthFlow {
             AuthFlow::AdminUserPasswordAuth => "ADMIN_USER_PASSWORD_AUTH",
             AuthFlow::RefreshTokenAuth => "REFRESH_TOKEN_AUTH",
             AuthFlow::CustomAuth => "CUSTOM_AUTH",
+            AuthFlow::UserAuth => "USER_AUTH",
         }
     }
 
@@ -63,6 +63,7 @@ impl AuthFlow {
             AuthFlow::AdminUserPasswordAuth => ExplicitAuthFlow::AllowAdminUserPasswordAuth,
             AuthFlow::RefreshTokenAuth => ExplicitAuthFlow::AllowRefreshTokenAuth,
             AuthFlow::CustomAuth => ExplicitAuthFlow::AllowCustomAuth,
+            AuthFlow::UserAuth => ExplicitAuthFlow::AllowUserAuth,
         }
     }
 
@@ -72,7 +73,10 @@ impl AuthFlow {
         let api_ok = match self {
             AuthFlow::UserPasswordAuth => !admin_api,
             AuthFlow::AdminUserPasswordAuth => admin_api,
-            AuthFlow::UserSrpAuth | AuthFlow::RefreshTokenAuth | AuthFlow::CustomAuth => true,
+            AuthFlow::UserSrpAuth
+            | AuthFlow::RefreshTokenAuth
+            | AuthFlow::CustomAuth
+            | AuthFlow::UserAuth => true,
         };
         if !api_ok {
             return Err(AuthError::InvalidParameter(
@@ -87,6 +91,7 @@ impl AuthFlow {
             AuthFlow::UserPasswordAuth => {
                 "USER_PASSWORD_AUTH flow not enabled for this client".into()
             }
+            AuthFlow::UserAuth => "USER_AUTH flow not enabled for this client".into(),
             _ => "Auth flow not enabled for this client".into(),
         }))
     }

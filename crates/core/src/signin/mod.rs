@@ -41,6 +41,7 @@
 mod after_password;
 mod answer;
 mod challenge;
+pub mod choice;
 mod context;
 pub mod custom;
 mod effect;

@@ -7,9 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::message::Medium;
 use crate::user::MfaFactor;
 use crate::Millis;
 
+use super::choice::FirstChallenge;
 use super::flow::Flow;
 
 /// A sign-in in progress: its flow and the state it waits in.
@@ -59,6 +61,27 @@ pub enum SignInState {
         /// The round: history and Create's private parameters.
         round: super::custom::CustomRound,
     },
+    /// `SELECT_CHALLENGE`: a choice-based sign-in waits for the user to pick a first
+    /// factor (and, for a password, to type it: the same `Session` is answered then).
+    AwaitingFirstFactorChoice {
+        /// The factors offered (`AvailableChallenges`); the pick must be one of them.
+        available: Vec<FirstChallenge>,
+    },
+    /// `EMAIL_OTP` / `SMS_OTP` as the *first* factor of a choice-based sign-in: the right
+    /// code signs the user in (the same `EMAIL_OTP` name as e-mail MFA, so the state, not
+    /// the name, says which it is).
+    AwaitingSignInCode {
+        /// Where the code went.
+        medium: Medium,
+        /// The code sent.
+        code: StoredOtp,
+    },
+    /// The `Session` `SignUp` answers (choice-based clients only): it stands for a sign-up
+    /// still to be confirmed and signs nobody in.
+    AwaitingSignUpConfirmation,
+    /// The `Session` `ConfirmSignUp` answers: the confirmed code was the first factor, and
+    /// `InitiateAuth USER_AUTH` with this `Session` signs the user in, once.
+    AwaitingAutoSignIn,
     /// `MFA_SETUP`: MFA is required and the user has no usable factor.
     AwaitingMfaSetup {
         /// The factors that may be set up (`MFAS_CAN_SETUP`).
@@ -69,10 +92,19 @@ pub enum SignInState {
 }
 
 impl SignInState {
-    /// The challenge this state waits for an answer to.
-    pub fn challenge_name(&self) -> super::ChallengeName {
+    /// The challenge this state waits for an answer to; `None` for the sign-up states,
+    /// which no challenge answers.
+    pub fn challenge_name(&self) -> Option<super::ChallengeName> {
         use super::ChallengeName as C;
-        match self {
+        Some(match self {
+            SignInState::AwaitingFirstFactorChoice { .. } => C::SelectChallenge,
+            SignInState::AwaitingSignInCode { medium, .. } => match medium {
+                Medium::Email => C::EmailOtp,
+                Medium::Sms => C::SmsOtp,
+            },
+            SignInState::AwaitingSignUpConfirmation | SignInState::AwaitingAutoSignIn => {
+                return None
+            }
             SignInState::AwaitingPasswordVerifier { .. } => C::PasswordVerifier,
             SignInState::AwaitingNewPassword { .. } => C::NewPasswordRequired,
             SignInState::AwaitingMfaSelection { .. } => C::SelectMfaType,
@@ -81,7 +113,7 @@ impl SignInState {
             SignInState::AwaitingTotpCode => C::SoftwareTokenMfa,
             SignInState::AwaitingMfaSetup { .. } => C::MfaSetup,
             SignInState::AwaitingCustomAnswer { .. } => C::CustomChallenge,
-        }
+        })
     }
 }
 

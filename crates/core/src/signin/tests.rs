@@ -36,6 +36,11 @@ fn rules(mfa: MfaConfiguration, sms: bool, totp: bool, email: bool) -> PoolRules
         email_mfa: email,
         password_policy: PasswordPolicy::default(),
         required_attributes: Vec::new(),
+        first_factors: vec![
+            crate::pool::AuthFactor::Password,
+            crate::pool::AuthFactor::EmailOtp,
+            crate::pool::AuthFactor::SmsOtp,
+        ],
     }
 }
 
@@ -1292,10 +1297,7 @@ fn auth_flows_parse_with_aliases_and_respect_the_client() {
         Ok(AuthFlow::RefreshTokenAuth)
     );
     assert_eq!(AuthFlow::parse("CUSTOM_AUTH"), Ok(AuthFlow::CustomAuth));
-    assert!(matches!(
-        AuthFlow::parse("USER_AUTH"),
-        Err(AuthError::UnsupportedOperation(_))
-    ));
+    assert_eq!(AuthFlow::parse("USER_AUTH"), Ok(AuthFlow::UserAuth));
     assert!(matches!(
         AuthFlow::parse("bogus"),
         Err(AuthError::InvalidParameter(_))
@@ -1504,3 +1506,5 @@ fn custom_rounds_are_capped_and_disabled_users_never_reach_define() {
     let r = start(&fl, FirstFactor::Custom { srp_a: None }, &f.ctx());
     assert_eq!(error_of(&r), "User is disabled.");
 }
+
+mod choice;

@@ -78,24 +78,46 @@ pub fn step(
         (S::AwaitingCustomAnswer { round }, A::CustomAnswer(answer)) => {
             Ok(super::custom::answer(round, answer))
         }
+        (S::AwaitingFirstFactorChoice { available }, A::SelectFirstFactor(pick)) => {
+            super::choice::choose(flow, available, pick, ctx)
+        }
+        (
+            S::AwaitingSignInCode {
+                medium: Medium::Email,
+                code,
+            },
+            A::EmailCode(presented),
+        )
+        | (
+            S::AwaitingSignInCode {
+                medium: Medium::Sms,
+                code,
+            },
+            A::SmsOtpCode(presented),
+        ) => one_time_code(flow, code, &presented, None, ctx),
         (state, answer) => Err(wrong_order(state, &answer, ctx)),
     }
 }
 
 /// The rejection for an answer that does not fit the state (see the module doc).
 fn wrong_order(state: &SignInState, answer: &ChallengeAnswer, ctx: &StepContext<'_>) -> Rejection {
+    // A sign-up's session answers no challenge: using it so ends it.
+    let Some(waits_for) = state.challenge_name() else {
+        return Rejection::fatal(super::session_expired());
+    };
     let waits_for_code = matches!(
         state,
         SignInState::AwaitingSmsCode { .. }
             | SignInState::AwaitingEmailCode { .. }
             | SignInState::AwaitingTotpCode
+            | SignInState::AwaitingSignInCode { .. }
     );
     let error = if answer.is_mfa_code() && waits_for_code {
         code_mismatch()
     } else {
         AuthError::InvalidParameter(format!(
             "This sign-in is waiting for the {} challenge, not {}.",
-            state.challenge_name().as_str(),
+            waits_for.as_str(),
             answer.answers().as_str()
         ))
     };

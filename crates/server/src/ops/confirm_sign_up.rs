@@ -10,7 +10,7 @@ pub async fn handle(
     state: &AppState,
     req: proto::ConfirmSignUpRequest,
 ) -> Result<proto::ConfirmSignUpResponse, ApiError> {
-    state
+    let out = state
         .keystep
         .confirm_sign_up(ConfirmSignUpInput {
             client_id: req.client_id,
@@ -19,7 +19,10 @@ pub async fn handle(
             secret_hash: req.secret_hash.map(|s| s.0),
             force_alias_creation: req.force_alias_creation.unwrap_or(false),
             client_metadata: req.client_metadata.unwrap_or_default(),
+            session: req.session.map(|s| s.0),
         })
         .await?;
-    Ok(proto::ConfirmSignUpResponse { session: None })
+    Ok(proto::ConfirmSignUpResponse {
+        session: out.session.map(proto::Sensitive),
+    })
 }

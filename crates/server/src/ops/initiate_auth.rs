@@ -20,6 +20,7 @@ pub async fn handle(
             auth_flow: req.auth_flow,
             parameters: req.auth_parameters.unwrap_or_default(),
             client_metadata: req.client_metadata.unwrap_or_default(),
+            session: req.session.map(|s| s.0),
         })
         .await?;
     let a = render_step(step);
@@ -33,6 +34,6 @@ pub async fn handle(
         session: a.session,
         challenge_parameters: a.challenge_parameters,
         authentication_result: a.authentication_result,
-        available_challenges: None,
+        available_challenges: a.available_challenges,
     })
 }

@@ -14,6 +14,8 @@ pub struct AuthAnswer {
     pub session: Option<Sensitive>,
     pub challenge_parameters: Option<BTreeMap<String, String>>,
     pub authentication_result: Option<proto::AuthenticationResult>,
+    /// `AvailableChallenges`, with `SELECT_CHALLENGE` only.
+    pub available_challenges: Option<Vec<String>>,
 }
 
 /// `AuthenticationResult` for issued tokens.
@@ -34,6 +36,13 @@ pub fn render_step(step: AuthStep) -> AuthAnswer {
         AuthStep::Challenge { challenge, session } => AuthAnswer {
             challenge_name: Some(challenge.name.as_str().into()),
             session: session.map(Sensitive),
+            available_challenges: (!challenge.available.is_empty()).then(|| {
+                challenge
+                    .available
+                    .iter()
+                    .map(|c| c.as_str().to_string())
+                    .collect()
+            }),
             challenge_parameters: Some(challenge.parameters),
             authentication_result: None,
         },
@@ -42,6 +51,7 @@ pub fn render_step(step: AuthStep) -> AuthAnswer {
             session: None,
             challenge_parameters: Some(BTreeMap::new()),
             authentication_result: Some(render_tokens(tokens)),
+            available_challenges: None,
         },
     }
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use keystep_core::password_policy::PasswordPolicy;
 use keystep_core::pool::{
-    AliasKind, AttributeDataType, EmailConfiguration, LambdaConfig, MessageTemplates,
-    MfaConfiguration, PoolSettings, RecoveryChannel, RecoveryMechanism, SchemaAttribute,
+    AliasKind, AttributeDataType, AuthFactor, EmailConfiguration, LambdaConfig, MessageTemplates,
+    MfaConfiguration, PoolSettings, PoolTier, RecoveryChannel, RecoveryMechanism, SchemaAttribute,
     SmsConfiguration,
 };
 use keystep_core::service::pools::PoolView;
@@ -101,7 +101,9 @@ impl<'a> PoolFields<'a> {
             s.password_policy = password_policy(pp)?;
         }
         if let Some(sip) = self.policies.and_then(|p| p.sign_in_policy.as_ref()) {
-            s.echo.insert("SignInPolicy".into(), to_json(sip)?);
+            if let Some(names) = &sip.allowed_first_auth_factors {
+                s.first_factors = first_factors(names)?;
+            }
         }
         s.deletion_protection = match self.deletion_protection {
             None | Some("INACTIVE") => false,
@@ -233,17 +235,55 @@ impl<'a> PoolFields<'a> {
             s.echo.insert("UserPoolAddOns".into(), to_json(ao)?);
         }
         if let Some(t) = self.user_pool_tier {
-            if !["LITE", "ESSENTIALS", "PLUS"].contains(&t) {
-                return Err(enum_error(
-                    "userPoolTier",
-                    t,
-                    &["LITE", "ESSENTIALS", "PLUS"],
-                ));
-            }
-            s.echo.insert("UserPoolTier".into(), serde_json::json!(t));
+            s.tier = PoolTier::parse(t)
+                .ok_or_else(|| enum_error("userPoolTier", t, &["LITE", "ESSENTIALS", "PLUS"]))?;
+        }
+        if s.tier == PoolTier::Lite && s.first_factors != [AuthFactor::Password] {
+            return Err(AuthError::FeatureUnavailableInTier(
+                "Passwordless first factors (SignInPolicy.AllowedFirstAuthFactors) need the ESSENTIALS or PLUS feature plan.".into(),
+            ));
         }
         Ok(s)
     }
+}
+
+/// `AllowedFirstAuthFactors`: 1–5 known first factors (`SOFTWARE_TOKEN` is a second
+/// factor only); repeats are kept once.
+fn first_factors(names: &[String]) -> Result<Vec<AuthFactor>, AuthError> {
+    const NAMES: [&str; 5] = [
+        "PASSWORD",
+        "EMAIL_OTP",
+        "SMS_OTP",
+        "WEB_AUTHN",
+        "SOFTWARE_TOKEN",
+    ];
+    if names.is_empty() || names.len() > 5 {
+        return Err(invalid(
+            "1 validation error detected: Value at 'policies.signInPolicy.allowedFirstAuthFactors' failed to satisfy constraint: Member must have length between 1 and 5",
+        ));
+    }
+    let mut factors = Vec::new();
+    for name in names {
+        let factor = match AuthFactor::parse(name) {
+            Some(f) => f,
+            None if name == "SOFTWARE_TOKEN" => {
+                return Err(invalid(
+                    "SOFTWARE_TOKEN cannot be a first authentication factor.",
+                ))
+            }
+            None => {
+                return Err(enum_error(
+                    "policies.signInPolicy.allowedFirstAuthFactors",
+                    name,
+                    &NAMES,
+                ))
+            }
+        };
+        if !factors.contains(&factor) {
+            factors.push(factor);
+        }
+    }
+    Ok(factors)
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, AuthError> {
@@ -542,7 +582,14 @@ pub fn render_pool(view: &PoolView) -> proto::UserPool {
                 password_history_size: pp.password_history_size.map(i64::from),
                 temporary_password_validity_days: Some(pp.temporary_password_validity_days.into()),
             }),
-            sign_in_policy: from_echo(s, "SignInPolicy"),
+            sign_in_policy: Some(proto::SignInPolicy {
+                allowed_first_auth_factors: Some(
+                    s.first_factors
+                        .iter()
+                        .map(|f| f.as_str().to_string())
+                        .collect(),
+                ),
+            }),
         }),
         deletion_protection: Some(
             if s.deletion_protection {
@@ -644,7 +691,7 @@ pub fn render_pool(view: &PoolView) -> proto::UserPool {
                     .collect(),
             ),
         }),
-        user_pool_tier: from_echo(s, "UserPoolTier"),
+        user_pool_tier: Some(s.tier.as_str().into()),
         ..Default::default()
     }
 }

@@ -27,6 +27,6 @@ pub async fn handle(
         user_confirmed: out.user_confirmed,
         code_delivery_details: out.delivery.as_ref().map(render_delivery),
         user_sub: out.user_sub,
-        session: None,
+        session: out.session.map(proto::Sensitive),
     })
 }

@@ -49,12 +49,15 @@ fn pool_named(
     row: &DbRow,
     [id, name, created, modified, settings]: [&str; 5],
 ) -> Result<UserPool, Fail> {
+    let mut settings: keystep_core::pool::PoolSettings =
+        codec::from_json(row.try_get(settings)?, "pool settings")?;
+    settings.lift_echo();
     Ok(UserPool {
         id: row.try_get(id)?,
         name: row.try_get(name)?,
         created_at: Millis(row.try_get(created)?),
         modified_at: Millis(row.try_get(modified)?),
-        settings: codec::from_json(row.try_get(settings)?, "pool settings")?,
+        settings,
     })
 }
 

@@ -43,6 +43,9 @@ impl Keystep {
                 .await?;
             return Ok(AuthStep::SignedIn(tokens));
         }
+        if flow_kind == AuthFlow::UserAuth {
+            return self.initiate_user_auth(&input, client, pool).await;
+        }
         let typed = param(params, "USERNAME").ok_or_else(|| missing("USERNAME"))?;
         let srp_a = |params: &BTreeMap<String, String>| -> Result<Vec<u8>, AuthError> {
             let a = param(params, "SRP_A").ok_or_else(|| missing("SRP_A"))?;

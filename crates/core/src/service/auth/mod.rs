@@ -8,6 +8,7 @@
 //! effects, and answer with the next challenge and a new `Session`, or with tokens. The
 //! first factor is `initiate.rs`, every later step `respond.rs`.
 
+mod choice;
 mod custom;
 mod effects;
 mod initiate;
@@ -47,6 +48,8 @@ pub struct InitiateAuthInput {
     pub parameters: BTreeMap<String, String>,
     /// `ClientMetadata` (for triggers, not invoked yet).
     pub client_metadata: BTreeMap<String, String>,
+    /// `Session`: with `USER_AUTH`, the `Session` of `ConfirmSignUp` (auto sign-in).
+    pub session: Option<String>,
 }
 
 impl std::fmt::Debug for InitiateAuthInput {

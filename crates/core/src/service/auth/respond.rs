@@ -84,6 +84,11 @@ impl Keystep {
             self.reserve_attempt(lock, &subject).await?;
         }
         let mut inputs = self.inputs(pool, client, user)?;
+        if flow.user_not_found {
+            // A stand-in answers with the password no one has, as at the first factor.
+            let verifier = self.stand_in_verifier(&inputs.pool, &flow.typed_username);
+            inputs.snapshot.password = Some(verifier);
+        }
         inputs.client_metadata = input.client_metadata.clone();
         let outcome = self.with_context(&inputs, attempts, |ctx| {
             signin::step(&signin, response.answer, ctx)
@@ -143,10 +148,19 @@ impl Keystep {
     /// The user a sign-in is for, as stored now. A user deleted, disabled or signed out
     /// everywhere since the sign-in began ends it: no later step answers, so nothing is
     /// minted for them.
-    async fn user_of_flow(&self, pool: &UserPool, flow: &Flow) -> Result<User, AuthError> {
+    pub(super) async fn user_of_flow(
+        &self,
+        pool: &UserPool,
+        flow: &Flow,
+    ) -> Result<User, AuthError> {
         let stored = self.store.get_user_by_sub(&pool.id, &flow.sub).await?;
         if flow.user_not_found {
-            return Ok(self.stand_in_user(pool, &flow.typed_username));
+            return Ok(match flow.auth_flow {
+                crate::signin::AuthFlow::UserAuth => {
+                    self.choice_stand_in(pool, &flow.typed_username)
+                }
+                _ => self.stand_in_user(pool, &flow.typed_username),
+            });
         }
         let user = stored.ok_or_else(session_expired)?;
         if !user.enabled {
@@ -164,7 +178,7 @@ impl Keystep {
 
     /// A response's `USERNAME` must name the sign-in's user: the name typed, the
     /// canonical username, the `sub`, or an alias of the same user.
-    async fn check_named_user(
+    pub(super) async fn check_named_user(
         &self,
         pool: &UserPool,
         flow: &Flow,
@@ -193,7 +207,16 @@ fn lock_for(state: &SignInState, answer: &ChallengeAnswer) -> Option<Lock> {
     use ChallengeAnswer as A;
     use SignInState as S;
     match (state, answer) {
-        (S::AwaitingPasswordVerifier { .. }, A::PasswordVerifier { .. }) => Some(Lock::Password),
+        (S::AwaitingPasswordVerifier { .. }, A::PasswordVerifier { .. })
+        | (
+            S::AwaitingFirstFactorChoice { .. },
+            A::SelectFirstFactor(crate::signin::choice::FirstFactorPick::Password(_)),
+        ) => Some(Lock::Password),
+        // A first-factor code is guessed like a second factor's: same lockout, cleared
+        // only by a completed sign-in.
+        (S::AwaitingSignInCode { .. }, A::EmailCode(_) | A::SmsOtpCode(_)) => {
+            Some(Lock::SecondFactor)
+        }
         (S::AwaitingSmsCode { .. }, A::SmsCode(_))
         | (S::AwaitingTotpCode, A::TotpCode(_))
         | (

@@ -95,8 +95,12 @@ impl Keystep {
             Transition::Continue {
                 next,
                 reply,
-                effects,
+                mut effects,
             } => {
+                if flow.user_not_found {
+                    // A stand-in's code goes nowhere: the name may be anyone's address.
+                    effects.retain(|e| !matches!(e, Effect::SendMfaCode { .. }));
+                }
                 self.apply_effects(pool, client, &inputs.user, effects, now)
                     .await?;
                 let next = SignIn {

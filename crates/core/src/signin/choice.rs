@@ -1,0 +1,242 @@
+//! Choice-based sign-in (`USER_AUTH`, protocol notes §10): the user starts with a name,
+//! picks one of the first factors the pool allows and they can use — a password (plain
+//! or SRP) or a one-time code by e-mail or SMS — and a code that comes back right signs
+//! them in without a second factor. A password leads into the usual MFA decision.
+//!
+//! Also the one sign-in that needs no factor at all: right after `ConfirmSignUp`, whose
+//! code stood in for the first factor (§11).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::attributes::mask_destination;
+use crate::error::AuthError;
+use crate::message::Medium;
+use crate::pool::AuthFactor;
+use crate::user::UserStatus;
+
+use super::after_password::new_code;
+use super::answer::required;
+use super::challenge::Challenge;
+use super::first_factor::{gate, password_first, srp_challenge};
+use super::flow::Flow;
+use super::outcome::{Authenticated, Rejection, Reply, Transition};
+use super::state::SignInState;
+use super::{incorrect_credentials, session_expired, StepContext};
+
+/// A first factor as `AvailableChallenges`, `PREFERRED_CHALLENGE` and `ANSWER` name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FirstChallenge {
+    /// `PASSWORD_SRP`: the password, proven by SRP.
+    PasswordSrp,
+    /// `PASSWORD`: the password, sent.
+    Password,
+    /// `EMAIL_OTP`: a code sent to the verified e-mail address.
+    EmailOtp,
+    /// `SMS_OTP`: a code sent to the verified phone number.
+    SmsOtp,
+    /// `WEB_AUTHN`: a passkey.
+    WebAuthn,
+}
+
+/// Every first factor, in the order `AvailableChallenges` lists them.
+const ALL: [FirstChallenge; 5] = [
+    FirstChallenge::PasswordSrp,
+    FirstChallenge::Password,
+    FirstChallenge::EmailOtp,
+    FirstChallenge::SmsOtp,
+    FirstChallenge::WebAuthn,
+];
+
+impl FirstChallenge {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FirstChallenge::PasswordSrp => "PASSWORD_SRP",
+            FirstChallenge::Password => "PASSWORD",
+            FirstChallenge::EmailOtp => "EMAIL_OTP",
+            FirstChallenge::SmsOtp => "SMS_OTP",
+            FirstChallenge::WebAuthn => "WEB_AUTHN",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<FirstChallenge> {
+        ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The pool factor that allows it (`PASSWORD` allows both password forms).
+    pub fn factor(self) -> AuthFactor {
+        match self {
+            FirstChallenge::PasswordSrp | FirstChallenge::Password => AuthFactor::Password,
+            FirstChallenge::EmailOtp => AuthFactor::EmailOtp,
+            FirstChallenge::SmsOtp => AuthFactor::SmsOtp,
+            FirstChallenge::WebAuthn => AuthFactor::WebAuthn,
+        }
+    }
+}
+
+/// A picked first factor, with what it needs.
+#[derive(Clone, PartialEq, Eq)]
+pub enum FirstFactorPick {
+    /// The password, checked at once.
+    Password(String),
+    /// `SRP_A` (decoded): the `PASSWORD_VERIFIER` challenge follows.
+    PasswordSrp(Vec<u8>),
+    /// Send an e-mail code.
+    EmailOtp,
+    /// Send an SMS code.
+    SmsOtp,
+    /// A passkey.
+    WebAuthn,
+}
+
+impl FirstFactorPick {
+    /// Parses a factor named by `ANSWER` or `PREFERRED_CHALLENGE`, taking the parameters
+    /// it needs from `params` (`PASSWORD`, `SRP_A`).
+    pub fn parse(
+        name: &str,
+        params: &BTreeMap<String, String>,
+    ) -> Result<FirstFactorPick, AuthError> {
+        match FirstChallenge::parse(name) {
+            Some(FirstChallenge::Password) => Ok(FirstFactorPick::Password(
+                required(params, "PASSWORD")?.to_string(),
+            )),
+            Some(FirstChallenge::PasswordSrp) => keystep_srp::from_hex(required(params, "SRP_A")?)
+                .map(FirstFactorPick::PasswordSrp)
+                .map_err(|_| AuthError::InvalidParameter("SRP_A is not valid hex.".into())),
+            Some(FirstChallenge::EmailOtp) => Ok(FirstFactorPick::EmailOtp),
+            Some(FirstChallenge::SmsOtp) => Ok(FirstFactorPick::SmsOtp),
+            Some(FirstChallenge::WebAuthn) => Ok(FirstFactorPick::WebAuthn),
+            None => Err(AuthError::InvalidParameter(format!(
+                "{} is not a first factor: use one of PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN.",
+                name.chars().take(64).collect::<String>()
+            ))),
+        }
+    }
+
+    /// Which first factor this is.
+    pub fn challenge(&self) -> FirstChallenge {
+        match self {
+            FirstFactorPick::Password(_) => FirstChallenge::Password,
+            FirstFactorPick::PasswordSrp(_) => FirstChallenge::PasswordSrp,
+            FirstFactorPick::EmailOtp => FirstChallenge::EmailOtp,
+            FirstFactorPick::SmsOtp => FirstChallenge::SmsOtp,
+            FirstFactorPick::WebAuthn => FirstChallenge::WebAuthn,
+        }
+    }
+}
+
+impl std::fmt::Debug for FirstFactorPick {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.challenge().as_str())
+    }
+}
+
+/// The first factors this pool allows and this user can use: a password needs one; a
+/// code needs a confirmed user and a verified address to send it to (an unconfirmed user
+/// is offered only the password, which leads to "not confirmed" once it is proven, as in
+/// the classic flows). Passkeys are not built, so no user has one.
+pub fn available(ctx: &StepContext<'_>) -> Vec<FirstChallenge> {
+    let user = ctx.user;
+    let confirmed = user.status == UserStatus::Confirmed;
+    ALL.into_iter()
+        .filter(|c| ctx.pool.first_factors.contains(&c.factor()))
+        .filter(|c| match c {
+            FirstChallenge::PasswordSrp | FirstChallenge::Password => user.password.is_some(),
+            FirstChallenge::EmailOtp => confirmed && user.has_verified("email"),
+            FirstChallenge::SmsOtp => confirmed && user.has_verified("phone_number"),
+            FirstChallenge::WebAuthn => false,
+        })
+        .collect()
+}
+
+/// Starts a choice-based sign-in: the preferred factor at once when the user can use it,
+/// else `SELECT_CHALLENGE` with what they can (a preference the user cannot meet gets
+/// the list, so the app can offer the rest).
+pub fn begin(
+    flow: &Flow,
+    preferred: Option<FirstFactorPick>,
+    ctx: &StepContext<'_>,
+) -> Result<Transition, Rejection> {
+    gate(ctx)?;
+    let offered = available(ctx);
+    if let Some(pick) = preferred.filter(|p| offered.contains(&p.challenge())) {
+        return take(flow, pick, ctx);
+    }
+    if offered.is_empty() {
+        return Err(Rejection::fatal(incorrect_credentials()));
+    }
+    Ok(Transition::Continue {
+        reply: Reply::Challenge(Challenge::select_first_factor(&offered)),
+        next: SignInState::AwaitingFirstFactorChoice { available: offered },
+        effects: Vec::new(),
+    })
+}
+
+/// The answer to `SELECT_CHALLENGE`: one of the factors offered.
+pub fn choose(
+    flow: &Flow,
+    offered: &[FirstChallenge],
+    pick: FirstFactorPick,
+    ctx: &StepContext<'_>,
+) -> Result<Transition, Rejection> {
+    if !offered.contains(&pick.challenge()) {
+        return Err(Rejection::retry(
+            AuthError::InvalidParameter(format!(
+                "{} is not one of the challenges available to this user.",
+                pick.challenge().as_str()
+            )),
+            ctx,
+        ));
+    }
+    gate(ctx)?;
+    take(flow, pick, ctx)
+}
+
+/// Runs the picked factor.
+fn take(
+    flow: &Flow,
+    pick: FirstFactorPick,
+    ctx: &StepContext<'_>,
+) -> Result<Transition, Rejection> {
+    let medium = match pick {
+        FirstFactorPick::Password(password) => return password_first(flow, &password, ctx),
+        FirstFactorPick::PasswordSrp(a_pub) => return srp_challenge(flow, &a_pub, ctx),
+        FirstFactorPick::EmailOtp => Medium::Email,
+        FirstFactorPick::SmsOtp => Medium::Sms,
+        FirstFactorPick::WebAuthn => {
+            return Err(Rejection::fatal(AuthError::UnsupportedOperation(
+                "WEB_AUTHN (passkeys) is not supported by this server yet.".into(),
+            )))
+        }
+    };
+    let Some(destination) = ctx.user.attr(medium.attribute()) else {
+        return Err(Rejection::fatal(incorrect_credentials()));
+    };
+    let (code, effect) = new_code(ctx, medium, destination);
+    Ok(Transition::Continue {
+        reply: Reply::Challenge(Challenge::sign_in_code(
+            &flow.username,
+            medium,
+            mask_destination(destination),
+        )),
+        next: SignInState::AwaitingSignInCode { medium, code },
+        effects: vec![effect],
+    })
+}
+
+/// `InitiateAuth USER_AUTH` with the `Session` of `ConfirmSignUp`: the confirmation code
+/// was the first factor, and a new user's first sign-in asks no second one (§11.1). The
+/// user must still be confirmed and allowed to sign in.
+pub fn auto_sign_in(flow: &Flow, ctx: &StepContext<'_>) -> Result<Transition, Rejection> {
+    gate(ctx)?;
+    if ctx.user.status != UserStatus::Confirmed {
+        return Err(Rejection::fatal(session_expired()));
+    }
+    Ok(Transition::Authenticated {
+        proof: Authenticated::signed_in(flow, ctx.now),
+        effects: Vec::new(),
+    })
+}
