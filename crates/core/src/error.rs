@@ -101,6 +101,9 @@ pub enum AuthError {
     /// `InvalidLambdaResponseException`: a trigger's answer has the wrong shape.
     #[error("{0}")]
     InvalidLambdaResponse(String),
+    /// `DeviceKeyExistsException`: the device was confirmed already.
+    #[error("{0}")]
+    DeviceKeyExists(String),
     /// `FeatureUnavailableInTierException`: the pool's feature plan lacks the feature.
     #[error("{0}")]
     FeatureUnavailableInTier(String),

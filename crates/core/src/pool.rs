@@ -137,6 +137,17 @@ impl AuthFactor {
     }
 }
 
+/// `DeviceConfiguration`: the pool tracks devices (any member set turns it on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DevicePolicy {
+    /// `ChallengeRequiredOnNewDevice`: a remembered device, proven by device SRP, stands
+    /// in for the second factor; other devices still need it.
+    pub challenge_required_on_new_device: bool,
+    /// `DeviceOnlyRememberedOnUserPrompt`: `ConfirmDevice` leaves a device
+    /// `not_remembered` until `UpdateDeviceStatus` remembers it.
+    pub only_remembered_on_user_prompt: bool,
+}
+
 /// `Policies.SignInPolicy.AllowedFirstAuthFactors` when a pool never set one.
 fn default_first_factors() -> Vec<AuthFactor> {
     vec![AuthFactor::Password]
@@ -293,8 +304,11 @@ pub struct PoolSettings {
     /// `Policies.SignInPolicy.AllowedFirstAuthFactors`: what `USER_AUTH` may start with.
     #[serde(default = "default_first_factors")]
     pub first_factors: Vec<AuthFactor>,
+    /// `DeviceConfiguration`; `None`: devices are not tracked.
+    #[serde(default)]
+    pub devices: Option<DevicePolicy>,
     /// Settings Keystep accepts and shows back but does not act on yet
-    /// (`DeviceConfiguration`, `UserPoolAddOns`,
+    /// (`UserPoolAddOns`,
     /// `AdminCreateUserConfig.UnusedAccountValidityDays`...), keyed by wire member name.
     #[serde(default)]
     pub echo: std::collections::BTreeMap<String, serde_json::Value>,
@@ -353,15 +367,28 @@ impl Default for PoolSettings {
             attributes_require_verification_before_update: Vec::new(),
             tier: PoolTier::default(),
             first_factors: default_first_factors(),
+            devices: None,
             echo: Default::default(),
         }
     }
 }
 
 impl PoolSettings {
-    /// Pools stored before the tier and the sign-in policy were acted on kept them, as
+    /// Pools stored before the tier, the sign-in policy and device tracking were acted on
+    /// kept them, as
     /// given, among the echoed settings: move them into their fields.
     pub fn lift_echo(&mut self) {
+        if let Some(dc) = self.echo.remove("DeviceConfiguration") {
+            let flag = |name: &str| dc.get(name).and_then(|v| v.as_bool());
+            let challenge = flag("ChallengeRequiredOnNewDevice");
+            let prompt = flag("DeviceOnlyRememberedOnUserPrompt");
+            if challenge.is_some() || prompt.is_some() {
+                self.devices = Some(DevicePolicy {
+                    challenge_required_on_new_device: challenge.unwrap_or(false),
+                    only_remembered_on_user_prompt: prompt.unwrap_or(false),
+                });
+            }
+        }
         if let Some(tier) = self.echo.remove("UserPoolTier") {
             if let Some(tier) = tier.as_str().and_then(PoolTier::parse) {
                 self.tier = tier;

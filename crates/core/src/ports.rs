@@ -613,6 +613,44 @@ pub trait Store: Send + Sync + 'static {
     /// generation any more (another rotation won).
     async fn rotate_pool_keys(&self, current: i64, next: &PoolKeyRow) -> Result<(), StoreError>;
 
+    // ---- remembered devices
+    /// Stores a confirmed device. `Conflict` if the key is taken; `NotFound` if its user is
+    /// gone.
+    async fn insert_device(&self, device: &crate::device::Device) -> Result<(), StoreError>;
+    /// A device of the pool by key.
+    async fn get_device(
+        &self,
+        pool_id: &str,
+        key: &str,
+    ) -> Result<Option<crate::device::Device>, StoreError>;
+    /// Sets a device's status (and `modified_at`); whether the device exists.
+    async fn set_device_status(
+        &self,
+        pool_id: &str,
+        key: &str,
+        status: crate::device::DeviceStatus,
+        now: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Records that the device proved itself at `now`.
+    async fn device_authenticated(
+        &self,
+        pool_id: &str,
+        key: &str,
+        now: Millis,
+    ) -> Result<(), StoreError>;
+    /// Forgets a device; whether it existed.
+    async fn delete_device(&self, pool_id: &str, key: &str) -> Result<bool, StoreError>;
+    /// A user's devices ordered by key, after `after` (exclusive), at most `limit`;
+    /// only remembered ones when `remembered_only`.
+    async fn list_devices(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        remembered_only: bool,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<crate::device::Device>, StoreError>;
+
     // ---- refresh tokens
     /// Stores a refresh token (by the hash of its value).
     async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError>;

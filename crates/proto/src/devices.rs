@@ -115,3 +115,97 @@ pub struct UpdateDeviceStatusRequest {
 /// `UpdateDeviceStatus` response: empty (serialises as `{}`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateDeviceStatusResponse {}
+
+/// `AdminGetDevice` request: one device of a user, remembered or not.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminGetDeviceRequest {
+    /// Key of the device.
+    #[serde(rename = "DeviceKey")]
+    pub device_key: String,
+    /// The pool.
+    #[serde(rename = "UserPoolId")]
+    pub user_pool_id: String,
+    /// The user (username, alias or `sub`).
+    #[serde(rename = "Username")]
+    pub username: String,
+}
+
+/// `AdminGetDevice` response: the device.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminGetDeviceResponse {
+    /// The device.
+    #[serde(rename = "Device")]
+    pub device: Device,
+}
+
+/// `AdminListDevices` request: every tracked device of a user, one page at a time.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminListDevicesRequest {
+    /// The pool.
+    #[serde(rename = "UserPoolId")]
+    pub user_pool_id: String,
+    /// The user (username, alias or `sub`).
+    #[serde(rename = "Username")]
+    pub username: String,
+    /// Maximum number of devices to return (0-60).
+    #[serde(rename = "Limit")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Token for the next page.
+    #[serde(rename = "PaginationToken")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination_token: Option<String>,
+}
+
+/// `AdminListDevices` response: one page of devices.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminListDevicesResponse {
+    /// The user's devices.
+    #[serde(rename = "Devices")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<Device>>,
+    /// Token for the next page; absent on the last page.
+    #[serde(rename = "PaginationToken")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination_token: Option<String>,
+}
+
+/// `AdminUpdateDeviceStatus` request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminUpdateDeviceStatusRequest {
+    /// The pool.
+    #[serde(rename = "UserPoolId")]
+    pub user_pool_id: String,
+    /// The user (username, alias or `sub`).
+    #[serde(rename = "Username")]
+    pub username: String,
+    /// Key of the device.
+    #[serde(rename = "DeviceKey")]
+    pub device_key: String,
+    /// `remembered` or `not_remembered`.
+    #[serde(rename = "DeviceRememberedStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_remembered_status: Option<String>,
+}
+
+/// `AdminUpdateDeviceStatus` response: empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminUpdateDeviceStatusResponse {}
+
+/// `AdminForgetDevice` request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminForgetDeviceRequest {
+    /// The pool.
+    #[serde(rename = "UserPoolId")]
+    pub user_pool_id: String,
+    /// The user (username, alias or `sub`).
+    #[serde(rename = "Username")]
+    pub username: String,
+    /// Key of the device.
+    #[serde(rename = "DeviceKey")]
+    pub device_key: String,
+}
+
+/// `AdminForgetDevice` response: empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminForgetDeviceResponse {}

@@ -225,6 +225,7 @@ impl From<AuthError> for ApiError {
             AuthError::ConcurrentModification(m) => ("ConcurrentModificationException", m),
             AuthError::UnsupportedOperation(m) => ("UnsupportedOperationException", m),
             AuthError::FeatureUnavailableInTier(m) => ("FeatureUnavailableInTierException", m),
+            AuthError::DeviceKeyExists(m) => ("DeviceKeyExistsException", m),
             AuthError::EnableSoftwareTokenMfa(m) => ("EnableSoftwareTokenMFAException", m),
             AuthError::SoftwareTokenMfaNotFound(m) => ("SoftwareTokenMFANotFoundException", m),
             AuthError::UnsupportedTokenType(m) => ("UnsupportedTokenTypeException", m),

@@ -28,6 +28,8 @@ mod codes;
 mod counters;
 #[path = "contract/deliveries.rs"]
 mod deliveries;
+#[path = "contract/devices.rs"]
+mod devices;
 #[path = "contract/fixtures.rs"]
 mod fixtures;
 #[path = "contract/groups.rs"]

@@ -52,6 +52,7 @@ pub mod admin_users;
 pub mod auth;
 pub mod clients;
 pub mod delivery;
+pub mod devices;
 pub mod dispatch;
 pub mod groups;
 pub mod hooks;

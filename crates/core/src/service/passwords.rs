@@ -42,7 +42,7 @@ impl std::fmt::Debug for PasswordVerifier {
 
 impl PasswordVerifier {
     /// `[version, salt length, salt.., verifier..]`.
-    fn to_bytes(&self) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(2 + self.salt.len() + self.verifier.len());
         out.push(SEALED_LAYOUT_V1);
         // Salts are made here and are 16 bytes; the length byte cannot overflow.
@@ -52,7 +52,7 @@ impl PasswordVerifier {
         out
     }
 
-    fn from_bytes(bytes: &[u8]) -> Option<PasswordVerifier> {
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<PasswordVerifier> {
         let (&version, rest) = bytes.split_first()?;
         let (&salt_len, rest) = rest.split_first()?;
         if version != SEALED_LAYOUT_V1 || rest.len() <= salt_len as usize {

@@ -93,11 +93,15 @@ impl Keystep {
         let (client, pool) = self.load_client(client_id).await?;
         self.check_client_secret(&client, client_secret)?;
         AuthFlow::RefreshTokenAuth.check_allowed(&client, false)?;
-        if device_key.is_some_and(|d| !d.is_empty()) {
-            return Err(super::auth::device_not_found());
-        }
-        self.refresh(&pool, &client, refresh_token, client_metadata, |_| Ok(()))
-            .await
+        self.refresh(
+            &pool,
+            &client,
+            refresh_token,
+            device_key,
+            client_metadata,
+            |_| Ok(()),
+        )
+        .await
     }
 
     /// `RevokeToken`: the refresh token stops working, and so do the access tokens of

@@ -63,7 +63,7 @@ pub fn after_first_factor(
                 effects,
             })
         }
-        UserStatus::Confirmed => enter_mfa(flow, ctx, effects),
+        UserStatus::Confirmed => super::device::device_or_mfa(flow, ctx, effects),
     }
 }
 

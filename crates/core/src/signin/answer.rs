@@ -56,6 +56,17 @@ pub enum ChallengeAnswer {
     SelectFirstFactor(FirstFactorPick),
     /// `SMS_OTP` with `SMS_OTP_CODE`.
     SmsOtpCode(String),
+    /// `DEVICE_SRP_AUTH` with the device's `SRP_A` (decoded).
+    DeviceSrp(Vec<u8>),
+    /// `DEVICE_PASSWORD_VERIFIER`.
+    DevicePasswordVerifier {
+        /// `PASSWORD_CLAIM_SECRET_BLOCK`, base64-decoded.
+        secret_block: Vec<u8>,
+        /// `PASSWORD_CLAIM_SIGNATURE`, base64-decoded.
+        signature: Vec<u8>,
+        /// `TIMESTAMP`, as sent.
+        timestamp: String,
+    },
     /// `VerifySoftwareToken` called with this sign-in's `Session`.
     VerifySoftwareToken {
         /// `UserCode`.
@@ -79,6 +90,8 @@ impl ChallengeAnswer {
             ChallengeAnswer::CustomAnswer(_) => ChallengeName::CustomChallenge,
             ChallengeAnswer::SelectFirstFactor(_) => ChallengeName::SelectChallenge,
             ChallengeAnswer::SmsOtpCode(_) => ChallengeName::SmsOtp,
+            ChallengeAnswer::DeviceSrp(_) => ChallengeName::DeviceSrpAuth,
+            ChallengeAnswer::DevicePasswordVerifier { .. } => ChallengeName::DevicePasswordVerifier,
             ChallengeAnswer::MfaSetup { .. }
             | ChallengeAnswer::AssociateSoftwareToken
             | ChallengeAnswer::VerifySoftwareToken { .. } => ChallengeName::MfaSetup,
@@ -200,55 +213,67 @@ impl ChallengeResponse {
             });
         };
         let username = required(responses, "USERNAME")?.to_string();
-        let answer = match name {
-            ChallengeName::PasswordVerifier => ChallengeAnswer::PasswordVerifier {
-                secret_block: base64_member(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?,
-                signature: base64_member(responses, "PASSWORD_CLAIM_SIGNATURE")?,
-                timestamp: required(responses, "TIMESTAMP")?.to_string(),
-            },
-            ChallengeName::SmsMfa => {
-                ChallengeAnswer::SmsCode(required(responses, "SMS_MFA_CODE")?.to_string())
-            }
-            ChallengeName::SoftwareTokenMfa => ChallengeAnswer::TotpCode(
-                required(responses, "SOFTWARE_TOKEN_MFA_CODE")?.to_string(),
-            ),
-            ChallengeName::EmailOtp => {
-                ChallengeAnswer::EmailCode(required(responses, "EMAIL_OTP_CODE")?.to_string())
-            }
-            ChallengeName::SelectMfaType => {
-                ChallengeAnswer::SelectMfa(factor_answer(required(responses, "ANSWER")?)?)
-            }
-            ChallengeName::MfaSetup => ChallengeAnswer::MfaSetup {
-                email: responses.get("EMAIL").filter(|e| !e.is_empty()).cloned(),
-            },
-            ChallengeName::CustomChallenge => {
-                // An empty answer is an answer (Verify decides), but it must be present.
-                let answer = responses.get("ANSWER").ok_or_else(|| missing("ANSWER"))?;
-                ChallengeAnswer::CustomAnswer(answer.clone())
-            }
-            ChallengeName::SelectChallenge => ChallengeAnswer::SelectFirstFactor(
-                FirstFactorPick::parse(required(responses, "ANSWER")?, responses)?,
-            ),
-            ChallengeName::Password | ChallengeName::PasswordSrp => {
-                ChallengeAnswer::SelectFirstFactor(FirstFactorPick::parse(
-                    name.as_str(),
-                    responses,
-                )?)
-            }
-            ChallengeName::SmsOtp => {
-                ChallengeAnswer::SmsOtpCode(required(responses, "SMS_OTP_CODE")?.to_string())
-            }
-            ChallengeName::NewPasswordRequired => ChallengeAnswer::NewPassword {
-                password: required(responses, "NEW_PASSWORD")?.to_string(),
-                attributes: responses
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        k.strip_prefix(ATTRIBUTE_PREFIX)
-                            .map(|name| (name.to_string(), v.clone()))
-                    })
-                    .collect(),
-            },
-        };
+        let answer =
+            match name {
+                ChallengeName::PasswordVerifier => ChallengeAnswer::PasswordVerifier {
+                    secret_block: base64_member(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?,
+                    signature: base64_member(responses, "PASSWORD_CLAIM_SIGNATURE")?,
+                    timestamp: required(responses, "TIMESTAMP")?.to_string(),
+                },
+                ChallengeName::SmsMfa => {
+                    ChallengeAnswer::SmsCode(required(responses, "SMS_MFA_CODE")?.to_string())
+                }
+                ChallengeName::SoftwareTokenMfa => ChallengeAnswer::TotpCode(
+                    required(responses, "SOFTWARE_TOKEN_MFA_CODE")?.to_string(),
+                ),
+                ChallengeName::EmailOtp => {
+                    ChallengeAnswer::EmailCode(required(responses, "EMAIL_OTP_CODE")?.to_string())
+                }
+                ChallengeName::SelectMfaType => {
+                    ChallengeAnswer::SelectMfa(factor_answer(required(responses, "ANSWER")?)?)
+                }
+                ChallengeName::MfaSetup => ChallengeAnswer::MfaSetup {
+                    email: responses.get("EMAIL").filter(|e| !e.is_empty()).cloned(),
+                },
+                ChallengeName::CustomChallenge => {
+                    // An empty answer is an answer (Verify decides), but it must be present.
+                    let answer = responses.get("ANSWER").ok_or_else(|| missing("ANSWER"))?;
+                    ChallengeAnswer::CustomAnswer(answer.clone())
+                }
+                ChallengeName::SelectChallenge => ChallengeAnswer::SelectFirstFactor(
+                    FirstFactorPick::parse(required(responses, "ANSWER")?, responses)?,
+                ),
+                ChallengeName::Password | ChallengeName::PasswordSrp => {
+                    ChallengeAnswer::SelectFirstFactor(FirstFactorPick::parse(
+                        name.as_str(),
+                        responses,
+                    )?)
+                }
+                ChallengeName::DeviceSrpAuth => {
+                    let a = required(responses, "SRP_A")?;
+                    ChallengeAnswer::DeviceSrp(keystep_srp::from_hex(a).map_err(|_| {
+                        AuthError::InvalidParameter("SRP_A is not valid hex.".into())
+                    })?)
+                }
+                ChallengeName::DevicePasswordVerifier => ChallengeAnswer::DevicePasswordVerifier {
+                    secret_block: base64_member(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?,
+                    signature: base64_member(responses, "PASSWORD_CLAIM_SIGNATURE")?,
+                    timestamp: required(responses, "TIMESTAMP")?.to_string(),
+                },
+                ChallengeName::SmsOtp => {
+                    ChallengeAnswer::SmsOtpCode(required(responses, "SMS_OTP_CODE")?.to_string())
+                }
+                ChallengeName::NewPasswordRequired => ChallengeAnswer::NewPassword {
+                    password: required(responses, "NEW_PASSWORD")?.to_string(),
+                    attributes: responses
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            k.strip_prefix(ATTRIBUTE_PREFIX)
+                                .map(|name| (name.to_string(), v.clone()))
+                        })
+                        .collect(),
+                },
+            };
         Ok(ChallengeResponse {
             username,
             secret_hash: responses.get("SECRET_HASH").cloned(),

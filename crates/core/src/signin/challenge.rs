@@ -35,6 +35,10 @@ pub enum ChallengeName {
     Password,
     /// `PASSWORD_SRP`: answers `SELECT_CHALLENGE` with `SRP_A`; never issued.
     PasswordSrp,
+    /// `DEVICE_SRP_AUTH`: a remembered device is asked for its `SRP_A`.
+    DeviceSrpAuth,
+    /// `DEVICE_PASSWORD_VERIFIER`: the device's SRP proof.
+    DevicePasswordVerifier,
 }
 
 impl ChallengeName {
@@ -53,6 +57,8 @@ impl ChallengeName {
             ChallengeName::SmsOtp => "SMS_OTP",
             ChallengeName::Password => "PASSWORD",
             ChallengeName::PasswordSrp => "PASSWORD_SRP",
+            ChallengeName::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            ChallengeName::DevicePasswordVerifier => "DEVICE_PASSWORD_VERIFIER",
         }
     }
 
@@ -71,6 +77,8 @@ impl ChallengeName {
             ChallengeName::SmsOtp,
             ChallengeName::Password,
             ChallengeName::PasswordSrp,
+            ChallengeName::DeviceSrpAuth,
+            ChallengeName::DevicePasswordVerifier,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -124,6 +132,37 @@ impl Challenge {
             .with("USERNAME", username)
             .with("SALT", salt_hex)
             .with("SRP_B", srp_b_hex)
+    }
+
+    /// `DEVICE_SRP_AUTH`: only `USERNAME` (Amplify answers with it).
+    pub fn device_srp(username: &str) -> Challenge {
+        let mut parameters = BTreeMap::new();
+        parameters.insert("USERNAME".to_string(), username.to_string());
+        Challenge {
+            name: ChallengeName::DeviceSrpAuth,
+            parameters,
+            available: Vec::new(),
+        }
+    }
+
+    /// `DEVICE_PASSWORD_VERIFIER` without its `SECRET_BLOCK` (the service seals and adds
+    /// it): `SRP_B`, `SALT` (hex), `USERNAME` (the user, not the device) and `DEVICE_KEY`.
+    pub fn device_password_verifier(
+        username: &str,
+        device_key: &str,
+        salt_hex: String,
+        srp_b_hex: String,
+    ) -> Challenge {
+        Challenge::device_srp(username)
+            .with("DEVICE_KEY", device_key)
+            .with("SALT", salt_hex)
+            .with("SRP_B", srp_b_hex)
+            .renamed(ChallengeName::DevicePasswordVerifier)
+    }
+
+    fn renamed(mut self, name: ChallengeName) -> Challenge {
+        self.name = name;
+        self
     }
 
     /// `SMS_MFA` or `EMAIL_OTP` with the masked destination the code went to.

@@ -2,7 +2,7 @@
 
 use crate::attributes::Attributes;
 use crate::password_policy::PasswordPolicy;
-use crate::pool::{AuthFactor, MfaConfiguration, UserPool};
+use crate::pool::{AuthFactor, DevicePolicy, MfaConfiguration, UserPool};
 use crate::service::passwords::PasswordVerifier;
 use crate::user::{MfaFactor, User, UserStatus};
 use crate::Millis;
@@ -28,6 +28,8 @@ pub struct PoolRules {
     pub required_attributes: Vec<String>,
     /// The first factors choice-based sign-in may offer.
     pub first_factors: Vec<AuthFactor>,
+    /// `DeviceConfiguration`; `None` when the pool does not track devices.
+    pub devices: Option<DevicePolicy>,
 }
 
 impl PoolRules {
@@ -49,6 +51,7 @@ impl PoolRules {
                 .map(|a| a.name.clone())
                 .collect(),
             first_factors: s.first_factors.clone(),
+            devices: s.devices,
         }
     }
 }
@@ -133,6 +136,29 @@ impl UserSnapshot {
     }
 }
 
+/// The device the request named (`DEVICE_KEY`), as the engine sees it: the service has
+/// checked it belongs to the user and opened its verifier.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceSnapshot {
+    /// `DeviceKey`.
+    pub key: String,
+    /// `DeviceGroupKey`.
+    pub group_key: String,
+    /// Whether it is remembered (only a remembered device proves itself at sign-in).
+    pub remembered: bool,
+    /// The device's SRP salt and verifier.
+    pub verifier: PasswordVerifier,
+}
+
+impl std::fmt::Debug for DeviceSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceSnapshot")
+            .field("key", &self.key)
+            .field("remembered", &self.remembered)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Random values drawn by the service before the step, used only if the step needs them.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Fresh {
@@ -169,4 +195,6 @@ pub struct StepContext<'a> {
     pub fresh: &'a Fresh,
     /// The keyed hash one-time codes of this sign-in are kept as.
     pub code_hash: &'a dyn Fn(&str) -> Vec<u8>,
+    /// The device this request named, if any.
+    pub device: Option<&'a DeviceSnapshot>,
 }

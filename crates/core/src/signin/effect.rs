@@ -39,6 +39,11 @@ pub enum Effect {
         /// The step of the verified code.
         step: i64,
     },
+    /// The remembered device proved itself: record when.
+    DeviceAuthenticated {
+        /// `DeviceKey`.
+        key: String,
+    },
     /// An e-mail MFA setup completed: set `email` (verified) and enable e-mail MFA.
     EnrollEmailMfa {
         /// The address the code was received at.
@@ -58,6 +63,7 @@ impl std::fmt::Debug for Effect {
             }
             Effect::EnableTotp { step, .. } => write!(f, "EnableTotp(<secret>, step {step})"),
             Effect::EnrollEmailMfa { .. } => f.write_str("EnrollEmailMfa(<address>)"),
+            Effect::DeviceAuthenticated { key } => write!(f, "DeviceAuthenticated({key})"),
         }
     }
 }

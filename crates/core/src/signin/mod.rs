@@ -44,6 +44,7 @@ mod challenge;
 pub mod choice;
 mod context;
 pub mod custom;
+mod device;
 mod effect;
 mod first_factor;
 mod flow;
@@ -54,7 +55,7 @@ mod transition;
 
 pub use answer::{ChallengeAnswer, ChallengeResponse};
 pub use challenge::{Challenge, ChallengeName};
-pub use context::{Fresh, PoolRules, StepContext, UserSnapshot};
+pub use context::{DeviceSnapshot, Fresh, PoolRules, StepContext, UserSnapshot};
 pub use effect::Effect;
 pub use first_factor::{check_timestamp, start, FirstFactor};
 pub use flow::{AuthFlow, Flow};

@@ -155,6 +155,12 @@ impl Authenticated {
         }
     }
 
+    /// The same proof bound to a device key handed out with its tokens.
+    pub(crate) fn with_device(mut self, key: String) -> Authenticated {
+        self.device_key = Some(key);
+        self
+    }
+
     /// The pool.
     pub fn pool_id(&self) -> &str {
         &self.pool_id

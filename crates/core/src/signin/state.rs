@@ -76,6 +76,15 @@ pub enum SignInState {
         /// The code sent.
         code: StoredOtp,
     },
+    /// `DEVICE_SRP_AUTH`: the first factor passed on a remembered device, which now proves
+    /// itself instead of (or before) the second factor.
+    AwaitingDeviceSrp,
+    /// `DEVICE_PASSWORD_VERIFIER`: the device's SRP proof (the state travels in the sealed
+    /// `SECRET_BLOCK`, like `PASSWORD_VERIFIER`).
+    AwaitingDevicePasswordVerifier {
+        /// The server's half of the device's SRP exchange.
+        srp: SrpServerState,
+    },
     /// The `Session` `SignUp` answers (choice-based clients only): it stands for a sign-up
     /// still to be confirmed and signs nobody in.
     AwaitingSignUpConfirmation,
@@ -105,6 +114,8 @@ impl SignInState {
             SignInState::AwaitingSignUpConfirmation | SignInState::AwaitingAutoSignIn => {
                 return None
             }
+            SignInState::AwaitingDeviceSrp => C::DeviceSrpAuth,
+            SignInState::AwaitingDevicePasswordVerifier { .. } => C::DevicePasswordVerifier,
             SignInState::AwaitingPasswordVerifier { .. } => C::PasswordVerifier,
             SignInState::AwaitingNewPassword { .. } => C::NewPasswordRequired,
             SignInState::AwaitingMfaSelection { .. } => C::SelectMfaType,

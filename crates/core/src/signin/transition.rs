@@ -78,6 +78,15 @@ pub fn step(
         (S::AwaitingCustomAnswer { round }, A::CustomAnswer(answer)) => {
             Ok(super::custom::answer(round, answer))
         }
+        (S::AwaitingDeviceSrp, A::DeviceSrp(a_pub)) => super::device::device_srp(flow, &a_pub, ctx),
+        (
+            S::AwaitingDevicePasswordVerifier { srp },
+            A::DevicePasswordVerifier {
+                secret_block,
+                signature,
+                timestamp,
+            },
+        ) => super::device::device_claim(flow, srp, &secret_block, &signature, &timestamp, ctx),
         (S::AwaitingFirstFactorChoice { available }, A::SelectFirstFactor(pick)) => {
             super::choice::choose(flow, available, pick, ctx)
         }

@@ -28,18 +28,23 @@ mod admin_delete_user;
 mod admin_delete_user_attributes;
 mod admin_disable_user;
 mod admin_enable_user;
+mod admin_forget_device;
+mod admin_get_device;
 mod admin_get_user;
 mod admin_initiate_auth;
+mod admin_list_devices;
 mod admin_list_groups_for_user;
 mod admin_remove_user_from_group;
 mod admin_reset_user_password;
 mod admin_respond_to_auth_challenge;
 mod admin_set_user_mfa_preference;
 mod admin_set_user_password;
+mod admin_update_device_status;
 mod admin_update_user_attributes;
 mod admin_user_global_sign_out;
 mod associate_software_token;
 mod change_password;
+mod confirm_device;
 mod confirm_forgot_password;
 mod confirm_sign_up;
 mod create_group;
@@ -52,7 +57,9 @@ mod delete_user_pool;
 mod delete_user_pool_client;
 mod describe_user_pool;
 mod describe_user_pool_client;
+mod forget_device;
 mod forgot_password;
+mod get_device;
 mod get_group;
 mod get_tokens_from_refresh_token;
 mod get_user;
@@ -60,6 +67,7 @@ mod get_user_attribute_verification_code;
 mod get_user_pool_mfa_config;
 mod global_sign_out;
 mod initiate_auth;
+mod list_devices;
 mod list_groups;
 mod list_user_pool_clients;
 mod list_user_pools;
@@ -72,10 +80,12 @@ mod set_user_mfa_preference;
 mod set_user_pool_mfa_config;
 mod shape_auth;
 mod shape_client;
+mod shape_device;
 mod shape_mfa;
 mod shape_pool;
 mod shape_user;
 mod sign_up;
+mod update_device_status;
 mod update_group;
 mod update_user_attributes;
 mod update_user_pool;
@@ -171,6 +181,15 @@ pub async fn dispatch(
         "AdminSetUserMFAPreference" => {
             run(state, body, admin_set_user_mfa_preference::handle).await
         }
+        "ConfirmDevice" => run(state, body, confirm_device::handle).await,
+        "GetDevice" => run(state, body, get_device::handle).await,
+        "ListDevices" => run(state, body, list_devices::handle).await,
+        "UpdateDeviceStatus" => run(state, body, update_device_status::handle).await,
+        "ForgetDevice" => run(state, body, forget_device::handle).await,
+        "AdminGetDevice" => run(state, body, admin_get_device::handle).await,
+        "AdminListDevices" => run(state, body, admin_list_devices::handle).await,
+        "AdminUpdateDeviceStatus" => run(state, body, admin_update_device_status::handle).await,
+        "AdminForgetDevice" => run(state, body, admin_forget_device::handle).await,
         _ => Err(not_offered(op)),
     }
 }

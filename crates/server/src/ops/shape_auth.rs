@@ -26,7 +26,10 @@ pub fn render_tokens(t: IssuedTokens) -> proto::AuthenticationResult {
         token_type: Some("Bearer".into()),
         refresh_token: t.refresh_token.map(Sensitive),
         id_token: Some(Sensitive(t.id_token)),
-        new_device_metadata: None,
+        new_device_metadata: t.new_device.map(|d| proto::NewDeviceMetadata {
+            device_key: Some(d.key),
+            device_group_key: Some(d.group_key),
+        }),
     }
 }
 
@@ -54,6 +57,12 @@ pub fn render_step(step: AuthStep) -> AuthAnswer {
             available_challenges: None,
         },
     }
+}
+
+/// The error for a device call without its (optional in the model) access token.
+pub fn missing_access_token() -> crate::ApiError {
+    keystep_core::AuthError::InvalidParameter("Missing required parameter AccessToken".into())
+        .into()
 }
 
 /// The error for a setup call with neither an access token nor a session.

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use keystep_core::password_policy::PasswordPolicy;
 use keystep_core::pool::{
-    AliasKind, AttributeDataType, AuthFactor, EmailConfiguration, LambdaConfig, MessageTemplates,
-    MfaConfiguration, PoolSettings, PoolTier, RecoveryChannel, RecoveryMechanism, SchemaAttribute,
-    SmsConfiguration,
+    AliasKind, AttributeDataType, AuthFactor, DevicePolicy, EmailConfiguration, LambdaConfig,
+    MessageTemplates, MfaConfiguration, PoolSettings, PoolTier, RecoveryChannel, RecoveryMechanism,
+    SchemaAttribute, SmsConfiguration,
 };
 use keystep_core::service::pools::PoolView;
 use keystep_core::AuthError;
@@ -229,7 +229,16 @@ impl<'a> PoolFields<'a> {
                 .collect::<Result<_, _>>()?;
         }
         if let Some(dc) = self.device_configuration {
-            s.echo.insert("DeviceConfiguration".into(), to_json(dc)?);
+            let set = dc.challenge_required_on_new_device.is_some()
+                || dc.device_only_remembered_on_user_prompt.is_some();
+            s.devices = set.then(|| DevicePolicy {
+                challenge_required_on_new_device: dc
+                    .challenge_required_on_new_device
+                    .unwrap_or(false),
+                only_remembered_on_user_prompt: dc
+                    .device_only_remembered_on_user_prompt
+                    .unwrap_or(false),
+            });
         }
         if let Some(ao) = self.user_pool_add_ons {
             s.echo.insert("UserPoolAddOns".into(), to_json(ao)?);
@@ -635,7 +644,10 @@ pub fn render_pool(view: &PoolView) -> proto::UserPool {
             }
             .into(),
         ),
-        device_configuration: from_echo(s, "DeviceConfiguration"),
+        device_configuration: s.devices.map(|d| proto::DeviceConfiguration {
+            challenge_required_on_new_device: Some(d.challenge_required_on_new_device),
+            device_only_remembered_on_user_prompt: Some(d.only_remembered_on_user_prompt),
+        }),
         email_configuration: Some(match &s.email_configuration {
             Some(e) => proto::EmailConfiguration {
                 source_arn: e.source_arn.clone(),

@@ -214,6 +214,24 @@ pub(crate) const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "devices",
+        columns: &[
+            text("device_key"),
+            text("pool_id"),
+            text("sub"),
+            text("group_key"),
+            text("name"),
+            text("status"),
+            bytes("verifier"),
+            int("created_at"),
+            int("modified_at"),
+            int("last_auth_at"),
+        ],
+        key: 1,
+        key_shown: true,
+        identity: None,
+    },
+    Table {
         name: "user_aliases",
         columns: &[
             text("pool_id"),

@@ -197,4 +197,24 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX outbox_by_expiry ON outbox (expires_at)",
         ],
     },
+    Migration {
+        version: 5,
+        name: "remembered devices",
+        statements: &[
+            "CREATE TABLE devices (
+            device_key   TEXT    NOT NULL PRIMARY KEY,
+            pool_id      TEXT    NOT NULL,
+            sub          TEXT    NOT NULL,
+            group_key    TEXT    NOT NULL,
+            name         TEXT,
+            status       TEXT    NOT NULL,
+            verifier     BYTEA    NOT NULL,
+            created_at   BIGINT NOT NULL,
+            modified_at  BIGINT NOT NULL,
+            last_auth_at BIGINT,
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        )",
+            "CREATE INDEX devices_by_user ON devices (pool_id, sub, device_key)",
+        ],
+    },
 ];

@@ -27,6 +27,7 @@ mod clients;
 mod codes;
 mod counters;
 mod deliveries;
+mod devices;
 mod groups;
 mod housekeeping;
 mod outbox;

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 
 use keystep_core::app_client::AppClient;
 use keystep_core::code::{CodePurpose, StoredCode};
+use keystep_core::device::{Device, DeviceStatus};
 use keystep_core::group::Group;
 use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use keystep_core::pool::{AliasKind, UserPool};
@@ -16,8 +17,8 @@ use keystep_core::user::User;
 use keystep_core::{Millis, StoreError};
 
 use super::{
-    clients, codes, counters, deliveries, groups, housekeeping, outbox, pool_keys, pools, sessions,
-    tokens, users, ThisStore,
+    clients, codes, counters, deliveries, devices, groups, housekeeping, outbox, pool_keys, pools,
+    sessions, tokens, users, ThisStore,
 };
 use crate::error::retry;
 
@@ -350,6 +351,48 @@ impl Store for ThisStore {
 
     async fn rotate_pool_keys(&self, current: i64, next: &PoolKeyRow) -> Result<(), StoreError> {
         retry(|| pool_keys::rotate(&self.pool, current, next)).await
+    }
+
+    async fn insert_device(&self, device: &Device) -> Result<(), StoreError> {
+        retry(|| devices::insert(&self.pool, device)).await
+    }
+
+    async fn get_device(&self, pool_id: &str, key: &str) -> Result<Option<Device>, StoreError> {
+        retry(|| devices::get(&self.pool, pool_id, key)).await
+    }
+
+    async fn set_device_status(
+        &self,
+        pool_id: &str,
+        key: &str,
+        status: DeviceStatus,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        retry(|| devices::set_status(&self.pool, pool_id, key, status, now)).await
+    }
+
+    async fn device_authenticated(
+        &self,
+        pool_id: &str,
+        key: &str,
+        now: Millis,
+    ) -> Result<(), StoreError> {
+        retry(|| devices::authenticated(&self.pool, pool_id, key, now)).await
+    }
+
+    async fn delete_device(&self, pool_id: &str, key: &str) -> Result<bool, StoreError> {
+        retry(|| devices::delete(&self.pool, pool_id, key)).await
+    }
+
+    async fn list_devices(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        remembered_only: bool,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Device>, StoreError> {
+        retry(|| devices::list(&self.pool, pool_id, sub, remembered_only, after, limit)).await
     }
 
     async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError> {

@@ -15,7 +15,7 @@ use crate::signin::{session_expired, AuthFlow, Flow, SignIn, SignInState};
 use crate::user::User;
 
 use super::super::Keystep;
-use super::{check_no_device, flow_subject, missing, param, AuthStep, InitiateAuthInput, Origin};
+use super::{flow_subject, missing, param, AuthStep, InitiateAuthInput, Origin};
 use super::{Inputs, Settled};
 
 impl Keystep {
@@ -33,7 +33,6 @@ impl Keystep {
         }
         let params = &input.parameters;
         let typed = param(params, "USERNAME").ok_or_else(|| missing("USERNAME"))?;
-        check_no_device(params, "DEVICE_KEY")?;
         let secret_hash = param(params, "SECRET_HASH");
         if let Some(session) = input.session.as_deref().filter(|s| !s.is_empty()) {
             let admin = input.pool_id.is_some();
@@ -95,6 +94,14 @@ impl Keystep {
             &input.client_metadata,
         )
         .await?;
+        let device = match user_not_found {
+            true if param(params, "DEVICE_KEY").is_some() => return Err(super::device_not_found()),
+            true => None,
+            false => {
+                self.request_device(&pool, &user.sub, param(params, "DEVICE_KEY"))
+                    .await?
+            }
+        };
         if let Some(FirstFactorPick::Password(_)) = &preferred {
             let subject = flow_subject(&pool.id, &user.sub, user_not_found);
             self.reserve_attempt(Lock::Password, &subject).await?;
@@ -109,10 +116,11 @@ impl Keystep {
             auth_flow: AuthFlow::UserAuth,
             admin: input.pool_id.is_some(),
             started_at: now,
-            device_key: None,
+            device_key: device.as_ref().map(|d| d.key.clone()),
             user_not_found,
         };
         let mut inputs = self.inputs(pool, client, user)?;
+        inputs.device = device;
         if user_not_found {
             inputs.snapshot.password = Some(self.stand_in_verifier(&inputs.pool, typed));
         }

@@ -104,10 +104,12 @@ impl Keystep {
         let sub = user.sub.as_str();
         let mut written = false;
         for effect in effects {
-            // Every arm but these two writes the user.
+            // Every arm but these three writes the user.
             written |= !matches!(
                 effect,
-                Effect::SendMfaCode { .. } | Effect::ResetPasswordFailures
+                Effect::SendMfaCode { .. }
+                    | Effect::ResetPasswordFailures
+                    | Effect::DeviceAuthenticated { .. }
             );
             match effect {
                 Effect::SendMfaCode {
@@ -168,6 +170,9 @@ impl Keystep {
                         Ok(())
                     })
                     .await?;
+                }
+                Effect::DeviceAuthenticated { key } => {
+                    self.store.device_authenticated(&pool.id, &key, now).await?;
                 }
                 Effect::EnrollEmailMfa { email } => {
                     self.modify_user(pool, sub, |u| {

@@ -10,10 +10,7 @@ use crate::pool::UserPool;
 use crate::signin::{self, AuthFlow, FirstFactor, Flow};
 
 use super::super::Keystep;
-use super::{
-    check_no_device, custom, flow_subject, missing, param, AuthStep, InitiateAuthInput, Origin,
-    Settled,
-};
+use super::{custom, flow_subject, missing, param, AuthStep, InitiateAuthInput, Origin, Settled};
 
 impl Keystep {
     /// `InitiateAuth` and `AdminInitiateAuth`.
@@ -25,21 +22,28 @@ impl Keystep {
         flow_kind.check_allowed(&client, input.pool_id.is_some())?;
         let params = &input.parameters;
         if flow_kind == AuthFlow::RefreshTokenAuth {
-            check_no_device(params, "DEVICE_KEY")?;
+            let device_key = param(params, "DEVICE_KEY");
             let token = param(params, "REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
             let secret_hash = param(params, "SECRET_HASH");
             let named = param(params, "USERNAME");
             let tokens = self
-                .refresh(&pool, &client, token, &input.client_metadata, |user| {
-                    // Clients hash whatever name they signed in with (pycognito: the
-                    // e-mail in e-mail-as-username pools).
-                    let mut names = vec![user.username.as_str(), user.sub.as_str()];
-                    names.extend(named);
-                    for alias in ["email", "phone_number", "preferred_username"] {
-                        names.extend(user.attr(alias));
-                    }
-                    self.check_secret_hash(&client, secret_hash, &names)
-                })
+                .refresh(
+                    &pool,
+                    &client,
+                    token,
+                    device_key,
+                    &input.client_metadata,
+                    |user| {
+                        // Clients hash whatever name they signed in with (pycognito: the
+                        // e-mail in e-mail-as-username pools).
+                        let mut names = vec![user.username.as_str(), user.sub.as_str()];
+                        names.extend(named);
+                        for alias in ["email", "phone_number", "preferred_username"] {
+                            names.extend(user.attr(alias));
+                        }
+                        self.check_secret_hash(&client, secret_hash, &names)
+                    },
+                )
                 .await?;
             return Ok(AuthStep::SignedIn(tokens));
         }
@@ -69,7 +73,6 @@ impl Keystep {
                     .to_string(),
             ),
         };
-        check_no_device(params, "DEVICE_KEY")?;
         let secret_hash = param(params, "SECRET_HASH");
         let found = match self.find_user(&pool, typed).await? {
             Some(user) => Some(user),
@@ -113,6 +116,14 @@ impl Keystep {
             &input.client_metadata,
         )
         .await?;
+        let device = match user_not_found {
+            true if param(params, "DEVICE_KEY").is_some() => return Err(super::device_not_found()),
+            true => None,
+            false => {
+                self.request_device(&pool, &user.sub, param(params, "DEVICE_KEY"))
+                    .await?
+            }
+        };
         let subject = flow_subject(&pool.id, &user.sub, user_not_found);
         if let FirstFactor::Password(_) = &first {
             self.reserve_attempt(Lock::Password, &subject).await?;
@@ -132,10 +143,11 @@ impl Keystep {
             auth_flow: flow_kind,
             admin: input.pool_id.is_some(),
             started_at: now,
-            device_key: None,
+            device_key: device.as_ref().map(|d| d.key.clone()),
             user_not_found,
         };
         let mut inputs = self.inputs(pool, client, user)?;
+        inputs.device = device;
         if user_not_found {
             inputs.snapshot.password = Some(self.stand_in_verifier(&inputs.pool, typed));
         }

@@ -10,6 +10,7 @@ use crate::signin::Authenticated;
 use crate::tokens::{self, ClaimsInput};
 use crate::user::User;
 
+use super::super::devices::NewDevice;
 use super::super::Keystep;
 
 /// Tokens handed to a client (`AuthenticationResult`). `Debug` shows no token.
@@ -23,6 +24,8 @@ pub struct IssuedTokens {
     pub refresh_token: Option<String>,
     /// `ExpiresIn`, seconds.
     pub expires_in: i64,
+    /// `NewDeviceMetadata`: a sign-in that named no device, in a pool that tracks them.
+    pub new_device: Option<NewDevice>,
 }
 
 impl std::fmt::Debug for IssuedTokens {
@@ -30,6 +33,7 @@ impl std::fmt::Debug for IssuedTokens {
         f.debug_struct("IssuedTokens")
             .field("expires_in", &self.expires_in)
             .field("with_refresh_token", &self.refresh_token.is_some())
+            .field("new_device", &self.new_device)
             .finish_non_exhaustive()
     }
 }
@@ -52,6 +56,20 @@ impl Keystep {
         client_metadata: &BTreeMap<String, String>,
     ) -> Result<IssuedTokens, AuthError> {
         let now = self.clock.now();
+        // A new sign-in that named no device, in a pool that tracks devices, is handed a
+        // device key, bound into its tokens (§12.3).
+        let new_device = (pool.settings.devices.is_some()
+            && proof.device_key().is_none()
+            && proof.origin_jti().is_none())
+        .then(|| self.new_device(&pool.id, &user.sub));
+        let bound;
+        let proof = match &new_device {
+            Some(device) => {
+                bound = proof.clone().with_device(device.key.clone());
+                &bound
+            }
+            None => proof,
+        };
         let groups = self.group_names_of(&pool.id, &user.sub).await?;
         let origin_jti = match proof.origin_jti() {
             Some(origin) => origin.to_string(),
@@ -103,6 +121,7 @@ impl Keystep {
             access_token: signed.access_token,
             refresh_token,
             expires_in: signed.expires_in,
+            new_device,
         })
     }
 
@@ -114,6 +133,7 @@ impl Keystep {
         pool: &UserPool,
         client: &AppClient,
         refresh_token: &str,
+        device_key: Option<&str>,
         client_metadata: &BTreeMap<String, String>,
         secret_check: impl FnOnce(&User) -> Result<(), AuthError>,
     ) -> Result<IssuedTokens, AuthError> {
@@ -142,8 +162,43 @@ impl Keystep {
                 "Refresh Token has been revoked".into(),
             ));
         }
+        self.check_refresh_device(pool, &row, device_key).await?;
         let proof = tokens::refresh_proof(&row, &client.client_id, &user.username, now)?;
         self.mint(pool, client, &user, &proof, client_metadata)
             .await
+    }
+}
+
+impl Keystep {
+    /// In a pool that tracks devices, a refresh token is bound to the device of its
+    /// sign-in (§12.8): the device must still be confirmed and not forgotten, and a
+    /// `DEVICE_KEY` sent with the refresh must be that one. (A client that sends none is
+    /// let through: the refresh token is the credential.)
+    async fn check_refresh_device(
+        &self,
+        pool: &UserPool,
+        row: &RefreshTokenRow,
+        device_key: Option<&str>,
+    ) -> Result<(), AuthError> {
+        let sent = device_key.filter(|k| !k.is_empty());
+        if pool.settings.devices.is_none() {
+            return match sent {
+                Some(_) => Err(super::device_not_found()),
+                None => Ok(()),
+            };
+        }
+        let Some(bound) = row.device_key.as_deref() else {
+            return match sent {
+                Some(_) => Err(tokens::invalid_refresh_token()),
+                None => Ok(()),
+            };
+        };
+        if sent.is_some_and(|k| k != bound) {
+            return Err(tokens::invalid_refresh_token());
+        }
+        match self.store.get_device(&pool.id, bound).await? {
+            Some(d) if d.sub == row.sub => Ok(()),
+            _ => Err(tokens::invalid_refresh_token()),
+        }
     }
 }

@@ -25,7 +25,7 @@ use crate::app_client::AppClient;
 use crate::error::AuthError;
 use crate::limits::Subject;
 use crate::pool::UserPool;
-use crate::signin::{Challenge, Fresh, PoolRules, StepContext, UserSnapshot};
+use crate::signin::{Challenge, DeviceSnapshot, Fresh, PoolRules, StepContext, UserSnapshot};
 use crate::user::User;
 use crate::Millis;
 
@@ -150,6 +150,8 @@ struct Inputs {
     now: Millis,
     /// The request's `ClientMetadata`, for triggers.
     client_metadata: BTreeMap<String, String>,
+    /// The device the request named (`DEVICE_KEY`), checked and opened.
+    device: Option<DeviceSnapshot>,
 }
 
 fn missing(name: &str) -> AuthError {
@@ -163,18 +165,10 @@ fn param<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str
         .filter(|v| !v.is_empty())
 }
 
-/// Remembered devices are not built: a client only sends a `DEVICE_KEY` it was given,
-/// and Keystep never gives one, so it names no device. Amplify forgets the key and
-/// retries on exactly this error.
-fn check_no_device(params: &BTreeMap<String, String>, name: &str) -> Result<(), AuthError> {
-    match param(params, name) {
-        Some(_) => Err(device_not_found()),
-        None => Ok(()),
-    }
-}
-
-/// The error for any `DEVICE_KEY` / `DeviceKey` (see [`check_no_device`]).
-pub(crate) fn device_not_found() -> AuthError {
+/// The error for a `DEVICE_KEY` / `DeviceKey` that names no device of the user (never
+/// confirmed, forgotten, someone else's, or in a pool that does not track devices).
+/// Amplify forgets its device keys and retries on exactly this message.
+pub fn device_not_found() -> AuthError {
     AuthError::ResourceNotFound("Device does not exist.".into())
 }
 
@@ -225,6 +219,7 @@ impl Keystep {
             fresh,
             now: self.clock.now(),
             client_metadata: BTreeMap::new(),
+            device: None,
         })
     }
 
@@ -246,6 +241,7 @@ impl Keystep {
             session_validity_secs: inputs.client.settings.auth_session_validity_minutes * 60,
             fresh: &inputs.fresh,
             code_hash: &code_hash,
+            device: inputs.device.as_ref(),
         };
         run(&ctx)
     }

@@ -10,9 +10,7 @@ use crate::user::User;
 use super::super::limits::user_subject;
 use super::super::Keystep;
 use super::session::SecretBlock;
-use super::{
-    check_no_device, flow_subject, missing, AuthStep, Origin, RespondInput, Settled, SetupStep,
-};
+use super::{flow_subject, missing, AuthStep, Origin, RespondInput, Settled, SetupStep};
 
 impl Keystep {
     /// `RespondToAuthChallenge` and `AdminRespondToAuthChallenge`.
@@ -24,9 +22,17 @@ impl Keystep {
             .auth_client(input.pool_id.as_deref(), &input.client_id)
             .await?;
         let response = ChallengeResponse::parse(&input.challenge_name, &input.responses)?;
-        check_no_device(&input.responses, "DEVICE_KEY")?;
         let now = self.clock.now();
-        let (origin, signin) = match &response.answer {
+        let (origin, mut signin) = match &response.answer {
+            ChallengeAnswer::DevicePasswordVerifier { secret_block, .. } => {
+                match self
+                    .take_secret_block(&client.client_id, secret_block, now)
+                    .await?
+                {
+                    SecretBlock::Real(signin) => (Origin::Block, signin),
+                    SecretBlock::Simulated { .. } => return Err(session_expired()),
+                }
+            }
             ChallengeAnswer::PasswordVerifier { secret_block, .. } => {
                 match self
                     .take_secret_block(&client.client_id, secret_block, now)
@@ -73,6 +79,21 @@ impl Keystep {
         )?;
         // Nothing is judged before it is paid for: an answer on the session, then an
         // attempt under the lockout the answer is judged by.
+        // The device this answer names (Amplify names it in every answer once it has
+        // one); a sign-in keeps the first device named.
+        let named_device = response.device_key.as_deref().filter(|k| !k.is_empty());
+        if let (Some(named), Some(bound)) = (named_device, signin.flow.device_key.as_deref()) {
+            if named != bound {
+                return Err(super::device_not_found());
+            }
+        }
+        let device_key = named_device.or(signin.flow.device_key.as_deref());
+        let device = match signin.flow.user_not_found {
+            true if device_key.is_some() => return Err(super::device_not_found()),
+            true => None,
+            false => self.request_device(&pool, &user.sub, device_key).await?,
+        };
+        signin.flow.device_key = device.as_ref().map(|d| d.key.clone());
         let attempts = match &origin {
             Origin::Session(open) => self.reserve_answer(open).await?,
             _ => 0,
@@ -84,6 +105,7 @@ impl Keystep {
             self.reserve_attempt(lock, &subject).await?;
         }
         let mut inputs = self.inputs(pool, client, user)?;
+        inputs.device = device;
         if flow.user_not_found {
             // A stand-in answers with the password no one has, as at the first factor.
             let verifier = self.stand_in_verifier(&inputs.pool, &flow.typed_username);
@@ -212,6 +234,10 @@ fn lock_for(state: &SignInState, answer: &ChallengeAnswer) -> Option<Lock> {
             S::AwaitingFirstFactorChoice { .. },
             A::SelectFirstFactor(crate::signin::choice::FirstFactorPick::Password(_)),
         ) => Some(Lock::Password),
+        // A device's proof stands in for the second factor.
+        (S::AwaitingDevicePasswordVerifier { .. }, A::DevicePasswordVerifier { .. }) => {
+            Some(Lock::SecondFactor)
+        }
         // A first-factor code is guessed like a second factor's: same lockout, cleared
         // only by a completed sign-in.
         (S::AwaitingSignInCode { .. }, A::EmailCode(_) | A::SmsOtpCode(_)) => {

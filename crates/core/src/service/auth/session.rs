@@ -61,7 +61,8 @@ impl SecretBlock {
     pub fn id_and_expiry(&self) -> Option<(&str, Millis)> {
         match self {
             SecretBlock::Real(signin) => match &signin.state {
-                crate::signin::SignInState::AwaitingPasswordVerifier { srp } => {
+                crate::signin::SignInState::AwaitingPasswordVerifier { srp }
+                | crate::signin::SignInState::AwaitingDevicePasswordVerifier { srp } => {
                     Some((&srp.block_id, srp.expires_at))
                 }
                 _ => None,

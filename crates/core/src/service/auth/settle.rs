@@ -107,7 +107,9 @@ impl Keystep {
                     flow: flow.clone(),
                     state: next,
                 };
-                if let SignInState::AwaitingPasswordVerifier { .. } = next.state {
+                if let SignInState::AwaitingPasswordVerifier { .. }
+                | SignInState::AwaitingDevicePasswordVerifier { .. } = next.state
+                {
                     let Reply::Challenge(mut challenge) = reply else {
                         return Err(AuthError::internal("PASSWORD_VERIFIER without a challenge"));
                     };
