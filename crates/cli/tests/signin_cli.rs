@@ -466,3 +466,63 @@ async fn a_wrong_password_exits_1_and_usage_errors_exit_2() {
     let who = f.run_bare(&["whoami"]);
     assert_eq!(who.status.code(), Some(1));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn user_auth_offers_the_first_factors_as_numbered_options() {
+    let server = TestServer::start_with(TestOptions {
+        live_clock: true,
+        ..Default::default()
+    })
+    .await;
+    let (s, pool) = server
+        .json(
+            "CreateUserPool",
+            &json!({"PoolName": "cli-choice", "UserPoolTier": "ESSENTIALS",
+                "Policies": {"SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD", "EMAIL_OTP"]}}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{pool}");
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
+    let client_id = server
+        .create_client(&json!({"UserPoolId": pool_id, "ClientName": "cli",
+            "ExplicitAuthFlows": ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}))
+        .await;
+    server
+        .confirmed_user(
+            &pool_id,
+            "dora",
+            PASSWORD,
+            json!([{"Name": "email", "Value": "dora@example.com"},
+                {"Name": "email_verified", "Value": "true"}]),
+        )
+        .await;
+    let f = Fixture {
+        server,
+        pool_id,
+        client_id,
+        dir: tempfile::tempdir().unwrap(),
+    };
+
+    // A code by e-mail, picked by its number.
+    let mut session = in_pipes(f.command(&["signin", "--username", "dora", "--flow", "user-auth"]));
+    session.expect("Choose how to sign in:");
+    session.expect("3) a code sent by e-mail");
+    session.expect("Sign in with: ");
+    session.answer("3");
+    session.expect("Enter the code sent by e-mail");
+    let code = f.server.last_code(&f.pool_id, "dora").await.unwrap();
+    session.answer(&code);
+    let (status, transcript) = session.finish();
+    assert_eq!(status, 0, "{transcript}");
+    assert!(transcript.contains("Signed in as dora"), "{transcript}");
+
+    // The password by SRP, picked by number, typed after the choice.
+    let mut session = in_pipes(f.command(&["signin", "--username", "dora", "--flow", "user-auth"]));
+    session.expect("Sign in with: ");
+    session.answer("1");
+    session.expect("Password: ");
+    session.answer(PASSWORD);
+    let (status, transcript) = session.finish();
+    assert_eq!(status, 0, "{transcript}");
+    assert!(transcript.contains("Signed in as dora"), "{transcript}");
+}

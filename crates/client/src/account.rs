@@ -9,7 +9,7 @@ use keystep_proto::{
     ResendConfirmationCodeRequest, ResendConfirmationCodeResponse, SignUpRequest, SignUpResponse,
 };
 
-use crate::auth::Auth;
+use crate::auth::{Auth, AutoSignIn};
 use crate::error::AuthError;
 use crate::steps::CodeDelivery;
 
@@ -22,6 +22,9 @@ pub struct SignUpOptions {
     pub validation_data: BTreeMap<String, String>,
     /// `ClientMetadata` for Lambda triggers.
     pub client_metadata: Option<BTreeMap<String, String>>,
+    /// Sign the user in right after the sign-up is confirmed ([`Auth::auto_sign_in`]), as
+    /// Amplify's `autoSignIn` option does.
+    pub auto_sign_in: bool,
 }
 
 /// What a sign-up needs next.
@@ -33,6 +36,8 @@ pub enum SignUpStep {
         /// Where the code went.
         delivery: Option<CodeDelivery>,
     },
+    /// `COMPLETE_AUTO_SIGN_IN`: call [`Auth::auto_sign_in`].
+    CompleteAutoSignIn,
     /// `DONE`: the user can sign in.
     Done,
 }
@@ -115,8 +120,18 @@ impl Auth {
             ..Default::default()
         };
         let response: SignUpResponse = self.wire.call("SignUp", &request).await?;
+        self.set_auto_sign_in(options.auto_sign_in.then(|| AutoSignIn {
+            username: username.to_string(),
+            password: password.to_string(),
+            session: response.session.clone(),
+            confirmed_by_code: false,
+        }));
         let next_step = if response.user_confirmed {
-            SignUpStep::Done
+            if options.auto_sign_in {
+                SignUpStep::CompleteAutoSignIn
+            } else {
+                SignUpStep::Done
+            }
         } else {
             SignUpStep::ConfirmSignUp {
                 delivery: response.code_delivery_details.map(Into::into),
@@ -149,10 +164,17 @@ impl Auth {
             confirmation_code: code.into(),
             ..Default::default()
         };
-        let _: ConfirmSignUpResponse = self.wire.call("ConfirmSignUp", &request).await?;
+        let response: ConfirmSignUpResponse = self.wire.call("ConfirmSignUp", &request).await?;
+        let mut next_step = SignUpStep::Done;
+        if let Some(mut auto) = self.auto_sign_in_state().filter(|a| a.username == username) {
+            auto.session = response.session;
+            auto.confirmed_by_code = true;
+            self.set_auto_sign_in(Some(auto));
+            next_step = SignUpStep::CompleteAutoSignIn;
+        }
         Ok(SignUpResult {
             is_sign_up_complete: true,
-            next_step: SignUpStep::Done,
+            next_step,
             user_id: None,
         })
     }

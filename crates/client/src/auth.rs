@@ -38,6 +38,7 @@ pub struct Auth {
     pub(crate) wire: Wire,
     pub(crate) store: Arc<dyn TokenStore>,
     pub(crate) pending: Mutex<Option<PendingSignIn>>,
+    pub(crate) auto_sign_in: Mutex<Option<AutoSignIn>>,
     pub(crate) clock: Arc<dyn Fn() -> i64 + Send + Sync>,
 }
 
@@ -49,6 +50,19 @@ impl fmt::Debug for Auth {
             .field("pending", &self.pending)
             .finish()
     }
+}
+
+/// A sign-up that asked to be signed in once confirmed: the server's `Session` (from
+/// `ConfirmSignUp`, or `SignUp` when the user was confirmed at once) for a choice-based
+/// client, else the password, kept in memory only, as Amplify keeps it.
+#[derive(Clone)]
+pub(crate) struct AutoSignIn {
+    pub(crate) username: String,
+    pub(crate) password: String,
+    pub(crate) session: Option<Sensitive>,
+    /// The `Session` is `ConfirmSignUp`'s: the code was the first factor. `SignUp`'s
+    /// (a user confirmed at once) proves nothing, so the password goes with it.
+    pub(crate) confirmed_by_code: bool,
 }
 
 /// A sign-in waiting for `confirm_sign_in`.
@@ -66,6 +80,8 @@ pub(crate) struct PendingSignIn {
     pub(crate) client_metadata: Option<BTreeMap<String, String>>,
     /// `MFA_SETUP`: `AssociateSoftwareToken` was called, a TOTP code may follow.
     pub(crate) totp_associated: bool,
+    /// `SELECT_CHALLENGE`: a password factor was picked; the password comes next.
+    pub(crate) picked: Option<crate::steps::FirstFactor>,
 }
 
 impl fmt::Debug for PendingSignIn {
@@ -76,6 +92,7 @@ impl fmt::Debug for PendingSignIn {
             .field("session", &self.session)
             .field("params", &keystep_proto::KeysOnly(&self.params))
             .field("totp_associated", &self.totp_associated)
+            .field("picked", &self.picked)
             .finish()
     }
 }
@@ -100,6 +117,7 @@ impl Auth {
             wire,
             store: Arc::new(store),
             pending: Mutex::new(None),
+            auto_sign_in: Mutex::new(None),
             clock: Arc::new(system_now_secs),
         }
     }
@@ -132,6 +150,17 @@ impl Auth {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    pub(crate) fn auto_sign_in_state(&self) -> Option<AutoSignIn> {
+        self.auto_sign_in
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn set_auto_sign_in(&self, state: Option<AutoSignIn>) {
+        *self.auto_sign_in.lock().unwrap_or_else(|e| e.into_inner()) = state;
     }
 
     pub(crate) fn set_pending(&self, pending: Option<PendingSignIn>) {

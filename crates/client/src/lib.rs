@@ -56,5 +56,5 @@ pub use session::{
 pub use signin::{AuthFlow, ConfirmSignInOptions, SignInOptions};
 #[doc(hidden)]
 pub use srp::password_verifier_responses;
-pub use steps::{totp_setup_uri, CodeDelivery, MfaType, SignInResult, SignInStep};
+pub use steps::{totp_setup_uri, CodeDelivery, FirstFactor, MfaType, SignInResult, SignInStep};
 pub use tokens::{FileTokenStore, MemoryTokenStore, TokenStore, Tokens};

@@ -13,8 +13,8 @@ use crate::auth::{Auth, PendingSignIn};
 use crate::error::AuthError;
 use crate::srp::SrpAttempt;
 use crate::steps::{
-    classify, code_key, result_from_error, totp_setup_uri, Action, MfaType, SignInResult,
-    SignInStep,
+    classify, code_key, result_from_error, totp_setup_uri, Action, FirstFactor, MfaType,
+    SignInResult, SignInStep,
 };
 use crate::tokens::Tokens;
 
@@ -31,6 +31,13 @@ pub enum AuthFlow {
     CustomWithSrp,
     /// `CUSTOM_AUTH` with only the username (Lambda-defined challenges).
     CustomWithoutSrp,
+    /// `USER_AUTH`: choice-based sign-in. With a `preferred` factor the server asks for it
+    /// at once (a password factor needs the password); without one the next step is
+    /// [`SignInStep::ContinueSignInWithFirstFactorSelection`].
+    UserAuth {
+        /// The factor to start with (Amplify's `preferredChallenge`).
+        preferred: Option<FirstFactor>,
+    },
 }
 
 /// Options of [`Auth::sign_in`].
@@ -55,11 +62,13 @@ pub struct ConfirmSignInOptions {
 }
 
 /// A challenge or tokens, from `InitiateAuth` or `RespondToAuthChallenge`.
-struct Outcome {
+pub(crate) struct Outcome {
     challenge_name: Option<String>,
     session: Option<Sensitive>,
     params: BTreeMap<String, String>,
     result: Option<AuthenticationResult>,
+    /// `AvailableChallenges` (with `SELECT_CHALLENGE`).
+    available: Vec<String>,
 }
 
 impl From<InitiateAuthResponse> for Outcome {
@@ -69,6 +78,7 @@ impl From<InitiateAuthResponse> for Outcome {
             session: r.session,
             params: r.challenge_parameters.unwrap_or_default(),
             result: r.authentication_result,
+            available: r.available_challenges.unwrap_or_default(),
         }
     }
 }
@@ -80,12 +90,13 @@ impl From<RespondToAuthChallengeResponse> for Outcome {
             session: r.session,
             params: r.challenge_parameters.unwrap_or_default(),
             result: r.authentication_result,
+            available: Vec::new(),
         }
     }
 }
 
 /// What the challenge loop needs besides the response.
-struct Flow<'a> {
+pub(crate) struct Flow<'a> {
     username: String,
     password: Option<&'a str>,
     srp: Option<SrpAttempt>,
@@ -130,7 +141,11 @@ impl Auth {
                 "username is required to signIn",
             ));
         }
-        let needs_password = !matches!(options.auth_flow, AuthFlow::CustomWithoutSrp);
+        let needs_password = match options.auth_flow {
+            AuthFlow::CustomWithoutSrp => false,
+            AuthFlow::UserAuth { preferred } => preferred.is_some_and(FirstFactor::is_password),
+            _ => true,
+        };
         if needs_password && password.is_none_or(str::is_empty) {
             return Err(AuthError::invalid_parameter(
                 "password is required to signIn",
@@ -162,6 +177,29 @@ impl Auth {
                 "USER_PASSWORD_AUTH"
             }
             AuthFlow::CustomWithoutSrp => "CUSTOM_AUTH",
+            AuthFlow::UserAuth { preferred } => {
+                if let Some(factor) = preferred {
+                    params.insert(
+                        "PREFERRED_CHALLENGE".to_string(),
+                        factor.as_str().to_string(),
+                    );
+                }
+                match preferred {
+                    Some(FirstFactor::Password) => {
+                        params.insert(
+                            "PASSWORD".to_string(),
+                            password.unwrap_or_default().to_string(),
+                        );
+                    }
+                    Some(FirstFactor::PasswordSrp) => {
+                        let attempt = SrpAttempt::new()?;
+                        params.insert("SRP_A".to_string(), attempt.srp_a());
+                        srp = Some(attempt);
+                    }
+                    _ => {}
+                }
+                "USER_AUTH"
+            }
         };
         let request = InitiateAuthRequest {
             auth_flow: flow.to_string(),
@@ -178,6 +216,74 @@ impl Auth {
             client_metadata: options.client_metadata,
         };
         self.advance(response.into(), flow).await
+    }
+
+    /// Signs in the user whose sign-up asked for it (`SignUpOptions::auto_sign_in`), like
+    /// Amplify's `autoSignIn`, once `confirm_sign_up` (or `sign_up`) answered
+    /// `CompleteAutoSignIn`: with the server's sign-up `Session` on a choice-based client
+    /// (no password sent again), else by an SRP sign-in with the password given to
+    /// `sign_up`. Works once.
+    ///
+    /// ```no_run
+    /// # async fn demo(auth: keystep_client::Auth) -> Result<(), keystep_client::AuthError> {
+    /// use keystep_client::{SignUpOptions, SignUpStep};
+    /// let options = SignUpOptions { auto_sign_in: true, ..Default::default() };
+    /// auth.sign_up("alice", "Correct-Horse-9!", options).await?;
+    /// if auth.confirm_sign_up("alice", "123456").await?.next_step == SignUpStep::CompleteAutoSignIn {
+    ///     assert!(auth.auto_sign_in().await?.is_signed_in);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn auto_sign_in(&self) -> Result<SignInResult, AuthError> {
+        let Some(auto) = self.auto_sign_in_state() else {
+            return Err(AuthError::invalid_state(
+                "autoSignIn needs a sign-up made with auto_sign_in",
+            ));
+        };
+        self.set_auto_sign_in(None);
+        let Some(session) = auto.session else {
+            return self
+                .sign_in(
+                    &auto.username,
+                    Some(&auto.password),
+                    SignInOptions::default(),
+                )
+                .await;
+        };
+        self.set_pending(None);
+        let mut params = BTreeMap::new();
+        params.insert("USERNAME".to_string(), auto.username.clone());
+        if let Some(hash) = self.config.secret_hash(&auto.username) {
+            params.insert("SECRET_HASH".to_string(), hash);
+        }
+        let mut srp = None;
+        if !auto.confirmed_by_code {
+            let attempt = SrpAttempt::new()?;
+            params.insert(
+                "PREFERRED_CHALLENGE".to_string(),
+                "PASSWORD_SRP".to_string(),
+            );
+            params.insert("SRP_A".to_string(), attempt.srp_a());
+            srp = Some(attempt);
+        }
+        let request = InitiateAuthRequest {
+            auth_flow: "USER_AUTH".to_string(),
+            auth_parameters: Some(params),
+            client_id: self.config.client_id.clone(),
+            session: Some(session),
+            ..Default::default()
+        };
+        let outcome = async {
+            let response: InitiateAuthResponse = self.wire.call("InitiateAuth", &request).await?;
+            let flow = Flow {
+                username: auto.username.clone(),
+                password: Some(&auto.password),
+                srp,
+                client_metadata: None,
+            };
+            self.advance(response.into(), flow).await
+        };
+        outcome.await.or_else(result_from_error)
     }
 
     /// Answers the current sign-in step, like Amplify's `confirmSignIn`.
@@ -233,7 +339,38 @@ impl Auth {
         let mut responses = BTreeMap::new();
         responses.insert("USERNAME".to_string(), pending.username.clone());
         let mut session = pending.session.clone();
+        let mut srp = None;
+        let mut password = None;
         match pending.challenge.as_str() {
+            "SELECT_CHALLENGE" => match (pending.picked, FirstFactor::parse(answer)) {
+                // The password typed after picking it: same Session, `ANSWER` + password.
+                (Some(kind), _) => {
+                    responses.insert("ANSWER".to_string(), kind.as_str().to_string());
+                    if kind == FirstFactor::PasswordSrp {
+                        let attempt = SrpAttempt::new()?;
+                        responses.insert("SRP_A".to_string(), attempt.srp_a());
+                        srp = Some(attempt);
+                        password = Some(answer);
+                    } else {
+                        responses.insert("PASSWORD".to_string(), answer.to_string());
+                    }
+                }
+                // A password picked: ask for it first, as Amplify does (no request).
+                (None, Some(kind)) if kind.is_password() => {
+                    let mut picked = pending;
+                    picked.picked = Some(kind);
+                    self.set_pending(Some(picked));
+                    return Ok(SignInResult::step(SignInStep::ConfirmSignInWithPassword));
+                }
+                (None, Some(kind)) => {
+                    responses.insert("ANSWER".to_string(), kind.as_str().to_string());
+                }
+                (None, None) => {
+                    return Err(AuthError::invalid_parameter(
+                        "answer one of the available first factors (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP)",
+                    ))
+                }
+            },
             "NEW_PASSWORD_REQUIRED" => {
                 responses.insert("NEW_PASSWORD".to_string(), answer.to_string());
                 for (name, value) in &options.user_attributes {
@@ -301,8 +438,8 @@ impl Auth {
             .await?;
         let flow = Flow {
             username: pending.username,
-            password: None,
-            srp: None,
+            password,
+            srp,
             client_metadata: metadata,
         };
         self.advance(response, flow).await
@@ -310,7 +447,7 @@ impl Auth {
 
     /// Follows a response: stores tokens, answers `PASSWORD_VERIFIER`, sets up TOTP, or
     /// remembers the challenge and hands its step to the app.
-    async fn advance(
+    pub(crate) async fn advance(
         &self,
         mut outcome: Outcome,
         mut flow: Flow<'_>,
@@ -331,7 +468,7 @@ impl Auth {
             if let Some(name) = outcome.params.get("USERNAME") {
                 flow.username = name.clone();
             }
-            match classify(&challenge, &outcome.params)? {
+            match classify(&challenge, &outcome.params, &outcome.available)? {
                 Action::PasswordVerifier => {
                     let (Some(srp), Some(password)) = (flow.srp.take(), flow.password) else {
                         return Err(AuthError::bad_response(
@@ -373,6 +510,7 @@ impl Auth {
             params: outcome.params,
             client_metadata: flow.client_metadata.clone(),
             totp_associated: false,
+            picked: None,
         };
         self.set_pending(Some(pending.clone()));
         pending

@@ -59,6 +59,50 @@ impl MfaType {
     }
 }
 
+/// A first factor of choice-based sign-in ([`crate::AuthFlow::UserAuth`]), as Amplify
+/// names them in `availableChallenges` and `preferredChallenge`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FirstFactor {
+    /// `PASSWORD`: the password, sent (over TLS).
+    Password,
+    /// `PASSWORD_SRP`: the password, proven by SRP.
+    PasswordSrp,
+    /// `EMAIL_OTP`: a one-time code by e-mail.
+    EmailOtp,
+    /// `SMS_OTP`: a one-time code by text message.
+    SmsOtp,
+}
+
+impl FirstFactor {
+    /// The wire name, which is also the answer `confirm_sign_in` takes to pick it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FirstFactor::Password => "PASSWORD",
+            FirstFactor::PasswordSrp => "PASSWORD_SRP",
+            FirstFactor::EmailOtp => "EMAIL_OTP",
+            FirstFactor::SmsOtp => "SMS_OTP",
+        }
+    }
+
+    /// The factor a wire name or answer names; others (e.g. `WEB_AUTHN`, which this client
+    /// does not do) give `None`.
+    pub fn parse(name: &str) -> Option<FirstFactor> {
+        [
+            FirstFactor::Password,
+            FirstFactor::PasswordSrp,
+            FirstFactor::EmailOtp,
+            FirstFactor::SmsOtp,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == name)
+    }
+
+    /// Whether this factor is the password.
+    pub fn is_password(self) -> bool {
+        matches!(self, FirstFactor::Password | FirstFactor::PasswordSrp)
+    }
+}
+
 /// Where a code was sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CodeDelivery {
@@ -142,6 +186,14 @@ pub enum SignInStep {
         /// The methods the user may set up.
         allowed: Vec<MfaType>,
     },
+    /// `CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION`: answer with one of `available`
+    /// (its [`FirstFactor::as_str`]).
+    ContinueSignInWithFirstFactorSelection {
+        /// The first factors this user may pick.
+        available: Vec<FirstFactor>,
+    },
+    /// `CONFIRM_SIGN_IN_WITH_PASSWORD`: a password was picked; answer with it.
+    ConfirmSignInWithPassword,
     /// `RESET_PASSWORD`: the password must be reset (`reset_password`) before signing in.
     ResetPassword,
     /// `CONFIRM_SIGN_UP`: the account is not confirmed yet (`confirm_sign_up`).
@@ -183,9 +235,16 @@ pub(crate) enum Action {
 pub(crate) fn classify(
     challenge: &str,
     params: &BTreeMap<String, String>,
+    available: &[String],
 ) -> Result<Action, AuthError> {
     Ok(Action::Ask(match challenge {
         "PASSWORD_VERIFIER" => return Ok(Action::PasswordVerifier),
+        "SELECT_CHALLENGE" => SignInStep::ContinueSignInWithFirstFactorSelection {
+            available: available
+                .iter()
+                .filter_map(|n| FirstFactor::parse(n))
+                .collect(),
+        },
         "CUSTOM_CHALLENGE" => SignInStep::ConfirmSignInWithCustomChallenge {
             info: params.clone(),
         },
@@ -340,7 +399,7 @@ mod tests {
     }
 
     fn ask(challenge: &str, pairs: &[(&str, &str)]) -> SignInStep {
-        match classify(challenge, &params(pairs)).unwrap() {
+        match classify(challenge, &params(pairs), &[]).unwrap() {
             Action::Ask(step) => step,
             other => panic!("{other:?}"),
         }
@@ -439,7 +498,7 @@ mod tests {
 
     #[test]
     fn mfa_setup_is_decided_after_dropping_sms() {
-        let setup = |list: &str| classify("MFA_SETUP", &params(&[("MFAS_CAN_SETUP", list)]));
+        let setup = |list: &str| classify("MFA_SETUP", &params(&[("MFAS_CAN_SETUP", list)]), &[]);
         assert_eq!(
             setup(r#"["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#).unwrap(),
             Action::Ask(SignInStep::ContinueSignInWithMfaSetupSelection {
@@ -462,11 +521,11 @@ mod tests {
     #[test]
     fn password_verifier_is_answered_inline_and_unknown_challenges_fail() {
         assert_eq!(
-            classify("PASSWORD_VERIFIER", &BTreeMap::new()).unwrap(),
+            classify("PASSWORD_VERIFIER", &BTreeMap::new(), &[]).unwrap(),
             Action::PasswordVerifier
         );
         for name in ["DEVICE_PASSWORD_VERIFIER", "ADMIN_NO_SRP_AUTH", "WHATEVER"] {
-            let err = classify(name, &BTreeMap::new()).unwrap_err();
+            let err = classify(name, &BTreeMap::new(), &[]).unwrap_err();
             assert_eq!(err.name(), "SignInException", "{name}");
         }
     }

@@ -187,6 +187,9 @@ pub enum Flow {
     Custom,
     /// CUSTOM_AUTH starting with SRP: the password first, then the triggers' questions.
     CustomSrp,
+    /// USER_AUTH: choose a first factor (password, or a code by e-mail or SMS) from the
+    /// ones the pool and the user allow.
+    UserAuth,
 }
 
 impl Flow {
@@ -196,15 +199,17 @@ impl Flow {
             Flow::Password => AuthFlow::UserPassword,
             Flow::Custom => AuthFlow::CustomWithoutSrp,
             Flow::CustomSrp => AuthFlow::CustomWithSrp,
+            Flow::UserAuth => AuthFlow::UserAuth { preferred: None },
         }
     }
 
     fn needs_password(self) -> bool {
-        self != Flow::Custom
+        !matches!(self, Flow::Custom | Flow::UserAuth)
     }
 
     fn needs_pool_id(self) -> bool {
-        matches!(self, Flow::Srp | Flow::CustomSrp)
+        // USER_AUTH may end in SRP if the user picks it.
+        matches!(self, Flow::Srp | Flow::CustomSrp | Flow::UserAuth)
     }
 }
 

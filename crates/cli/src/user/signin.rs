@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use clap::Args;
 use keystep_client::{
-    Auth, AuthError, CodeDelivery, ConfirmSignInOptions, MfaType, SignInOptions, SignInResult,
-    SignInStep,
+    Auth, AuthError, CodeDelivery, ConfirmSignInOptions, FirstFactor, MfaType, SignInOptions,
+    SignInResult, SignInStep,
 };
 
 use super::prompt::Prompter;
@@ -136,6 +136,16 @@ fn ask(
             prompter.say("This pool requires MFA. Choose a method to set up:");
             choose_mfa(prompter, allowed)?
         }
+        SignInStep::ContinueSignInWithFirstFactorSelection { available } => {
+            prompter.say("Choose how to sign in:");
+            let names: Vec<&str> = available.iter().map(|f| describe(*f)).collect();
+            let i = prompter.choose("Sign in with: ", &names)?;
+            available
+                .get(i)
+                .map(|f| f.as_str().to_string())
+                .unwrap_or_default()
+        }
+        SignInStep::ConfirmSignInWithPassword => prompter.secret("Password: ")?,
         SignInStep::ContinueSignInWithEmailMfaSetup => {
             prompter.line("E-mail address to receive sign-in codes: ")?
         }
@@ -156,6 +166,16 @@ fn ask(
         }
     };
     Ok(Some((answer.trim().to_string(), options)))
+}
+
+/// A first factor as the menu shows it.
+fn describe(factor: FirstFactor) -> &'static str {
+    match factor {
+        FirstFactor::PasswordSrp => "password (SRP: it never leaves this machine)",
+        FirstFactor::Password => "password (sent over the connection)",
+        FirstFactor::EmailOtp => "a code sent by e-mail",
+        FirstFactor::SmsOtp => "a code sent by text message",
+    }
 }
 
 fn choose_mfa(prompter: &mut Prompter, allowed: &[MfaType]) -> Result<String, Failure> {
