@@ -104,6 +104,9 @@ pub enum AuthError {
     /// `DeviceKeyExistsException`: the device was confirmed already.
     #[error("{0}")]
     DeviceKeyExists(String),
+    /// One of the passkey errors (`WebAuthn*Exception`).
+    #[error("{1}")]
+    WebAuthn(WebAuthnProblem, String),
     /// `FeatureUnavailableInTierException`: the pool's feature plan lacks the feature.
     #[error("{0}")]
     FeatureUnavailableInTier(String),
@@ -113,6 +116,41 @@ pub enum AuthError {
     /// `InternalErrorException` (HTTP 500). The message is generic; the cause is logged.
     #[error("{0}")]
     Internal(String),
+}
+
+/// Which passkey error (each its own `__type`, protocol notes §13.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebAuthnProblem {
+    /// `WebAuthnNotEnabledException`: the pool does not allow passkeys.
+    NotEnabled,
+    /// `WebAuthnConfigurationMissingException`: no relying-party id.
+    ConfigurationMissing,
+    /// `WebAuthnChallengeNotFoundException`: no registration was started, or it expired
+    /// or was used.
+    ChallengeNotFound,
+    /// `WebAuthnRelyingPartyMismatchException`.
+    RelyingPartyMismatch,
+    /// `WebAuthnOriginNotAllowedException`.
+    OriginNotAllowed,
+    /// `WebAuthnClientMismatchException`: completed with another app client's token.
+    ClientMismatch,
+    /// `WebAuthnCredentialNotSupportedException`.
+    CredentialNotSupported,
+}
+
+impl WebAuthnProblem {
+    /// The wire `__type`.
+    pub fn exception_name(self) -> &'static str {
+        match self {
+            WebAuthnProblem::NotEnabled => "WebAuthnNotEnabledException",
+            WebAuthnProblem::ConfigurationMissing => "WebAuthnConfigurationMissingException",
+            WebAuthnProblem::ChallengeNotFound => "WebAuthnChallengeNotFoundException",
+            WebAuthnProblem::RelyingPartyMismatch => "WebAuthnRelyingPartyMismatchException",
+            WebAuthnProblem::OriginNotAllowed => "WebAuthnOriginNotAllowedException",
+            WebAuthnProblem::ClientMismatch => "WebAuthnClientMismatchException",
+            WebAuthnProblem::CredentialNotSupported => "WebAuthnCredentialNotSupportedException",
+        }
+    }
 }
 
 impl AuthError {

@@ -17,6 +17,7 @@ pub mod keys;
 pub mod limits;
 pub mod message;
 pub mod parcel;
+pub mod passkey;
 pub mod password_policy;
 pub mod pool;
 pub mod ports;

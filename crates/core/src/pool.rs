@@ -148,6 +148,18 @@ pub struct DevicePolicy {
     pub only_remembered_on_user_prompt: bool,
 }
 
+/// `WebAuthnConfiguration`: passkeys for the pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebAuthnSettings {
+    /// `RelyingPartyId`: the host passkeys are bound to. Keystep serves no hosted pages
+    /// yet, so there is no default; without it registration answers
+    /// `WebAuthnConfigurationMissingException`.
+    pub relying_party_id: Option<String>,
+    /// `UserVerification` is `required` (`true`) or `preferred`. Keystep's passkey
+    /// ceremonies ask authenticators to verify the user either way (see docs).
+    pub user_verification_required: bool,
+}
+
 /// `Policies.SignInPolicy.AllowedFirstAuthFactors` when a pool never set one.
 fn default_first_factors() -> Vec<AuthFactor> {
     vec![AuthFactor::Password]
@@ -307,6 +319,9 @@ pub struct PoolSettings {
     /// `DeviceConfiguration`; `None`: devices are not tracked.
     #[serde(default)]
     pub devices: Option<DevicePolicy>,
+    /// `WebAuthnConfiguration` of `SetUserPoolMfaConfig`; `None` when never set.
+    #[serde(default)]
+    pub webauthn: Option<WebAuthnSettings>,
     /// Settings Keystep accepts and shows back but does not act on yet
     /// (`UserPoolAddOns`,
     /// `AdminCreateUserConfig.UnusedAccountValidityDays`...), keyed by wire member name.
@@ -368,6 +383,7 @@ impl Default for PoolSettings {
             tier: PoolTier::default(),
             first_factors: default_first_factors(),
             devices: None,
+            webauthn: None,
             echo: Default::default(),
         }
     }

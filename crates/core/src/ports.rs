@@ -651,6 +651,46 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<crate::device::Device>, StoreError>;
 
+    // ---- passkeys
+    /// Stores a registered passkey. `Conflict` if the pool has the credential id already
+    /// (for any user); `NotFound` if the user is gone.
+    async fn insert_passkey(
+        &self,
+        passkey: &crate::passkey::StoredPasskey,
+    ) -> Result<(), StoreError>;
+    /// A user's passkeys, oldest first.
+    async fn list_passkeys(
+        &self,
+        pool_id: &str,
+        sub: &str,
+    ) -> Result<Vec<crate::passkey::StoredPasskey>, StoreError>;
+    /// Replaces a passkey's stored key material (its sign counter advanced).
+    async fn update_passkey(
+        &self,
+        pool_id: &str,
+        credential_id: &str,
+        passkey: &str,
+    ) -> Result<(), StoreError>;
+    /// Deletes one of a user's passkeys; whether it existed.
+    async fn delete_passkey(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        credential_id: &str,
+    ) -> Result<bool, StoreError>;
+    /// Stores the user's pending registration, replacing any earlier one.
+    async fn put_passkey_registration(
+        &self,
+        pending: &crate::passkey::PendingRegistration,
+    ) -> Result<(), StoreError>;
+    /// Takes (reads and deletes, atomically) the user's pending registration: of
+    /// concurrent callers, one gets it.
+    async fn take_passkey_registration(
+        &self,
+        pool_id: &str,
+        sub: &str,
+    ) -> Result<Option<crate::passkey::PendingRegistration>, StoreError>;
+
     // ---- refresh tokens
     /// Stores a refresh token (by the hash of its value).
     async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError>;

@@ -25,6 +25,7 @@ mod shapes;
 mod signup;
 mod tokens;
 mod users;
+mod webauthn;
 
 pub use account::*;
 pub use auth::*;
@@ -40,3 +41,4 @@ pub use shapes::*;
 pub use signup::*;
 pub use tokens::*;
 pub use users::*;
+pub use webauthn::*;

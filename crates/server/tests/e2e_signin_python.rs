@@ -8,7 +8,9 @@
 //! * `tests/python/test_user_auth_boto3.py` (boto3: choice-based sign-in and auto sign-in,
 //!   their wire shapes and error names, guessing and probing);
 //! * `tests/python/test_devices_boto3.py` (boto3: remembered devices, device SRP made here,
-//!   the device operations, refresh tokens bound to their device).
+//!   the device operations, refresh tokens bound to their device);
+//! * `tests/python/test_passkeys_boto3.py` (boto3: passkey settings, creation options and
+//!   every modelled WebAuthn error; the ceremony itself runs in Chromium, tests/js).
 //!
 //! Each suite gets its own server with a *live* clock: the clients compute TOTP codes and
 //! SRP `TIMESTAMP`s from real time. Tests that need time to pass (session expiry, lockout
@@ -63,4 +65,9 @@ async fn boto3_user_auth_suite_passes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boto3_devices_suite_passes() {
     run_suite("tests/python/test_devices_boto3.py").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_passkeys_suite_passes() {
+    run_suite("tests/python/test_passkeys_boto3.py").await;
 }

@@ -42,6 +42,8 @@ mod housekeeping;
 mod list_users;
 #[path = "contract/outbox.rs"]
 mod outbox;
+#[path = "contract/passkeys.rs"]
+mod passkeys;
 #[path = "contract/pool_keys.rs"]
 mod pool_keys;
 #[path = "contract/pools.rs"]

@@ -60,6 +60,7 @@ pub mod lifecycle_hooks;
 pub mod limits;
 pub mod mfa;
 pub mod migration;
+pub mod passkeys;
 pub mod passwords;
 pub mod pool_keys;
 pub mod pools;

@@ -43,6 +43,8 @@ pub struct MfaConfigChange {
     pub email_subject: Option<String>,
     /// `SmsMfaConfiguration.SmsConfiguration`.
     pub sms_configuration: Option<crate::pool::SmsConfiguration>,
+    /// `WebAuthnConfiguration`.
+    pub webauthn: Option<crate::pool::WebAuthnSettings>,
 }
 
 fn invalid(msg: impl Into<String>) -> AuthError {
@@ -346,6 +348,15 @@ impl Keystep {
         }
         if let Some(m) = change.mfa {
             s.mfa = m;
+        }
+        if let Some(webauthn) = change.webauthn {
+            if s.tier == crate::pool::PoolTier::Lite {
+                return Err(AuthError::FeatureUnavailableInTier(
+                    "WebAuthnConfiguration (passkeys) needs the ESSENTIALS or PLUS feature plan."
+                        .into(),
+                ));
+            }
+            s.webauthn = Some(webauthn);
         }
         check_settings(s)?;
         pool.modified_at = self.clock.now();

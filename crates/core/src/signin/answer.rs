@@ -56,6 +56,8 @@ pub enum ChallengeAnswer {
     SelectFirstFactor(FirstFactorPick),
     /// `SMS_OTP` with `SMS_OTP_CODE`.
     SmsOtpCode(String),
+    /// `WEB_AUTHN` with `CREDENTIAL` (an `AuthenticationResponseJSON`, as sent).
+    PasskeyCredential(String),
     /// `DEVICE_SRP_AUTH` with the device's `SRP_A` (decoded).
     DeviceSrp(Vec<u8>),
     /// `DEVICE_PASSWORD_VERIFIER`.
@@ -91,6 +93,7 @@ impl ChallengeAnswer {
             ChallengeAnswer::SelectFirstFactor(_) => ChallengeName::SelectChallenge,
             ChallengeAnswer::SmsOtpCode(_) => ChallengeName::SmsOtp,
             ChallengeAnswer::DeviceSrp(_) => ChallengeName::DeviceSrpAuth,
+            ChallengeAnswer::PasskeyCredential(_) => ChallengeName::WebAuthn,
             ChallengeAnswer::DevicePasswordVerifier { .. } => ChallengeName::DevicePasswordVerifier,
             ChallengeAnswer::MfaSetup { .. }
             | ChallengeAnswer::AssociateSoftwareToken
@@ -249,6 +252,9 @@ impl ChallengeResponse {
                         responses,
                     )?)
                 }
+                ChallengeName::WebAuthn => ChallengeAnswer::PasskeyCredential(
+                    required(responses, "CREDENTIAL")?.to_string(),
+                ),
                 ChallengeName::DeviceSrpAuth => {
                     let a = required(responses, "SRP_A")?;
                     ChallengeAnswer::DeviceSrp(keystep_srp::from_hex(a).map_err(|_| {

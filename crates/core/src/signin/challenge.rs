@@ -37,6 +37,8 @@ pub enum ChallengeName {
     PasswordSrp,
     /// `DEVICE_SRP_AUTH`: a remembered device is asked for its `SRP_A`.
     DeviceSrpAuth,
+    /// `WEB_AUTHN`: a passkey assertion.
+    WebAuthn,
     /// `DEVICE_PASSWORD_VERIFIER`: the device's SRP proof.
     DevicePasswordVerifier,
 }
@@ -58,6 +60,7 @@ impl ChallengeName {
             ChallengeName::Password => "PASSWORD",
             ChallengeName::PasswordSrp => "PASSWORD_SRP",
             ChallengeName::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            ChallengeName::WebAuthn => "WEB_AUTHN",
             ChallengeName::DevicePasswordVerifier => "DEVICE_PASSWORD_VERIFIER",
         }
     }
@@ -79,6 +82,7 @@ impl ChallengeName {
             ChallengeName::PasswordSrp,
             ChallengeName::DeviceSrpAuth,
             ChallengeName::DevicePasswordVerifier,
+            ChallengeName::WebAuthn,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -132,6 +136,13 @@ impl Challenge {
             .with("USERNAME", username)
             .with("SALT", salt_hex)
             .with("SRP_B", srp_b_hex)
+    }
+
+    /// `WEB_AUTHN`: `CREDENTIAL_REQUEST_OPTIONS` (a JSON *string*) and `USERNAME`.
+    pub fn web_authn(username: &str, request_options: String) -> Challenge {
+        Challenge::device_srp(username)
+            .with("CREDENTIAL_REQUEST_OPTIONS", request_options)
+            .renamed(ChallengeName::WebAuthn)
     }
 
     /// `DEVICE_SRP_AUTH`: only `USERNAME` (Amplify answers with it).

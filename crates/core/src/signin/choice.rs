@@ -19,6 +19,7 @@ use crate::user::UserStatus;
 use super::after_password::new_code;
 use super::answer::required;
 use super::challenge::Challenge;
+use super::effect::Effect;
 use super::first_factor::{gate, password_first, srp_challenge};
 use super::flow::Flow;
 use super::outcome::{Authenticated, Rejection, Reply, Transition};
@@ -137,7 +138,7 @@ impl std::fmt::Debug for FirstFactorPick {
 /// The first factors this pool allows and this user can use: a password needs one; a
 /// code needs a confirmed user and a verified address to send it to (an unconfirmed user
 /// is offered only the password, which leads to "not confirmed" once it is proven, as in
-/// the classic flows). Passkeys are not built, so no user has one.
+/// the classic flows); a passkey needs one registered for the pool's relying party.
 pub fn available(ctx: &StepContext<'_>) -> Vec<FirstChallenge> {
     let user = ctx.user;
     let confirmed = user.status == UserStatus::Confirmed;
@@ -147,7 +148,9 @@ pub fn available(ctx: &StepContext<'_>) -> Vec<FirstChallenge> {
             FirstChallenge::PasswordSrp | FirstChallenge::Password => user.password.is_some(),
             FirstChallenge::EmailOtp => confirmed && user.has_verified("email"),
             FirstChallenge::SmsOtp => confirmed && user.has_verified("phone_number"),
-            FirstChallenge::WebAuthn => false,
+            FirstChallenge::WebAuthn => {
+                confirmed && ctx.pool.passkey_rp.is_some() && !user.passkeys.is_empty()
+            }
         })
         .collect()
 }
@@ -207,9 +210,16 @@ fn take(
         FirstFactorPick::EmailOtp => Medium::Email,
         FirstFactorPick::SmsOtp => Medium::Sms,
         FirstFactorPick::WebAuthn => {
-            return Err(Rejection::fatal(AuthError::UnsupportedOperation(
-                "WEB_AUTHN (passkeys) is not supported by this server yet.".into(),
-            )))
+            let Some((options, assertion)) = ctx.fresh.passkey_assertion.clone() else {
+                return Err(Rejection::fatal(AuthError::internal(
+                    "a WEB_AUTHN challenge without a drawn assertion",
+                )));
+            };
+            return Ok(Transition::Continue {
+                reply: Reply::Challenge(Challenge::web_authn(&flow.username, options)),
+                next: SignInState::AwaitingPasskey { assertion },
+                effects: Vec::new(),
+            });
         }
     };
     let Some(destination) = ctx.user.attr(medium.attribute()) else {
@@ -224,6 +234,45 @@ fn take(
         )),
         next: SignInState::AwaitingSignInCode { medium, code },
         effects: vec![effect],
+    })
+}
+
+/// The `WEB_AUTHN` answer: an assertion by one of the user's passkeys, checked by
+/// `keystep-passkey` (challenge, origin, RP id hash, user presence and verification,
+/// signature, sign counter). A passkey is a whole sign-in: tokens, no second factor.
+pub fn passkey(
+    flow: &Flow,
+    assertion: &crate::passkey::AssertionState,
+    credential: &str,
+    ctx: &StepContext<'_>,
+) -> Result<Transition, Rejection> {
+    gate(ctx)?;
+    let refused = || Rejection::fatal(incorrect_credentials());
+    let rp_id = ctx.pool.passkey_rp.as_deref().ok_or_else(refused)?;
+    let credential: serde_json::Value = serde_json::from_str(credential).map_err(|_| {
+        Rejection::fatal(AuthError::InvalidParameter(
+            "CREDENTIAL is not a JSON object.".into(),
+        ))
+    })?;
+    let id = keystep_passkey::credential_id(&credential)
+        .map(|raw| keystep_passkey::base64url(&raw))
+        .ok_or_else(refused)?;
+    let stored = ctx
+        .user
+        .passkeys
+        .iter()
+        .find(|p| p.credential_id == id)
+        .ok_or_else(refused)?;
+    let rp = keystep_passkey::RelyingParty::new(rp_id).map_err(|_| refused())?;
+    let asserted = rp
+        .finish_assertion(&credential, &assertion.0, &stored.passkey)
+        .map_err(|_| refused())?;
+    Ok(Transition::Authenticated {
+        proof: Authenticated::signed_in(flow, ctx.now),
+        effects: vec![Effect::PasskeyUsed {
+            credential_id: id,
+            updated: asserted.updated_passkey,
+        }],
     })
 }
 

@@ -30,6 +30,9 @@ pub struct PoolRules {
     pub first_factors: Vec<AuthFactor>,
     /// `DeviceConfiguration`; `None` when the pool does not track devices.
     pub devices: Option<DevicePolicy>,
+    /// The relying-party id passkeys are checked against, when the pool offers
+    /// `WEB_AUTHN` as a first factor and has one.
+    pub passkey_rp: Option<String>,
 }
 
 impl PoolRules {
@@ -52,6 +55,11 @@ impl PoolRules {
                 .collect(),
             first_factors: s.first_factors.clone(),
             devices: s.devices,
+            passkey_rp: s
+                .webauthn
+                .as_ref()
+                .and_then(|w| w.relying_party_id.clone())
+                .filter(|_| s.first_factors.contains(&AuthFactor::WebAuthn)),
         }
     }
 }
@@ -83,6 +91,18 @@ pub struct UserSnapshot {
     pub totp_device_name: Option<String>,
     /// The last TOTP step accepted.
     pub last_totp_step: Option<i64>,
+    /// The user's passkeys for the pool's relying party (loaded for choice-based
+    /// sign-ins only; empty otherwise).
+    pub passkeys: Vec<StoredCredential>,
+}
+
+/// A registered passkey as a sign-in checks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCredential {
+    /// The credential id, base64url.
+    pub credential_id: String,
+    /// The stored passkey (public key and counter), as `keystep-passkey` keeps it.
+    pub passkey: String,
 }
 
 impl std::fmt::Debug for UserSnapshot {
@@ -118,6 +138,7 @@ impl UserSnapshot {
             totp_secret,
             totp_device_name: user.mfa.totp_device_name.clone(),
             last_totp_step: user.mfa.last_totp_step,
+            passkeys: Vec::new(),
         }
     }
 
@@ -170,6 +191,9 @@ pub struct Fresh {
     pub totp_secret: Vec<u8>,
     /// An id for a `SECRET_BLOCK`.
     pub block_id: String,
+    /// A passkey assertion drawn for this user (the `CREDENTIAL_REQUEST_OPTIONS` JSON and
+    /// the state that checks the answer), when a `WEB_AUTHN` challenge may be issued.
+    pub passkey_assertion: Option<(String, crate::passkey::AssertionState)>,
 }
 
 impl std::fmt::Debug for Fresh {

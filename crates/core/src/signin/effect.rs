@@ -39,6 +39,13 @@ pub enum Effect {
         /// The step of the verified code.
         step: i64,
     },
+    /// A passkey signed in: keep its advanced sign counter.
+    PasskeyUsed {
+        /// The credential id, base64url.
+        credential_id: String,
+        /// The stored passkey with the new counter, when it changed.
+        updated: Option<String>,
+    },
     /// The remembered device proved itself: record when.
     DeviceAuthenticated {
         /// `DeviceKey`.
@@ -64,6 +71,9 @@ impl std::fmt::Debug for Effect {
             Effect::EnableTotp { step, .. } => write!(f, "EnableTotp(<secret>, step {step})"),
             Effect::EnrollEmailMfa { .. } => f.write_str("EnrollEmailMfa(<address>)"),
             Effect::DeviceAuthenticated { key } => write!(f, "DeviceAuthenticated({key})"),
+            Effect::PasskeyUsed { credential_id, .. } => {
+                write!(f, "PasskeyUsed({credential_id})")
+            }
         }
     }
 }

@@ -55,7 +55,7 @@ mod transition;
 
 pub use answer::{ChallengeAnswer, ChallengeResponse};
 pub use challenge::{Challenge, ChallengeName};
-pub use context::{DeviceSnapshot, Fresh, PoolRules, StepContext, UserSnapshot};
+pub use context::{DeviceSnapshot, Fresh, PoolRules, StepContext, StoredCredential, UserSnapshot};
 pub use effect::Effect;
 pub use first_factor::{check_timestamp, start, FirstFactor};
 pub use flow::{AuthFlow, Flow};

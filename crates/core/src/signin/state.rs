@@ -76,6 +76,11 @@ pub enum SignInState {
         /// The code sent.
         code: StoredOtp,
     },
+    /// `WEB_AUTHN`: a passkey assertion is awaited.
+    AwaitingPasskey {
+        /// What checks the answer (challenge, allowed credentials).
+        assertion: crate::passkey::AssertionState,
+    },
     /// `DEVICE_SRP_AUTH`: the first factor passed on a remembered device, which now proves
     /// itself instead of (or before) the second factor.
     AwaitingDeviceSrp,
@@ -115,6 +120,7 @@ impl SignInState {
                 return None
             }
             SignInState::AwaitingDeviceSrp => C::DeviceSrpAuth,
+            SignInState::AwaitingPasskey { .. } => C::WebAuthn,
             SignInState::AwaitingDevicePasswordVerifier { .. } => C::DevicePasswordVerifier,
             SignInState::AwaitingPasswordVerifier { .. } => C::PasswordVerifier,
             SignInState::AwaitingNewPassword { .. } => C::NewPasswordRequired,

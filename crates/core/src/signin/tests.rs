@@ -42,6 +42,7 @@ fn rules(mfa: MfaConfiguration, sms: bool, totp: bool, email: bool) -> PoolRules
             crate::pool::AuthFactor::SmsOtp,
         ],
         devices: None,
+        passkey_rp: None,
     }
 }
 
@@ -79,6 +80,7 @@ fn user() -> UserSnapshot {
         totp_secret: Some(USER_TOTP.to_vec()),
         totp_device_name: Some("Phone".into()),
         last_totp_step: None,
+        passkeys: Vec::new(),
     }
 }
 
@@ -88,6 +90,7 @@ fn fresh() -> Fresh {
         srp_b: vec![0x3c; 32],
         totp_secret: SETUP_TOTP.to_vec(),
         block_id: "block-1".into(),
+        passkey_assertion: None,
     }
 }
 
@@ -1262,9 +1265,13 @@ fn challenge_responses_parse_into_answers() {
         parse("DEVICE_SRP_AUTH", &[("USERNAME", "a")]),
         Err(AuthError::InvalidParameter(m)) if m.contains("SRP_A")
     ));
-    // Passkeys are not built yet: their challenge is named as such.
     assert!(matches!(
         parse("WEB_AUTHN", &[("USERNAME", "a")]),
+        Err(AuthError::InvalidParameter(m)) if m.contains("CREDENTIAL")
+    ));
+    // A valid challenge name Keystep never answers is named as such.
+    assert!(matches!(
+        parse("ADMIN_NO_SRP_AUTH", &[("USERNAME", "a")]),
         Err(AuthError::UnsupportedOperation(_))
     ));
     assert!(parse("NOPE", &[("USERNAME", "a")])

@@ -78,6 +78,9 @@ pub fn step(
         (S::AwaitingCustomAnswer { round }, A::CustomAnswer(answer)) => {
             Ok(super::custom::answer(round, answer))
         }
+        (S::AwaitingPasskey { assertion }, A::PasskeyCredential(credential)) => {
+            super::choice::passkey(flow, assertion, &credential, ctx)
+        }
         (S::AwaitingDeviceSrp, A::DeviceSrp(a_pub)) => super::device::device_srp(flow, &a_pub, ctx),
         (
             S::AwaitingDevicePasswordVerifier { srp },

@@ -20,6 +20,6 @@ pub async fn handle(
         software_token_mfa_configuration: v.totp,
         email_mfa_configuration: v.email,
         mfa_configuration: Some(v.mfa),
-        web_authn_configuration: None,
+        web_authn_configuration: v.webauthn,
     })
 }

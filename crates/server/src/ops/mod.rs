@@ -44,6 +44,7 @@ mod admin_update_user_attributes;
 mod admin_user_global_sign_out;
 mod associate_software_token;
 mod change_password;
+mod complete_web_authn_registration;
 mod confirm_device;
 mod confirm_forgot_password;
 mod confirm_sign_up;
@@ -55,6 +56,7 @@ mod delete_user;
 mod delete_user_attributes;
 mod delete_user_pool;
 mod delete_user_pool_client;
+mod delete_web_authn_credential;
 mod describe_user_pool;
 mod describe_user_pool_client;
 mod forget_device;
@@ -73,6 +75,7 @@ mod list_user_pool_clients;
 mod list_user_pools;
 mod list_users;
 mod list_users_in_group;
+mod list_web_authn_credentials;
 mod resend_confirmation_code;
 mod respond_to_auth_challenge;
 mod revoke_token;
@@ -85,6 +88,7 @@ mod shape_mfa;
 mod shape_pool;
 mod shape_user;
 mod sign_up;
+mod start_web_authn_registration;
 mod update_device_status;
 mod update_group;
 mod update_user_attributes;
@@ -190,6 +194,12 @@ pub async fn dispatch(
         "AdminListDevices" => run(state, body, admin_list_devices::handle).await,
         "AdminUpdateDeviceStatus" => run(state, body, admin_update_device_status::handle).await,
         "AdminForgetDevice" => run(state, body, admin_forget_device::handle).await,
+        "StartWebAuthnRegistration" => run(state, body, start_web_authn_registration::handle).await,
+        "CompleteWebAuthnRegistration" => {
+            run(state, body, complete_web_authn_registration::handle).await
+        }
+        "ListWebAuthnCredentials" => run(state, body, list_web_authn_credentials::handle).await,
+        "DeleteWebAuthnCredential" => run(state, body, delete_web_authn_credential::handle).await,
         _ => Err(not_offered(op)),
     }
 }

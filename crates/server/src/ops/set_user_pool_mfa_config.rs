@@ -1,6 +1,6 @@
 //! `SetUserPoolMfaConfig`.
 
-use keystep_core::pool::{MfaConfiguration, SmsConfiguration};
+use keystep_core::pool::{MfaConfiguration, SmsConfiguration, WebAuthnSettings};
 use keystep_core::service::pools::MfaConfigChange;
 use keystep_core::AuthError;
 use keystep_proto as proto;
@@ -14,12 +14,11 @@ pub async fn handle(
     state: &AppState,
     req: proto::SetUserPoolMfaConfigRequest,
 ) -> Result<proto::SetUserPoolMfaConfigResponse, ApiError> {
-    if req.web_authn_configuration.is_some() {
-        return Err(AuthError::UnsupportedOperation(
-            "Keystep does not support WebAuthnConfiguration (passkeys) yet.".into(),
-        )
-        .into());
-    }
+    let webauthn = req
+        .web_authn_configuration
+        .as_ref()
+        .map(webauthn_settings)
+        .transpose()?;
     let mfa = req
         .mfa_configuration
         .as_deref()
@@ -63,6 +62,7 @@ pub async fn handle(
                 external_id: c.external_id.clone(),
                 sns_region: c.sns_region.clone(),
             }),
+        webauthn,
     };
     let pool = state
         .keystep
@@ -74,6 +74,55 @@ pub async fn handle(
         software_token_mfa_configuration: v.totp,
         email_mfa_configuration: v.email,
         mfa_configuration: Some(v.mfa),
-        web_authn_configuration: None,
+        web_authn_configuration: v.webauthn,
+    })
+}
+
+/// `WebAuthnConfiguration`: a relying-party id that is a host name (1–127 characters),
+/// `UserVerification` `required` or `preferred` (default), single-factor passkeys.
+fn webauthn_settings(c: &proto::WebAuthnConfiguration) -> Result<WebAuthnSettings, AuthError> {
+    let rp = c.relying_party_id.clone().filter(|r| !r.is_empty());
+    if let Some(rp) = &rp {
+        let host_like = rp.len() <= 127
+            && rp
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '-')
+            && keystep_passkey::RelyingParty::new(rp).is_ok();
+        if !host_like {
+            return Err(AuthError::InvalidParameter(
+                "WebAuthnConfiguration.RelyingPartyId must be a host name (no scheme, no port)."
+                    .into(),
+            ));
+        }
+    }
+    let user_verification_required = match c.user_verification.as_deref() {
+        None | Some("preferred") => false,
+        Some("required") => true,
+        Some(other) => {
+            return Err(enum_error(
+                "webAuthnConfiguration.userVerification",
+                other,
+                &["required", "preferred"],
+            ))
+        }
+    };
+    match c.factor_configuration.as_deref() {
+        None | Some("SINGLE_FACTOR") => {}
+        Some("MULTI_FACTOR_WITH_USER_VERIFICATION") => {
+            return Err(AuthError::UnsupportedOperation(
+                "Passkeys as a second factor (MULTI_FACTOR_WITH_USER_VERIFICATION) are not supported by this server yet.".into(),
+            ))
+        }
+        Some(other) => {
+            return Err(enum_error(
+                "webAuthnConfiguration.factorConfiguration",
+                other,
+                &["SINGLE_FACTOR", "MULTI_FACTOR_WITH_USER_VERIFICATION"],
+            ))
+        }
+    }
+    Ok(WebAuthnSettings {
+        relying_party_id: rp,
+        user_verification_required,
     })
 }

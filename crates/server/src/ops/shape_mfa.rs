@@ -18,6 +18,7 @@ pub struct MfaView {
     pub totp: Option<proto::SoftwareTokenMfaConfig>,
     pub email: Option<proto::EmailMfaConfig>,
     pub mfa: String,
+    pub webauthn: Option<proto::WebAuthnConfiguration>,
 }
 
 /// Renders a pool's MFA settings.
@@ -43,5 +44,17 @@ pub fn render(pool: &UserPool) -> MfaView {
             subject: s.email_mfa_subject.clone(),
         }),
         mfa: mfa_name(s.mfa).to_string(),
+        webauthn: s.webauthn.as_ref().map(|w| proto::WebAuthnConfiguration {
+            relying_party_id: w.relying_party_id.clone(),
+            user_verification: Some(
+                if w.user_verification_required {
+                    "required"
+                } else {
+                    "preferred"
+                }
+                .into(),
+            ),
+            factor_configuration: Some("SINGLE_FACTOR".into()),
+        }),
     }
 }

@@ -232,6 +232,36 @@ pub(crate) const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "passkeys",
+        columns: &[
+            text("credential_id"),
+            text("pool_id"),
+            text("sub"),
+            text("rp_id"),
+            text("passkey"),
+            text("name"),
+            text("attachment"),
+            text("transports"),
+            int("created_at"),
+        ],
+        key: 2,
+        key_shown: true,
+        identity: None,
+    },
+    Table {
+        name: "passkey_registrations",
+        columns: &[
+            text("pool_id"),
+            text("sub"),
+            text("client_id"),
+            bytes("state"),
+            int("expires_at"),
+        ],
+        key: 2,
+        key_shown: true,
+        identity: None,
+    },
+    Table {
         name: "user_aliases",
         columns: &[
             text("pool_id"),

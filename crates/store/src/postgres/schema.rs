@@ -217,4 +217,33 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX devices_by_user ON devices (pool_id, sub, device_key)",
         ],
     },
+    Migration {
+        version: 6,
+        name: "passkeys",
+        statements: &[
+            "CREATE TABLE passkeys (
+            credential_id TEXT    NOT NULL,
+            pool_id       TEXT    NOT NULL,
+            sub           TEXT    NOT NULL,
+            rp_id         TEXT    NOT NULL,
+            passkey       TEXT    NOT NULL,
+            name          TEXT    NOT NULL,
+            attachment    TEXT,
+            transports    TEXT    NOT NULL,
+            created_at    BIGINT NOT NULL,
+            PRIMARY KEY (pool_id, credential_id),
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        )",
+            "CREATE INDEX passkeys_by_user ON passkeys (pool_id, sub, created_at)",
+            "CREATE TABLE passkey_registrations (
+            pool_id    TEXT    NOT NULL,
+            sub        TEXT    NOT NULL,
+            client_id  TEXT    NOT NULL,
+            state      BYTEA    NOT NULL,
+            expires_at BIGINT NOT NULL,
+            PRIMARY KEY (pool_id, sub),
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        )",
+        ],
+    },
 ];

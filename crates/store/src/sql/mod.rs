@@ -31,6 +31,7 @@ mod devices;
 mod groups;
 mod housekeeping;
 mod outbox;
+mod passkeys;
 mod pool_keys;
 mod pools;
 mod raw;

@@ -8,6 +8,7 @@ use keystep_core::code::{CodePurpose, StoredCode};
 use keystep_core::device::{Device, DeviceStatus};
 use keystep_core::group::Group;
 use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
+use keystep_core::passkey::{PendingRegistration, StoredPasskey};
 use keystep_core::pool::{AliasKind, UserPool};
 use keystep_core::ports::{
     AuthSessionRow, CounterRow, DeliveryFilter, DeliveryOutcome, DeliveryRow, NewDelivery, Page,
@@ -17,8 +18,8 @@ use keystep_core::user::User;
 use keystep_core::{Millis, StoreError};
 
 use super::{
-    clients, codes, counters, deliveries, devices, groups, housekeeping, outbox, pool_keys, pools,
-    sessions, tokens, users, ThisStore,
+    clients, codes, counters, deliveries, devices, groups, housekeeping, outbox, passkeys,
+    pool_keys, pools, sessions, tokens, users, ThisStore,
 };
 use crate::error::retry;
 
@@ -393,6 +394,51 @@ impl Store for ThisStore {
         limit: u32,
     ) -> Result<Vec<Device>, StoreError> {
         retry(|| devices::list(&self.pool, pool_id, sub, remembered_only, after, limit)).await
+    }
+
+    async fn insert_passkey(&self, passkey: &StoredPasskey) -> Result<(), StoreError> {
+        retry(|| passkeys::insert(&self.pool, passkey)).await
+    }
+
+    async fn list_passkeys(
+        &self,
+        pool_id: &str,
+        sub: &str,
+    ) -> Result<Vec<StoredPasskey>, StoreError> {
+        retry(|| passkeys::list(&self.pool, pool_id, sub)).await
+    }
+
+    async fn update_passkey(
+        &self,
+        pool_id: &str,
+        credential_id: &str,
+        passkey: &str,
+    ) -> Result<(), StoreError> {
+        retry(|| passkeys::update(&self.pool, pool_id, credential_id, passkey)).await
+    }
+
+    async fn delete_passkey(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        credential_id: &str,
+    ) -> Result<bool, StoreError> {
+        retry(|| passkeys::delete(&self.pool, pool_id, sub, credential_id)).await
+    }
+
+    async fn put_passkey_registration(
+        &self,
+        pending: &PendingRegistration,
+    ) -> Result<(), StoreError> {
+        retry(|| passkeys::put_registration(&self.pool, pending)).await
+    }
+
+    async fn take_passkey_registration(
+        &self,
+        pool_id: &str,
+        sub: &str,
+    ) -> Result<Option<PendingRegistration>, StoreError> {
+        retry(|| passkeys::take_registration(&self.pool, pool_id, sub)).await
     }
 
     async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError> {

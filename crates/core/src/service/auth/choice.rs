@@ -43,15 +43,9 @@ impl Keystep {
                 return Ok(step);
             }
         }
-        let preferred = match param(params, "PREFERRED_CHALLENGE") {
-            None => None,
-            Some("WEB_AUTHN") => {
-                return Err(AuthError::UnsupportedOperation(
-                    "WEB_AUTHN (passkeys) is not supported by this server yet.".into(),
-                ))
-            }
-            Some(name) => Some(FirstFactorPick::parse(name, params)?),
-        };
+        let preferred = param(params, "PREFERRED_CHALLENGE")
+            .map(|name| FirstFactorPick::parse(name, params))
+            .transpose()?;
         let found = match self.find_user(&pool, typed).await? {
             Some(user) => Some(user),
             None => match &preferred {
@@ -121,6 +115,9 @@ impl Keystep {
         };
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.device = device;
+        if !user_not_found {
+            self.load_passkeys(&mut inputs, true).await?;
+        }
         if user_not_found {
             inputs.snapshot.password = Some(self.stand_in_verifier(&inputs.pool, typed));
         }
@@ -234,6 +231,21 @@ impl Keystep {
                 .insert(format!("{name}_verified"), "true".into());
         }
         user
+    }
+
+    /// The user's passkeys into the snapshot, and a drawn assertion when this step may
+    /// issue `WEB_AUTHN`.
+    pub(super) async fn load_passkeys(
+        &self,
+        inputs: &mut Inputs,
+        may_challenge: bool,
+    ) -> Result<(), AuthError> {
+        let (passkeys, assertion) = self
+            .passkeys_for_sign_in(&inputs.pool, &inputs.user.sub, may_challenge)
+            .await?;
+        inputs.snapshot.passkeys = passkeys;
+        inputs.fresh.passkey_assertion = assertion;
+        Ok(())
     }
 
     /// Settles a step that can only answer a sign-in (not a TOTP setup).

@@ -104,12 +104,13 @@ impl Keystep {
         let sub = user.sub.as_str();
         let mut written = false;
         for effect in effects {
-            // Every arm but these three writes the user.
+            // Every arm but these four writes the user.
             written |= !matches!(
                 effect,
                 Effect::SendMfaCode { .. }
                     | Effect::ResetPasswordFailures
                     | Effect::DeviceAuthenticated { .. }
+                    | Effect::PasskeyUsed { .. }
             );
             match effect {
                 Effect::SendMfaCode {
@@ -170,6 +171,16 @@ impl Keystep {
                         Ok(())
                     })
                     .await?;
+                }
+                Effect::PasskeyUsed {
+                    credential_id,
+                    updated,
+                } => {
+                    if let Some(passkey) = updated {
+                        self.store
+                            .update_passkey(&pool.id, &credential_id, &passkey)
+                            .await?;
+                    }
                 }
                 Effect::DeviceAuthenticated { key } => {
                     self.store.device_authenticated(&pool.id, &key, now).await?;

@@ -209,6 +209,7 @@ impl Keystep {
             srp_b,
             totp_secret: totp,
             block_id: crate::ids::new_uuid(&*self.rng),
+            passkey_assertion: None,
         };
         Ok(Inputs {
             rules: PoolRules::of(&pool),

@@ -106,6 +106,11 @@ impl Keystep {
         }
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.device = device;
+        if flow.auth_flow == crate::signin::AuthFlow::UserAuth && !flow.user_not_found {
+            let may_challenge =
+                matches!(signin.state, SignInState::AwaitingFirstFactorChoice { .. });
+            self.load_passkeys(&mut inputs, may_challenge).await?;
+        }
         if flow.user_not_found {
             // A stand-in answers with the password no one has, as at the first factor.
             let verifier = self.stand_in_verifier(&inputs.pool, &flow.typed_username);
@@ -234,6 +239,9 @@ fn lock_for(state: &SignInState, answer: &ChallengeAnswer) -> Option<Lock> {
             S::AwaitingFirstFactorChoice { .. },
             A::SelectFirstFactor(crate::signin::choice::FirstFactorPick::Password(_)),
         ) => Some(Lock::Password),
+        // A passkey's assertion is judged like a second factor: counted, cleared only by
+        // a completed sign-in.
+        (S::AwaitingPasskey { .. }, A::PasskeyCredential(_)) => Some(Lock::SecondFactor),
         // A device's proof stands in for the second factor.
         (S::AwaitingDevicePasswordVerifier { .. }, A::DevicePasswordVerifier { .. }) => {
             Some(Lock::SecondFactor)

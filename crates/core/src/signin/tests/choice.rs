@@ -51,9 +51,16 @@ fn offered_factors_are_the_pools_that_the_user_can_use() {
     fx.user.password = None;
     assert_eq!(offered(&fx), ["SMS_OTP"]);
 
-    // Passkeys are not built: never offered.
+    // A passkey is offered with a relying party and a registered passkey, not before.
     fx.pool.first_factors.push(AuthFactor::WebAuthn);
     assert_eq!(offered(&fx), ["SMS_OTP"]);
+    fx.pool.passkey_rp = Some("localhost".into());
+    assert_eq!(offered(&fx), ["SMS_OTP"]);
+    fx.user.passkeys.push(StoredCredential {
+        credential_id: "AQID".into(),
+        passkey: "{}".into(),
+    });
+    assert_eq!(offered(&fx), ["SMS_OTP", "WEB_AUTHN"]);
 }
 
 #[test]
