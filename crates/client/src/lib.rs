@@ -36,6 +36,7 @@
 mod account;
 mod auth;
 mod config;
+mod device;
 mod error;
 mod session;
 mod signin;
@@ -49,6 +50,7 @@ pub use account::{
 };
 pub use auth::Auth;
 pub use config::AuthConfig;
+pub use device::DeviceInfo;
 pub use error::AuthError;
 pub use session::{
     AuthSession, AuthUser, FetchAuthSessionOptions, SignOutOptions, REFRESH_MARGIN_SECS,
@@ -57,4 +59,4 @@ pub use signin::{AuthFlow, ConfirmSignInOptions, SignInOptions};
 #[doc(hidden)]
 pub use srp::password_verifier_responses;
 pub use steps::{totp_setup_uri, CodeDelivery, FirstFactor, MfaType, SignInResult, SignInStep};
-pub use tokens::{FileTokenStore, MemoryTokenStore, TokenStore, Tokens};
+pub use tokens::{FileTokenStore, MemoryTokenStore, RememberedDevice, TokenStore, Tokens};

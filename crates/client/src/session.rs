@@ -111,6 +111,7 @@ impl Auth {
             refresh_token: refresh_token.clone().into(),
             client_id: self.config.client_id.clone(),
             client_secret: self.config.client_secret.clone().map(Into::into),
+            device_key: self.device().map(|d| d.key),
             ..Default::default()
         };
         let result = match self
@@ -163,6 +164,9 @@ impl Auth {
             .and_then(|name| self.config.secret_hash(&name))
         {
             params.insert("SECRET_HASH".to_string(), hash);
+        }
+        if let Some(device) = self.device() {
+            params.insert("DEVICE_KEY".to_string(), device.key);
         }
         let request = InitiateAuthRequest {
             auth_flow: "REFRESH_TOKEN_AUTH".into(),

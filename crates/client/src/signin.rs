@@ -126,7 +126,20 @@ impl Auth {
         options: SignInOptions,
     ) -> Result<SignInResult, AuthError> {
         self.set_pending(None);
-        let outcome = self.start_sign_in(username, password, options).await;
+        let sent_device = self.device().is_some();
+        let outcome = match self
+            .start_sign_in(username, password, options.clone())
+            .await
+        {
+            // A device key the pool does not know (forgotten, another pool's): forget it
+            // and sign in again as a new device, as Amplify does.
+            Err(e) if sent_device && crate::device::is_unknown_device(&e) => {
+                self.store.save_device(None)?;
+                self.set_pending(None);
+                self.start_sign_in(username, password, options).await
+            }
+            other => other,
+        };
         outcome.or_else(result_from_error)
     }
 
@@ -174,6 +187,9 @@ impl Auth {
                     "PASSWORD".to_string(),
                     password.unwrap_or_default().to_string(),
                 );
+                if let Some(device) = self.device() {
+                    params.insert("DEVICE_KEY".to_string(), device.key);
+                }
                 "USER_PASSWORD_AUTH"
             }
             AuthFlow::CustomWithoutSrp => "CUSTOM_AUTH",
@@ -431,6 +447,9 @@ impl Auth {
                     )));
                 };
                 responses.insert(key.to_string(), answer.to_string());
+                if let Some(device) = self.device() {
+                    responses.insert("DEVICE_KEY".to_string(), device.key);
+                }
             }
         }
         let response = self
@@ -457,6 +476,10 @@ impl Auth {
                 let tokens = Tokens::from_result(result, None, self.now_secs())?;
                 self.store.save(&tokens)?;
                 self.set_pending(None);
+                if let Some(metadata) = &result.new_device_metadata {
+                    self.confirm_new_device(&tokens.access_token, metadata)
+                        .await;
+                }
                 return Ok(SignInResult::step(SignInStep::Done));
             }
             let challenge = outcome.challenge_name.take().ok_or_else(|| {
@@ -476,8 +499,11 @@ impl Auth {
                             "PASSWORD_VERIFIER outside an SRP sign-in",
                         ));
                     };
-                    let responses =
+                    let mut responses =
                         srp.answer(&self.config, &outcome.params, password, self.now_secs())?;
+                    if let Some(device) = self.device() {
+                        responses.insert("DEVICE_KEY".to_string(), device.key);
+                    }
                     if let Some(user_id) = responses.get("USERNAME") {
                         flow.username = user_id.clone();
                     }
@@ -490,6 +516,9 @@ impl Auth {
                         )
                         .await?;
                 }
+                Action::DeviceSrp => {
+                    outcome = self.prove_device(outcome, &flow).await?;
+                }
                 Action::SetUpTotp => {
                     let pending = self.remember(&challenge, outcome, &flow);
                     return self.associate_totp(pending).await;
@@ -500,6 +529,49 @@ impl Auth {
                 }
             }
         }
+    }
+
+    /// `DEVICE_SRP_AUTH` and `DEVICE_PASSWORD_VERIFIER`, answered with the remembered
+    /// device's password; the outcome after them (tokens, or an MFA challenge).
+    async fn prove_device(&self, outcome: Outcome, flow: &Flow<'_>) -> Result<Outcome, AuthError> {
+        let Some(device) = self.device() else {
+            return Err(AuthError::bad_response(
+                "SignInException",
+                "DEVICE_SRP_AUTH without a remembered device",
+            ));
+        };
+        let username = outcome
+            .params
+            .get("USERNAME")
+            .cloned()
+            .unwrap_or_else(|| flow.username.clone());
+        let attempt = SrpAttempt::new()?;
+        let mut responses = std::collections::BTreeMap::new();
+        responses.insert("USERNAME".to_string(), username.clone());
+        responses.insert("DEVICE_KEY".to_string(), device.key.clone());
+        responses.insert("SRP_A".to_string(), attempt.srp_a());
+        let mut step = self
+            .respond(
+                "DEVICE_SRP_AUTH",
+                outcome.session,
+                responses,
+                flow.client_metadata.clone(),
+            )
+            .await?;
+        if step.challenge_name.as_deref() != Some("DEVICE_PASSWORD_VERIFIER") {
+            return Err(AuthError::bad_response(
+                "InvalidServiceResponse",
+                "DEVICE_SRP_AUTH was not followed by DEVICE_PASSWORD_VERIFIER",
+            ));
+        }
+        let answer = attempt.answer_device(&device, &step.params, &username, self.now_secs())?;
+        self.respond(
+            "DEVICE_PASSWORD_VERIFIER",
+            step.session.take(),
+            answer,
+            flow.client_metadata.clone(),
+        )
+        .await
     }
 
     fn remember(&self, challenge: &str, outcome: Outcome, flow: &Flow<'_>) -> PendingSignIn {

@@ -96,6 +96,57 @@ impl SrpAttempt {
     }
 }
 
+impl SrpAttempt {
+    /// The `ChallengeResponses` for `DEVICE_PASSWORD_VERIFIER`: the same proof as the
+    /// user's, with the device group key as the pool name, the device key as the user
+    /// and the device's password (protocol notes §12.5); `USERNAME` stays the user.
+    pub(crate) fn answer_device(
+        &self,
+        device: &crate::tokens::RememberedDevice,
+        parameters: &BTreeMap<String, String>,
+        username: &str,
+        now_secs: i64,
+    ) -> Result<BTreeMap<String, String>, AuthError> {
+        let get = |key: &str| {
+            parameters.get(key).ok_or_else(|| {
+                AuthError::bad_response(
+                    "InvalidServiceResponse",
+                    format!("DEVICE_PASSWORD_VERIFIER without {key}"),
+                )
+            })
+        };
+        let salt = keystep_srp::from_hex(get("SALT")?).map_err(srp_error)?;
+        let b_pub = keystep_srp::from_hex(get("SRP_B")?).map_err(srp_error)?;
+        let block_b64 = get("SECRET_BLOCK")?;
+        let block = decode_base64_lenient(block_b64).ok_or_else(|| {
+            AuthError::bad_response("InvalidServiceResponse", "SECRET_BLOCK is not base64")
+        })?;
+        let key = keystep_srp::client_session_key(
+            &self.a,
+            &self.a_pub,
+            &b_pub,
+            &salt,
+            &device.group_key,
+            &device.key,
+            &device.password,
+        )
+        .map_err(srp_error)?;
+        let timestamp = keystep_srp::format_timestamp(now_secs);
+        let signature =
+            keystep_srp::claim_signature(&key, &device.group_key, &device.key, &block, &timestamp);
+        let mut responses = BTreeMap::new();
+        responses.insert("USERNAME".to_string(), username.to_string());
+        responses.insert("DEVICE_KEY".to_string(), device.key.clone());
+        responses.insert("PASSWORD_CLAIM_SECRET_BLOCK".to_string(), block_b64.clone());
+        responses.insert("TIMESTAMP".to_string(), timestamp);
+        responses.insert(
+            "PASSWORD_CLAIM_SIGNATURE".to_string(),
+            STANDARD.encode(signature),
+        );
+        Ok(responses)
+    }
+}
+
 /// Standard or URL-safe base64, padded or not (Amplify JS accepts all of them).
 /// The pure SRP half of a sign-in, for known-answer tests: with the private value `a`
 /// (big-endian bytes), returns `SRP_A` (hex, as sent in `InitiateAuth`) and the

@@ -227,6 +227,8 @@ pub(crate) enum Action {
     Ask(SignInStep),
     /// Answer `PASSWORD_VERIFIER` inline.
     PasswordVerifier,
+    /// Prove the remembered device inline (`DEVICE_SRP_AUTH`).
+    DeviceSrp,
     /// `MFA_SETUP` with TOTP as the only choice: call `AssociateSoftwareToken` first.
     SetUpTotp,
 }
@@ -239,6 +241,7 @@ pub(crate) fn classify(
 ) -> Result<Action, AuthError> {
     Ok(Action::Ask(match challenge {
         "PASSWORD_VERIFIER" => return Ok(Action::PasswordVerifier),
+        "DEVICE_SRP_AUTH" => return Ok(Action::DeviceSrp),
         "SELECT_CHALLENGE" => SignInStep::ContinueSignInWithFirstFactorSelection {
             available: available
                 .iter()

@@ -96,6 +96,28 @@ pub(crate) fn jwt_claims(jwt: &str) -> Option<serde_json::Map<String, serde_json
     serde_json::from_slice(&bytes).ok()
 }
 
+/// A device remembered by the user pool (device tracking): the keys the pool handed out
+/// and the device's own random password, whose SRP verifier the pool keeps. Kept across
+/// sign-outs, as Amplify keeps them, so the next sign-in on this device proves it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RememberedDevice {
+    /// `DeviceKey`.
+    pub key: String,
+    /// `DeviceGroupKey`.
+    pub group_key: String,
+    /// The device's random password (never sent; only its verifier was).
+    pub(crate) password: String,
+}
+
+impl fmt::Debug for RememberedDevice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RememberedDevice")
+            .field("key", &self.key)
+            .field("group_key", &self.group_key)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Where tokens are kept between calls.
 ///
 /// ```
@@ -108,14 +130,25 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     fn load(&self) -> Result<Option<Tokens>, AuthError>;
     /// Replaces the stored tokens.
     fn save(&self, tokens: &Tokens) -> Result<(), AuthError>;
-    /// Forgets the tokens.
+    /// Forgets the tokens (not the remembered device).
     fn clear(&self) -> Result<(), AuthError>;
+    /// The remembered device, if any. Stores that keep none answer `None`, and the client
+    /// then never skips MFA on a remembered device.
+    fn load_device(&self) -> Result<Option<RememberedDevice>, AuthError> {
+        Ok(None)
+    }
+    /// Replaces (or with `None` forgets) the remembered device.
+    fn save_device(&self, device: Option<&RememberedDevice>) -> Result<(), AuthError> {
+        let _ = device;
+        Ok(())
+    }
 }
 
 /// Tokens in memory only: lost when the process ends.
 #[derive(Debug, Default)]
 pub struct MemoryTokenStore {
     tokens: Mutex<Option<Tokens>>,
+    device: Mutex<Option<RememberedDevice>>,
 }
 
 impl TokenStore for MemoryTokenStore {
@@ -134,6 +167,19 @@ impl TokenStore for MemoryTokenStore {
 
     fn clear(&self) -> Result<(), AuthError> {
         *self.tokens.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(())
+    }
+
+    fn load_device(&self) -> Result<Option<RememberedDevice>, AuthError> {
+        Ok(self
+            .device
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone())
+    }
+
+    fn save_device(&self, device: Option<&RememberedDevice>) -> Result<(), AuthError> {
+        *self.device.lock().unwrap_or_else(|e| e.into_inner()) = device.cloned();
         Ok(())
     }
 }
@@ -163,6 +209,32 @@ impl FileTokenStore {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Where the remembered device is kept: beside the tokens, `<name>.device.json`.
+    pub fn device_path(&self) -> PathBuf {
+        self.path.with_extension("device.json")
+    }
+}
+
+/// Writes `bytes` to `path` through a fresh owner-only file renamed over it: the secret
+/// never sits in a file with wider permissions, and a crash leaves the old file intact.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), AuthError> {
+    let tmp = path.with_extension("tmp");
+    let _ = std::fs::remove_file(&tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(&tmp)
+        .map_err(|e| io_error("create", &tmp, e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io_error("write", &tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| io_error("replace", path, e))
 }
 
 fn io_error(action: &str, path: &Path, e: std::io::Error) -> AuthError {
@@ -192,32 +264,42 @@ impl TokenStore for FileTokenStore {
             name: "TokenStoreError".into(),
             message: e.to_string(),
         })?;
-        // Write a fresh 0600 file next to the target, then rename over it: the tokens never
-        // sit in a file with wider permissions, and a crash leaves the old file intact.
-        let tmp = self.path.with_extension("tmp");
-        let _ = std::fs::remove_file(&tmp);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt as _;
-            options.mode(0o600);
-        }
-        let mut file = options
-            .open(&tmp)
-            .map_err(|e| io_error("create", &tmp, e))?;
-        file.write_all(&json)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| io_error("write", &tmp, e))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| io_error("replace", &self.path, e))
+        write_private(&self.path, &json)
     }
 
     fn clear(&self) -> Result<(), AuthError> {
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(io_error("remove", &self.path, e)),
+        remove(&self.path)
+    }
+
+    fn load_device(&self) -> Result<Option<RememberedDevice>, AuthError> {
+        let path = self.device_path();
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_error("read", &path, e)),
         }
+    }
+
+    fn save_device(&self, device: Option<&RememberedDevice>) -> Result<(), AuthError> {
+        let path = self.device_path();
+        match device {
+            None => remove(&path),
+            Some(d) => {
+                let json = serde_json::to_vec(d).map_err(|e| AuthError::Service {
+                    name: "TokenStoreError".into(),
+                    message: e.to_string(),
+                })?;
+                write_private(&path, &json)
+            }
+        }
+    }
+}
+
+fn remove(path: &Path) -> Result<(), AuthError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error("remove", path, e)),
     }
 }
 
@@ -290,5 +372,33 @@ mod tests {
         store.clear().unwrap();
         assert_eq!(store.load().unwrap(), None);
         store.clear().unwrap();
+    }
+
+    #[test]
+    fn the_remembered_device_outlives_the_tokens_and_stays_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileTokenStore::new(dir.path().join("tokens.json"));
+        let device = RememberedDevice {
+            key: "us-east-1_0f1e".into(),
+            group_key: "-grp".into(),
+            password: "device-secret".into(),
+        };
+        assert_eq!(store.load_device().unwrap(), None);
+        store.save(&sample()).unwrap();
+        store.save_device(Some(&device)).unwrap();
+        store.clear().unwrap();
+        assert_eq!(store.load_device().unwrap(), Some(device.clone()));
+        assert!(!format!("{device:?}").contains("device-secret"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(store.device_path())
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        store.save_device(None).unwrap();
+        assert_eq!(store.load_device().unwrap(), None);
     }
 }
