@@ -129,8 +129,10 @@ def test_preferred_sms_and_password_and_srp(ks, idp, pools):
                  PREFERRED_CHALLENGE="PASSWORD", PASSWORD=WRONG_PASSWORD)
     expect_error(user_auth, "InvalidParameterException", "PASSWORD", idp=idp, cid=cid,
                  username="carol", PREFERRED_CHALLENGE="PASSWORD")
-    expect_error(user_auth, "UnsupportedOperationException", "WEB_AUTHN", idp=idp, cid=cid,
-                 username="carol", PREFERRED_CHALLENGE="WEB_AUTHN")
+    # Passkeys are not among this pool's first factors: the preference gets the list.
+    no_passkey = user_auth(idp, cid, "carol", PREFERRED_CHALLENGE="WEB_AUTHN")
+    assert no_passkey["ChallengeName"] == "SELECT_CHALLENGE"
+    assert "WEB_AUTHN" not in no_passkey["AvailableChallenges"]
 
     srp = SrpClient(pool_id, PASSWORD)
     verifier = user_auth(idp, cid, "carol", PREFERRED_CHALLENGE="PASSWORD_SRP", SRP_A=srp.srp_a)
@@ -262,3 +264,18 @@ def test_lite_pools_refuse_user_auth(idp, pools):
     pool = pools(UserPoolTier="LITE")
     cid = app_client(idp, pool["Id"], ["ALLOW_USER_AUTH"])["ClientId"]
     expect_error(user_auth, "FeatureUnavailableInTierException", idp=idp, cid=cid, username="kim")
+
+
+def test_user_auth_factors_name_what_user_auth_offers(idp, pools):
+    pool_id, cid = choice_pool(idp, pools)
+    make_user(idp, pool_id, "lou", email="lou@example.com")
+    expected = ["PASSWORD", "EMAIL_OTP"]
+    admin_view = idp.admin_get_user_auth_factors(UserPoolId=pool_id, Username="lou")
+    assert admin_view["Username"] == "lou"
+    assert admin_view["ConfiguredUserAuthFactors"] == expected
+    token = tokens_of(user_auth(idp, cid, "lou", PREFERRED_CHALLENGE="PASSWORD",
+                                PASSWORD=PASSWORD))["AccessToken"]
+    own = idp.get_user_auth_factors(AccessToken=token)
+    assert own["ConfiguredUserAuthFactors"] == expected
+    expect_error(idp.admin_get_user_auth_factors, "UserNotFoundException", UserPoolId=pool_id,
+                 Username="nobody")

@@ -101,3 +101,42 @@ pub struct DeleteWebAuthnCredentialRequest {
 /// `DeleteWebAuthnCredential` response: empty.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteWebAuthnCredentialResponse {}
+
+/// `GetUserAuthFactors` request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetUserAuthFactorsRequest {
+    /// Access token of the signed-in user.
+    #[serde(rename = "AccessToken")]
+    pub access_token: Sensitive,
+}
+
+/// `AdminGetUserAuthFactors` request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminGetUserAuthFactorsRequest {
+    /// The pool.
+    #[serde(rename = "UserPoolId")]
+    pub user_pool_id: String,
+    /// The user (username, alias or `sub`).
+    #[serde(rename = "Username")]
+    pub username: String,
+}
+
+/// `GetUserAuthFactors` / `AdminGetUserAuthFactors` response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetUserAuthFactorsResponse {
+    /// The user's canonical username.
+    #[serde(rename = "Username")]
+    pub username: String,
+    /// The preferred MFA method.
+    #[serde(rename = "PreferredMfaSetting")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_mfa_setting: Option<String>,
+    /// The enabled MFA methods.
+    #[serde(rename = "UserMFASettingList")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_mfa_setting_list: Option<Vec<String>>,
+    /// The first factors the user can sign in with by `USER_AUTH`.
+    #[serde(rename = "ConfiguredUserAuthFactors")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configured_user_auth_factors: Option<Vec<String>>,
+}

@@ -1,5 +1,5 @@
 //! The catalogue of Cognito user-pool operations (from the AWS service model,
-//! `cognito-idp` 2016-04-18), and which of them are sent unsigned.
+//! `cognito-idp` 2016-04-18, as botocore 1.44 has it), and which of them are sent unsigned.
 
 /// Every operation of the `cognito-idp` service model, sorted.
 pub const KNOWN_OPERATIONS: &[&str] = &[
@@ -16,6 +16,7 @@ pub const KNOWN_OPERATIONS: &[&str] = &[
     "AdminForgetDevice",
     "AdminGetDevice",
     "AdminGetUser",
+    "AdminGetUserAuthFactors",
     "AdminInitiateAuth",
     "AdminLinkProviderForUser",
     "AdminListDevices",
@@ -182,7 +183,7 @@ mod tests {
     fn lists_are_sorted_and_consistent() {
         assert!(KNOWN_OPERATIONS.windows(2).all(|w| w[0] < w[1]));
         assert!(UNSIGNED_OPERATIONS.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(KNOWN_OPERATIONS.len(), 122);
+        assert_eq!(KNOWN_OPERATIONS.len(), 123);
         assert_eq!(UNSIGNED_OPERATIONS.len(), 32);
         assert!(UNSIGNED_OPERATIONS.iter().all(|op| is_known(op)));
     }

@@ -12,7 +12,7 @@ const TARGET: &str = "AWSCognitoIdentityProviderService.";
 /// A Cognito operation Keystep is not going to build soon.
 const UNSUPPORTED_SIGNED: &str = "DescribeManagedLoginBranding";
 /// An unsigned Cognito operation Keystep is not going to build soon.
-const UNSUPPORTED_UNSIGNED: &str = "GetUserAuthFactors";
+const UNSUPPORTED_UNSIGNED: &str = "UpdateAuthEventFeedback";
 
 async fn error_of(resp: reqwest::Response) -> (u16, String, String) {
     let status = resp.status().as_u16();

@@ -332,3 +332,67 @@ impl Keystep {
         Ok((credentials, Some((options, AssertionState(state)))))
     }
 }
+
+/// What `GetUserAuthFactors` shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthFactorsView {
+    /// `Username`.
+    pub username: String,
+    /// `PreferredMfaSetting`.
+    pub preferred_mfa: Option<crate::user::MfaFactor>,
+    /// `UserMFASettingList`.
+    pub mfa_enabled: Vec<crate::user::MfaFactor>,
+    /// `ConfiguredUserAuthFactors`: the first factors `USER_AUTH` would offer this user.
+    pub factors: Vec<AuthFactor>,
+}
+
+impl Keystep {
+    /// `GetUserAuthFactors`.
+    pub async fn get_user_auth_factors(
+        &self,
+        access_token: &str,
+    ) -> Result<AuthFactorsView, AuthError> {
+        let caller = self.authenticate_access(access_token).await?;
+        self.auth_factors(&caller.pool, &caller.user).await
+    }
+
+    /// `AdminGetUserAuthFactors`.
+    pub async fn admin_get_user_auth_factors(
+        &self,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<AuthFactorsView, AuthError> {
+        let pool = self.load_pool(pool_id).await?;
+        let user = self.require_user(&pool, username).await?;
+        self.auth_factors(&pool, &user).await
+    }
+
+    /// The pool's first factors the user has what it takes for (the same rule as the
+    /// `AvailableChallenges` of a sign-in).
+    async fn auth_factors(
+        &self,
+        pool: &UserPool,
+        user: &crate::user::User,
+    ) -> Result<AuthFactorsView, AuthError> {
+        let confirmed = user.status == crate::user::UserStatus::Confirmed;
+        let (passkeys, _) = self.passkeys_for_sign_in(pool, &user.sub, false).await?;
+        let factors = pool
+            .settings
+            .first_factors
+            .iter()
+            .copied()
+            .filter(|f| match f {
+                AuthFactor::Password => user.password.is_some(),
+                AuthFactor::EmailOtp => confirmed && user.is_verified("email"),
+                AuthFactor::SmsOtp => confirmed && user.is_verified("phone_number"),
+                AuthFactor::WebAuthn => confirmed && !passkeys.is_empty(),
+            })
+            .collect();
+        Ok(AuthFactorsView {
+            username: user.username.clone(),
+            preferred_mfa: user.mfa.preferred,
+            mfa_enabled: user.mfa.enabled.clone(),
+            factors,
+        })
+    }
+}

@@ -66,6 +66,7 @@ mod get_group;
 mod get_tokens_from_refresh_token;
 mod get_user;
 mod get_user_attribute_verification_code;
+mod get_user_auth_factors;
 mod get_user_pool_mfa_config;
 mod global_sign_out;
 mod initiate_auth;
@@ -194,6 +195,8 @@ pub async fn dispatch(
         "AdminListDevices" => run(state, body, admin_list_devices::handle).await,
         "AdminUpdateDeviceStatus" => run(state, body, admin_update_device_status::handle).await,
         "AdminForgetDevice" => run(state, body, admin_forget_device::handle).await,
+        "GetUserAuthFactors" => run(state, body, get_user_auth_factors::handle).await,
+        "AdminGetUserAuthFactors" => run(state, body, get_user_auth_factors::admin).await,
         "StartWebAuthnRegistration" => run(state, body, start_web_authn_registration::handle).await,
         "CompleteWebAuthnRegistration" => {
             run(state, body, complete_web_authn_registration::handle).await
