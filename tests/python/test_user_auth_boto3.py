@@ -279,3 +279,21 @@ def test_user_auth_factors_name_what_user_auth_offers(idp, pools):
     assert own["ConfiguredUserAuthFactors"] == expected
     expect_error(idp.admin_get_user_auth_factors, "UserNotFoundException", UserPoolId=pool_id,
                  Username="nobody")
+
+
+def test_admin_initiate_auth_runs_the_same_choice(ks, idp, pools):
+    pool_id, cid = choice_pool(idp, pools)
+    make_user(idp, pool_id, "max", email="max@example.com")
+    start = idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=cid, AuthFlow="USER_AUTH",
+                                    AuthParameters={"USERNAME": "max"})
+    assert start["ChallengeName"] == "SELECT_CHALLENGE"
+    assert start["AvailableChallenges"] == ["PASSWORD_SRP", "PASSWORD", "EMAIL_OTP"]
+    sent = idp.admin_respond_to_auth_challenge(
+        UserPoolId=pool_id, ClientId=cid, ChallengeName="SELECT_CHALLENGE", Session=start["Session"],
+        ChallengeResponses={"USERNAME": "max", "ANSWER": "EMAIL_OTP"})
+    challenge_of(sent, "EMAIL_OTP")
+    done = idp.admin_respond_to_auth_challenge(
+        UserPoolId=pool_id, ClientId=cid, ChallengeName="EMAIL_OTP", Session=sent["Session"],
+        ChallengeResponses={"USERNAME": "max",
+                            "EMAIL_OTP_CODE": latest_code(ks, pool_id, "max", "authentication")})
+    tokens_of(done)
