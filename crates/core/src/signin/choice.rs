@@ -210,10 +210,15 @@ fn take(
         FirstFactorPick::EmailOtp => Medium::Email,
         FirstFactorPick::SmsOtp => Medium::Sms,
         FirstFactorPick::WebAuthn => {
+            // No assertion drawn: the user has no passkey any more (deleted since the
+            // choice was offered).
             let Some((options, assertion)) = ctx.fresh.passkey_assertion.clone() else {
-                return Err(Rejection::fatal(AuthError::internal(
-                    "a WEB_AUTHN challenge without a drawn assertion",
-                )));
+                return Err(Rejection::retry(
+                    AuthError::InvalidParameter(
+                        "WEB_AUTHN is not available to this user any more.".into(),
+                    ),
+                    ctx,
+                ));
             };
             return Ok(Transition::Continue {
                 reply: Reply::Challenge(Challenge::web_authn(&flow.username, options)),

@@ -299,3 +299,26 @@ fn answers_parse_from_the_wire() {
     );
     assert!(matches!(sms.map(|r| r.answer), Ok(ChallengeAnswer::SmsOtpCode(c)) if c == "123"));
 }
+
+#[test]
+fn a_passkey_deleted_after_the_choice_was_offered_is_refused_not_an_error() {
+    let mut fx = Fixture::new();
+    fx.pool.first_factors.push(AuthFactor::WebAuthn);
+    fx.pool.passkey_rp = Some("localhost".into());
+    fx.user.passkeys.push(StoredCredential {
+        credential_id: "AQID".into(),
+        passkey: "{}".into(),
+    });
+    let state = SignIn {
+        flow: user_auth(),
+        state: next_of(begin(&fx, None)),
+    };
+    // The step that answers finds no passkey, so none was drawn.
+    fx.user.passkeys.clear();
+    let pick = step(
+        &state,
+        ChallengeAnswer::SelectFirstFactor(FirstFactorPick::WebAuthn),
+        &fx.ctx(),
+    );
+    assert_eq!(kind(&pick), "err:InvalidParameter:retry");
+}
