@@ -21,6 +21,7 @@ pub mod passkey;
 pub mod password_policy;
 pub mod pool;
 pub mod ports;
+pub mod resource_server;
 pub mod service;
 pub mod signin;
 pub mod signing;

@@ -651,6 +651,38 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<crate::device::Device>, StoreError>;
 
+    // ---- resource servers
+    /// Stores a new resource server. `Conflict` if the pool has the identifier already;
+    /// `NotFound` if the pool is gone.
+    async fn insert_resource_server(
+        &self,
+        server: &crate::resource_server::ResourceServer,
+    ) -> Result<(), StoreError>;
+    /// A resource server by identifier.
+    async fn get_resource_server(
+        &self,
+        pool_id: &str,
+        identifier: &str,
+    ) -> Result<Option<crate::resource_server::ResourceServer>, StoreError>;
+    /// A pool's resource servers by identifier, after `after` (exclusive), at most `limit`.
+    async fn list_resource_servers(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<crate::resource_server::ResourceServer>, StoreError>;
+    /// Replaces a resource server's name and scopes; whether it exists.
+    async fn update_resource_server(
+        &self,
+        server: &crate::resource_server::ResourceServer,
+    ) -> Result<bool, StoreError>;
+    /// Deletes a resource server; whether it existed.
+    async fn delete_resource_server(
+        &self,
+        pool_id: &str,
+        identifier: &str,
+    ) -> Result<bool, StoreError>;
+
     // ---- passkeys
     /// Stores a registered passkey. `Conflict` if the pool has the credential id already
     /// (for any user); `NotFound` if the user is gone.

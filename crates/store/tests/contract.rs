@@ -50,6 +50,8 @@ mod pool_keys;
 mod pools;
 #[path = "contract/races.rs"]
 mod races;
+#[path = "contract/resource_servers.rs"]
+mod resource_servers;
 #[path = "contract/sessions.rs"]
 mod sessions;
 #[path = "contract/tokens.rs"]

@@ -65,6 +65,7 @@ pub mod passwords;
 pub mod pool_keys;
 pub mod pools;
 pub mod recovery;
+pub mod resource_servers;
 pub mod signup;
 pub mod token_ops;
 pub mod unknown_users;

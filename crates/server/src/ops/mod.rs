@@ -78,6 +78,7 @@ mod list_users;
 mod list_users_in_group;
 mod list_web_authn_credentials;
 mod resend_confirmation_code;
+mod resource_server;
 mod respond_to_auth_challenge;
 mod revoke_token;
 mod set_user_mfa_preference;
@@ -195,6 +196,11 @@ pub async fn dispatch(
         "AdminListDevices" => run(state, body, admin_list_devices::handle).await,
         "AdminUpdateDeviceStatus" => run(state, body, admin_update_device_status::handle).await,
         "AdminForgetDevice" => run(state, body, admin_forget_device::handle).await,
+        "CreateResourceServer" => run(state, body, resource_server::create).await,
+        "DescribeResourceServer" => run(state, body, resource_server::describe).await,
+        "ListResourceServers" => run(state, body, resource_server::list).await,
+        "UpdateResourceServer" => run(state, body, resource_server::update).await,
+        "DeleteResourceServer" => run(state, body, resource_server::delete).await,
         "GetUserAuthFactors" => run(state, body, get_user_auth_factors::handle).await,
         "AdminGetUserAuthFactors" => run(state, body, get_user_auth_factors::admin).await,
         "StartWebAuthnRegistration" => run(state, body, start_web_authn_registration::handle).await,

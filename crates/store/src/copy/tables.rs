@@ -180,6 +180,18 @@ pub(crate) const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "resource_servers",
+        columns: &[
+            text("pool_id"),
+            text("identifier"),
+            text("name"),
+            text("scopes"),
+        ],
+        key: 2,
+        key_shown: true,
+        identity: None,
+    },
+    Table {
         name: "app_clients",
         columns: &[
             text("client_id"),

@@ -35,6 +35,7 @@ mod passkeys;
 mod pool_keys;
 mod pools;
 mod raw;
+mod resource_servers;
 mod rows;
 mod sessions;
 mod store_impl;

@@ -14,12 +14,13 @@ use keystep_core::ports::{
     AuthSessionRow, CounterRow, DeliveryFilter, DeliveryOutcome, DeliveryRow, NewDelivery, Page,
     PoolKeyRow, RefreshTokenRow, Store, StoreStats, TokenHolder, UserFilter,
 };
+use keystep_core::resource_server::ResourceServer;
 use keystep_core::user::User;
 use keystep_core::{Millis, StoreError};
 
 use super::{
     clients, codes, counters, deliveries, devices, groups, housekeeping, outbox, passkeys,
-    pool_keys, pools, sessions, tokens, users, ThisStore,
+    pool_keys, pools, resource_servers, sessions, tokens, users, ThisStore,
 };
 use crate::error::retry;
 
@@ -394,6 +395,39 @@ impl Store for ThisStore {
         limit: u32,
     ) -> Result<Vec<Device>, StoreError> {
         retry(|| devices::list(&self.pool, pool_id, sub, remembered_only, after, limit)).await
+    }
+
+    async fn insert_resource_server(&self, server: &ResourceServer) -> Result<(), StoreError> {
+        retry(|| resource_servers::insert(&self.pool, server)).await
+    }
+
+    async fn get_resource_server(
+        &self,
+        pool_id: &str,
+        identifier: &str,
+    ) -> Result<Option<ResourceServer>, StoreError> {
+        retry(|| resource_servers::get(&self.pool, pool_id, identifier)).await
+    }
+
+    async fn list_resource_servers(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ResourceServer>, StoreError> {
+        retry(|| resource_servers::list(&self.pool, pool_id, after, limit)).await
+    }
+
+    async fn update_resource_server(&self, server: &ResourceServer) -> Result<bool, StoreError> {
+        retry(|| resource_servers::update(&self.pool, server)).await
+    }
+
+    async fn delete_resource_server(
+        &self,
+        pool_id: &str,
+        identifier: &str,
+    ) -> Result<bool, StoreError> {
+        retry(|| resource_servers::delete(&self.pool, pool_id, identifier)).await
     }
 
     async fn insert_passkey(&self, passkey: &StoredPasskey) -> Result<(), StoreError> {

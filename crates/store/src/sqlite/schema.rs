@@ -245,4 +245,15 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         ) STRICT",
         ],
     },
+    Migration {
+        version: 7,
+        name: "resource servers",
+        statements: &["CREATE TABLE resource_servers (
+            pool_id    TEXT NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            identifier TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            scopes     TEXT NOT NULL,
+            PRIMARY KEY (pool_id, identifier)
+        ) STRICT"],
+    },
 ];

@@ -1,0 +1,87 @@
+//! Resource servers: one per pool and identifier, listed by identifier, updated, deleted,
+//! and gone with their pool.
+
+use keystep_core::resource_server::{ResourceServer, Scope};
+use keystep_core::StoreError;
+
+use crate::fixtures::*;
+use crate::harness::TestDb;
+
+contract_tests!(resource_servers_are_kept_per_pool);
+
+fn server(id: &str, scopes: &[&str]) -> ResourceServer {
+    ResourceServer {
+        pool_id: POOL.into(),
+        identifier: id.into(),
+        name: format!("{id} api"),
+        scopes: scopes
+            .iter()
+            .map(|s| Scope {
+                name: (*s).into(),
+                description: format!("may {s}"),
+            })
+            .collect(),
+    }
+}
+
+async fn resource_servers_are_kept_per_pool(db: TestDb) {
+    let store = db.store;
+    seed(&*store).await;
+    for id in [
+        "https://b.example",
+        "https://a.example",
+        "https://c.example",
+    ] {
+        store
+            .insert_resource_server(&server(id, &["read"]))
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        store
+            .insert_resource_server(&server("https://a.example", &[]))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let ids = |v: Vec<ResourceServer>| v.into_iter().map(|s| s.identifier).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.list_resource_servers(POOL, None, 2).await.unwrap()),
+        ["https://a.example", "https://b.example"]
+    );
+    assert_eq!(
+        ids(store
+            .list_resource_servers(POOL, Some("https://b.example"), 2)
+            .await
+            .unwrap()),
+        ["https://c.example"]
+    );
+    let updated = server("https://a.example", &["read", "write"]);
+    assert!(store.update_resource_server(&updated).await.unwrap());
+    assert_eq!(
+        store
+            .get_resource_server(POOL, "https://a.example")
+            .await
+            .unwrap(),
+        Some(updated)
+    );
+    assert!(!store
+        .update_resource_server(&server("https://zz.example", &[]))
+        .await
+        .unwrap());
+    assert!(store
+        .delete_resource_server(POOL, "https://b.example")
+        .await
+        .unwrap());
+    assert!(!store
+        .delete_resource_server(POOL, "https://b.example")
+        .await
+        .unwrap());
+    store.delete_pool(POOL).await.unwrap();
+    assert_eq!(
+        store
+            .get_resource_server(POOL, "https://a.example")
+            .await
+            .unwrap(),
+        None
+    );
+}
