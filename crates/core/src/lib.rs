@@ -10,6 +10,7 @@ pub mod app_client;
 pub mod attributes;
 pub mod code;
 pub mod device;
+pub mod domain;
 pub mod error;
 pub mod group;
 pub mod ids;

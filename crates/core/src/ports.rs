@@ -651,6 +651,25 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<crate::device::Device>, StoreError>;
 
+    // ---- domains
+    /// Stores a domain. `Conflict` if the domain is taken (by any pool).
+    async fn insert_domain(&self, domain: &crate::domain::PoolDomain) -> Result<(), StoreError>;
+    /// A domain by name.
+    async fn get_domain(
+        &self,
+        domain: &str,
+    ) -> Result<Option<crate::domain::PoolDomain>, StoreError>;
+    /// A pool's domains.
+    async fn list_pool_domains(
+        &self,
+        pool_id: &str,
+    ) -> Result<Vec<crate::domain::PoolDomain>, StoreError>;
+    /// Replaces a domain's certificate and managed-login version; whether it exists in
+    /// that pool.
+    async fn update_domain(&self, domain: &crate::domain::PoolDomain) -> Result<bool, StoreError>;
+    /// Deletes a pool's domain; whether it existed.
+    async fn delete_domain(&self, pool_id: &str, domain: &str) -> Result<bool, StoreError>;
+
     // ---- resource servers
     /// Stores a new resource server. `Conflict` if the pool has the identifier already;
     /// `NotFound` if the pool is gone.

@@ -54,6 +54,7 @@ pub mod clients;
 pub mod delivery;
 pub mod devices;
 pub mod dispatch;
+pub mod domains;
 pub mod groups;
 pub mod hooks;
 pub mod lifecycle_hooks;

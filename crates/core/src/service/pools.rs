@@ -22,6 +22,10 @@ pub struct PoolView {
     pub estimated_users: u64,
     /// The pool ARN.
     pub arn: String,
+    /// `Domain`: the prefix domain, if any.
+    pub domain: Option<String>,
+    /// `CustomDomain`, if any.
+    pub custom_domain: Option<String>,
 }
 
 /// A change to the pool's MFA settings (`SetUserPoolMfaConfig`); `None` keeps a value.
@@ -250,7 +254,16 @@ impl Keystep {
         let pool = self.load_pool(pool_id).await?;
         let estimated_users = self.store.count_users(&pool.id).await?;
         let arn = pool.arn(&self.config.account_id);
+        let domains = self.store.list_pool_domains(&pool.id).await?;
+        let pick = |custom: bool| {
+            domains
+                .iter()
+                .find(|d| d.is_custom() == custom)
+                .map(|d| d.domain.clone())
+        };
         Ok(PoolView {
+            domain: pick(false),
+            custom_domain: pick(true),
             pool,
             estimated_users,
             arn,

@@ -96,6 +96,7 @@ mod update_group;
 mod update_user_attributes;
 mod update_user_pool;
 mod update_user_pool_client;
+mod user_pool_domain;
 mod verify_software_token;
 mod verify_user_attribute;
 
@@ -196,6 +197,10 @@ pub async fn dispatch(
         "AdminListDevices" => run(state, body, admin_list_devices::handle).await,
         "AdminUpdateDeviceStatus" => run(state, body, admin_update_device_status::handle).await,
         "AdminForgetDevice" => run(state, body, admin_forget_device::handle).await,
+        "CreateUserPoolDomain" => run(state, body, user_pool_domain::create).await,
+        "DescribeUserPoolDomain" => run(state, body, user_pool_domain::describe).await,
+        "UpdateUserPoolDomain" => run(state, body, user_pool_domain::update).await,
+        "DeleteUserPoolDomain" => run(state, body, user_pool_domain::delete).await,
         "CreateResourceServer" => run(state, body, resource_server::create).await,
         "DescribeResourceServer" => run(state, body, resource_server::describe).await,
         "ListResourceServers" => run(state, body, resource_server::list).await,

@@ -703,6 +703,8 @@ pub fn render_pool(view: &PoolView) -> proto::UserPool {
                     .collect(),
             ),
         }),
+        domain: view.domain.clone(),
+        custom_domain: view.custom_domain.clone(),
         user_pool_tier: Some(s.tier.as_str().into()),
         ..Default::default()
     }

@@ -192,6 +192,19 @@ pub(crate) const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "pool_domains",
+        columns: &[
+            text("domain"),
+            text("pool_id"),
+            text("certificate_arn"),
+            int("managed_login_version"),
+            int("created_at"),
+        ],
+        key: 1,
+        key_shown: true,
+        identity: None,
+    },
+    Table {
         name: "app_clients",
         columns: &[
             text("client_id"),

@@ -28,6 +28,7 @@ mod codes;
 mod counters;
 mod deliveries;
 mod devices;
+mod domains;
 mod groups;
 mod housekeeping;
 mod outbox;

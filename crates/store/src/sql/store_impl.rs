@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use keystep_core::app_client::AppClient;
 use keystep_core::code::{CodePurpose, StoredCode};
 use keystep_core::device::{Device, DeviceStatus};
+use keystep_core::domain::PoolDomain;
 use keystep_core::group::Group;
 use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use keystep_core::passkey::{PendingRegistration, StoredPasskey};
@@ -19,7 +20,7 @@ use keystep_core::user::User;
 use keystep_core::{Millis, StoreError};
 
 use super::{
-    clients, codes, counters, deliveries, devices, groups, housekeeping, outbox, passkeys,
+    clients, codes, counters, deliveries, devices, domains, groups, housekeeping, outbox, passkeys,
     pool_keys, pools, resource_servers, sessions, tokens, users, ThisStore,
 };
 use crate::error::retry;
@@ -395,6 +396,26 @@ impl Store for ThisStore {
         limit: u32,
     ) -> Result<Vec<Device>, StoreError> {
         retry(|| devices::list(&self.pool, pool_id, sub, remembered_only, after, limit)).await
+    }
+
+    async fn insert_domain(&self, domain: &PoolDomain) -> Result<(), StoreError> {
+        retry(|| domains::insert(&self.pool, domain)).await
+    }
+
+    async fn get_domain(&self, domain: &str) -> Result<Option<PoolDomain>, StoreError> {
+        retry(|| domains::get(&self.pool, domain)).await
+    }
+
+    async fn list_pool_domains(&self, pool_id: &str) -> Result<Vec<PoolDomain>, StoreError> {
+        retry(|| domains::list(&self.pool, pool_id)).await
+    }
+
+    async fn update_domain(&self, domain: &PoolDomain) -> Result<bool, StoreError> {
+        retry(|| domains::update(&self.pool, domain)).await
+    }
+
+    async fn delete_domain(&self, pool_id: &str, domain: &str) -> Result<bool, StoreError> {
+        retry(|| domains::delete(&self.pool, pool_id, domain)).await
     }
 
     async fn insert_resource_server(&self, server: &ResourceServer) -> Result<(), StoreError> {

@@ -247,13 +247,23 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 7,
-        name: "resource servers",
-        statements: &["CREATE TABLE resource_servers (
+        name: "resource servers and domains",
+        statements: &[
+            "CREATE TABLE resource_servers (
             pool_id    TEXT NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
             identifier TEXT NOT NULL,
             name       TEXT NOT NULL,
             scopes     TEXT NOT NULL,
             PRIMARY KEY (pool_id, identifier)
-        ) STRICT"],
+        ) STRICT",
+            "CREATE TABLE pool_domains (
+            domain                TEXT    NOT NULL PRIMARY KEY,
+            pool_id               TEXT    NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            certificate_arn       TEXT,
+            managed_login_version INTEGER NOT NULL,
+            created_at            INTEGER NOT NULL
+        ) STRICT",
+            "CREATE INDEX pool_domains_by_pool ON pool_domains (pool_id)",
+        ],
     },
 ];

@@ -1,0 +1,105 @@
+"""The OAuth 2.0 set-up operations through boto3 (the first part of OAuth support): resource
+servers (create, describe, list with pagination, update, delete) and user pool domains (prefix
+and custom), with the validation and error names Cognito uses."""
+
+from signin_helpers import expect_error
+
+SCOPES = [{"ScopeName": "orders.read", "ScopeDescription": "Read orders"},
+          {"ScopeName": "orders.write", "ScopeDescription": "Write orders"}]
+
+
+def test_resource_server_lifecycle(idp, pools):
+    pool_id = pools()["Id"]
+    created = idp.create_resource_server(UserPoolId=pool_id, Identifier="https://api.example.com",
+                                         Name="Orders API", Scopes=SCOPES)["ResourceServer"]
+    assert created == {"UserPoolId": pool_id, "Identifier": "https://api.example.com",
+                       "Name": "Orders API", "Scopes": SCOPES}
+    described = idp.describe_resource_server(UserPoolId=pool_id,
+                                             Identifier="https://api.example.com")
+    assert described["ResourceServer"] == created
+    expect_error(idp.create_resource_server, "InvalidParameterException", "already exists",
+                 UserPoolId=pool_id, Identifier="https://api.example.com", Name="Again")
+
+    for i in range(3):
+        idp.create_resource_server(UserPoolId=pool_id, Identifier=f"urn:api:{i}", Name=f"api {i}")
+    page = idp.list_resource_servers(UserPoolId=pool_id, MaxResults=2)
+    assert len(page["ResourceServers"]) == 2 and "NextToken" in page
+    rest = idp.list_resource_servers(UserPoolId=pool_id, MaxResults=50, NextToken=page["NextToken"])
+    assert "NextToken" not in rest
+    listed = [s["Identifier"] for s in page["ResourceServers"] + rest["ResourceServers"]]
+    assert sorted(listed) == sorted(["https://api.example.com", "urn:api:0", "urn:api:1", "urn:api:2"])
+
+    updated = idp.update_resource_server(UserPoolId=pool_id, Identifier="https://api.example.com",
+                                         Name="Orders", Scopes=SCOPES[:1])["ResourceServer"]
+    assert updated["Name"] == "Orders" and updated["Scopes"] == SCOPES[:1]
+    idp.delete_resource_server(UserPoolId=pool_id, Identifier="https://api.example.com")
+    expect_error(idp.describe_resource_server, "ResourceNotFoundException", UserPoolId=pool_id,
+                 Identifier="https://api.example.com")
+    expect_error(idp.delete_resource_server, "ResourceNotFoundException", UserPoolId=pool_id,
+                 Identifier="https://api.example.com")
+    expect_error(idp.update_resource_server, "ResourceNotFoundException", UserPoolId=pool_id,
+                 Identifier="https://api.example.com", Name="x")
+
+
+def test_resource_server_validation(idp, pools):
+    pool_id = pools()["Id"]
+    for identifier, name, scopes in [
+        ("has space", "n", []),
+        ("urn:x", "bad/name", []),
+        ("urn:x", "n", [{"ScopeName": "a/b", "ScopeDescription": "d"}]),
+        ("urn:x", "n", [SCOPES[0], SCOPES[0]]),
+    ]:
+        expect_error(idp.create_resource_server, "InvalidParameterException", UserPoolId=pool_id,
+                     Identifier=identifier, Name=name, Scopes=scopes)
+    expect_error(idp.list_resource_servers, "InvalidParameterException", UserPoolId=pool_id,
+                 MaxResults=51)
+    expect_error(idp.create_resource_server, "ResourceNotFoundException",
+                 UserPoolId="us-east-1_Nothere00", Identifier="urn:x", Name="n")
+
+
+CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+
+
+def test_user_pool_domains(idp, pools):
+    pool_id = pools()["Id"]
+    other = pools()["Id"]
+    prefix = "keystep-" + pool_id.split("_")[1].lower()
+    created = idp.create_user_pool_domain(UserPoolId=pool_id, Domain=prefix)
+    assert created.get("ManagedLoginVersion", 1) == 1
+    described = idp.describe_user_pool_domain(Domain=prefix)["DomainDescription"]
+    assert described["UserPoolId"] == pool_id and described["Status"] == "ACTIVE"
+    assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Domain"] == prefix
+    # A prefix belongs to one pool; a pool has one prefix.
+    expect_error(idp.create_user_pool_domain, "InvalidParameterException", "another user pool",
+                 UserPoolId=other, Domain=prefix)
+    expect_error(idp.create_user_pool_domain, "InvalidParameterException", UserPoolId=pool_id,
+                 Domain=prefix + "-two")
+    for bad in ["My-App", "-x", "my.app", "my-cognito-app"]:
+        expect_error(idp.create_user_pool_domain, "InvalidParameterException", UserPoolId=other,
+                     Domain=bad)
+
+    custom = f"auth.{prefix}.example.com"
+    answer = idp.create_user_pool_domain(UserPoolId=pool_id, Domain=custom,
+                                         CustomDomainConfig={"CertificateArn": CERT},
+                                         ManagedLoginVersion=2)
+    assert answer["CloudFrontDomain"] and answer["ManagedLoginVersion"] == 2
+    described = idp.describe_user_pool_domain(Domain=custom)["DomainDescription"]
+    assert described["CustomDomainConfig"]["CertificateArn"] == CERT
+    assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["CustomDomain"] == custom
+    expect_error(idp.create_user_pool_domain, "InvalidParameterException", UserPoolId=other,
+                 Domain="https://auth.example.com", CustomDomainConfig={"CertificateArn": CERT})
+    updated = idp.update_user_pool_domain(UserPoolId=pool_id, Domain=custom, ManagedLoginVersion=1,
+                                          CustomDomainConfig={"CertificateArn": CERT + "9"})
+    assert updated["ManagedLoginVersion"] == 1
+    assert idp.describe_user_pool_domain(Domain=custom)["DomainDescription"][
+        "CustomDomainConfig"]["CertificateArn"] == CERT + "9"
+
+    idp.delete_user_pool_domain(UserPoolId=pool_id, Domain=prefix)
+    assert idp.describe_user_pool_domain(Domain=prefix)["DomainDescription"] == {}
+    assert "Domain" not in idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    expect_error(idp.delete_user_pool_domain, "InvalidParameterException", UserPoolId=pool_id,
+                 Domain=prefix)
+    # Freed, the prefix can go to another pool; a deleted pool frees its domains.
+    idp.create_user_pool_domain(UserPoolId=other, Domain=prefix)
+    idp.delete_user_pool(UserPoolId=other)
+    assert idp.describe_user_pool_domain(Domain=prefix)["DomainDescription"] == {}
