@@ -103,3 +103,46 @@ def test_user_pool_domains(idp, pools):
     idp.create_user_pool_domain(UserPoolId=other, Domain=prefix)
     idp.delete_user_pool(UserPoolId=other)
     assert idp.describe_user_pool_domain(Domain=prefix)["DomainDescription"] == {}
+
+
+def test_app_client_oauth_settings_are_checked(idp, pools):
+    pool_id = pools()["Id"]
+    idp.create_resource_server(UserPoolId=pool_id, Identifier="https://api.example.com",
+                               Name="Orders", Scopes=SCOPES)
+
+    def client(**kwargs):
+        return idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web", **kwargs)
+
+    web = client(AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"],
+                 AllowedOAuthScopes=["openid", "email", "https://api.example.com/orders.read"],
+                 CallbackURLs=["https://app.example.com/cb", "http://localhost:3000/"],
+                 LogoutURLs=["https://app.example.com/"], SupportedIdentityProviders=["COGNITO"],
+                 DefaultRedirectURI="https://app.example.com/cb")["UserPoolClient"]
+    assert web["AllowedOAuthFlows"] == ["code"]
+    machine = client(GenerateSecret=True, AllowedOAuthFlowsUserPoolClient=True,
+                     AllowedOAuthFlows=["client_credentials"],
+                     AllowedOAuthScopes=["https://api.example.com/orders.write"])["UserPoolClient"]
+    assert machine["AllowedOAuthScopes"] == ["https://api.example.com/orders.write"]
+
+    expect_error(client, "InvalidOAuthFlowException", AllowedOAuthFlowsUserPoolClient=True,
+                 AllowedOAuthFlows=["client_credentials"],
+                 AllowedOAuthScopes=["https://api.example.com/orders.read"])
+    expect_error(client, "InvalidOAuthFlowException", GenerateSecret=True,
+                 AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["client_credentials", "code"],
+                 AllowedOAuthScopes=["https://api.example.com/orders.read"],
+                 CallbackURLs=["https://app.example.com/cb"])
+    expect_error(client, "ScopeDoesNotExistException", AllowedOAuthFlowsUserPoolClient=True,
+                 AllowedOAuthFlows=["code"], AllowedOAuthScopes=["https://api.example.com/nope"],
+                 CallbackURLs=["https://app.example.com/cb"])
+    for bad in [{"CallbackURLs": ["http://app.example.com/cb"]},
+                {"CallbackURLs": ["https://app.example.com/cb#frag"]},
+                {"CallbackURLs": []},
+                {"CallbackURLs": ["https://app.example.com/cb"], "DefaultRedirectURI": "https://x.example/"},
+                {"CallbackURLs": ["https://app.example.com/cb"], "SupportedIdentityProviders": ["Google"]}]:
+        expect_error(client, "InvalidParameterException", AllowedOAuthFlowsUserPoolClient=True,
+                     AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"], **bad)
+    # Updates are checked the same way: a public client cannot take client_credentials.
+    expect_error(idp.update_user_pool_client, "InvalidOAuthFlowException", UserPoolId=pool_id,
+                 ClientId=web["ClientId"], AllowedOAuthFlowsUserPoolClient=True,
+                 AllowedOAuthFlows=["client_credentials"],
+                 AllowedOAuthScopes=["https://api.example.com/orders.read"])

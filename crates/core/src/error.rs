@@ -101,6 +101,12 @@ pub enum AuthError {
     /// `InvalidLambdaResponseException`: a trigger's answer has the wrong shape.
     #[error("{0}")]
     InvalidLambdaResponse(String),
+    /// `InvalidOAuthFlowException`: an app client's OAuth flows do not fit together.
+    #[error("{0}")]
+    InvalidOAuthFlow(String),
+    /// `ScopeDoesNotExistException`: an app client names a scope no resource server has.
+    #[error("{0}")]
+    ScopeDoesNotExist(String),
     /// `DeviceKeyExistsException`: the device was confirmed already.
     #[error("{0}")]
     DeviceKeyExists(String),

@@ -104,6 +104,34 @@ pub fn default_validity(kind: &str) -> Validity {
 }
 
 impl Keystep {
+    /// The client's OAuth settings against the pool's resource servers.
+    async fn check_oauth(
+        &self,
+        pool: &UserPool,
+        settings: &ClientSettings,
+        has_secret: bool,
+    ) -> Result<(), AuthError> {
+        let custom_scopes: Vec<String> = self
+            .store
+            .list_resource_servers(&pool.id, None, 1000)
+            .await?
+            .into_iter()
+            .flat_map(|s| {
+                s.scopes
+                    .into_iter()
+                    .map(move |scope| format!("{}/{}", s.identifier, scope.name))
+            })
+            .collect();
+        crate::oauth_client::check(
+            &settings.oauth,
+            &crate::oauth_client::OAuthContext {
+                pool_id: &pool.id,
+                has_secret,
+                custom_scopes: &custom_scopes,
+            },
+        )
+    }
+
     /// `CreateUserPoolClient`.
     pub async fn create_user_pool_client(
         &self,
@@ -115,6 +143,7 @@ impl Keystep {
         let pool = self.load_pool(pool_id).await?;
         check_client_name(name)?;
         check_client_settings(&pool, &settings)?;
+        self.check_oauth(&pool, &settings, generate_secret).await?;
         let now = self.clock.now();
         for _ in 0..5 {
             let client_id = crate::ids::new_client_id(&*self.rng);
@@ -192,6 +221,8 @@ impl Keystep {
             client.name = n.to_string();
         }
         check_client_settings(&pool, &settings)?;
+        self.check_oauth(&pool, &settings, client.secret.is_some())
+            .await?;
         client.settings = settings;
         client.modified_at = self.clock.now();
         self.store
