@@ -146,3 +146,78 @@ def test_app_client_oauth_settings_are_checked(idp, pools):
                  ClientId=web["ClientId"], AllowedOAuthFlowsUserPoolClient=True,
                  AllowedOAuthFlows=["client_credentials"],
                  AllowedOAuthScopes=["https://api.example.com/orders.read"])
+
+
+def token_request(ks, form, basic=None, content_type="application/x-www-form-urlencoded"):
+    """POST /oauth2/token: (status, JSON body, headers)."""
+    import base64 as b64
+    import json as js
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    data = form if isinstance(form, bytes) else urllib.parse.urlencode(form).encode()
+    headers = {"Content-Type": content_type}
+    if basic:
+        headers["Authorization"] = "Basic " + b64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode()
+    req = urllib.request.Request(f"{ks.url}/oauth2/token", data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, js.loads(r.read()), {k.lower(): v for k, v in r.headers.items()}
+    except urllib.error.HTTPError as e:
+        return e.code, js.loads(e.read()), {k.lower(): v for k, v in e.headers.items()}
+
+
+def test_client_credentials_tokens_carry_the_granted_scopes(ks, idp, pools):
+    from signin_helpers import verify_jwt
+
+    pool_id = pools()["Id"]
+    idp.create_resource_server(UserPoolId=pool_id, Identifier="https://api.example.com",
+                               Name="Orders", Scopes=SCOPES)
+    read, write = "https://api.example.com/orders.read", "https://api.example.com/orders.write"
+    machine = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="machine", GenerateSecret=True,
+        AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["client_credentials"],
+        AllowedOAuthScopes=[read])["UserPoolClient"]
+    cid, secret = machine["ClientId"], machine["ClientSecret"]
+
+    status, body, headers = token_request(ks, {"grant_type": "client_credentials"}, basic=(cid, secret))
+    assert status == 200, body
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
+    assert "refresh_token" not in body and "id_token" not in body
+    assert headers.get("cache-control") == "no-store"
+    claims = verify_jwt(ks, pool_id, body["access_token"], cid, "access")
+    assert claims["scope"] == read and claims["sub"] == cid
+
+    # client_secret_post, and an explicit scope.
+    status, body, _ = token_request(ks, {"grant_type": "client_credentials", "client_id": cid,
+                                         "client_secret": secret, "scope": read})
+    assert status == 200, body
+
+    def refused(form, basic=None, **kw):
+        status, body, _ = token_request(ks, form, basic=basic, **kw)
+        assert status == 400, body
+        return body["error"]
+
+    assert refused({"grant_type": "client_credentials", "scope": write}, (cid, secret)) == "invalid_scope"
+    assert refused({"grant_type": "client_credentials", "scope": "openid"}, (cid, secret)) == "invalid_scope"
+    assert refused({"grant_type": "client_credentials"}, (cid, secret + "x")) == "invalid_client"
+    assert refused({"grant_type": "client_credentials", "client_id": cid}) == "invalid_client"
+    assert refused({"grant_type": "client_credentials"}, ("nosuchclient", "x")) == "invalid_client"
+    assert refused({"grant_type": "password"}, (cid, secret)) == "unsupported_grant_type"
+    assert refused({"grant_type": "authorization_code", "code": "x"}, (cid, secret)) == "unsupported_grant_type"
+    assert refused({}, (cid, secret)) == "invalid_request"
+    assert refused(b"grant_type=client_credentials&grant_type=client_credentials", (cid, secret)) == "invalid_request"
+    assert refused({"grant_type": "client_credentials"}, (cid, secret),
+                   content_type="application/json") == "invalid_request"
+
+    # A public client, or one not allowed the grant, is unauthorized.
+    public = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="spa")["UserPoolClient"]
+    assert refused({"grant_type": "client_credentials", "client_id": public["ClientId"]}) == "unauthorized_client"
+    plain = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="plain",
+                                        GenerateSecret=True)["UserPoolClient"]
+    assert refused({"grant_type": "client_credentials"},
+                   (plain["ClientId"], plain["ClientSecret"])) == "unauthorized_client"
+    # A scope whose resource server is gone is no longer granted.
+    idp.delete_resource_server(UserPoolId=pool_id, Identifier="https://api.example.com")
+    assert refused({"grant_type": "client_credentials"}, (cid, secret)) == "invalid_scope"

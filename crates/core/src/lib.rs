@@ -17,6 +17,7 @@ pub mod ids;
 pub mod keys;
 pub mod limits;
 pub mod message;
+pub mod oauth;
 pub mod oauth_client;
 pub mod parcel;
 pub mod passkey;

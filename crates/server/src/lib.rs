@@ -14,6 +14,7 @@ mod edge;
 pub mod error;
 pub mod housekeeping;
 pub mod metrics;
+pub mod oauth;
 pub mod ops;
 pub mod outbox;
 pub mod rate_limit;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> axum::Router {
         .route("/admin/deliveries", get(delivery::admin::list))
         .route("/admin/trigger-secret", get(trigger_secret::show))
         .route("/admin/trigger-stats", get(trigger_secret::stats))
+        .route("/oauth2/token", post(oauth::token::handle))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
