@@ -46,40 +46,21 @@ impl Keystep {
         let preferred = param(params, "PREFERRED_CHALLENGE")
             .map(|name| FirstFactorPick::parse(name, params))
             .transpose()?;
-        let found = match self.find_user(&pool, typed).await? {
-            Some(user) => Some(user),
-            None => match &preferred {
-                Some(FirstFactorPick::Password(password)) => {
-                    self.check_secret_hash(&client, secret_hash, &[typed])?;
-                    self.migrate_user(
-                        &pool,
-                        &client,
-                        typed,
-                        Some(password),
-                        &input.client_metadata,
-                    )
-                    .await?
-                }
-                _ => None,
-            },
+        let password = match &preferred {
+            Some(FirstFactorPick::Password(password)) => Some(password.as_str()),
+            _ => None,
         };
-        let (user, user_not_found) = match found {
-            Some(user) => {
-                self.check_secret_hash(
-                    &client,
-                    secret_hash,
-                    &[typed, user.username.as_str(), user.sub.as_str()],
-                )?;
-                (user, false)
-            }
-            None => {
-                self.check_secret_hash(&client, secret_hash, &[typed])?;
-                if !client.settings.prevent_user_existence_errors {
-                    return Err(super::super::users::user_not_found());
-                }
-                (self.choice_stand_in(&pool, typed), true)
-            }
-        };
+        let (user, user_not_found) = self
+            .user_signing_in(
+                &pool,
+                &client,
+                typed,
+                secret_hash,
+                password,
+                &input.client_metadata,
+                || self.choice_stand_in(&pool, typed),
+            )
+            .await?;
         self.pre_authentication(
             &pool,
             &user,
@@ -88,14 +69,14 @@ impl Keystep {
             &input.client_metadata,
         )
         .await?;
-        let device = match user_not_found {
-            true if param(params, "DEVICE_KEY").is_some() => return Err(super::device_not_found()),
-            true => None,
-            false => {
-                self.request_device(&pool, &user.sub, param(params, "DEVICE_KEY"))
-                    .await?
-            }
-        };
+        let device = self
+            .named_device(
+                &pool,
+                &user.sub,
+                user_not_found,
+                param(params, "DEVICE_KEY"),
+            )
+            .await?;
         if let Some(FirstFactorPick::Password(_)) = &preferred {
             let subject = flow_subject(&pool.id, &user.sub, user_not_found);
             self.reserve_attempt(Lock::Password, &subject).await?;
@@ -115,11 +96,10 @@ impl Keystep {
         };
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.device = device;
-        if !user_not_found {
-            self.load_passkeys(&mut inputs, true).await?;
-        }
         if user_not_found {
             inputs.snapshot.password = Some(self.stand_in_verifier(&inputs.pool, typed));
+        } else {
+            self.load_passkeys(&mut inputs, true).await?;
         }
         inputs.client_metadata = input.client_metadata.clone();
         let outcome = self.with_context(&inputs, 0, |ctx| choice::begin(&flow, preferred, ctx));

@@ -74,40 +74,21 @@ impl Keystep {
             ),
         };
         let secret_hash = param(params, "SECRET_HASH");
-        let found = match self.find_user(&pool, typed).await? {
-            Some(user) => Some(user),
-            None => match &first {
-                FirstFactor::Password(password) => {
-                    self.check_secret_hash(&client, secret_hash, &[typed])?;
-                    self.migrate_user(
-                        &pool,
-                        &client,
-                        typed,
-                        Some(password),
-                        &input.client_metadata,
-                    )
-                    .await?
-                }
-                _ => None,
-            },
+        let password = match &first {
+            FirstFactor::Password(password) => Some(password.as_str()),
+            _ => None,
         };
-        let (user, user_not_found) = match found {
-            Some(user) => {
-                self.check_secret_hash(
-                    &client,
-                    secret_hash,
-                    &[typed, user.username.as_str(), user.sub.as_str()],
-                )?;
-                (user, false)
-            }
-            None => {
-                self.check_secret_hash(&client, secret_hash, &[typed])?;
-                if !client.settings.prevent_user_existence_errors {
-                    return Err(super::super::users::user_not_found());
-                }
-                (self.stand_in_user(&pool, typed), true)
-            }
-        };
+        let (user, user_not_found) = self
+            .user_signing_in(
+                &pool,
+                &client,
+                typed,
+                secret_hash,
+                password,
+                &input.client_metadata,
+                || self.stand_in_user(&pool, typed),
+            )
+            .await?;
         self.pre_authentication(
             &pool,
             &user,
@@ -116,14 +97,14 @@ impl Keystep {
             &input.client_metadata,
         )
         .await?;
-        let device = match user_not_found {
-            true if param(params, "DEVICE_KEY").is_some() => return Err(super::device_not_found()),
-            true => None,
-            false => {
-                self.request_device(&pool, &user.sub, param(params, "DEVICE_KEY"))
-                    .await?
-            }
-        };
+        let device = self
+            .named_device(
+                &pool,
+                &user.sub,
+                user_not_found,
+                param(params, "DEVICE_KEY"),
+            )
+            .await?;
         let subject = flow_subject(&pool.id, &user.sub, user_not_found);
         if let FirstFactor::Password(_) = &first {
             self.reserve_attempt(Lock::Password, &subject).await?;

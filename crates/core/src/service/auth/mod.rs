@@ -173,6 +173,66 @@ pub fn device_not_found() -> AuthError {
 }
 
 impl Keystep {
+    /// The user a first factor is for: found by name, alias or `sub` — or, for a name
+    /// that is no user, migrated by the `UserMigration` trigger when a `password` came
+    /// with it — with `SECRET_HASH` checked over the names it may have been made with.
+    /// A name that is still no user is `UserNotFoundException`, or — when the client
+    /// prevents user existence errors — `stand_in()` (`true` in the answer).
+    #[allow(clippy::too_many_arguments)]
+    async fn user_signing_in(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        typed: &str,
+        secret_hash: Option<&str>,
+        password: Option<&str>,
+        client_metadata: &BTreeMap<String, String>,
+        stand_in: impl FnOnce() -> User,
+    ) -> Result<(User, bool), AuthError> {
+        let found = match (self.find_user(pool, typed).await?, password) {
+            (Some(user), _) => Some(user),
+            (None, Some(password)) => {
+                self.check_secret_hash(client, secret_hash, &[typed])?;
+                self.migrate_user(pool, client, typed, Some(password), client_metadata)
+                    .await?
+            }
+            (None, None) => None,
+        };
+        match found {
+            Some(user) => {
+                self.check_secret_hash(
+                    client,
+                    secret_hash,
+                    &[typed, user.username.as_str(), user.sub.as_str()],
+                )?;
+                Ok((user, false))
+            }
+            None => {
+                self.check_secret_hash(client, secret_hash, &[typed])?;
+                if !client.settings.prevent_user_existence_errors {
+                    return Err(super::users::user_not_found());
+                }
+                Ok((stand_in(), true))
+            }
+        }
+    }
+
+    /// The device a sign-in request names (`DEVICE_KEY`), checked; a stand-in for a name
+    /// that is no user has none, so any key it names does not exist.
+    async fn named_device(
+        &self,
+        pool: &UserPool,
+        sub: &str,
+        user_not_found: bool,
+        key: Option<&str>,
+    ) -> Result<Option<DeviceSnapshot>, AuthError> {
+        match (user_not_found, key) {
+            (true, Some(_)) => Err(device_not_found()),
+            (true, None) => Ok(None),
+            (false, key) => self.request_device(pool, sub, key).await,
+        }
+    }
+
     /// Loads the client, and checks it belongs to `pool_id` when the admin API names one.
     async fn auth_client(
         &self,

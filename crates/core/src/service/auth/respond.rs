@@ -88,11 +88,9 @@ impl Keystep {
             }
         }
         let device_key = named_device.or(signin.flow.device_key.as_deref());
-        let device = match signin.flow.user_not_found {
-            true if device_key.is_some() => return Err(super::device_not_found()),
-            true => None,
-            false => self.request_device(&pool, &user.sub, device_key).await?,
-        };
+        let device = self
+            .named_device(&pool, &user.sub, signin.flow.user_not_found, device_key)
+            .await?;
         signin.flow.device_key = device.as_ref().map(|d| d.key.clone());
         let attempts = match &origin {
             Origin::Session(open) => self.reserve_answer(open).await?,
