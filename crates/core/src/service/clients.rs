@@ -111,17 +111,7 @@ impl Keystep {
         settings: &ClientSettings,
         has_secret: bool,
     ) -> Result<(), AuthError> {
-        let custom_scopes: Vec<String> = self
-            .store
-            .list_resource_servers(&pool.id, None, 1000)
-            .await?
-            .into_iter()
-            .flat_map(|s| {
-                s.scopes
-                    .into_iter()
-                    .map(move |scope| format!("{}/{}", s.identifier, scope.name))
-            })
-            .collect();
+        let custom_scopes = self.pool_custom_scopes(&pool.id).await?;
         crate::oauth_client::check(
             &settings.oauth,
             &crate::oauth_client::OAuthContext {

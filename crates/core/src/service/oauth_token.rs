@@ -89,17 +89,7 @@ impl Keystep {
                 "The client may not use the client_credentials grant.".into(),
             ));
         }
-        let defined: Vec<String> = self
-            .store
-            .list_resource_servers(&pool.id, None, 1000)
-            .await?
-            .into_iter()
-            .flat_map(|s| {
-                s.scopes
-                    .into_iter()
-                    .map(move |scope| format!("{}/{}", s.identifier, scope.name))
-            })
-            .collect();
+        let defined = self.pool_custom_scopes(&pool.id).await?;
         let scopes = grant_scopes(req.scope.as_deref(), &oauth.allowed_oauth_scopes, &defined)
             .ok_or_else(|| {
                 OAuthError::InvalidScope("A requested scope is not allowed for this client.".into())

@@ -23,8 +23,24 @@ fn not_found(identifier: &str) -> AuthError {
 }
 
 impl Keystep {
-    /// `CreateResourceServer`.
-    pub async fn create_resource_server(
+    /// Every custom scope the pool's resource servers define, as clients name them:
+    /// `<identifier>/<scope name>`.
+    pub(crate) async fn pool_custom_scopes(&self, pool_id: &str) -> Result<Vec<String>, AuthError> {
+        Ok(self
+            .store
+            .list_resource_servers(pool_id, None, 1000)
+            .await?
+            .into_iter()
+            .flat_map(|s| {
+                s.scopes
+                    .into_iter()
+                    .map(move |scope| format!("{}/{}", s.identifier, scope.name))
+            })
+            .collect())
+    }
+
+    /// The pool's resource server from a create or update request's members, checked.
+    async fn checked_server(
         &self,
         pool_id: &str,
         identifier: &str,
@@ -33,12 +49,25 @@ impl Keystep {
     ) -> Result<ResourceServer, AuthError> {
         let pool = self.load_pool(pool_id).await?;
         resource_server::check(identifier, name, &scopes)?;
-        let server = ResourceServer {
+        Ok(ResourceServer {
             pool_id: pool.id,
             identifier: identifier.to_string(),
             name: name.to_string(),
             scopes,
-        };
+        })
+    }
+
+    /// `CreateResourceServer`.
+    pub async fn create_resource_server(
+        &self,
+        pool_id: &str,
+        identifier: &str,
+        name: &str,
+        scopes: Vec<Scope>,
+    ) -> Result<ResourceServer, AuthError> {
+        let server = self
+            .checked_server(pool_id, identifier, name, scopes)
+            .await?;
         match self.store.insert_resource_server(&server).await {
             Ok(()) => Ok(server),
             Err(crate::StoreError::Conflict(_)) => Err(AuthError::InvalidParameter(format!(
@@ -98,14 +127,9 @@ impl Keystep {
         name: &str,
         scopes: Vec<Scope>,
     ) -> Result<ResourceServer, AuthError> {
-        let pool = self.load_pool(pool_id).await?;
-        resource_server::check(identifier, name, &scopes)?;
-        let server = ResourceServer {
-            pool_id: pool.id,
-            identifier: identifier.to_string(),
-            name: name.to_string(),
-            scopes,
-        };
+        let server = self
+            .checked_server(pool_id, identifier, name, scopes)
+            .await?;
         if !self.store.update_resource_server(&server).await? {
             return Err(not_found(identifier));
         }
