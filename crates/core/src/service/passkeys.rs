@@ -374,19 +374,21 @@ impl Keystep {
         pool: &UserPool,
         user: &crate::user::User,
     ) -> Result<AuthFactorsView, AuthError> {
-        let confirmed = user.status == crate::user::UserStatus::Confirmed;
         let (passkeys, _) = self.passkeys_for_sign_in(pool, &user.sub, false).await?;
+        let facts = crate::signin::choice::FactorFacts {
+            confirmed: user.status == crate::user::UserStatus::Confirmed,
+            has_password: user.password.is_some(),
+            email_verified: user.is_verified("email"),
+            phone_verified: user.is_verified("phone_number"),
+            // Empty unless the pool offers passkeys and has a relying party.
+            has_passkey: !passkeys.is_empty(),
+        };
         let factors = pool
             .settings
             .first_factors
             .iter()
             .copied()
-            .filter(|f| match f {
-                AuthFactor::Password => user.password.is_some(),
-                AuthFactor::EmailOtp => confirmed && user.is_verified("email"),
-                AuthFactor::SmsOtp => confirmed && user.is_verified("phone_number"),
-                AuthFactor::WebAuthn => confirmed && !passkeys.is_empty(),
-            })
+            .filter(|f| crate::signin::choice::can_use(*f, &facts))
             .collect();
         Ok(AuthFactorsView {
             username: user.username.clone(),

@@ -135,23 +135,48 @@ impl std::fmt::Debug for FirstFactorPick {
     }
 }
 
-/// The first factors this pool allows and this user can use: a password needs one; a
-/// code needs a confirmed user and a verified address to send it to (an unconfirmed user
-/// is offered only the password, which leads to "not confirmed" once it is proven, as in
-/// the classic flows); a passkey needs one registered for the pool's relying party.
+/// What decides which first factors a user can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactorFacts {
+    /// The user is `CONFIRMED`.
+    pub confirmed: bool,
+    /// The user has a password.
+    pub has_password: bool,
+    /// The user's e-mail address is verified.
+    pub email_verified: bool,
+    /// The user's phone number is verified.
+    pub phone_verified: bool,
+    /// The user has a passkey for the pool's relying party.
+    pub has_passkey: bool,
+}
+
+/// Whether a user can use `factor`: a password needs one; a code needs a confirmed user
+/// and a verified address to send it to (an unconfirmed user is offered only the
+/// password, which leads to "not confirmed" once it is proven, as in the classic flows);
+/// a passkey needs a confirmed user with one registered for the pool's relying party.
+/// (`GetUserAuthFactors` answers with the same rule.)
+pub fn can_use(factor: AuthFactor, facts: &FactorFacts) -> bool {
+    match factor {
+        AuthFactor::Password => facts.has_password,
+        AuthFactor::EmailOtp => facts.confirmed && facts.email_verified,
+        AuthFactor::SmsOtp => facts.confirmed && facts.phone_verified,
+        AuthFactor::WebAuthn => facts.confirmed && facts.has_passkey,
+    }
+}
+
+/// The first factors this pool allows and this user can use ([`can_use`]).
 pub fn available(ctx: &StepContext<'_>) -> Vec<FirstChallenge> {
     let user = ctx.user;
-    let confirmed = user.status == UserStatus::Confirmed;
+    let facts = FactorFacts {
+        confirmed: user.status == UserStatus::Confirmed,
+        has_password: user.password.is_some(),
+        email_verified: user.has_verified("email"),
+        phone_verified: user.has_verified("phone_number"),
+        has_passkey: ctx.pool.passkey_rp.is_some() && !user.passkeys.is_empty(),
+    };
     ALL.into_iter()
         .filter(|c| ctx.pool.first_factors.contains(&c.factor()))
-        .filter(|c| match c {
-            FirstChallenge::PasswordSrp | FirstChallenge::Password => user.password.is_some(),
-            FirstChallenge::EmailOtp => confirmed && user.has_verified("email"),
-            FirstChallenge::SmsOtp => confirmed && user.has_verified("phone_number"),
-            FirstChallenge::WebAuthn => {
-                confirmed && ctx.pool.passkey_rp.is_some() && !user.passkeys.is_empty()
-            }
-        })
+        .filter(|c| can_use(c.factor(), &facts))
         .collect()
 }
 
