@@ -61,7 +61,7 @@ pub mod lifecycle_hooks;
 pub mod limits;
 pub mod mfa;
 pub mod migration;
-pub mod oauth_token;
+pub mod oauth;
 pub mod passkeys;
 pub mod passwords;
 pub mod pool_keys;

@@ -1,8 +1,11 @@
-//! The OAuth 2.0 user pool endpoints. Only `/oauth2/token`'s `client_credentials` grant is
-//! built so far; the authorization endpoint, the hosted pages and the other grants come
-//! next (issue 15).
+//! The OAuth 2.0 / OpenID Connect user pool endpoints and the hosted sign-in pages, each
+//! a thin layer over `keystep_core::service::oauth`.
 
+pub mod authorize;
+pub mod logout;
+pub mod pages;
 pub mod token;
+pub mod userinfo;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +18,55 @@ pub fn json(status: StatusCode, body: serde_json::Value) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// The routes, on whatever host the request came to (the client id decides the pool).
+pub fn routes(router: axum::Router<crate::AppState>) -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    router
+        .route("/oauth2/authorize", get(authorize::handle))
+        .route("/oauth2/authorize/provider", post(federation_not_built))
+        .route("/oauth2/token", post(token::handle))
+        .route(
+            "/oauth2/userInfo",
+            get(userinfo::user_info).post(userinfo::user_info),
+        )
+        .route("/oauth2/revoke", post(userinfo::revoke))
+        .route("/oauth2/pages.css", get(stylesheet))
+        .route("/error", get(authorize::error))
+        .route("/logout", get(logout::handle))
+        .route("/login", get(pages::login::show).post(pages::login::submit))
+        .route("/login/challenge", post(pages::login::answer))
+        .route(
+            "/signup",
+            get(pages::account::signup_form).post(pages::account::signup),
+        )
+        .route("/confirmUser", post(pages::account::confirm_user))
+        .route(
+            "/forgotPassword",
+            get(pages::account::forgot_form).post(pages::account::forgot),
+        )
+        .route(
+            "/confirmForgotPassword",
+            post(pages::account::confirm_forgot),
+        )
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        pages::templates::STYLESHEET,
+    )
+        .into_response()
+}
+
+async fn federation_not_built() -> Response {
+    pages::error_page(
+        "Sign-in through federated identity providers is not supported by this server yet.",
+    )
 }
 
 /// An OAuth error: 400 with `error` and `error_description` (Cognito answers 400 for
