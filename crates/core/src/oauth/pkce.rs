@@ -48,7 +48,8 @@ mod tests {
         assert!(!verifies(&VERIFIER.replace('d', "e"), CHALLENGE));
         // `plain`: the verifier sent as its own challenge.
         assert!(!verifies(VERIFIER, VERIFIER));
-        assert!(!is_challenge(VERIFIER));
+        assert!(!is_challenge("too-short"));
+        assert!(!is_challenge(&format!("{CHALLENGE}A")));
         assert!(!verifies("short", CHALLENGE));
         assert!(!verifies(&format!("{VERIFIER}!"), CHALLENGE));
     }
