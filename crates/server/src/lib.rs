@@ -47,7 +47,7 @@ pub fn router(state: AppState) -> axum::Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(wellknown::openid_configuration),
         );
-    oauth::routes(router)
+    oauth::routes(router, &state)
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(axum::middleware::from_fn(edge::envelope))

@@ -21,9 +21,12 @@ pub fn json(status: StatusCode, body: serde_json::Value) -> Response {
 }
 
 /// The routes, on whatever host the request came to (the client id decides the pool).
-pub fn routes(router: axum::Router<crate::AppState>) -> axum::Router<crate::AppState> {
+pub fn routes(
+    router: axum::Router<crate::AppState>,
+    state: &crate::AppState,
+) -> axum::Router<crate::AppState> {
     use axum::routing::{get, post};
-    router
+    let endpoints = axum::Router::new()
         .route("/oauth2/authorize", get(authorize::handle))
         .route("/oauth2/authorize/provider", post(federation_not_built))
         .route("/oauth2/token", post(token::handle))
@@ -50,6 +53,42 @@ pub fn routes(router: axum::Router<crate::AppState>) -> axum::Router<crate::AppS
             "/confirmForgotPassword",
             post(pages::account::confirm_forgot),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limited,
+        ));
+    router.merge(endpoints)
+}
+
+/// The endpoints anyone may call take from the same per-address budget as the unsigned
+/// API operations (when a limit is configured): a form post, token request, authorization
+/// or userInfo over budget is 429 before its body is read. Page views and the stylesheet
+/// are not counted.
+async fn rate_limited(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let counted = req.method() == axum::http::Method::POST
+        || req.uri().path() == "/oauth2/authorize"
+        || req.uri().path() == "/oauth2/userInfo";
+    let Some(limiter) = state.rate_limiter.as_ref().filter(|_| counted) else {
+        return next.run(req).await;
+    };
+    let (parts, body) = req.into_parts();
+    let admitted = crate::edge::client_ip(&state, &parts)
+        .is_none_or(|ip| limiter.admit(ip, std::time::Instant::now()));
+    if !admitted {
+        return json(
+            StatusCode::TOO_MANY_REQUESTS,
+            serde_json::json!({
+                "error": "slow_down",
+                "error_description": "Too many requests from this address.",
+            }),
+        );
+    }
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }
 
 async fn stylesheet() -> Response {
