@@ -31,6 +31,7 @@ mod devices;
 mod domains;
 mod groups;
 mod housekeeping;
+mod identity_providers;
 mod outbox;
 mod passkeys;
 mod pool_keys;
