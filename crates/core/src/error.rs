@@ -107,6 +107,10 @@ pub enum AuthError {
     /// `ScopeDoesNotExistException`: an app client names a scope no resource server has.
     #[error("{0}")]
     ScopeDoesNotExist(String),
+    /// `DuplicateProviderException`: an identity provider's name or one of its
+    /// identifiers is taken in the pool.
+    #[error("{0}")]
+    DuplicateProvider(String),
     /// `DeviceKeyExistsException`: the device was confirmed already.
     #[error("{0}")]
     DeviceKeyExists(String),

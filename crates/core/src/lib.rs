@@ -13,6 +13,7 @@ pub mod device;
 pub mod domain;
 pub mod error;
 pub mod group;
+pub mod identity_provider;
 pub mod ids;
 pub mod keys;
 pub mod limits;

@@ -25,6 +25,8 @@ pub struct OAuthContext<'a> {
     pub has_secret: bool,
     /// The pool's custom scopes, `<resource server identifier>/<scope name>`.
     pub custom_scopes: &'a [String],
+    /// The names of the pool's identity providers.
+    pub provider_names: &'a [String],
 }
 
 fn flow_error(message: &str) -> AuthError {
@@ -142,8 +144,9 @@ pub fn check(s: &OAuthSettings, ctx: &OAuthContext<'_>) -> Result<(), AuthError>
         }
     }
     for idp in &s.supported_identity_providers {
-        // Identity providers are not built yet: only the pool's own users.
-        if idp != "COGNITO" {
+        // The pool's own users, or one of its identity providers: a social provider's
+        // name (Google, Facebook...) counts only once the pool has that provider.
+        if idp != "COGNITO" && !ctx.provider_names.contains(idp) {
             return Err(invalid(format!(
                 "The provider {idp} does not exist for User Pool {}",
                 ctx.pool_id
@@ -169,12 +172,14 @@ mod tests {
 
     fn run(s: &OAuthSettings, secret: bool) -> Result<(), AuthError> {
         let custom = vec!["https://api.example.com/read".to_string()];
+        let providers = vec!["Corp".to_string()];
         check(
             s,
             &OAuthContext {
                 pool_id: "us-east-1_P",
                 has_secret: secret,
                 custom_scopes: &custom,
+                provider_names: &providers,
             },
         )
     }
@@ -248,6 +253,10 @@ mod tests {
         assert!(run(&s, false).is_err());
         s.supported_identity_providers = vec!["COGNITO".into()];
         assert!(run(&s, false).is_ok());
+        s.supported_identity_providers = vec!["COGNITO".into(), "Corp".into()];
+        assert!(run(&s, false).is_ok());
+        s.supported_identity_providers = vec!["corp".into()];
+        assert!(run(&s, false).is_err());
         assert!(run(&OAuthSettings::default(), false).is_ok());
     }
 }

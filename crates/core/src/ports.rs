@@ -761,6 +761,70 @@ pub trait Store: Send + Sync + 'static {
         identifier: &str,
     ) -> Result<bool, StoreError>;
 
+    // ---- identity providers
+    /// Stores a new identity provider and claims its `IdpIdentifiers`, in one
+    /// transaction. `Conflict("provider")` if the pool has the name already,
+    /// `Conflict("identifier:<id>")` if another provider of the pool holds one of the
+    /// identifiers, `Conflict("limit")` if the pool has `max_per_pool` providers already;
+    /// `NotFound` if the pool is gone.
+    async fn insert_identity_provider(
+        &self,
+        provider: &crate::identity_provider::IdentityProvider,
+        max_per_pool: u32,
+    ) -> Result<(), StoreError>;
+    /// An identity provider by name.
+    async fn get_identity_provider(
+        &self,
+        pool_id: &str,
+        name: &str,
+    ) -> Result<Option<crate::identity_provider::IdentityProvider>, StoreError>;
+    /// The identity provider holding `identifier` (one of its `IdpIdentifiers`).
+    async fn get_identity_provider_by_identifier(
+        &self,
+        pool_id: &str,
+        identifier: &str,
+    ) -> Result<Option<crate::identity_provider::IdentityProvider>, StoreError>;
+    /// A pool's identity providers by name, after `after` (exclusive), at most `limit`.
+    async fn list_identity_providers(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<crate::identity_provider::IdentityProvider>, StoreError>;
+    /// Replaces a provider's details, mappings, identifiers and modification time (its
+    /// type and creation time stay), re-claiming the identifiers in the same transaction;
+    /// whether it exists. `Conflict("identifier:<id>")` as for insert.
+    async fn update_identity_provider(
+        &self,
+        provider: &crate::identity_provider::IdentityProvider,
+    ) -> Result<bool, StoreError>;
+    /// Deletes a provider with its identifiers and the links to it; whether it existed.
+    async fn delete_identity_provider(&self, pool_id: &str, name: &str)
+        -> Result<bool, StoreError>;
+    /// Links an identity at a provider to a user. `Conflict("link")` if the identity is
+    /// linked already (to anyone), `Conflict("limit")` if the user has `max_per_user`
+    /// links already; `NotFound` if the user or the provider is gone.
+    async fn insert_provider_link(
+        &self,
+        link: &crate::identity_provider::ProviderLink,
+        max_per_user: u32,
+    ) -> Result<(), StoreError>;
+    /// The link of an identity at a provider (federated sign-in finds the user it signs
+    /// in as through this).
+    async fn get_provider_link(
+        &self,
+        pool_id: &str,
+        provider_name: &str,
+        subject: &str,
+    ) -> Result<Option<crate::identity_provider::ProviderLink>, StoreError>;
+    /// Removes the link of an identity at a provider; whether there was one.
+    async fn delete_provider_link(
+        &self,
+        pool_id: &str,
+        provider_name: &str,
+        subject: &str,
+    ) -> Result<bool, StoreError>;
+
     // ---- passkeys
     /// Stores a registered passkey. `Conflict` if the pool has the credential id already
     /// (for any user); `NotFound` if the user is gone.

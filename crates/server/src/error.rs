@@ -226,6 +226,7 @@ impl From<AuthError> for ApiError {
             AuthError::UnsupportedOperation(m) => ("UnsupportedOperationException", m),
             AuthError::FeatureUnavailableInTier(m) => ("FeatureUnavailableInTierException", m),
             AuthError::DeviceKeyExists(m) => ("DeviceKeyExistsException", m),
+            AuthError::DuplicateProvider(m) => ("DuplicateProviderException", m),
             AuthError::InvalidOAuthFlow(m) => ("InvalidOAuthFlowException", m),
             AuthError::ScopeDoesNotExist(m) => ("ScopeDoesNotExistException", m),
             AuthError::WebAuthn(problem, m) => (problem.exception_name(), m),

@@ -1,5 +1,5 @@
 //! End-to-end: the boto3 suites (`tests/python/test_foundation_boto3.py`,
-//! `test_oauth_setup_boto3.py`) against an in-process server. The Python interpreter comes from `KEYSTEP_PYTHON`, else the
+//! `test_oauth_setup_boto3.py`, `test_identity_providers_boto3.py`) against an in-process server. The Python interpreter comes from `KEYSTEP_PYTHON`, else the
 //! workspace's `.venv` (which `scripts/test` creates from `tests/python/requirements.lock`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -31,6 +31,18 @@ async fn boto3_oauth_setup_suite_passes() {
     e2e_common::run_pytest(
         &server,
         "tests/python/test_oauth_setup_boto3.py",
+        &[],
+        Duration::from_secs(300),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_identity_providers_suite_passes() {
+    let server = TestServer::start_with(keystep_testkit::TestOptions::default()).await;
+    e2e_common::run_pytest(
+        &server,
+        "tests/python/test_identity_providers_boto3.py",
         &[],
         Duration::from_secs(300),
     )

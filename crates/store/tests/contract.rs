@@ -38,6 +38,8 @@ mod groups;
 mod harness;
 #[path = "contract/housekeeping.rs"]
 mod housekeeping;
+#[path = "contract/identity_providers.rs"]
+mod identity_providers;
 #[path = "contract/list_users.rs"]
 mod list_users;
 #[path = "contract/outbox.rs"]

@@ -104,7 +104,8 @@ pub fn default_validity(kind: &str) -> Validity {
 }
 
 impl Keystep {
-    /// The client's OAuth settings against the pool's resource servers.
+    /// The client's OAuth settings against the pool's resource servers and identity
+    /// providers.
     async fn check_oauth(
         &self,
         pool: &UserPool,
@@ -112,12 +113,24 @@ impl Keystep {
         has_secret: bool,
     ) -> Result<(), AuthError> {
         let custom_scopes = self.pool_custom_scopes(&pool.id).await?;
+        // Most clients name only COGNITO: read the pool's providers only when needed.
+        let names_a_provider = settings
+            .oauth
+            .supported_identity_providers
+            .iter()
+            .any(|p| p != "COGNITO");
+        let provider_names = if names_a_provider {
+            self.pool_provider_names(&pool.id).await?
+        } else {
+            Vec::new()
+        };
         crate::oauth_client::check(
             &settings.oauth,
             &crate::oauth_client::OAuthContext {
                 pool_id: &pool.id,
                 has_secret,
                 custom_scopes: &custom_scopes,
+                provider_names: &provider_names,
             },
         )
     }

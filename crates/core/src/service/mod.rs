@@ -57,6 +57,7 @@ pub mod dispatch;
 pub mod domains;
 pub mod groups;
 pub mod hooks;
+pub mod identity_providers;
 pub mod lifecycle_hooks;
 pub mod limits;
 pub mod mfa;

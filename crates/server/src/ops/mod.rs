@@ -69,6 +69,7 @@ mod get_user_attribute_verification_code;
 mod get_user_auth_factors;
 mod get_user_pool_mfa_config;
 mod global_sign_out;
+mod identity_provider;
 mod initiate_auth;
 mod list_devices;
 mod list_groups;
@@ -206,6 +207,16 @@ pub async fn dispatch(
         "ListResourceServers" => run(state, body, resource_server::list).await,
         "UpdateResourceServer" => run(state, body, resource_server::update).await,
         "DeleteResourceServer" => run(state, body, resource_server::delete).await,
+        "CreateIdentityProvider" => run(state, body, identity_provider::create).await,
+        "DescribeIdentityProvider" => run(state, body, identity_provider::describe).await,
+        "ListIdentityProviders" => run(state, body, identity_provider::list).await,
+        "UpdateIdentityProvider" => run(state, body, identity_provider::update).await,
+        "DeleteIdentityProvider" => run(state, body, identity_provider::delete).await,
+        "GetIdentityProviderByIdentifier" => {
+            run(state, body, identity_provider::by_identifier).await
+        }
+        "AdminLinkProviderForUser" => run(state, body, identity_provider::link).await,
+        "AdminDisableProviderForUser" => run(state, body, identity_provider::disable).await,
         "GetUserAuthFactors" => run(state, body, get_user_auth_factors::handle).await,
         "AdminGetUserAuthFactors" => run(state, body, get_user_auth_factors::admin).await,
         "StartWebAuthnRegistration" => run(state, body, start_web_authn_registration::handle).await,

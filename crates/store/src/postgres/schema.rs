@@ -268,6 +268,49 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         ],
     },
     Migration {
+        version: 8,
+        name: "identity providers and their links",
+        statements: &[
+            "CREATE TABLE identity_providers (
+            pool_id           TEXT    NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            name              TEXT    NOT NULL,
+            provider_type     TEXT    NOT NULL,
+            details           TEXT    NOT NULL,
+            attribute_mapping TEXT    NOT NULL,
+            idp_identifiers   TEXT    NOT NULL,
+            acr_mapping       TEXT    NOT NULL,
+            created_at        BIGINT  NOT NULL,
+            modified_at       BIGINT  NOT NULL,
+            PRIMARY KEY (pool_id, name)
+        )",
+            // One row per identifier: the primary key makes an identifier unique in the
+            // pool however many creates race for it.
+            "CREATE TABLE identity_provider_identifiers (
+            pool_id       TEXT NOT NULL,
+            identifier    TEXT NOT NULL,
+            provider_name TEXT NOT NULL,
+            PRIMARY KEY (pool_id, identifier),
+            FOREIGN KEY (pool_id, provider_name) REFERENCES identity_providers (pool_id, name)
+                ON DELETE CASCADE
+        )",
+            "CREATE INDEX identity_provider_identifiers_by_provider
+            ON identity_provider_identifiers (pool_id, provider_name)",
+            "CREATE TABLE identity_provider_links (
+            pool_id        TEXT    NOT NULL,
+            provider_name  TEXT    NOT NULL,
+            subject        TEXT    NOT NULL,
+            attribute_name TEXT    NOT NULL,
+            sub            TEXT    NOT NULL,
+            created_at     BIGINT  NOT NULL,
+            PRIMARY KEY (pool_id, provider_name, subject),
+            FOREIGN KEY (pool_id, provider_name) REFERENCES identity_providers (pool_id, name)
+                ON DELETE CASCADE,
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        )",
+            "CREATE INDEX identity_provider_links_by_user ON identity_provider_links (pool_id, sub)",
+        ],
+    },
+    Migration {
         version: 9,
         name: "OAuth codes, hosted sessions, refresh-token scopes",
         statements: &[

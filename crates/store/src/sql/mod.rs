@@ -31,6 +31,7 @@ mod devices;
 mod domains;
 mod groups;
 mod housekeeping;
+mod identity_providers;
 mod oauth;
 mod outbox;
 mod passkeys;

@@ -8,6 +8,7 @@ use keystep_core::code::{CodePurpose, StoredCode};
 use keystep_core::device::{Device, DeviceStatus};
 use keystep_core::domain::PoolDomain;
 use keystep_core::group::Group;
+use keystep_core::identity_provider::{IdentityProvider, ProviderLink};
 use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use keystep_core::passkey::{PendingRegistration, StoredPasskey};
 use keystep_core::pool::{AliasKind, UserPool};
@@ -21,8 +22,9 @@ use keystep_core::user::User;
 use keystep_core::{Millis, StoreError};
 
 use super::{
-    clients, codes, counters, deliveries, devices, domains, groups, housekeeping, oauth, outbox,
-    passkeys, pool_keys, pools, resource_servers, sessions, tokens, users, ThisStore,
+    clients, codes, counters, deliveries, devices, domains, groups, housekeeping,
+    identity_providers, oauth, outbox, passkeys, pool_keys, pools, resource_servers, sessions,
+    tokens, users, ThisStore,
 };
 use crate::error::retry;
 
@@ -417,6 +419,80 @@ impl Store for ThisStore {
 
     async fn delete_domain(&self, pool_id: &str, domain: &str) -> Result<bool, StoreError> {
         retry(|| domains::delete(&self.pool, pool_id, domain)).await
+    }
+
+    async fn insert_identity_provider(
+        &self,
+        provider: &IdentityProvider,
+        max_per_pool: u32,
+    ) -> Result<(), StoreError> {
+        retry(|| identity_providers::insert(&self.pool, provider, max_per_pool)).await
+    }
+
+    async fn get_identity_provider(
+        &self,
+        pool_id: &str,
+        name: &str,
+    ) -> Result<Option<IdentityProvider>, StoreError> {
+        retry(|| identity_providers::get(&self.pool, pool_id, name)).await
+    }
+
+    async fn get_identity_provider_by_identifier(
+        &self,
+        pool_id: &str,
+        identifier: &str,
+    ) -> Result<Option<IdentityProvider>, StoreError> {
+        retry(|| identity_providers::get_by_identifier(&self.pool, pool_id, identifier)).await
+    }
+
+    async fn list_identity_providers(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<IdentityProvider>, StoreError> {
+        retry(|| identity_providers::list(&self.pool, pool_id, after, limit)).await
+    }
+
+    async fn update_identity_provider(
+        &self,
+        provider: &IdentityProvider,
+    ) -> Result<bool, StoreError> {
+        retry(|| identity_providers::update(&self.pool, provider)).await
+    }
+
+    async fn delete_identity_provider(
+        &self,
+        pool_id: &str,
+        name: &str,
+    ) -> Result<bool, StoreError> {
+        retry(|| identity_providers::delete(&self.pool, pool_id, name)).await
+    }
+
+    async fn insert_provider_link(
+        &self,
+        link: &ProviderLink,
+        max_per_user: u32,
+    ) -> Result<(), StoreError> {
+        retry(|| identity_providers::insert_link(&self.pool, link, max_per_user)).await
+    }
+
+    async fn get_provider_link(
+        &self,
+        pool_id: &str,
+        provider_name: &str,
+        subject: &str,
+    ) -> Result<Option<ProviderLink>, StoreError> {
+        retry(|| identity_providers::get_link(&self.pool, pool_id, provider_name, subject)).await
+    }
+
+    async fn delete_provider_link(
+        &self,
+        pool_id: &str,
+        provider_name: &str,
+        subject: &str,
+    ) -> Result<bool, StoreError> {
+        retry(|| identity_providers::delete_link(&self.pool, pool_id, provider_name, subject)).await
     }
 
     async fn insert_resource_server(&self, server: &ResourceServer) -> Result<(), StoreError> {
