@@ -304,6 +304,53 @@ impl std::fmt::Debug for HostedSessionRow {
     }
 }
 
+/// Why a call to an identity provider failed (the message is for logs and the app's
+/// `error_description`; it carries no secret).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UpstreamError(pub String);
+
+/// HTTP to federated identity providers: their discovery documents, keys, token and
+/// userInfo endpoints. JSON answers only; non-2xx answers are errors.
+#[async_trait::async_trait]
+pub trait Upstream: Send + Sync + 'static {
+    /// `GET url`, with a bearer token when given.
+    async fn get_json(
+        &self,
+        url: &str,
+        bearer: Option<&str>,
+    ) -> Result<serde_json::Value, UpstreamError>;
+    /// `POST url` with a form body, with HTTP Basic credentials when given.
+    async fn post_form(
+        &self,
+        url: &str,
+        form: &[(String, String)],
+        basic: Option<(&str, &str)>,
+    ) -> Result<serde_json::Value, UpstreamError>;
+}
+
+/// An [`Upstream`] that reaches nothing (tests of the domain that never federate).
+pub struct NoUpstream;
+
+#[async_trait::async_trait]
+impl Upstream for NoUpstream {
+    async fn get_json(
+        &self,
+        url: &str,
+        _: Option<&str>,
+    ) -> Result<serde_json::Value, UpstreamError> {
+        Err(UpstreamError(format!("no network for {url}")))
+    }
+    async fn post_form(
+        &self,
+        url: &str,
+        _: &[(String, String)],
+        _: Option<(&str, &str)>,
+    ) -> Result<serde_json::Value, UpstreamError> {
+        Err(UpstreamError(format!("no network for {url}")))
+    }
+}
+
 /// An abuse counter as the store keeps it: state the domain serialises (the store never
 /// looks inside), a compare-and-swap version, and when housekeeping may forget it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -99,6 +99,11 @@ fn attribute_claim(name: &str, value: &str) -> Value {
             Ok(object @ Value::Object(_)) => object,
             _ => value.into(),
         },
+        // Federated users' identities: an array in tokens (§15.10).
+        "identities" => match serde_json::from_str::<Value>(value) {
+            Ok(list @ Value::Array(_)) => list,
+            _ => value.into(),
+        },
         _ => value.into(),
     }
 }

@@ -22,6 +22,7 @@ pub mod sigv4;
 mod state;
 pub mod tls;
 mod trigger_secret;
+pub mod upstream;
 pub mod webhook;
 mod wellknown;
 

@@ -394,6 +394,31 @@ async fn refusals() {
         )
         .await;
     assert_eq!(resp.status(), 400);
+    // A callback from an identity provider with a forged or missing state: the error page.
+    for query in [
+        "state=forged&code=x",
+        "code=x",
+        "state=&error=access_denied",
+    ] {
+        let resp = fx
+            .get(
+                &format!("{}/oauth2/idpresponse?{query}", fx.server.url()),
+                "",
+            )
+            .await;
+        assert_eq!(resp.status(), 400, "{query}");
+        assert!(resp.headers().get("location").is_none());
+    }
+    // A provider the pool does not have: back to the app with invalid_request.
+    let resp = fx
+        .get(&fx.authorize_url("&identity_provider=Nobody"), "")
+        .await;
+    let to = location(&resp);
+    assert!(to.starts_with(REDIRECT), "{to}");
+    assert_eq!(
+        query_param(&to, "error").as_deref(),
+        Some("invalid_request")
+    );
     // plain PKCE: back to the app with invalid_request and the state.
     let resp = fx
         .get(&fx.authorize_url("").replace("S256", "plain"), "")

@@ -40,6 +40,8 @@ pub struct Keystep {
     pub pool_key_cache: Arc<pool_keys::PoolKeyCache>,
     /// Calls the pools' triggers.
     pub triggers: Arc<dyn crate::triggers::TriggerInvoker>,
+    /// Reaches federated identity providers.
+    pub upstream: Arc<dyn crate::ports::Upstream>,
     /// Server settings.
     pub config: ServiceConfig,
 }

@@ -3,10 +3,11 @@
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use keystep_core::oauth::authorize::Refusal;
-use keystep_core::oauth::OAuthError;
+use keystep_core::service::oauth::{HostedStep, HOSTED_SESSION_SECS};
 
-use super::pages::{self, authorize_params, cookie, error_page, parameters, redirect, refusal};
+use super::pages::{
+    self, authorize_params, cookie, error_page, parameters, redirect, refusal, set_cookie,
+};
 use crate::AppState;
 
 /// The authorization endpoint: a browser already signed in on the pages goes straight
@@ -27,15 +28,17 @@ pub async fn handle(
         Ok(checked) => checked,
         Err(r) => return refusal(r),
     };
-    if let Some(provider) = &auth.identity_provider {
-        return refusal(Refusal::Redirect {
-            redirect_uri: auth.redirect_uri.clone(),
-            fragment: auth.response_type == keystep_core::oauth::authorize::ResponseType::Token,
-            error: OAuthError::InvalidRequest(format!(
-                "Sign-in through the identity provider {provider} is not supported by this server yet."
-            )),
-            state: auth.state.clone(),
-        });
+    let provider = auth.identity_provider.clone().or_else(|| {
+        query
+            .get("idp_identifier")
+            .filter(|i| !i.is_empty())
+            .cloned()
+    });
+    if let Some(provider) = provider {
+        return match state.keystep.begin_federation(&auth, &provider).await {
+            Ok(to) => redirect(&to, &[]),
+            Err(r) => refusal(r),
+        };
     }
     let session = cookie(&headers, &pages::session_cookie_name(&auth.pool_id));
     match state.keystep.authorize_with_session(&auth, session).await {
@@ -55,4 +58,29 @@ pub async fn error(RawQuery(query): RawQuery) -> Response {
         _ => "The request could not be completed.",
     };
     error_page(described)
+}
+
+/// `GET /oauth2/idpresponse`: a federated provider sends the browser back here; it goes
+/// on to the app with a code and the pages' session, as after a sign-in on the pages.
+pub async fn idp_response(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let Some(query) = parameters(query.unwrap_or_default().as_bytes()) else {
+        return error_page("A parameter is repeated.");
+    };
+    match state.keystep.finish_federation(&query).await {
+        Ok(HostedStep::Done {
+            redirect: to,
+            session,
+            pool_id,
+        }) => {
+            let name = pages::session_cookie_name(&pool_id);
+            let cookie = set_cookie(&state, &headers, &name, &session, HOSTED_SESSION_SECS);
+            redirect(&to, &[cookie])
+        }
+        Ok(_) => error_page("The sign-in could not be completed."),
+        Err(r) => refusal(r),
+    }
 }

@@ -28,7 +28,7 @@ pub fn routes(
     use axum::routing::{get, post};
     let endpoints = axum::Router::new()
         .route("/oauth2/authorize", get(authorize::handle))
-        .route("/oauth2/authorize/provider", post(federation_not_built))
+        .route("/oauth2/idpresponse", get(authorize::idp_response))
         .route("/oauth2/token", post(token::handle))
         .route(
             "/oauth2/userInfo",
@@ -100,12 +100,6 @@ async fn stylesheet() -> Response {
         pages::templates::STYLESHEET,
     )
         .into_response()
-}
-
-async fn federation_not_built() -> Response {
-    pages::error_page(
-        "Sign-in through federated identity providers is not supported by this server yet.",
-    )
 }
 
 /// An OAuth error: 400 with `error` and `error_description` (Cognito answers 400 for

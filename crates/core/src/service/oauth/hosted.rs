@@ -25,6 +25,8 @@ pub enum HostedStep {
         redirect: String,
         /// The pages' session cookie value.
         session: String,
+        /// The pool the session is of (it names the cookie).
+        pool_id: String,
     },
     /// The next challenge, answered on the pages with the sign-in `Session`.
     Challenge {
@@ -197,6 +199,10 @@ impl Keystep {
         let redirect = self
             .complete_authorization(auth, &user, proof.auth_time())
             .await?;
-        Ok(HostedStep::Done { redirect, session })
+        Ok(HostedStep::Done {
+            redirect,
+            session,
+            pool_id: auth.pool_id.clone(),
+        })
     }
 }

@@ -4,6 +4,7 @@
 //! revocation (`userinfo.rs`).
 
 mod authorize;
+mod federation;
 mod hosted;
 mod token;
 mod userinfo;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::Millis;
 
 pub use authorize::{LogoutRequest, LogoutTarget};
+pub use federation::idp_response_url;
 pub use hosted::HostedStep;
 pub use token::{OAuthTokens, TokenRequest};
 pub use userinfo::UserInfoError;

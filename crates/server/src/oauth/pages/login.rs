@@ -237,6 +237,7 @@ async fn after_step(
         Ok(HostedStep::Done {
             redirect: to,
             session,
+            ..
         }) => {
             let name = super::session_cookie_name(&req.auth.pool_id);
             let cookie = set_cookie(state, headers, &name, &session, HOSTED_SESSION_SECS);

@@ -38,6 +38,10 @@ fn page(ctx: &FormContext<'_>, title: &str, error: Option<&str>, body: Markup) -
     }
 }
 
+fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
 fn csrf(ctx: &FormContext<'_>) -> Markup {
     html! { input type="hidden" name="_csrf" value=(ctx.csrf); }
 }
@@ -61,10 +65,8 @@ pub fn login(
     let body = html! {
         @if let Some(notice) = notice { p class="notice" role="status" { (notice) } }
         @for provider in providers {
-            form method="post" action={ "/oauth2/authorize/provider?" (ctx.query) } {
-                (csrf(ctx))
-                input type="hidden" name="identity_provider" value=(provider);
-                button type="submit" class="provider" { "Continue with " (provider) }
+            a class="provider" href={ "/oauth2/authorize?" (ctx.query) "&identity_provider=" (encode(provider)) } {
+                "Continue with " (provider)
             }
         }
         @if cognito {
@@ -300,7 +302,7 @@ label{display:block;margin:.75rem 0 .25rem;font-weight:600}\
 input{width:100%;padding:.6rem;font-size:1rem;border:1px solid #8a93a3;border-radius:.3rem}\
 input:focus,button:focus{outline:3px solid #2f6fde;outline-offset:1px}\
 button{display:block;width:100%;margin-top:1rem;padding:.7rem;font-size:1rem;border:0;border-radius:.3rem;background:#1f5fcc;color:#fff;cursor:pointer}\
-button.provider{background:#fff;color:#1d2330;border:1px solid #8a93a3}\
+a.provider{display:block;margin:.5rem 0;padding:.7rem;text-align:center;text-decoration:none;border:1px solid #8a93a3;border-radius:.3rem;color:#1d2330}\
 .error{padding:.6rem;background:#fdecea;color:#8a1c12;border-radius:.3rem}\
 .notice{padding:.6rem;background:#e7f4ea;color:#1b5e20;border-radius:.3rem}\
 .qr svg{width:12rem;height:12rem;display:block;margin:0 auto}\
