@@ -51,9 +51,10 @@ pub struct UpstreamEndpoints {
 
 /// Whether the provider's details name every endpoint, so no discovery is needed.
 pub fn needs_discovery(idp: &IdentityProvider) -> bool {
+    let details = crate::identity_provider::described_details(idp);
     ["authorize_url", "token_url", "jwks_uri"]
         .iter()
-        .any(|k| idp.details.get(k).is_none())
+        .any(|k| !details.contains_key(*k))
 }
 
 /// The discovery document's URL for an issuer.
@@ -69,16 +70,28 @@ pub fn endpoints(
     idp: &IdentityProvider,
     discovered: Option<&Value>,
 ) -> Result<UpstreamEndpoints, FederationError> {
-    if idp.provider_type == ProviderType::Saml {
-        return Err(FederationError::Unsupported("SAML"));
+    match idp.provider_type {
+        ProviderType::Saml => return Err(FederationError::Unsupported("SAML")),
+        // Their code flows return no ID token: not OpenID Connect.
+        ProviderType::Facebook => return Err(FederationError::Unsupported("Facebook")),
+        ProviderType::LoginWithAmazon => {
+            return Err(FederationError::Unsupported("Login with Amazon"))
+        }
+        ProviderType::Oidc | ProviderType::Google | ProviderType::SignInWithApple => {}
     }
+    // Social providers' published endpoints fill in what their details leave out.
+    let details = crate::identity_provider::described_details(idp);
+    let from_discovery = |member: &str| {
+        discovered
+            .and_then(|d| d.get(member))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
     let pick = |detail: &str, member: &str| -> Option<String> {
-        idp.details.get(detail).map(str::to_string).or_else(|| {
-            discovered
-                .and_then(|d| d.get(member))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
+        details
+            .get(detail)
+            .cloned()
+            .or_else(|| from_discovery(member))
     };
     let required = |detail: &str, member: &str| {
         pick(detail, member).ok_or_else(|| FederationError::Configuration(format!("no {detail}")))
@@ -97,7 +110,13 @@ pub fn endpoints(
         authorize_url: required("authorize_url", "authorization_endpoint")?,
         token_url: required("token_url", "token_endpoint")?,
         jwks_uri: required("jwks_uri", "jwks_uri")?,
-        attributes_url: pick("attributes_url", "userinfo_endpoint"),
+        // OpenID Connect userInfo only: Google's described `attributes_url` is its People
+        // API, which answers no `sub`.
+        attributes_url: idp
+            .details
+            .get("attributes_url")
+            .map(str::to_string)
+            .or_else(|| from_discovery("userinfo_endpoint")),
         issuer,
     })
 }
@@ -304,6 +323,81 @@ mod tests {
                 ("email_verified".to_string(), "true".to_string()),
             ]
         );
+    }
+
+    fn provider(kind: ProviderType, details: &[(&str, &str)]) -> IdentityProvider {
+        IdentityProvider {
+            pool_id: "us-east-1_p".into(),
+            name: kind.as_str().into(),
+            provider_type: kind,
+            details: crate::identity_provider::ProviderDetails(
+                details
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+            attribute_mapping: BTreeMap::new(),
+            idp_identifiers: Vec::new(),
+            acr_mapping: BTreeMap::new(),
+            created_at: Millis(0),
+            modified_at: Millis(0),
+        }
+    }
+
+    #[test]
+    fn endpoints_come_from_details_or_the_issuers_discovery() {
+        let oidc = provider(
+            ProviderType::Oidc,
+            &[("oidc_issuer", "https://idp.example")],
+        );
+        assert!(needs_discovery(&oidc));
+        let doc = serde_json::json!({
+            "issuer": "https://idp.example",
+            "authorization_endpoint": "https://idp.example/authorize",
+            "token_endpoint": "https://idp.example/token",
+            "jwks_uri": "https://idp.example/jwks",
+            "userinfo_endpoint": "https://idp.example/userinfo",
+        });
+        let e = endpoints(&oidc, Some(&doc)).unwrap();
+        assert_eq!(e.token_url, "https://idp.example/token");
+        assert_eq!(
+            e.attributes_url.as_deref(),
+            Some("https://idp.example/userinfo")
+        );
+        // A document that names another issuer is not this provider's.
+        let mut other = doc.clone();
+        other["issuer"] = "https://evil.example".into();
+        assert!(matches!(
+            endpoints(&oidc, Some(&other)),
+            Err(FederationError::Refused(_))
+        ));
+        // Google: its published endpoints, keys and userInfo from its discovery document.
+        let google = provider(ProviderType::Google, &[("client_id", "c")]);
+        let gdoc = serde_json::json!({
+            "issuer": "https://accounts.google.com",
+            "jwks_uri": "https://www.googleapis.com/oauth2/v3/certs",
+            "userinfo_endpoint": "https://openidconnect.googleapis.com/v1/userinfo",
+        });
+        let g = endpoints(&google, Some(&gdoc)).unwrap();
+        assert_eq!(
+            g.authorize_url,
+            "https://accounts.google.com/o/oauth2/v2/auth"
+        );
+        assert_eq!(g.jwks_uri, "https://www.googleapis.com/oauth2/v3/certs");
+        assert_eq!(
+            g.attributes_url.as_deref(),
+            Some("https://openidconnect.googleapis.com/v1/userinfo")
+        );
+        for kind in [
+            ProviderType::Facebook,
+            ProviderType::LoginWithAmazon,
+            ProviderType::Saml,
+        ] {
+            assert!(matches!(
+                endpoints(&provider(kind, &[]), None),
+                Err(FederationError::Unsupported(_))
+            ));
+        }
     }
 
     #[test]

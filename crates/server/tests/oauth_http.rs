@@ -33,7 +33,7 @@ async fn fixture(secret: bool) -> Fixture {
     let pool = ok(
         &server,
         "CreateUserPool",
-        json!({"PoolName": "Hosted Pool"}),
+        json!({"PoolName": "Hosted Pool", "AutoVerifiedAttributes": ["email"]}),
     )
     .await;
     let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
@@ -470,4 +470,305 @@ async fn refusals() {
         (status, body["error"].as_str()),
         (400, Some("invalid_client"))
     );
+}
+
+/// A browser on the pages: its cookies and its CSRF token.
+struct Browser {
+    cookies: String,
+    csrf: String,
+}
+
+impl Fixture {
+    /// Opens the sign-in page (for the authorization query) and keeps its cookie.
+    async fn browser(&self) -> (Browser, String) {
+        let resp = self.get(&self.authorize_url(""), "").await;
+        let login = location(&resp);
+        let page = self.get(&format!("{}{login}", self.server.url()), "").await;
+        let cookie = set_cookie(&page, "XSRF-TOKEN").expect("CSRF cookie");
+        let html = page.text().await.unwrap();
+        let query = login.trim_start_matches("/login?").to_string();
+        (
+            Browser {
+                cookies: format!("XSRF-TOKEN={cookie}"),
+                csrf: hidden(&html, "_csrf"),
+            },
+            query,
+        )
+    }
+
+    /// Posts a form of the pages with the browser's cookie and CSRF token.
+    async fn post_page(
+        &self,
+        b: &Browser,
+        path: &str,
+        query: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut fields: Vec<(&str, &str)> = vec![("_csrf", b.csrf.as_str())];
+        fields.extend_from_slice(form);
+        self.http
+            .post(format!("{}{path}?{query}", self.server.url()))
+            .header("cookie", &b.cookies)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn admin(&self, op: &str, body: Value) -> Value {
+        ok(&self.server, op, body).await
+    }
+}
+
+/// The hidden fields a challenge page carries, to answer it.
+fn challenge_fields(html: &str) -> (String, String, String) {
+    (
+        hidden(html, "challenge_name"),
+        hidden(html, "session"),
+        hidden(html, "username"),
+    )
+}
+
+#[tokio::test]
+async fn sign_up_confirm_then_sign_in_on_the_pages() {
+    let fx = fixture(false).await;
+    let (b, query) = fx.browser().await;
+    let resp = fx
+        .post_page(
+            &b,
+            "/signup",
+            &query,
+            &[
+                ("username", "carol"),
+                ("email", "carol@example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("Confirm your account"), "{html}");
+    let code = fx.server.last_code(&fx.pool_id, "carol").await.unwrap();
+    // A wrong code first: the form again with Cognito's message.
+    let resp = fx
+        .post_page(
+            &b,
+            "/confirmUser",
+            &query,
+            &[("username", "carol"), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(resp.status(), 400);
+    assert!(resp
+        .text()
+        .await
+        .unwrap()
+        .contains("Invalid verification code"));
+    let resp = fx
+        .post_page(
+            &b,
+            "/confirmUser",
+            &query,
+            &[("username", "carol"), ("code", &code)],
+        )
+        .await;
+    assert!(resp
+        .text()
+        .await
+        .unwrap()
+        .contains("Your account is confirmed"));
+    let resp = fx
+        .post_page(
+            &b,
+            "/login",
+            &query,
+            &[("username", "carol"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(resp.status(), 302);
+    assert!(query_param(&location(&resp), "code").is_some());
+}
+
+#[tokio::test]
+async fn forgotten_password_is_reset_on_the_pages() {
+    let fx = fixture(false).await;
+    let (b, query) = fx.browser().await;
+    let resp = fx
+        .post_page(&b, "/forgotPassword", &query, &[("username", "alice")])
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert!(resp.text().await.unwrap().contains("We sent a code to"));
+    let code = fx.server.last_code(&fx.pool_id, "alice").await.unwrap();
+    let new_password = "N3w-Passw0rd!x";
+    let resp = fx
+        .post_page(
+            &b,
+            "/confirmForgotPassword",
+            &query,
+            &[
+                ("username", "alice"),
+                ("code", &code),
+                ("password", new_password),
+            ],
+        )
+        .await;
+    assert!(resp
+        .text()
+        .await
+        .unwrap()
+        .contains("Your password is changed"));
+    let old = fx
+        .post_page(
+            &b,
+            "/login",
+            &query,
+            &[("username", "alice"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(old.status(), 400);
+    let resp = fx
+        .post_page(
+            &b,
+            "/login",
+            &query,
+            &[("username", "alice"), ("password", new_password)],
+        )
+        .await;
+    assert_eq!(resp.status(), 302);
+}
+
+#[tokio::test]
+async fn a_temporary_password_is_replaced_on_the_pages() {
+    let fx = fixture(false).await;
+    fx.admin(
+        "AdminCreateUser",
+        json!({"UserPoolId": fx.pool_id, "Username": "dave", "MessageAction": "SUPPRESS",
+               "TemporaryPassword": "Temp-Passw0rd!1"}),
+    )
+    .await;
+    let (b, query) = fx.browser().await;
+    let resp = fx
+        .post_page(
+            &b,
+            "/login",
+            &query,
+            &[("username", "dave"), ("password", "Temp-Passw0rd!1")],
+        )
+        .await;
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("Change your password"), "{html}");
+    let (name, session, username) = challenge_fields(&html);
+    assert_eq!(name, "NEW_PASSWORD_REQUIRED");
+    let resp = fx
+        .post_page(
+            &b,
+            "/login/challenge",
+            &query,
+            &[
+                ("challenge_name", &name),
+                ("session", &session),
+                ("username", &username),
+                ("new_password", "Perm-Passw0rd!2"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), 302);
+    assert!(query_param(&location(&resp), "code").is_some());
+}
+
+#[tokio::test]
+async fn an_authenticator_is_set_up_from_the_qr_page() {
+    let fx = fixture(false).await;
+    fx.admin(
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": fx.pool_id, "MfaConfiguration": "ON",
+               "SoftwareTokenMfaConfiguration": {"Enabled": true}}),
+    )
+    .await;
+    let (b, query) = fx.browser().await;
+    let resp = fx
+        .post_page(
+            &b,
+            "/login",
+            &query,
+            &[("username", "alice"), ("password", PASSWORD)],
+        )
+        .await;
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("<svg"), "a QR code drawn as SVG: {html}");
+    let secret_start = html.find("id=\"secretCode\">").unwrap() + "id=\"secretCode\">".len();
+    let secret = &html[secret_start..secret_start + html[secret_start..].find('<').unwrap()];
+    let (name, session, username) = challenge_fields(&html);
+    assert_eq!(name, "MFA_SETUP");
+    let key = keystep_core::totp::base32_decode(secret).unwrap();
+    let now = keystep_core::ports::Clock::now(fx.server.clock());
+    let code = keystep_core::totp::code_at_step(&key, keystep_core::totp::step_at(now));
+    let fields = |code: &str| {
+        vec![
+            ("challenge_name".to_string(), name.clone()),
+            ("session".to_string(), session.clone()),
+            ("username".to_string(), username.clone()),
+            ("code".to_string(), code.to_string()),
+        ]
+    };
+    let form = fields(&code);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let resp = fx.post_page(&b, "/login/challenge", &query, &form).await;
+    assert_eq!(
+        resp.status(),
+        302,
+        "{}",
+        resp.text().await.unwrap_or_default()
+    );
+    assert!(query_param(&location(&resp), "code").is_some());
+}
+
+#[tokio::test]
+async fn a_wrong_sms_code_shows_the_step_again() {
+    let fx = fixture(false).await;
+    fx.admin(
+        "AdminUpdateUserAttributes",
+        json!({"UserPoolId": fx.pool_id, "Username": "alice", "UserAttributes": [
+            {"Name": "phone_number", "Value": "+15555550100"},
+            {"Name": "phone_number_verified", "Value": "true"}]}),
+    )
+    .await;
+    fx.admin(
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": fx.pool_id, "MfaConfiguration": "ON",
+               "SmsMfaConfiguration": {"SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::000000000000:role/sms"}}}),
+    )
+    .await;
+    let (b, query) = fx.browser().await;
+    let resp = fx
+        .post_page(
+            &b,
+            "/login",
+            &query,
+            &[("username", "alice"), ("password", PASSWORD)],
+        )
+        .await;
+    let html = resp.text().await.unwrap();
+    let (name, session, username) = challenge_fields(&html);
+    assert_eq!(name, "SMS_MFA");
+    let answer = |code: String| {
+        vec![
+            ("challenge_name".to_string(), name.clone()),
+            ("session".to_string(), session.clone()),
+            ("username".to_string(), username.clone()),
+            ("code".to_string(), code),
+        ]
+    };
+    let code = fx.server.last_code(&fx.pool_id, "alice").await.unwrap();
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let form = answer(wrong);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let resp = fx.post_page(&b, "/login/challenge", &query, &form).await;
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("Invalid code"), "{html}");
+    let form = answer(code);
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let resp = fx.post_page(&b, "/login/challenge", &query, &form).await;
+    assert_eq!(resp.status(), 302);
 }

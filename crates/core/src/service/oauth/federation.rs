@@ -88,8 +88,8 @@ impl Keystep {
         idp: &IdentityProvider,
     ) -> Result<federation::UpstreamEndpoints, FederationError> {
         let discovered = if federation::needs_discovery(idp) {
-            let issuer = idp
-                .details
+            let details = crate::identity_provider::described_details(idp);
+            let issuer = details
                 .get("oidc_issuer")
                 .ok_or_else(|| FederationError::Configuration("no oidc_issuer".into()))?;
             Some(

@@ -126,6 +126,15 @@ pub async fn signup(
             None,
             Some("Your account is ready. Sign in."),
         ),
+        // Nothing to verify by code (no auto-verified attribute): an administrator confirms.
+        Ok(out) if out.delivery.is_none() => login_page(
+            &state,
+            &headers,
+            &req,
+            StatusCode::OK,
+            None,
+            Some("Your account was created. It must be confirmed before you can sign in."),
+        ),
         Ok(out) => {
             let to = out.delivery.map(|d| d.destination_masked);
             page(&state, &headers, &req, StatusCode::OK, |ctx| {
