@@ -97,6 +97,8 @@ pub struct Config {
     pub metrics_listen: Option<SocketAddr>,
     /// `shutdown_grace_secs`: how long requests in flight may finish after SIGTERM.
     pub shutdown_grace_secs: u64,
+    /// `domain_suffix`: pools' prefix domains are `<prefix>.<domain_suffix>`.
+    pub domain_suffix: Option<String>,
 }
 
 /// The `[rate_limit]` table.
@@ -169,6 +171,7 @@ struct Layer {
     sqlite_synchronous: Option<String>,
     metrics_listen: Option<SocketAddr>,
     shutdown_grace_secs: Option<u64>,
+    domain_suffix: Option<String>,
 }
 
 /// What is wrong with the configuration.
@@ -403,6 +406,9 @@ impl Config {
             tls,
             metrics_listen: pick!(metrics_listen),
             shutdown_grace_secs,
+            domain_suffix: pick!(domain_suffix)
+                .map(|s| s.trim().trim_matches('.').to_ascii_lowercase())
+                .filter(|s| !s.is_empty()),
             data_dir,
         })
     }
@@ -628,6 +634,7 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
             "METRICS_LISTEN" => l.metrics_listen = Some(parse(key, &v)?),
             "SQLITE_SYNCHRONOUS" => l.sqlite_synchronous = Some(v.trim().to_string()),
             "SHUTDOWN_GRACE_SECS" => l.shutdown_grace_secs = Some(parse(key, &v)?),
+            "DOMAIN_SUFFIX" => l.domain_suffix = Some(v),
             "TLS_CERT" => l.tls_cert = Some(PathBuf::from(v)),
             "TLS_KEY" => l.tls_key = Some(PathBuf::from(v)),
             "SMTP_URL" => l.smtp_url = Some(Secret(v)),

@@ -101,6 +101,7 @@ pub async fn open_with(config: Config, print_outbox: bool) -> Result<Opened, Str
                 allow_http: config.trigger_allow_http,
             },
             limits: config.limits,
+            domain_suffix: config.domain_suffix.clone(),
         },
         admin: configured_admin,
         limits: Limits {

@@ -104,6 +104,7 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
             public_url: "http://localhost".into(),
             triggers: Default::default(),
             limits: Default::default(),
+            domain_suffix: None,
         },
     };
     let now = clock.now();

@@ -37,9 +37,12 @@ pub async fn openid_configuration(
         state.keystep.config.public_url.trim_end_matches('/'),
         pool_id
     );
-    // The user pool endpoints are served under the public URL (the client id decides the
-    // pool), so they are listed there.
-    let base = state.keystep.config.public_url.trim_end_matches('/');
+    // The user pool endpoints: on the pool's domain when it has one Keystep serves, else
+    // under the public URL (where the client id decides the pool).
+    let base = match state.keystep.pool_endpoint_base(&pool_id).await {
+        Ok(base) => base,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
     json(serde_json::json!({
         "issuer": issuer,
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),

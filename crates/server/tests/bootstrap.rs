@@ -21,6 +21,7 @@ async fn start(url: &str, master_key: [u8; 32]) -> Result<Prepared, bootstrap::B
             public_url: "http://localhost:9229".into(),
             triggers: Default::default(),
             limits: Default::default(),
+            domain_suffix: None,
         },
         admin: None,
         limits: Limits::default(),

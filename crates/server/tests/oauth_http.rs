@@ -772,3 +772,85 @@ async fn a_wrong_sms_code_shows_the_step_again() {
     let resp = fx.post_page(&b, "/login/challenge", &query, &form).await;
     assert_eq!(resp.status(), 302);
 }
+
+#[tokio::test]
+async fn a_pools_domain_serves_only_that_pool() {
+    use keystep_testkit::TestOptions;
+    let server = TestServer::start_with(TestOptions {
+        domain_suffix: Some("auth.keystep.test".into()),
+        ..TestOptions::default()
+    })
+    .await;
+    let mut ids = Vec::new();
+    for name in ["one", "two"] {
+        let pool = ok(&server, "CreateUserPool", json!({"PoolName": name})).await;
+        let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
+        let client = ok(
+            &server,
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool_id, "ClientName": "web",
+                   "AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["code"],
+                   "AllowedOAuthScopes": ["openid"], "CallbackURLs": [REDIRECT],
+                   "SupportedIdentityProviders": ["COGNITO"]}),
+        )
+        .await;
+        ids.push((
+            pool_id,
+            client["UserPoolClient"]["ClientId"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        ));
+    }
+    ok(
+        &server,
+        "CreateUserPoolDomain",
+        json!({"UserPoolId": ids[0].0, "Domain": "myapp"}),
+    )
+    .await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let authorize = |host: &str, client_id: &str| {
+        http.get(format!(
+            "{}/oauth2/authorize?response_type=code&client_id={client_id}&redirect_uri={}",
+            server.url(),
+            urlencode(REDIRECT)
+        ))
+        .header("host", host.to_string())
+        .send()
+    };
+    let resp = authorize("myapp.auth.keystep.test", &ids[0].1)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 302, "the pool's own domain");
+    assert!(location(&resp).starts_with("/login?"));
+    let resp = authorize("myapp.auth.keystep.test", &ids[1].1)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400, "another pool's client on this domain");
+    let resp = authorize("nobody.auth.keystep.test:443", &ids[0].1)
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400, "a prefix no pool has");
+    let resp = authorize("127.0.0.1", &ids[1].1).await.unwrap();
+    assert_eq!(resp.status(), 302, "the public URL serves every pool");
+    // Discovery lists the pool's domain.
+    let doc: Value = http
+        .get(format!(
+            "{}/{}/.well-known/openid-configuration",
+            server.url(),
+            ids[0].0
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        doc["authorization_endpoint"],
+        "https://myapp.auth.keystep.test/oauth2/authorize"
+    );
+}

@@ -206,6 +206,7 @@ async fn tokens_signed_with_the_old_shared_pair_stay_valid_until_they_expire() {
                 public_url: "http://localhost:9229".into(),
                 triggers: Default::default(),
                 limits: Default::default(),
+                domain_suffix: None,
             },
             admin: None,
             limits: Limits::default(),

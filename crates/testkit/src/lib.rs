@@ -118,6 +118,8 @@ pub struct TestOptions {
     pub client_ip_header: Option<String>,
     /// Senders and outbox (default: the outbox only, not printed).
     pub delivery: keystep_server::bootstrap::DeliverySetup,
+    /// Pools' prefix domains are `<prefix>.<domain_suffix>` (default: none).
+    pub domain_suffix: Option<String>,
 }
 
 impl Default for TestOptions {
@@ -133,6 +135,7 @@ impl Default for TestOptions {
             rate_limit: None,
             client_ip_header: None,
             delivery: keystep_server::bootstrap::DeliverySetup::development(false),
+            domain_suffix: None,
         }
     }
 }
@@ -205,6 +208,7 @@ impl TestServer {
                     allow_http: false,
                 },
                 limits: options.abuse_limits,
+                domain_suffix: options.domain_suffix.clone(),
             },
             admin: Some(admin),
             limits: Limits {

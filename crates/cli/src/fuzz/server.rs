@@ -116,6 +116,7 @@ pub async fn start(profile: Profile, database_url: Option<&str>) -> Result<Targe
                 allow_http: false,
             },
             limits: profile.limits(),
+            domain_suffix: None,
         },
         admin: Some(AdminCredentials::generate(&SystemRng)),
         limits: Limits {

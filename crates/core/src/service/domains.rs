@@ -142,3 +142,70 @@ impl Keystep {
 fn no_such_domain() -> AuthError {
     AuthError::InvalidParameter("No such domain or user pool exists.".into())
 }
+
+/// Which pools a request's `Host` may serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPools {
+    /// Any pool: the public URL (or any host that is no pool's domain); the client id
+    /// decides the pool.
+    Any,
+    /// Only this pool: the host is its custom domain, or its prefix under the suffix.
+    Only(String),
+    /// None: a prefix under the suffix that no pool has.
+    Nobody,
+}
+
+impl HostPools {
+    /// Whether a request for `pool_id` may be served on this host.
+    pub fn allows(&self, pool_id: &str) -> bool {
+        match self {
+            HostPools::Any => true,
+            HostPools::Only(p) => p == pool_id,
+            HostPools::Nobody => false,
+        }
+    }
+}
+
+impl Keystep {
+    /// The pools `host` (a `Host` header, port and all) serves.
+    pub async fn pools_of_host(&self, host: &str) -> Result<HostPools, AuthError> {
+        let name = host
+            .rsplit_once(':')
+            .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(host, |(name, _)| name)
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        if name.is_empty() || name.len() > 253 {
+            return Ok(HostPools::Any);
+        }
+        if let Some(suffix) = &self.config.domain_suffix {
+            if let Some(prefix) = name.strip_suffix(&format!(".{suffix}")) {
+                return Ok(match self.store.get_domain(prefix).await? {
+                    Some(d) if !d.is_custom() => HostPools::Only(d.pool_id),
+                    _ => HostPools::Nobody,
+                });
+            }
+        }
+        Ok(match self.store.get_domain(&name).await? {
+            Some(d) if d.is_custom() => HostPools::Only(d.pool_id),
+            _ => HostPools::Any,
+        })
+    }
+
+    /// The base URL of a pool's hosted pages and OAuth endpoints, for its discovery
+    /// document: `https://<custom domain>`, else `https://<prefix>.<suffix>` when a suffix
+    /// is configured, else the public URL.
+    pub async fn pool_endpoint_base(&self, pool_id: &str) -> Result<String, AuthError> {
+        let domains = self.store.list_pool_domains(pool_id).await?;
+        if let Some(custom) = domains.iter().find(|d| d.is_custom()) {
+            return Ok(format!("https://{}", custom.domain));
+        }
+        if let (Some(prefix), Some(suffix)) = (
+            domains.iter().find(|d| !d.is_custom()),
+            &self.config.domain_suffix,
+        ) {
+            return Ok(format!("https://{}.{suffix}", prefix.domain));
+        }
+        Ok(self.config.public_url.trim_end_matches('/').to_string())
+    }
+}

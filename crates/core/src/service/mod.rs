@@ -18,6 +18,9 @@ pub struct ServiceConfig {
     pub triggers: crate::triggers::TriggerConfig,
     /// The hourly budgets of the abuse limits.
     pub limits: crate::limits::Limits,
+    /// Pools' prefix domains are `<prefix>.<domain_suffix>` (the hosted pages and OAuth
+    /// endpoints answer there, and under `public_url` for every pool).
+    pub domain_suffix: Option<String>,
 }
 
 /// The domain services, wired to their ports.

@@ -28,6 +28,9 @@ pub async fn handle(
         Ok(checked) => checked,
         Err(r) => return refusal(r),
     };
+    if !pages::host_serves(&state, &headers, &auth.pool_id).await {
+        return pages::wrong_domain();
+    }
     let provider = auth.identity_provider.clone().or_else(|| {
         query
             .get("idp_identifier")

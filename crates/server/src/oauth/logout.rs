@@ -37,6 +37,9 @@ pub async fn handle(
         Ok((client, _)) => client.pool_id,
         Err(_) => return error_page("The app client does not exist."),
     };
+    if !pages::host_serves(&state, &headers, &pool_id).await {
+        return pages::wrong_domain();
+    }
     let name = pages::session_cookie_name(&pool_id);
     let target = match state
         .keystep

@@ -23,6 +23,12 @@ pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Bod
         Ok(r) => r,
         Err(e) => return super::error(&e),
     };
+    // On a pool's domain, only that pool's clients.
+    if let Ok((client, _)) = state.keystep.load_client(&request.client_id).await {
+        if !super::pages::host_serves(&state, &headers, &client.pool_id).await {
+            return super::error(&OAuthError::InvalidClient);
+        }
+    }
     match state.keystep.oauth_token(request).await {
         Ok(token) => {
             let mut body = serde_json::json!({

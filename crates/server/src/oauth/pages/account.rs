@@ -53,8 +53,12 @@ fn page(
     html(status, render(&ctx), &cookies)
 }
 
-async fn request(state: &AppState, query: Option<&str>) -> Result<PageRequest, Response> {
-    page_request(state, query).await
+async fn request(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Result<PageRequest, Response> {
+    page_request(state, headers, query).await
 }
 
 async fn secret_hash(state: &AppState, req: &PageRequest, username: &str) -> Option<String> {
@@ -67,8 +71,8 @@ async fn secret_hash(state: &AppState, req: &PageRequest, username: &str) -> Opt
 }
 
 macro_rules! page_request_or_return {
-    ($state:expr, $query:expr) => {
-        match request(&$state, $query.as_deref()).await {
+    ($state:expr, $headers:expr, $query:expr) => {
+        match request(&$state, &$headers, $query.as_deref()).await {
             Ok(r) => r,
             Err(response) => return response,
         }
@@ -81,7 +85,7 @@ pub async fn signup_form(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let req = page_request_or_return!(state, query);
+    let req = page_request_or_return!(state, headers, query);
     page(&state, &headers, &req, StatusCode::OK, |ctx| {
         templates::signup(ctx, None)
     })
@@ -94,7 +98,7 @@ pub async fn signup(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = page_request_or_return!(state, query);
+    let req = page_request_or_return!(state, headers, query);
     let form = match checked_form(&state, &headers, &req, read_form(body).await) {
         Ok(f) => f,
         Err(response) => return *response,
@@ -154,7 +158,7 @@ pub async fn confirm_user(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = page_request_or_return!(state, query);
+    let req = page_request_or_return!(state, headers, query);
     let form = match checked_form(&state, &headers, &req, read_form(body).await) {
         Ok(f) => f,
         Err(response) => return *response,
@@ -194,7 +198,7 @@ pub async fn forgot_form(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let req = page_request_or_return!(state, query);
+    let req = page_request_or_return!(state, headers, query);
     page(&state, &headers, &req, StatusCode::OK, |ctx| {
         templates::forgot_password(ctx, None)
     })
@@ -207,7 +211,7 @@ pub async fn forgot(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = page_request_or_return!(state, query);
+    let req = page_request_or_return!(state, headers, query);
     let form = match checked_form(&state, &headers, &req, read_form(body).await) {
         Ok(f) => f,
         Err(response) => return *response,
@@ -244,7 +248,7 @@ pub async fn confirm_forgot(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = page_request_or_return!(state, query);
+    let req = page_request_or_return!(state, headers, query);
     let form = match checked_form(&state, &headers, &req, read_form(body).await) {
         Ok(f) => f,
         Err(response) => return *response,

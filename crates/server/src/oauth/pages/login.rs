@@ -31,7 +31,7 @@ pub async fn show(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let req = match page_request(&state, query.as_deref()).await {
+    let req = match page_request(&state, &headers, query.as_deref()).await {
         Ok(r) => r,
         Err(response) => return response,
     };
@@ -98,7 +98,7 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = match page_request(&state, query.as_deref()).await {
+    let req = match page_request(&state, &headers, query.as_deref()).await {
         Ok(r) => r,
         Err(response) => return response,
     };
@@ -142,7 +142,7 @@ pub async fn answer(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = match page_request(&state, query.as_deref()).await {
+    let req = match page_request(&state, &headers, query.as_deref()).await {
         Ok(r) => r,
         Err(response) => return response,
     };

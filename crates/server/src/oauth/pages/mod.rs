@@ -232,6 +232,26 @@ pub fn authorize_params(query: &BTreeMap<String, String>) -> AuthorizeParams {
     }
 }
 
+/// Whether the request's `Host` may serve `pool_id`: any pool under the public URL, only
+/// its own on a pool's domain (custom, or prefix under the configured suffix).
+pub async fn host_serves(state: &AppState, headers: &HeaderMap, pool_id: &str) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return true;
+    };
+    match state.keystep.pools_of_host(host).await {
+        Ok(pools) => pools.allows(pool_id),
+        Err(e) => {
+            tracing::error!(error = %e, "domain lookup failed");
+            false
+        }
+    }
+}
+
+/// The error page for a pool's domain asked about another pool's app client.
+pub fn wrong_domain() -> Response {
+    error_page("This domain does not serve the app client's user pool.")
+}
+
 /// A page's request: its authorization, checked, and the pool's name.
 pub struct PageRequest {
     /// The authorization the pages carry.
@@ -247,6 +267,7 @@ pub struct PageRequest {
 /// Checks the authorization in a page's query.
 pub async fn page_request(
     state: &AppState,
+    headers: &HeaderMap,
     raw_query: Option<&str>,
 ) -> Result<PageRequest, Response> {
     let query = parameters(raw_query.unwrap_or_default().as_bytes())
@@ -256,6 +277,9 @@ pub async fn page_request(
         .check_authorization(&authorize_params(&query))
         .await
         .map_err(refusal)?;
+    if !host_serves(state, headers, &auth.pool_id).await {
+        return Err(wrong_domain());
+    }
     let providers = client
         .settings
         .oauth
