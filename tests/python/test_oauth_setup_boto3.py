@@ -205,7 +205,10 @@ def test_client_credentials_tokens_carry_the_granted_scopes(ks, idp, pools):
     assert refused({"grant_type": "client_credentials", "client_id": cid}) == "invalid_client"
     assert refused({"grant_type": "client_credentials"}, ("nosuchclient", "x")) == "invalid_client"
     assert refused({"grant_type": "password"}, (cid, secret)) == "unsupported_grant_type"
-    assert refused({"grant_type": "authorization_code", "code": "x"}, (cid, secret)) == "unsupported_grant_type"
+    # The machine client may not use the code grant; without redirect_uri the request is malformed.
+    assert refused({"grant_type": "authorization_code", "code": "x"}, (cid, secret)) == "invalid_request"
+    assert refused({"grant_type": "authorization_code", "code": "x", "redirect_uri": "https://a.example/cb"},
+                   (cid, secret)) == "unauthorized_client"
     assert refused({}, (cid, secret)) == "invalid_request"
     assert refused(b"grant_type=client_credentials&grant_type=client_credentials", (cid, secret)) == "invalid_request"
     assert refused({"grant_type": "client_credentials"}, (cid, secret),

@@ -97,6 +97,7 @@ fn token_minting(c: &mut Criterion) {
         expires_at: NOW.plus_secs(3600),
         revoked: false,
         device_key: None,
+        scope: None,
     };
     let proof = tokens::refresh_proof(&row, CLIENT_ID, USERNAME, NOW).unwrap();
     let issuer = tokens::issuer("http://127.0.0.1:9229", POOL_ID);

@@ -12,6 +12,7 @@ pub mod code;
 pub mod device;
 pub mod domain;
 pub mod error;
+pub mod federation;
 pub mod group;
 pub mod identity_provider;
 pub mod ids;

@@ -243,6 +243,112 @@ pub struct RefreshTokenRow {
     pub revoked: bool,
     /// The device it is bound to, if any.
     pub device_key: Option<String>,
+    /// The OAuth scopes it was granted, space-separated: `Some` for refresh tokens from
+    /// the OAuth endpoints (their refreshes keep those scopes), `None` for API sign-ins.
+    pub scope: Option<String>,
+}
+
+/// An OAuth authorization code as the store keeps it: the keyed hash of its value, and
+/// the grant (redirect URI, scopes, nonce, PKCE challenge, sign-in) as the domain's JSON.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OAuthCodeRow {
+    /// Keyed hash of the code.
+    pub hash: Vec<u8>,
+    /// The pool.
+    pub pool_id: String,
+    /// The app client the code was issued to.
+    pub client_id: String,
+    /// The user.
+    pub sub: String,
+    /// What the code grants, opaque to the store.
+    pub grant: String,
+    /// When the code stops working.
+    pub expires_at: Millis,
+}
+
+impl std::fmt::Debug for OAuthCodeRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthCodeRow")
+            .field("pool_id", &self.pool_id)
+            .field("client_id", &self.client_id)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A hosted sign-in session (the SSO cookie of the pool's pages), by the keyed hash of
+/// the cookie's value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HostedSessionRow {
+    /// Keyed hash of the cookie value.
+    pub hash: Vec<u8>,
+    /// The pool.
+    pub pool_id: String,
+    /// The signed-in user.
+    pub sub: String,
+    /// When the user authenticated.
+    pub auth_time: Millis,
+    /// When the session began.
+    pub created_at: Millis,
+    /// When it stops working.
+    pub expires_at: Millis,
+}
+
+impl std::fmt::Debug for HostedSessionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostedSessionRow")
+            .field("pool_id", &self.pool_id)
+            .field("auth_time", &self.auth_time)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a call to an identity provider failed (the message is for logs and the app's
+/// `error_description`; it carries no secret).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UpstreamError(pub String);
+
+/// HTTP to federated identity providers: their discovery documents, keys, token and
+/// userInfo endpoints. JSON answers only; non-2xx answers are errors.
+#[async_trait::async_trait]
+pub trait Upstream: Send + Sync + 'static {
+    /// `GET url`, with a bearer token when given.
+    async fn get_json(
+        &self,
+        url: &str,
+        bearer: Option<&str>,
+    ) -> Result<serde_json::Value, UpstreamError>;
+    /// `POST url` with a form body, with HTTP Basic credentials when given.
+    async fn post_form(
+        &self,
+        url: &str,
+        form: &[(String, String)],
+        basic: Option<(&str, &str)>,
+    ) -> Result<serde_json::Value, UpstreamError>;
+}
+
+/// An [`Upstream`] that reaches nothing (tests of the domain that never federate).
+pub struct NoUpstream;
+
+#[async_trait::async_trait]
+impl Upstream for NoUpstream {
+    async fn get_json(
+        &self,
+        url: &str,
+        _: Option<&str>,
+    ) -> Result<serde_json::Value, UpstreamError> {
+        Err(UpstreamError(format!("no network for {url}")))
+    }
+    async fn post_form(
+        &self,
+        url: &str,
+        _: &[(String, String)],
+        _: Option<(&str, &str)>,
+    ) -> Result<serde_json::Value, UpstreamError> {
+        Err(UpstreamError(format!("no network for {url}")))
+    }
 }
 
 /// An abuse counter as the store keeps it: state the domain serialises (the store never
@@ -809,6 +915,7 @@ pub trait Store: Send + Sync + 'static {
     // ---- refresh tokens
     /// Stores a refresh token (by the hash of its value).
     async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError>;
+
     /// Reads a refresh token by the hash of its value.
     async fn get_refresh_token(&self, hash: &[u8]) -> Result<Option<RefreshTokenRow>, StoreError>;
     /// Marks one refresh token revoked. Returns whether it was live before.
@@ -824,6 +931,20 @@ pub trait Store: Send + Sync + 'static {
         sub: &str,
         origin_jti: &str,
     ) -> Result<Option<TokenHolder>, StoreError>;
+
+    // ---- OAuth authorization codes and hosted sign-in sessions
+    /// Stores a new authorization code.
+    async fn insert_oauth_code(&self, code: &OAuthCodeRow) -> Result<(), StoreError>;
+    /// Takes a code: deletes it and returns it, in one statement, so that of many
+    /// concurrent redemptions exactly one gets it (expired ones too; the caller checks).
+    async fn take_oauth_code(&self, hash: &[u8]) -> Result<Option<OAuthCodeRow>, StoreError>;
+    /// Stores a new hosted sign-in session.
+    async fn insert_hosted_session(&self, session: &HostedSessionRow) -> Result<(), StoreError>;
+    /// Reads a hosted session (expired ones may be returned; the caller checks).
+    async fn get_hosted_session(&self, hash: &[u8])
+        -> Result<Option<HostedSessionRow>, StoreError>;
+    /// Ends a hosted session; whether there was one.
+    async fn delete_hosted_session(&self, hash: &[u8]) -> Result<bool, StoreError>;
 
     // ---- housekeeping
     /// Deletes expired sessions, codes, single-use records, refresh tokens and counters, at most

@@ -99,6 +99,11 @@ fn attribute_claim(name: &str, value: &str) -> Value {
             Ok(object @ Value::Object(_)) => object,
             _ => value.into(),
         },
+        // Federated users' identities: an array in tokens (§15.10).
+        "identities" => match serde_json::from_str::<Value>(value) {
+            Ok(list @ Value::Array(_)) => list,
+            _ => value.into(),
+        },
         _ => value.into(),
     }
 }
@@ -117,10 +122,20 @@ pub fn id_token_claims(input: &ClaimsInput<'_>, jti: &str) -> Value {
             c.insert(name.clone(), attribute_claim(name, value));
         }
     }
+    if let Some(nonce) = input.proof.oauth().and_then(|g| g.nonce.as_deref()) {
+        c.insert("nonce".into(), nonce.into());
+    }
     if let Some(custom) = input.customization {
         customize::apply(&mut c, &custom.id, custom.groups.as_deref());
     }
     Value::Object(c)
+}
+
+/// `at_hash` (OpenID Connect Core §3.1.3.6): the left half of the SHA-256 of the access
+/// token, base64url.
+pub fn at_hash(access_token: &str) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, access_token.as_bytes());
+    URL_SAFE_NO_PAD.encode(&digest.as_ref()[..16])
 }
 
 /// The access token's claims (§5.3): `client_id` and never `aud` (pycognito refuses an
@@ -129,14 +144,26 @@ pub fn access_token_claims(input: &ClaimsInput<'_>, jti: &str) -> Value {
     let validity = input.client.settings.access_token_validity.seconds();
     let mut c = common(input, "access", jti, validity);
     c.insert("client_id".into(), input.client.client_id.clone().into());
-    c.insert("scope".into(), API_SCOPE.into());
+    // Tokens for the OAuth endpoints carry their granted scopes (§15.9), API ones the
+    // self-service scope.
+    let base_scope = match input.proof.oauth() {
+        Some(grant) => {
+            c.insert("version".into(), 2.into());
+            grant.scope()
+        }
+        None => API_SCOPE.to_string(),
+    };
+    c.insert("scope".into(), base_scope.clone().into());
     c.insert("username".into(), input.user.username.clone().into());
     if let Some(device) = input.proof.device_key() {
         c.insert("device_key".into(), device.into());
     }
     if let Some(custom) = input.customization {
         customize::apply(&mut c, &custom.access, custom.groups.as_deref());
-        c.insert("scope".into(), customize::scopes(API_SCOPE, custom).into());
+        c.insert(
+            "scope".into(),
+            customize::scopes(&base_scope, custom).into(),
+        );
     }
     Value::Object(c)
 }
@@ -166,11 +193,17 @@ pub fn sign(
     rng: &dyn Rng,
     input: &ClaimsInput<'_>,
 ) -> Result<SignedTokens, AuthError> {
-    let id = id_token_claims(input, &crate::ids::new_uuid(rng));
+    let mut id = id_token_claims(input, &crate::ids::new_uuid(rng));
     let access = access_token_claims(input, &crate::ids::new_uuid(rng));
+    let access_token = keys.access.sign_jwt(&access).map_err(AuthError::internal)?;
+    if input.proof.oauth().is_some() {
+        if let Value::Object(claims) = &mut id {
+            claims.insert("at_hash".into(), at_hash(&access_token).into());
+        }
+    }
     Ok(SignedTokens {
         id_token: keys.id.sign_jwt(&id).map_err(AuthError::internal)?,
-        access_token: keys.access.sign_jwt(&access).map_err(AuthError::internal)?,
+        access_token,
         expires_in: input.client.settings.access_token_validity.seconds(),
     })
 }
@@ -234,6 +267,15 @@ pub struct AccessClaims {
     pub exp: i64,
     /// `device_key`.
     pub device_key: Option<String>,
+    /// `scope`, space-separated.
+    pub scope: String,
+}
+
+impl AccessClaims {
+    /// Whether the token was granted `scope`.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scope.split(' ').any(|s| s == scope)
+    }
 }
 
 /// The error for an access token that is not ours, malformed or of the wrong kind.
@@ -357,6 +399,11 @@ pub fn verify_access_token(
             .get("device_key")
             .and_then(Value::as_str)
             .map(str::to_string),
+        scope: claims
+            .get("scope")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
     })
 }
 

@@ -19,6 +19,8 @@ pub enum UserStatus {
     ForceChangePassword,
     /// An admin reset the password; the user must complete a reset with a code.
     ResetRequired,
+    /// Signed in through a federated identity provider; has no password here.
+    ExternalProvider,
 }
 
 impl UserStatus {
@@ -29,6 +31,7 @@ impl UserStatus {
             UserStatus::Confirmed => "CONFIRMED",
             UserStatus::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
             UserStatus::ResetRequired => "RESET_REQUIRED",
+            UserStatus::ExternalProvider => "EXTERNAL_PROVIDER",
         }
     }
 
@@ -39,6 +42,7 @@ impl UserStatus {
             "CONFIRMED" => Some(UserStatus::Confirmed),
             "FORCE_CHANGE_PASSWORD" => Some(UserStatus::ForceChangePassword),
             "RESET_REQUIRED" => Some(UserStatus::ResetRequired),
+            "EXTERNAL_PROVIDER" => Some(UserStatus::ExternalProvider),
             _ => None,
         }
     }

@@ -97,6 +97,7 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
         legacy_keys: None,
         pool_key_cache: Default::default(),
         triggers: Arc::new(keystep_core::triggers::NoTriggers),
+        upstream: Arc::new(keystep_core::ports::NoUpstream),
         config: ServiceConfig {
             region: "us-east-1".into(),
             account_id: "123456789012".into(),

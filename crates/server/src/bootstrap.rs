@@ -397,6 +397,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         legacy_keys: legacy.map(Arc::new),
         pool_key_cache: Default::default(),
         triggers: webhooks.clone(),
+        upstream: Arc::new(crate::upstream::HttpUpstream::new()),
         config: setup.service,
     };
     let dev_pool = if setup.dev_pool {

@@ -136,7 +136,7 @@ async fn read_and_call(
 
 /// The client's address: the last entry of the configured proxy header, else the
 /// connection's peer.
-fn client_ip(state: &AppState, parts: &Parts) -> Option<std::net::IpAddr> {
+pub(crate) fn client_ip(state: &AppState, parts: &Parts) -> Option<std::net::IpAddr> {
     if let Some(name) = &state.limits.client_ip_header {
         let from_proxy = parts
             .headers

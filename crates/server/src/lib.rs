@@ -22,6 +22,7 @@ pub mod sigv4;
 mod state;
 pub mod tls;
 mod trigger_secret;
+pub mod upstream;
 pub mod webhook;
 mod wellknown;
 
@@ -33,7 +34,7 @@ pub use state::{AdminCredentials, AppState, Limits, Shared};
 /// The API router with every route and the middleware (request id, CORS, access log).
 pub fn router(state: AppState) -> axum::Router {
     use axum::routing::{get, post};
-    axum::Router::new()
+    let router = axum::Router::new()
         .route("/", post(edge::api))
         .route("/health", get(edge::health))
         .route("/ready", get(edge::ready))
@@ -42,12 +43,12 @@ pub fn router(state: AppState) -> axum::Router {
         .route("/admin/deliveries", get(delivery::admin::list))
         .route("/admin/trigger-secret", get(trigger_secret::show))
         .route("/admin/trigger-stats", get(trigger_secret::stats))
-        .route("/oauth2/token", post(oauth::token::handle))
         .route("/{pool_id}/.well-known/jwks.json", get(wellknown::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
             get(wellknown::openid_configuration),
-        )
+        );
+    oauth::routes(router, &state)
         .fallback(edge::not_found)
         .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(axum::middleware::from_fn(edge::envelope))

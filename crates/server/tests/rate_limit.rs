@@ -95,3 +95,37 @@ async fn behind_a_proxy_each_client_address_has_its_bucket() {
         "NotAuthorizedException"
     );
 }
+
+#[tokio::test]
+async fn the_token_endpoint_and_sign_in_form_share_the_address_budget() {
+    let server = start(None).await;
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let url = if i % 2 == 0 {
+            format!("{}/oauth2/token", server.url())
+        } else {
+            format!("{}/login", server.url())
+        };
+        let resp = server
+            .http()
+            .post(url)
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", "nobody"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(resp.status().as_u16());
+    }
+    assert!(statuses[..5].iter().all(|s| *s != 429), "{statuses:?}");
+    assert_eq!(&statuses[5..], &[429, 429, 429], "{statuses:?}");
+    // Viewing the stylesheet is not counted.
+    let css = server
+        .http()
+        .get(format!("{}/oauth2/pages.css", server.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200);
+}

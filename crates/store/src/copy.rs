@@ -410,7 +410,16 @@ mod tests {
             .filter(|t| !t.key_shown)
             .map(|t| t.name)
             .collect();
-        assert_eq!(hidden, ["auth_sessions", "used_once", "refresh_tokens"]);
+        assert_eq!(
+            hidden,
+            [
+                "auth_sessions",
+                "used_once",
+                "refresh_tokens",
+                "oauth_codes",
+                "hosted_sessions"
+            ]
+        );
     }
 
     #[test]

@@ -42,6 +42,8 @@ mod housekeeping;
 mod identity_providers;
 #[path = "contract/list_users.rs"]
 mod list_users;
+#[path = "contract/oauth.rs"]
+mod oauth;
 #[path = "contract/outbox.rs"]
 mod outbox;
 #[path = "contract/passkeys.rs"]

@@ -143,8 +143,9 @@ impl Keystep {
         stored
     }
 
-    /// The provider as read from the store, its secrets opened.
-    fn opened_provider(
+    /// The provider as read from the store, its secrets opened. Everything that reads a
+    /// provider from the store and uses its secrets (federation) goes through this.
+    pub(crate) fn opened_provider(
         &self,
         mut provider: IdentityProvider,
     ) -> Result<IdentityProvider, AuthError> {
@@ -182,7 +183,7 @@ impl Keystep {
 
     /// The federated user of an identity (`<provider>_<subject>`), by exact username:
     /// not by alias or `sub`, which could name someone else.
-    async fn federated_user(
+    async fn existing_federated_user(
         &self,
         pool: &UserPool,
         provider_name: &str,
@@ -407,7 +408,7 @@ impl Keystep {
         let (attribute, subject) = identity_at_provider(&provider, source, "SourceUser")?;
         let user = self.require_user(&pool, username).await?;
         if self
-            .federated_user(&pool, &provider.name, subject)
+            .existing_federated_user(&pool, &provider.name, subject)
             .await?
             .is_some()
         {
@@ -488,7 +489,10 @@ impl Keystep {
                 .delete_provider_link(&pool.id, &provider.name, subject)
                 .await?;
         }
-        if let Some(user) = self.federated_user(&pool, &provider.name, subject).await? {
+        if let Some(user) = self
+            .existing_federated_user(&pool, &provider.name, subject)
+            .await?
+        {
             if user.enabled {
                 self.admin_disable_user(&pool.id, &user.username).await?;
             }

@@ -40,6 +40,8 @@ pub struct Keystep {
     pub pool_key_cache: Arc<pool_keys::PoolKeyCache>,
     /// Calls the pools' triggers.
     pub triggers: Arc<dyn crate::triggers::TriggerInvoker>,
+    /// Reaches federated identity providers.
+    pub upstream: Arc<dyn crate::ports::Upstream>,
     /// Server settings.
     pub config: ServiceConfig,
 }
@@ -62,7 +64,7 @@ pub mod lifecycle_hooks;
 pub mod limits;
 pub mod mfa;
 pub mod migration;
-pub mod oauth_token;
+pub mod oauth;
 pub mod passkeys;
 pub mod passwords;
 pub mod pool_keys;

@@ -42,12 +42,25 @@ fn looks_like_jwt(token: &str) -> bool {
 }
 
 impl Keystep {
-    /// Checks an access token presented to a token-authenticated operation: signature,
-    /// issuer and expiry; the user exists and is enabled; it was not signed out.
+    /// Checks an access token presented to a token-authenticated operation: as
+    /// [`Keystep::check_access_token`], and it carries the self-service scope
+    /// (`aws.cognito.signin.user.admin`; OAuth tokens granted only `openid` do not).
     pub async fn authenticate_access(
         &self,
         access_token: &str,
     ) -> Result<AccessContext, AuthError> {
+        let context = self.check_access_token(access_token).await?;
+        if !context.claims.has_scope(tokens::API_SCOPE) {
+            return Err(AuthError::NotAuthorized(
+                "Access Token does not have required scopes".into(),
+            ));
+        }
+        Ok(context)
+    }
+
+    /// Checks an access token: signature, issuer and expiry; the user exists and is
+    /// enabled; it was not signed out.
+    pub async fn check_access_token(&self, access_token: &str) -> Result<AccessContext, AuthError> {
         let now = self.clock.now();
         let public_url = &self.config.public_url;
         let peek = tokens::peek_access_token(access_token, public_url)?;

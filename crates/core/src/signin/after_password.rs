@@ -35,6 +35,10 @@ pub fn after_first_factor(
             "User is not confirmed.".into(),
         ))
         .with_effects(effects)),
+        // A federated user signs in at their provider, never here.
+        UserStatus::ExternalProvider => {
+            Err(Rejection::fatal(super::incorrect_credentials()).with_effects(effects))
+        }
         UserStatus::ResetRequired => Err(Rejection::fatal(AuthError::PasswordResetRequired(
             "Password reset required for the user".into(),
         ))

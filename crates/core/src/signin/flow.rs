@@ -127,4 +127,8 @@ pub struct Flow {
     /// is the digest its counters are kept under.
     #[serde(default)]
     pub user_not_found: bool,
+    /// The sign-in runs on the pool's hosted pages: it ends in an authorization code, not
+    /// in tokens, and only the pages may continue it (never `RespondToAuthChallenge`).
+    #[serde(default)]
+    pub hosted: bool,
 }

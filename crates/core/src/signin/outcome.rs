@@ -124,6 +124,7 @@ pub struct Authenticated {
     auth_time: Millis,
     device_key: Option<String>,
     origin_jti: Option<String>,
+    oauth: Option<crate::oauth::OAuthGrant>,
 }
 
 impl Authenticated {
@@ -138,6 +139,31 @@ impl Authenticated {
             auth_time: now,
             device_key: flow.device_key.clone(),
             origin_jti: None,
+            oauth: None,
+        }
+    }
+
+    /// A sign-in the pool's hosted pages completed earlier (an authorization code being
+    /// redeemed, or the pages' session cookie): a new sign-in for `client_id`, with the
+    /// original `auth_time`, carrying the OAuth grant.
+    pub(crate) fn hosted(
+        pool_id: &str,
+        client_id: &str,
+        sub: &str,
+        username: &str,
+        auth_time: Millis,
+        grant: crate::oauth::OAuthGrant,
+    ) -> Authenticated {
+        Authenticated {
+            pool_id: pool_id.to_string(),
+            client_id: client_id.to_string(),
+            sub: sub.to_string(),
+            username: username.to_string(),
+            auth_flow: AuthFlow::UserPasswordAuth,
+            auth_time,
+            device_key: None,
+            origin_jti: None,
+            oauth: Some(grant),
         }
     }
 
@@ -152,6 +178,11 @@ impl Authenticated {
             auth_time: row.auth_time,
             device_key: row.device_key.clone(),
             origin_jti: Some(row.origin_jti.clone()),
+            oauth: row.scope.as_deref().map(|scope| crate::oauth::OAuthGrant {
+                scopes: scope.split(' ').map(str::to_string).collect(),
+                nonce: None,
+                implicit: false,
+            }),
         }
     }
 
@@ -192,5 +223,9 @@ impl Authenticated {
     /// The sign-in a refresh continues; `None` for a new sign-in (mint a new one).
     pub fn origin_jti(&self) -> Option<&str> {
         self.origin_jti.as_deref()
+    }
+    /// The OAuth scopes and nonce of tokens for the OAuth endpoints; `None` for the API.
+    pub fn oauth(&self) -> Option<&crate::oauth::OAuthGrant> {
+        self.oauth.as_ref()
     }
 }

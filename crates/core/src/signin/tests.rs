@@ -146,6 +146,7 @@ fn flow(auth_flow: AuthFlow) -> Flow {
         started_at: now(),
         device_key: None,
         user_not_found: false,
+        hosted: false,
     }
 }
 

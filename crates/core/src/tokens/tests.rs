@@ -76,6 +76,7 @@ fn proof(device_key: Option<&str>) -> Authenticated {
         started_at: Millis(1_000_000),
         device_key: device_key.map(str::to_string),
         user_not_found: false,
+        hosted: false,
     };
     Authenticated::signed_in(&flow, Millis(1_000_500))
 }
@@ -287,6 +288,7 @@ fn global_sign_out_and_disabling_stop_access_tokens() {
         iat: 2000,
         exp: 5600,
         device_key: None,
+        scope: "aws.cognito.signin.user.admin".into(),
     };
     let mut u = user();
     assert!(check_access_user(&claims, &u).is_ok());
@@ -322,6 +324,7 @@ fn refresh_tokens_are_opaque_url_safe_and_checked() {
         expires_at: Millis(10_000),
         revoked: false,
         device_key: None,
+        scope: None,
     };
     let p = refresh_proof(&row, "client1", "alice", Millis(5000)).unwrap();
     assert_eq!(p.origin_jti(), Some("origin-1"));

@@ -10,7 +10,7 @@ use axum::response::Response;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use keystep_core::oauth::OAuthError;
-use keystep_core::service::oauth_token::TokenRequest;
+use keystep_core::service::oauth::TokenRequest;
 
 use crate::AppState;
 
@@ -24,14 +24,20 @@ pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Bod
         Err(e) => return super::error(&e),
     };
     match state.keystep.oauth_token(request).await {
-        Ok(token) => super::json(
-            StatusCode::OK,
-            serde_json::json!({
+        Ok(token) => {
+            let mut body = serde_json::json!({
                 "access_token": token.access_token,
                 "expires_in": token.expires_in,
                 "token_type": "Bearer",
-            }),
-        ),
+            });
+            if let Some(id) = token.id_token {
+                body["id_token"] = id.into();
+            }
+            if let Some(refresh) = token.refresh_token {
+                body["refresh_token"] = refresh.into();
+            }
+            super::json(StatusCode::OK, body)
+        }
         Err(e) => super::error(&e),
     }
 }
@@ -43,7 +49,10 @@ fn invalid(message: &str) -> OAuthError {
 /// The form (each parameter at most once, RFC 6749 §3.2) and the client's credentials
 /// from HTTP Basic (`client_secret_basic`, its parts form-urlencoded) or the form
 /// (`client_secret_post`), not both.
-async fn parse(headers: &HeaderMap, body: Body) -> Result<TokenRequest, OAuthError> {
+pub(super) async fn client_credentials(
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(BTreeMap<String, String>, String, Option<String>), OAuthError> {
     let form_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -91,11 +100,22 @@ async fn parse(headers: &HeaderMap, body: Body) -> Result<TokenRequest, OAuthErr
     if client_id.is_empty() {
         return Err(OAuthError::InvalidClient);
     }
+    Ok((form, client_id, client_secret))
+}
+
+async fn parse(headers: &HeaderMap, body: Body) -> Result<TokenRequest, OAuthError> {
+    let (form, client_id, client_secret) = client_credentials(headers, body).await?;
+    let get = |k: &str| form.get(k).cloned();
     Ok(TokenRequest {
-        grant_type: form.get("grant_type").cloned().unwrap_or_default(),
+        grant_type: get("grant_type").unwrap_or_default(),
         client_id,
         client_secret,
-        scope: form.get("scope").cloned(),
+        scope: get("scope"),
+        code: get("code"),
+        redirect_uri: get("redirect_uri"),
+        code_verifier: get("code_verifier"),
+        refresh_token: get("refresh_token"),
+        device_key: get("device_key"),
     })
 }
 

@@ -20,10 +20,11 @@ pub async fn handle(
             auth_flow: req.auth_flow,
             parameters: req.auth_parameters.unwrap_or_default(),
             client_metadata: req.client_metadata.unwrap_or_default(),
+            hosted: false,
             session: req.session.map(|s| s.0),
         })
         .await?;
-    let a = render_step(step);
+    let a = render_step(step)?;
     state.metrics.sign_in_started(
         &flow,
         a.challenge_name.as_deref(),

@@ -20,9 +20,10 @@ pub async fn handle(
             session: req.session.map(|s| s.0),
             responses: req.challenge_responses.unwrap_or_default(),
             client_metadata: req.client_metadata.unwrap_or_default(),
+            hosted: false,
         })
         .await?;
-    let a = render_step(step);
+    let a = render_step(step)?;
     state.metrics.sign_in_step(
         a.challenge_name.as_deref(),
         a.authentication_result.is_some(),

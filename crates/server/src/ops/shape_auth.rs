@@ -34,8 +34,8 @@ pub fn render_tokens(t: IssuedTokens) -> proto::AuthenticationResult {
 }
 
 /// The answer for a sign-in step.
-pub fn render_step(step: AuthStep) -> AuthAnswer {
-    match step {
+pub fn render_step(step: AuthStep) -> Result<AuthAnswer, crate::ApiError> {
+    Ok(match step {
         AuthStep::Challenge { challenge, session } => AuthAnswer {
             challenge_name: Some(challenge.name.as_str().into()),
             session: session.map(Sensitive),
@@ -56,7 +56,13 @@ pub fn render_step(step: AuthStep) -> AuthAnswer {
             authentication_result: Some(render_tokens(tokens)),
             available_challenges: None,
         },
-    }
+        // The API never starts a hosted sign-in, and a hosted one is never continued here.
+        AuthStep::Hosted(_) => {
+            return Err(
+                keystep_core::AuthError::internal("a hosted sign-in reached the API").into(),
+            )
+        }
+    })
 }
 
 /// The error for a device call without its (optional in the model) access token.

@@ -409,6 +409,7 @@ pub(crate) const TABLES: &[Table] = &[
             int("expires_at"),
             boolean("revoked"),
             text("device_key"),
+            text("scope"),
         ],
         key: 1,
         key_shown: false,
@@ -474,6 +475,34 @@ pub(crate) const TABLES: &[Table] = &[
         key: 1,
         key_shown: true,
         identity: Some("id"),
+    },
+    Table {
+        name: "oauth_codes",
+        columns: &[
+            bytes("hash"),
+            text("pool_id"),
+            text("client_id"),
+            text("sub"),
+            text("grant_json"),
+            int("expires_at"),
+        ],
+        key: 1,
+        key_shown: false,
+        identity: None,
+    },
+    Table {
+        name: "hosted_sessions",
+        columns: &[
+            bytes("hash"),
+            text("pool_id"),
+            text("sub"),
+            int("auth_time"),
+            int("created_at"),
+            int("expires_at"),
+        ],
+        key: 1,
+        key_shown: false,
+        identity: None,
     },
 ];
 

@@ -310,4 +310,32 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX identity_provider_links_by_user ON identity_provider_links (pool_id, sub)",
         ],
     },
+    Migration {
+        version: 9,
+        name: "OAuth codes, hosted sessions, refresh-token scopes",
+        statements: &[
+            "ALTER TABLE refresh_tokens ADD COLUMN scope TEXT",
+            "CREATE TABLE oauth_codes (
+            hash       BYTEA    NOT NULL PRIMARY KEY,
+            pool_id    TEXT    NOT NULL,
+            client_id  TEXT    NOT NULL REFERENCES app_clients (client_id) ON DELETE CASCADE,
+            sub        TEXT    NOT NULL,
+            grant_json TEXT    NOT NULL,
+            expires_at BIGINT NOT NULL,
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        )",
+            "CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at)",
+            "CREATE TABLE hosted_sessions (
+            hash       BYTEA    NOT NULL PRIMARY KEY,
+            pool_id    TEXT    NOT NULL,
+            sub        TEXT    NOT NULL,
+            auth_time  BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        )",
+            "CREATE INDEX hosted_sessions_by_expiry ON hosted_sessions (expires_at)",
+            "CREATE INDEX hosted_sessions_by_user ON hosted_sessions (pool_id, sub)",
+        ],
+    },
 ];

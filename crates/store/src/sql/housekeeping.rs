@@ -8,7 +8,7 @@ use super::DbPool;
 use crate::error::Fail;
 
 /// The tables with an `expires_at` column, each with its key columns.
-const EXPIRING: [(&str, &str); 8] = [
+const EXPIRING: [(&str, &str); 10] = [
     ("auth_sessions", "id"),
     ("codes", "pool_id, sub, purpose"),
     ("used_once", "scope, value"),
@@ -17,6 +17,8 @@ const EXPIRING: [(&str, &str); 8] = [
     ("counters", "key"),
     ("outbox", "id"),
     ("deliveries", "id"),
+    ("oauth_codes", "hash"),
+    ("hosted_sessions", "hash"),
 ];
 
 /// Deletes rows whose `expires_at` is at or before `now`, at most `batch` per table.

@@ -182,7 +182,7 @@ pub(super) fn auth_session(row: &DbRow) -> Result<AuthSessionRow, Fail> {
 
 /// The columns [`refresh_token`] reads.
 pub(super) const TOKEN_COLUMNS: &str = "hash, pool_id, client_id, sub, origin_jti, auth_time, \
-     created_at, expires_at, revoked, device_key";
+     created_at, expires_at, revoked, device_key, scope";
 
 /// A `refresh_tokens` row.
 pub(super) fn refresh_token(row: &DbRow) -> Result<RefreshTokenRow, Fail> {
@@ -197,5 +197,6 @@ pub(super) fn refresh_token(row: &DbRow) -> Result<RefreshTokenRow, Fail> {
         expires_at: Millis(row.try_get("expires_at")?),
         revoked: row.try_get("revoked")?,
         device_key: row.try_get("device_key")?,
+        scope: row.try_get("scope")?,
     })
 }

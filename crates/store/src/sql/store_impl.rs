@@ -13,8 +13,9 @@ use keystep_core::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use keystep_core::passkey::{PendingRegistration, StoredPasskey};
 use keystep_core::pool::{AliasKind, UserPool};
 use keystep_core::ports::{
-    AuthSessionRow, CounterRow, DeliveryFilter, DeliveryOutcome, DeliveryRow, NewDelivery, Page,
-    PoolKeyRow, RefreshTokenRow, Store, StoreStats, TokenHolder, UserFilter,
+    AuthSessionRow, CounterRow, DeliveryFilter, DeliveryOutcome, DeliveryRow, HostedSessionRow,
+    NewDelivery, OAuthCodeRow, Page, PoolKeyRow, RefreshTokenRow, Store, StoreStats, TokenHolder,
+    UserFilter,
 };
 use keystep_core::resource_server::ResourceServer;
 use keystep_core::user::User;
@@ -22,8 +23,8 @@ use keystep_core::{Millis, StoreError};
 
 use super::{
     clients, codes, counters, deliveries, devices, domains, groups, housekeeping,
-    identity_providers, outbox, passkeys, pool_keys, pools, resource_servers, sessions, tokens,
-    users, ThisStore,
+    identity_providers, oauth, outbox, passkeys, pool_keys, pools, resource_servers, sessions,
+    tokens, users, ThisStore,
 };
 use crate::error::retry;
 
@@ -578,6 +579,29 @@ impl Store for ThisStore {
 
     async fn get_refresh_token(&self, hash: &[u8]) -> Result<Option<RefreshTokenRow>, StoreError> {
         retry(|| tokens::get(&self.pool, hash)).await
+    }
+
+    async fn insert_oauth_code(&self, code: &OAuthCodeRow) -> Result<(), StoreError> {
+        retry(|| oauth::insert_code(&self.pool, code)).await
+    }
+
+    async fn take_oauth_code(&self, hash: &[u8]) -> Result<Option<OAuthCodeRow>, StoreError> {
+        retry(|| oauth::take_code(&self.pool, hash)).await
+    }
+
+    async fn insert_hosted_session(&self, session: &HostedSessionRow) -> Result<(), StoreError> {
+        retry(|| oauth::insert_session(&self.pool, session)).await
+    }
+
+    async fn get_hosted_session(
+        &self,
+        hash: &[u8],
+    ) -> Result<Option<HostedSessionRow>, StoreError> {
+        retry(|| oauth::get_session(&self.pool, hash)).await
+    }
+
+    async fn delete_hosted_session(&self, hash: &[u8]) -> Result<bool, StoreError> {
+        retry(|| oauth::delete_session(&self.pool, hash)).await
     }
 
     async fn revoke_refresh_token(&self, hash: &[u8]) -> Result<bool, StoreError> {

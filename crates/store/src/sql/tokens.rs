@@ -19,8 +19,8 @@ const ORIGIN_MEMORY_MS: i64 = 24 * 3600 * 1000;
 pub(super) async fn insert(db: &DbPool, t: &RefreshTokenRow) -> Result<(), Fail> {
     sqlx::query(
         "INSERT INTO refresh_tokens (hash, pool_id, client_id, sub, origin_jti, auth_time, \
-         created_at, expires_at, revoked, device_key) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         created_at, expires_at, revoked, device_key, scope) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&t.hash)
     .bind(&t.pool_id)
@@ -32,6 +32,7 @@ pub(super) async fn insert(db: &DbPool, t: &RefreshTokenRow) -> Result<(), Fail>
     .bind(t.expires_at.0)
     .bind(t.revoked)
     .bind(&t.device_key)
+    .bind(&t.scope)
     .execute(db)
     .await
     .map_err(on_insert("refresh_token"))?;

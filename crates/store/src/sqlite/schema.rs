@@ -309,4 +309,32 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX identity_provider_links_by_user ON identity_provider_links (pool_id, sub)",
         ],
     },
+    Migration {
+        version: 9,
+        name: "OAuth codes, hosted sessions, refresh-token scopes",
+        statements: &[
+            "ALTER TABLE refresh_tokens ADD COLUMN scope TEXT",
+            "CREATE TABLE oauth_codes (
+            hash       BLOB    NOT NULL PRIMARY KEY,
+            pool_id    TEXT    NOT NULL,
+            client_id  TEXT    NOT NULL REFERENCES app_clients (client_id) ON DELETE CASCADE,
+            sub        TEXT    NOT NULL,
+            grant_json TEXT    NOT NULL,
+            expires_at INTEGER NOT NULL,
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        ) STRICT",
+            "CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at)",
+            "CREATE TABLE hosted_sessions (
+            hash       BLOB    NOT NULL PRIMARY KEY,
+            pool_id    TEXT    NOT NULL,
+            sub        TEXT    NOT NULL,
+            auth_time  INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        ) STRICT",
+            "CREATE INDEX hosted_sessions_by_expiry ON hosted_sessions (expires_at)",
+            "CREATE INDEX hosted_sessions_by_user ON hosted_sessions (pool_id, sub)",
+        ],
+    },
 ];

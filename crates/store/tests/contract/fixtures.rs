@@ -131,6 +131,7 @@ pub fn refresh_token(user: &User, client_id: &str, hash: &[u8], origin: &str) ->
         expires_at: T0.plus_secs(30 * 86400),
         revoked: false,
         device_key: None,
+        scope: None,
     }
 }
 

@@ -93,6 +93,7 @@ impl Keystep {
             started_at: now,
             device_key: device.as_ref().map(|d| d.key.clone()),
             user_not_found,
+            hosted: false,
         };
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.device = device;
@@ -183,6 +184,7 @@ impl Keystep {
                 started_at: now,
                 device_key: None,
                 user_not_found: false,
+                hosted: false,
             },
             state: if confirmed {
                 SignInState::AwaitingAutoSignIn

@@ -19,7 +19,14 @@ impl Keystep {
         let (client, pool) = self
             .auth_client(input.pool_id.as_deref(), &input.client_id)
             .await?;
-        flow_kind.check_allowed(&client, input.pool_id.is_some())?;
+        if input.hosted {
+            // The pages sign in with a password whatever API flows the client allows.
+            if flow_kind != AuthFlow::UserPasswordAuth || input.pool_id.is_some() {
+                return Err(AuthError::internal("hosted sign-in with another flow"));
+            }
+        } else {
+            flow_kind.check_allowed(&client, input.pool_id.is_some())?;
+        }
         let params = &input.parameters;
         if flow_kind == AuthFlow::RefreshTokenAuth {
             let device_key = param(params, "DEVICE_KEY");
@@ -126,6 +133,7 @@ impl Keystep {
             started_at: now,
             device_key: device.as_ref().map(|d| d.key.clone()),
             user_not_found,
+            hosted: input.hosted,
         };
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.device = device;

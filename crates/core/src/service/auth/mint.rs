@@ -58,9 +58,11 @@ impl Keystep {
         let now = self.clock.now();
         // A new sign-in that named no device, in a pool that tracks devices, is handed a
         // device key, bound into its tokens (§12.3).
+        // (The hosted pages do not track devices.)
         let new_device = (pool.settings.devices.is_some()
             && proof.device_key().is_none()
-            && proof.origin_jti().is_none())
+            && proof.origin_jti().is_none()
+            && proof.oauth().is_none())
         .then(|| self.new_device(&pool.id, &user.sub));
         let bound;
         let proof = match &new_device {
@@ -96,7 +98,8 @@ impl Keystep {
                 customization: customization.as_ref(),
             },
         )?;
-        let refresh_token = if proof.origin_jti().is_none() {
+        let implicit = proof.oauth().is_some_and(|g| g.implicit);
+        let refresh_token = if proof.origin_jti().is_none() && !implicit {
             let value = tokens::new_refresh_token(&*self.rng);
             self.store
                 .insert_refresh_token(&RefreshTokenRow {
@@ -110,6 +113,7 @@ impl Keystep {
                     expires_at: now.plus_secs(client.settings.refresh_token_validity.seconds()),
                     revoked: false,
                     device_key: proof.device_key().map(str::to_string),
+                    scope: proof.oauth().map(crate::oauth::OAuthGrant::scope),
                 })
                 .await?;
             Some(value)

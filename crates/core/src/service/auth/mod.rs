@@ -50,6 +50,9 @@ pub struct InitiateAuthInput {
     pub client_metadata: BTreeMap<String, String>,
     /// `Session`: with `USER_AUTH`, the `Session` of `ConfirmSignUp` (auto sign-in).
     pub session: Option<String>,
+    /// Started by the pool's hosted pages (a password sign-in whatever the client's
+    /// `ExplicitAuthFlows`; it ends in an authorization code, see [`AuthStep::Hosted`]).
+    pub hosted: bool,
 }
 
 impl std::fmt::Debug for InitiateAuthInput {
@@ -78,6 +81,9 @@ pub struct RespondInput {
     pub responses: BTreeMap<String, String>,
     /// `ClientMetadata` (for triggers, not invoked yet).
     pub client_metadata: BTreeMap<String, String>,
+    /// Sent by the pool's hosted pages: only they continue a hosted sign-in, and only
+    /// hosted sign-ins.
+    pub hosted: bool,
 }
 
 impl std::fmt::Debug for RespondInput {
@@ -104,6 +110,8 @@ pub enum AuthStep {
     },
     /// Signed in.
     SignedIn(IssuedTokens),
+    /// A hosted sign-in completed: the pages turn it into an authorization code.
+    Hosted(crate::signin::Authenticated),
 }
 
 /// What `AssociateSoftwareToken` / `VerifySoftwareToken` with a `Session` answer.

@@ -88,6 +88,8 @@ impl Keystep {
         let v2 = pool.settings.lambda.pre_token_generation_version.as_deref() == Some("V2_0");
         let source = if proof.origin_jti().is_some() {
             "TokenGeneration_RefreshTokens"
+        } else if proof.oauth().is_some() {
+            "TokenGeneration_HostedAuth"
         } else {
             "TokenGeneration_Authentication"
         };

@@ -61,7 +61,10 @@ impl Keystep {
                 (Origin::Session(Box::new(open)), signin)
             }
         };
-        if signin.flow.pool_id != pool.id || signin.flow.client_id != client.client_id {
+        if signin.flow.pool_id != pool.id
+            || signin.flow.client_id != client.client_id
+            || signin.flow.hosted != input.hosted
+        {
             return Err(session_expired());
         }
         let user = self.user_of_flow(&pool, &signin.flow).await?;

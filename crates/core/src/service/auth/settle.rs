@@ -87,6 +87,9 @@ impl Keystep {
                 };
                 self.post_authentication(pool, &user, &client.client_id, &inputs.client_metadata)
                     .await?;
+                if flow.hosted {
+                    return Ok(Settled::Auth(AuthStep::Hosted(proof)));
+                }
                 let tokens = self
                     .mint(pool, client, &user, &proof, &inputs.client_metadata)
                     .await?;

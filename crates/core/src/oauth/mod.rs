@@ -1,8 +1,48 @@
 //! OAuth 2.0 as the user pool endpoints speak it: the errors they answer with, by their
-//! OAuth names (RFC 6749 §5.2), and the machine-to-machine grant.
+//! OAuth names (RFC 6749 §5.2), the scopes a token carries, what an authorization request
+//! may ask for (`authorize`), and PKCE (`pkce`).
+
+pub mod authorize;
+pub mod pkce;
+
+use serde::{Deserialize, Serialize};
+
+/// The scopes Cognito defines itself (every other scope is a resource server's).
+pub const STANDARD_SCOPES: [&str; 5] = [
+    "openid",
+    "email",
+    "phone",
+    "profile",
+    crate::tokens::API_SCOPE,
+];
+
+/// What tokens for the OAuth endpoints carry besides the sign-in: the granted scopes and
+/// the authorization request's `nonce` (ID token only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthGrant {
+    /// Granted scopes, in the order granted.
+    pub scopes: Vec<String>,
+    /// The `nonce` of the authorization request.
+    pub nonce: Option<String>,
+    /// The implicit grant: tokens in a redirect, never a refresh token.
+    #[serde(default)]
+    pub implicit: bool,
+}
+
+impl OAuthGrant {
+    /// Whether `scope` was granted.
+    pub fn has(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+
+    /// The `scope` claim: space-separated.
+    pub fn scope(&self) -> String {
+        self.scopes.join(" ")
+    }
+}
 
 /// An OAuth endpoint's error (`{"error": ...}` on the wire).
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum OAuthError {
     /// `invalid_request`: a parameter is missing, repeated or malformed.
     #[error("{0}")]
@@ -19,6 +59,19 @@ pub enum OAuthError {
     /// `unsupported_grant_type`: a grant Keystep does not take (or not yet).
     #[error("{0}")]
     UnsupportedGrantType(String),
+    /// `invalid_grant`: the code or refresh token is unknown, used, expired, revoked, or
+    /// was issued for another redirect URI, client or PKCE verifier.
+    #[error("{0}")]
+    InvalidGrant(String),
+    /// `unsupported_response_type`: `response_type` is neither `code` nor `token`.
+    #[error("{0}")]
+    UnsupportedResponseType(String),
+    /// `unsupported_token_type`: only refresh tokens are revoked.
+    #[error("{0}")]
+    UnsupportedTokenType(String),
+    /// `login_required`: `prompt=none` and nobody is signed in on the pages.
+    #[error("{0}")]
+    LoginRequired(String),
     /// `server_error`; the cause is logged.
     #[error("The server could not answer.")]
     Server,
@@ -33,6 +86,10 @@ impl OAuthError {
             OAuthError::UnauthorizedClient(_) => "unauthorized_client",
             OAuthError::InvalidScope(_) => "invalid_scope",
             OAuthError::UnsupportedGrantType(_) => "unsupported_grant_type",
+            OAuthError::InvalidGrant(_) => "invalid_grant",
+            OAuthError::UnsupportedResponseType(_) => "unsupported_response_type",
+            OAuthError::UnsupportedTokenType(_) => "unsupported_token_type",
+            OAuthError::LoginRequired(_) => "login_required",
             OAuthError::Server => "server_error",
         }
     }
