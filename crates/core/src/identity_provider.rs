@@ -149,8 +149,8 @@ impl ProviderType {
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ProviderDetails(pub BTreeMap<String, String>);
 
-/// The keys whose values are secrets.
-const SECRET_KEYS: [&str; 2] = ["client_secret", "private_key"];
+/// The `ProviderDetails` keys whose values are secrets: sealed at rest, hidden in `Debug`.
+pub const SECRET_KEYS: [&str; 2] = ["client_secret", "private_key"];
 
 impl fmt::Debug for ProviderDetails {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -6,8 +6,9 @@
 //! SDK, then reads the raw SQLite database file (and its WAL) and every log line the
 //! server emitted, and asserts:
 //!
-//! * a password the server never sends (sign-up, suppressed temporary, admin-set) appears
-//!   nowhere: not in the database bytes, not in the logs, neither plain nor hex nor base64;
+//! * a password the server never sends (sign-up, suppressed temporary, admin-set), and an
+//!   identity provider's client secret (which only Describe gives back), appears nowhere:
+//!   not in the database bytes, not in the logs, neither plain nor hex nor base64;
 //! * a code or temporary password the server sends appears only in the outbox's own
 //!   records: never in another table (code store, user rows, ...), never in the logs.
 //!
@@ -24,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_cognitoidentityprovider::types::{
-    DeliveryMediumType, MessageActionType, VerifiedAttributeType,
+    DeliveryMediumType, IdentityProviderTypeType, MessageActionType, VerifiedAttributeType,
 };
 use base64::Engine;
 use e2e_common::{attr, is_code, unique, Env, TestServer};
@@ -35,6 +36,7 @@ const SIGN_UP_PASSWORD: &str = "Qz7-SignUpSecret-Kx41aPw";
 const SUPPRESSED_TEMP: &str = "Wv3-SuppressedTemp-Jm82bPw";
 const SENT_TEMP: &str = "Hy5-SentTempSecret-Ld93cPw";
 const ADMIN_SET: &str = "Nb6-AdminSetSecret-Rt04dPw";
+const IDP_CLIENT_SECRET: &str = "Gc8-IdpClientSecret-Vb15ePw";
 
 /// Every formatted log line, shared with the subscriber's writer.
 #[derive(Clone, Default)]
@@ -350,7 +352,42 @@ async fn passwords_and_codes_never_leak() {
     let reset = take(&tina[0], "reset code");
     assert!(is_code(&reset));
 
-    let never_sent = [SIGN_UP_PASSWORD, SUPPRESSED_TEMP, ADMIN_SET];
+    // An identity provider's client secret is stored sealed and logged nowhere, though
+    // Describe gives it back (as Cognito does).
+    idp.create_identity_provider()
+        .user_pool_id(&pid)
+        .provider_name("Corp")
+        .provider_type(IdentityProviderTypeType::Oidc)
+        .provider_details("client_id", "corp-client")
+        .provider_details("client_secret", IDP_CLIENT_SECRET)
+        .provider_details("authorize_scopes", "openid email")
+        .provider_details("oidc_issuer", "https://idp.corp.example.com")
+        .provider_details("attributes_request_method", "GET")
+        .send()
+        .await
+        .unwrap();
+    let described = idp
+        .describe_identity_provider()
+        .user_pool_id(&pid)
+        .provider_name("Corp")
+        .send()
+        .await
+        .unwrap();
+    let details = described
+        .identity_provider()
+        .and_then(|p| p.provider_details())
+        .unwrap();
+    assert_eq!(
+        details.get("client_secret").map(String::as_str),
+        Some(IDP_CLIENT_SECRET)
+    );
+
+    let never_sent = [
+        SIGN_UP_PASSWORD,
+        SUPPRESSED_TEMP,
+        ADMIN_SET,
+        IDP_CLIENT_SECRET,
+    ];
 
     // ---- the database, through SQLite ----
     let cells = table_cells(&db).await;

@@ -181,6 +181,32 @@ async fn unknown_and_unsupported_operations() {
     assert_eq!(error_of(resp).await.1, "UnsupportedOperationException");
 }
 
+/// The identity-provider operations are dispatched (an empty body is refused for its
+/// missing `UserPoolId`), no longer answered as unsupported.
+#[tokio::test]
+async fn identity_provider_operations_are_offered() {
+    let (server, _) = start().await;
+    for op in [
+        "CreateIdentityProvider",
+        "DescribeIdentityProvider",
+        "ListIdentityProviders",
+        "UpdateIdentityProvider",
+        "DeleteIdentityProvider",
+        "GetIdentityProviderByIdentifier",
+        "AdminLinkProviderForUser",
+        "AdminDisableProviderForUser",
+    ] {
+        let resp = server.call_signed(op, &json!({})).await;
+        let (status, name, message) = error_of(resp).await;
+        assert_eq!(
+            (status, name.as_str()),
+            (400, "InvalidParameterException"),
+            "{op}: {message}"
+        );
+        assert!(message.contains("userPoolId"), "{op}: {message}");
+    }
+}
+
 #[tokio::test]
 async fn signed_operations_need_a_valid_signature() {
     let (server, _) = start().await;

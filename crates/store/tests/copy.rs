@@ -39,7 +39,7 @@ struct Filled {
 
 /// Fills `store` with some of everything: two pools, clients with and without a secret,
 /// users (one updated to version 1, with a password and TOTP), aliases, groups and
-/// memberships, codes, sessions, single-use records, abuse counters, refresh tokens (one
+/// memberships, identity providers with their identifiers and a user link, codes, sessions, single-use records, abuse counters, refresh tokens (one
 /// revoked), outbox messages and server secrets.
 async fn fill(store: &dyn Store) -> Filled {
     seed(store).await;
@@ -134,6 +134,20 @@ async fn fill(store: &dyn Store) -> Filled {
             .await
             .unwrap();
     }
+    for (name, ids) in [
+        ("Alpha", &["a.example", "a"][..]),
+        ("Beta", &[]),
+        ("Gamma", &["g"]),
+    ] {
+        store
+            .insert_identity_provider(&identity_provider(POOL, name, ids), 300)
+            .await
+            .unwrap();
+    }
+    store
+        .insert_provider_link(&provider_link(&users[0], "Alpha", "ext-1"), 5)
+        .await
+        .unwrap();
     store
         .put_secret_if_absent("signing_keys", &[7; 64])
         .await
@@ -172,6 +186,37 @@ async fn assert_same(source: &dyn Store, target: &dyn Store, filled: &Filled) {
             source.count_users(id).await.unwrap()
         );
     }
+    assert_eq!(
+        target
+            .list_identity_providers(POOL, None, 100)
+            .await
+            .unwrap(),
+        source
+            .list_identity_providers(POOL, None, 100)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        target
+            .list_identity_providers(POOL, None, 100)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let by_identifier = target
+        .get_identity_provider_by_identifier(POOL, "a")
+        .await
+        .unwrap()
+        .map(|p| p.name);
+    assert_eq!(by_identifier.as_deref(), Some("Alpha"));
+    assert_eq!(
+        target
+            .get_provider_link(POOL, "Alpha", "ext-1")
+            .await
+            .unwrap(),
+        Some(provider_link(&filled.users[0], "Alpha", "ext-1"))
+    );
     let client = target.get_client(CLIENT).await.unwrap().unwrap();
     assert_eq!(client.secret, client_secret(source).await);
     for user in &filled.users {

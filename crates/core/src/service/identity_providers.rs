@@ -4,11 +4,15 @@
 
 use std::collections::BTreeMap;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
 use crate::error::{AuthError, StoreError};
 use crate::identity_provider::{
     self, IdentityProvider, ProviderLink, COGNITO, COGNITO_SUBJECT, MAX_LINKS_PER_USER,
-    MAX_PROVIDERS_PER_POOL,
+    MAX_PROVIDERS_PER_POOL, SECRET_KEYS,
 };
+use crate::keys::Sealed;
 use crate::pool::UserPool;
 
 use super::Keystep;
@@ -115,7 +119,53 @@ fn identity_at_provider<'a>(
     Ok((attribute, subject))
 }
 
+/// How a sealed secret is written in the stored `ProviderDetails`.
+const SEALED_PREFIX: &str = "sealed:v1:";
+
+/// What a provider's secret is sealed for: its pool, provider and key, so a sealed value
+/// copied to another provider or key does not open.
+fn secret_context(pool_id: &str, provider: &str, key: &str) -> String {
+    format!("idp-secret:{pool_id}:{provider}:{key}")
+}
+
 impl Keystep {
+    /// The provider as stored: its secret details sealed with the master key, as app-client
+    /// secrets are (the database alone does not give away a provider's client secret).
+    fn sealed_provider(&self, provider: &IdentityProvider) -> IdentityProvider {
+        let mut stored = provider.clone();
+        for key in SECRET_KEYS {
+            if let Some(value) = stored.details.0.get_mut(key) {
+                let context = secret_context(&provider.pool_id, &provider.name, key);
+                let sealed = self.keys.seal(&context, value.as_bytes());
+                *value = format!("{SEALED_PREFIX}{}", STANDARD.encode(sealed.0));
+            }
+        }
+        stored
+    }
+
+    /// The provider as read from the store, its secrets opened. Everything that reads a
+    /// provider from the store and uses its secrets (federation) goes through this.
+    pub(crate) fn opened_provider(
+        &self,
+        mut provider: IdentityProvider,
+    ) -> Result<IdentityProvider, AuthError> {
+        for key in SECRET_KEYS {
+            let context = secret_context(&provider.pool_id, &provider.name, key);
+            if let Some(value) = provider.details.0.get_mut(key) {
+                let Some(encoded) = value.strip_prefix(SEALED_PREFIX) else {
+                    continue;
+                };
+                let bytes = STANDARD.decode(encoded).map_err(AuthError::internal)?;
+                let plain = self
+                    .keys
+                    .open(&context, &Sealed(bytes))
+                    .map_err(AuthError::internal)?;
+                *value = String::from_utf8(plain).map_err(AuthError::internal)?;
+            }
+        }
+        Ok(provider)
+    }
+
     /// The names of the pool's identity providers (for app clients'
     /// `SupportedIdentityProviders`).
     pub(crate) async fn pool_provider_names(
@@ -131,15 +181,32 @@ impl Keystep {
             .collect())
     }
 
+    /// The federated user of an identity (`<provider>_<subject>`), by exact username:
+    /// not by alias or `sub`, which could name someone else.
+    async fn existing_federated_user(
+        &self,
+        pool: &UserPool,
+        provider_name: &str,
+        subject: &str,
+    ) -> Result<Option<crate::user::User>, AuthError> {
+        let username = identity_provider::federated_username(provider_name, subject);
+        Ok(self
+            .store
+            .get_user(&pool.id, &pool.username_key(&username))
+            .await?)
+    }
+
     async fn load_provider(
         &self,
         pool: &UserPool,
         name: &str,
     ) -> Result<IdentityProvider, AuthError> {
-        self.store
+        let stored = self
+            .store
             .get_identity_provider(&pool.id, name)
             .await?
-            .ok_or_else(|| not_found(name))
+            .ok_or_else(|| not_found(name))?;
+        self.opened_provider(stored)
     }
 
     /// `CreateIdentityProvider`.
@@ -173,7 +240,7 @@ impl Keystep {
         };
         match self
             .store
-            .insert_identity_provider(&provider, MAX_PROVIDERS_PER_POOL)
+            .insert_identity_provider(&self.sealed_provider(&provider), MAX_PROVIDERS_PER_POOL)
             .await
         {
             Ok(()) => Ok(provider),
@@ -200,7 +267,8 @@ impl Keystep {
         identifier: &str,
     ) -> Result<IdentityProvider, AuthError> {
         let pool = self.load_pool(pool_id).await?;
-        self.store
+        let stored = self
+            .store
             .get_identity_provider_by_identifier(&pool.id, identifier)
             .await?
             .ok_or_else(|| {
@@ -208,7 +276,8 @@ impl Keystep {
                     "No identity provider of this user pool has the identifier {}.",
                     identifier.chars().take(40).collect::<String>()
                 ))
-            })
+            })?;
+        self.opened_provider(stored)
     }
 
     /// `ListIdentityProviders`: `MaxResults` 1–60 (60 when absent), by name.
@@ -233,10 +302,11 @@ impl Keystep {
         let more = found.len() > limit as usize;
         found.truncate(limit as usize);
         let next = more.then(|| found.last().map(|p| p.name.clone())).flatten();
-        Ok(IdentityProviderPage {
-            providers: found,
-            next,
-        })
+        let providers = found
+            .into_iter()
+            .map(|p| self.opened_provider(p))
+            .collect::<Result<_, _>>()?;
+        Ok(IdentityProviderPage { providers, next })
     }
 
     /// `UpdateIdentityProvider`: each member given replaces the stored one whole (Cognito
@@ -266,7 +336,11 @@ impl Keystep {
             provider.acr_mapping = acr;
         }
         provider.modified_at = self.clock.now();
-        match self.store.update_identity_provider(&provider).await {
+        match self
+            .store
+            .update_identity_provider(&self.sealed_provider(&provider))
+            .await
+        {
             Ok(true) => Ok(provider),
             Ok(false) => Err(not_found(name)),
             Err(StoreError::Conflict(what)) => Err(conflict(name, &what)),
@@ -333,8 +407,11 @@ impl Keystep {
         let provider = self.load_provider(&pool, source_name).await?;
         let (attribute, subject) = identity_at_provider(&provider, source, "SourceUser")?;
         let user = self.require_user(&pool, username).await?;
-        let federated = identity_provider::federated_username(&provider.name, subject);
-        if self.find_user(&pool, &federated).await?.is_some() {
+        if self
+            .existing_federated_user(&pool, &provider.name, subject)
+            .await?
+            .is_some()
+        {
             return Err(AuthError::InvalidParameter(
                 "Merging is not currently supported, provide a SourceUser that has not been signed up in order to link".into(),
             ));
@@ -412,8 +489,10 @@ impl Keystep {
                 .delete_provider_link(&pool.id, &provider.name, subject)
                 .await?;
         }
-        let federated = identity_provider::federated_username(&provider.name, subject);
-        if let Some(user) = self.find_user(&pool, &federated).await? {
+        if let Some(user) = self
+            .existing_federated_user(&pool, &provider.name, subject)
+            .await?
+        {
             if user.enabled {
                 self.admin_disable_user(&pool.id, &user.username).await?;
             }

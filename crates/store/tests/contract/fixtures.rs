@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use keystep_core::app_client::{AppClient, ClientSettings};
 use keystep_core::code::{CodePurpose, StoredCode};
 use keystep_core::group::Group;
+use keystep_core::identity_provider::{
+    IdentityProvider, ProviderDetails, ProviderLink, ProviderType,
+};
 use keystep_core::keys::Sealed;
 use keystep_core::message::{Medium, MessagePurpose, OutgoingMessage};
 use keystep_core::pool::{AliasKind, PoolSettings, UserPool};
@@ -186,4 +189,36 @@ pub async fn origin_revoked(store: &dyn Store, origin: &str) -> bool {
         .expect("get_token_holder")
         .expect("the fixture pool exists")
         .origin_revoked
+}
+
+/// An OIDC identity provider of `pool_id` claiming `ids`.
+pub fn identity_provider(pool_id: &str, name: &str, ids: &[&str]) -> IdentityProvider {
+    let mut details = BTreeMap::new();
+    details.insert("client_id".to_string(), format!("{name}-client"));
+    details.insert("client_secret".to_string(), "sealed:v1:AAAA".to_string());
+    let mut mapping = BTreeMap::new();
+    mapping.insert("email".to_string(), "email".to_string());
+    IdentityProvider {
+        pool_id: pool_id.into(),
+        name: name.into(),
+        provider_type: ProviderType::Oidc,
+        details: ProviderDetails(details),
+        attribute_mapping: mapping,
+        idp_identifiers: ids.iter().map(|s| s.to_string()).collect(),
+        acr_mapping: BTreeMap::new(),
+        created_at: T0,
+        modified_at: T0,
+    }
+}
+
+/// A link of the identity `subject` at `provider` to `user`.
+pub fn provider_link(user: &User, provider: &str, subject: &str) -> ProviderLink {
+    ProviderLink {
+        pool_id: user.pool_id.clone(),
+        provider_name: provider.into(),
+        attribute_name: "Cognito_Subject".into(),
+        subject: subject.into(),
+        sub: user.sub.clone(),
+        created_at: T0,
+    }
 }

@@ -3,12 +3,9 @@
 //! pool; links of identities to users, found by (provider, subject), limited per user,
 //! and gone with their provider, their user or their pool.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use keystep_core::identity_provider::{
-    IdentityProvider, ProviderDetails, ProviderLink, ProviderType,
-};
+use keystep_core::identity_provider::{IdentityProvider, ProviderLink};
 use keystep_core::{Millis, StoreError};
 
 use crate::fixtures::*;
@@ -21,22 +18,7 @@ contract_tests!(
 );
 
 fn provider(name: &str, ids: &[&str]) -> IdentityProvider {
-    let mut details = BTreeMap::new();
-    details.insert("client_id".to_string(), format!("{name}-client"));
-    details.insert("client_secret".to_string(), "secret".to_string());
-    let mut mapping = BTreeMap::new();
-    mapping.insert("email".to_string(), "email".to_string());
-    IdentityProvider {
-        pool_id: POOL.into(),
-        name: name.into(),
-        provider_type: ProviderType::Oidc,
-        details: ProviderDetails(details),
-        attribute_mapping: mapping,
-        idp_identifiers: ids.iter().map(|s| s.to_string()).collect(),
-        acr_mapping: BTreeMap::new(),
-        created_at: T0,
-        modified_at: T0,
-    }
+    identity_provider(POOL, name, ids)
 }
 
 async fn identity_providers_are_kept_per_pool(db: TestDb) {
@@ -226,12 +208,8 @@ async fn provider_links_find_their_user(db: TestDb) {
         .await
         .unwrap();
     let link = |subject: &str, sub: &str| ProviderLink {
-        pool_id: POOL.into(),
-        provider_name: "Corp".into(),
-        attribute_name: "Cognito_Subject".into(),
-        subject: subject.into(),
         sub: sub.into(),
-        created_at: T0,
+        ..provider_link(&alice, "Corp", subject)
     };
     store
         .insert_provider_link(&link("s-1", &alice.sub), 5)

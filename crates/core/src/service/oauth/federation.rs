@@ -73,14 +73,16 @@ impl Keystep {
                 .await
                 .map_err(|e| server(&e.into()))?,
         };
-        found.ok_or_else(|| {
+        let found = found.ok_or_else(|| {
             to_app(
                 auth,
                 &FederationError::Configuration(format!(
                     "the pool has no identity provider {name}"
                 )),
             )
-        })
+        })?;
+        // The stored client_secret / private_key are sealed at rest.
+        self.opened_provider(found).map_err(|e| server(&e))
     }
 
     async fn upstream_endpoints(
