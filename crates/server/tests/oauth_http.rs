@@ -854,3 +854,132 @@ async fn a_pools_domain_serves_only_that_pool() {
         "https://myapp.auth.keystep.test/oauth2/authorize"
     );
 }
+
+#[tokio::test]
+async fn malformed_requests_get_4xx_never_5xx() {
+    let fx = fixture(true).await;
+    let base = fx.server.url().to_string();
+    let long = "x".repeat(10_000);
+    let queries = [
+        String::new(),
+        "client_id=a&client_id=b".to_string(),
+        format!(
+            "client_id={}&response_type=code&redirect_uri=%FF%FE",
+            fx.client_id
+        ),
+        format!(
+            "client_id={}&redirect_uri={}&response_type=code&state={long}",
+            fx.client_id,
+            urlencode(REDIRECT)
+        ),
+        format!(
+            "client_id={}&redirect_uri={}&response_type=code&scope=%00%01",
+            fx.client_id,
+            urlencode(REDIRECT)
+        ),
+        format!(
+            "client_id={}&redirect_uri={}&response_type=code&prompt=none",
+            fx.client_id,
+            urlencode(REDIRECT)
+        ),
+        "state=%%%&code=".to_string(),
+    ];
+    for path in [
+        "/oauth2/authorize",
+        "/login",
+        "/signup",
+        "/forgotPassword",
+        "/logout",
+        "/error",
+        "/oauth2/idpresponse",
+        "/oauth2/userInfo",
+    ] {
+        for q in &queries {
+            let resp = fx.get(&format!("{base}{path}?{q}"), "").await;
+            assert!(
+                resp.status().as_u16() < 500,
+                "GET {path}?{q}: {}",
+                resp.status()
+            );
+        }
+    }
+    let bodies: [&[u8]; 5] = [
+        b"",
+        b"grant_type=authorization_code&grant_type=refresh_token",
+        b"\xff\xfe\x00",
+        b"grant_type=authorization_code&code=&redirect_uri=",
+        b"grant_type=refresh_token&refresh_token=eyJ.a.b&client_id=x",
+    ];
+    let (q, _) = {
+        let resp = fx.get(&fx.authorize_url(""), "").await;
+        (
+            location(&resp).trim_start_matches("/login?").to_string(),
+            (),
+        )
+    };
+    for path in [
+        "/oauth2/token".to_string(),
+        "/oauth2/revoke".to_string(),
+        format!("/login?{q}"),
+        format!("/login/challenge?{q}"),
+        format!("/signup?{q}"),
+        format!("/confirmUser?{q}"),
+        format!("/forgotPassword?{q}"),
+        format!("/confirmForgotPassword?{q}"),
+    ] {
+        for body in bodies {
+            for content_type in ["application/x-www-form-urlencoded", "application/json"] {
+                let resp = fx
+                    .http
+                    .post(format!("{base}{path}"))
+                    .header("content-type", content_type)
+                    .header("authorization", "Basic %%%")
+                    .body(body.to_vec())
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(
+                    resp.status().as_u16() < 500,
+                    "POST {path} {body:?}: {}",
+                    resp.status()
+                );
+            }
+        }
+    }
+    // Past the CSRF check: garbage sessions and answers.
+    let (b, query) = fx.browser().await;
+    for (name, session) in [
+        ("SMS_MFA", "garbage"),
+        ("MFA_SETUP", "garbage"),
+        ("NEW_PASSWORD_REQUIRED", ""),
+        ("SELECT_MFA_TYPE", &long[..]),
+        ("PASSWORD_VERIFIER", "x"),
+        ("", ""),
+    ] {
+        let resp = fx
+            .post_page(
+                &b,
+                "/login/challenge",
+                &query,
+                &[
+                    ("challenge_name", name),
+                    ("session", session),
+                    ("username", "alice"),
+                    ("code", "1"),
+                ],
+            )
+            .await;
+        assert!(resp.status().as_u16() < 500, "{name}: {}", resp.status());
+    }
+    // An oversized form is refused, not read whole.
+    let big = vec![b'a'; 64 * 1024];
+    let resp = fx
+        .http
+        .post(format!("{base}/oauth2/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+}
