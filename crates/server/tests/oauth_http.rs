@@ -711,6 +711,22 @@ async fn an_authenticator_is_set_up_from_the_qr_page() {
             ("code".to_string(), code.to_string()),
         ]
     };
+    // A wrong code: the same secret is shown again, and the right one still works.
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let mut form = fields(&wrong);
+    form.push(("param_SECRET_CODE".to_string(), secret.to_string()));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let resp = fx.post_page(&b, "/login/challenge", &query, &form).await;
+    let again = resp.text().await.unwrap();
+    assert!(
+        again.contains(&format!("id=\"secretCode\">{secret}<")),
+        "{again}"
+    );
+    assert_eq!(
+        hidden(&again, "session"),
+        session,
+        "the same sign-in goes on"
+    );
     let form = fields(&code);
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let resp = fx.post_page(&b, "/login/challenge", &query, &form).await;
@@ -767,6 +783,7 @@ async fn a_wrong_sms_code_shows_the_step_again() {
     assert_eq!(resp.status(), 200);
     let html = resp.text().await.unwrap();
     assert!(html.contains("Invalid code"), "{html}");
+    assert!(html.contains("0100"), "the masked number is shown again: {html}");
     let form = answer(code);
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let resp = fx.post_page(&b, "/login/challenge", &query, &form).await;

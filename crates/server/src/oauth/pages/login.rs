@@ -16,6 +16,17 @@ use super::templates::{self, ChallengeForm, FormContext};
 use super::{html, page_request, read_form, redirect, set_cookie, Csrf, PageRequest};
 use crate::AppState;
 
+/// The challenge parameters a page carries in hidden fields, to show the step again after
+/// a wrong answer (`SECRET_CODE`: the authenticator secret being set up, shown to this
+/// person already; a tampered one only changes what they see, the engine checks codes
+/// against its own).
+const CARRIED: [&str; 4] = [
+    "CODE_DELIVERY_DESTINATION",
+    "MFAS_CAN_CHOOSE",
+    "requiredAttributes",
+    "SECRET_CODE",
+];
+
 /// What a failed step tells the person (Cognito's messages are written for people; an
 /// internal error is not shown).
 pub fn message(e: &AuthError) -> String {
@@ -204,9 +215,14 @@ pub async fn answer(
             | AuthError::InvalidPassword(_)
             | AuthError::InvalidParameter(_)),
         ) if !session.is_empty() => {
+            let parameters = form
+                .iter()
+                .filter_map(|(k, v)| Some((k.strip_prefix("param_")?.to_string(), v.clone())))
+                .filter(|(k, _)| CARRIED.contains(&k.as_str()))
+                .collect();
             let challenge = Challenge {
                 name: ChallengeName::parse(name).unwrap_or(ChallengeName::SmsMfa),
-                parameters: BTreeMap::new(),
+                parameters,
                 available: Vec::new(),
             };
             render_challenge(
@@ -288,10 +304,67 @@ async fn render_challenge(
         query: &query,
         csrf: &token,
     };
+    let mut carried: Vec<(String, String)> = challenge
+        .parameters
+        .iter()
+        .filter(|(k, _)| CARRIED.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if challenge.name == ChallengeName::MfaSetup {
+        let known = challenge.parameters.get("SECRET_CODE").cloned();
+        let (secret, session) = match known {
+            // A wrong code: the same secret, the same session.
+            Some(secret) => (secret, session.to_string()),
+            None => match state.keystep.hosted_totp_secret(session).await {
+                Ok(HostedStep::TotpSecret {
+                    secret_code,
+                    session,
+                }) => (secret_code, session),
+                Ok(_) => {
+                    return login_page(
+                        state,
+                        headers,
+                        req,
+                        StatusCode::BAD_REQUEST,
+                        Some("Please sign in again."),
+                        None,
+                    )
+                }
+                Err(e) => {
+                    return login_page(
+                        state,
+                        headers,
+                        req,
+                        StatusCode::BAD_REQUEST,
+                        Some(&message(&e)),
+                        None,
+                    )
+                }
+            },
+        };
+        carried.retain(|(k, _)| k != "SECRET_CODE");
+        carried.push(("SECRET_CODE".into(), secret.clone()));
+        let svg = super::account::totp_qr(&req.pool_name, username, &secret);
+        let form = ChallengeForm {
+            name: challenge.name.as_str(),
+            session: &session,
+            username,
+            carried: &carried,
+        };
+        return html(
+            StatusCode::OK,
+            templates::totp_setup(&ctx, &form, &svg, &secret, error),
+            &csrf
+                .set_cookie(state, headers)
+                .into_iter()
+                .collect::<Vec<_>>(),
+        );
+    }
     let form = |session| ChallengeForm {
         name: challenge.name.as_str(),
         session,
         username,
+        carried: &carried,
     };
     let markup = match challenge.name {
         ChallengeName::SmsMfa => {
@@ -343,43 +416,6 @@ async fn render_challenge(
                 }
             }
             templates::select_mfa(&ctx, &form(session), &options, error)
-        }
-        ChallengeName::MfaSetup => {
-            let (secret, session) = match state.keystep.hosted_totp_secret(session).await {
-                Ok(HostedStep::TotpSecret {
-                    secret_code,
-                    session,
-                }) => (secret_code, session),
-                Ok(_) => {
-                    return login_page(
-                        state,
-                        headers,
-                        req,
-                        StatusCode::BAD_REQUEST,
-                        Some("Please sign in again."),
-                        None,
-                    )
-                }
-                Err(e) => {
-                    return login_page(
-                        state,
-                        headers,
-                        req,
-                        StatusCode::BAD_REQUEST,
-                        Some(&message(&e)),
-                        None,
-                    )
-                }
-            };
-            let svg = super::account::totp_qr(&req.pool_name, username, &secret);
-            return html(
-                StatusCode::OK,
-                templates::totp_setup(&ctx, &form(&session), &svg, &secret, error),
-                &csrf
-                    .set_cookie(state, headers)
-                    .into_iter()
-                    .collect::<Vec<_>>(),
-            );
         }
         ChallengeName::NewPasswordRequired => {
             let required: Vec<String> = challenge

@@ -92,6 +92,9 @@ pub struct ChallengeForm<'a> {
     pub session: &'a str,
     /// The name signed in with.
     pub username: &'a str,
+    /// Challenge parameters carried along (`param_<NAME>`), so that the step can be shown
+    /// again after a wrong answer.
+    pub carried: &'a [(String, String)],
 }
 
 fn challenge_form(ctx: &FormContext<'_>, c: &ChallengeForm<'_>, inner: Markup) -> Markup {
@@ -101,6 +104,9 @@ fn challenge_form(ctx: &FormContext<'_>, c: &ChallengeForm<'_>, inner: Markup) -
             input type="hidden" name="challenge_name" value=(c.name);
             input type="hidden" name="session" value=(c.session);
             input type="hidden" name="username" value=(c.username);
+            @for (name, value) in c.carried {
+                input type="hidden" name={ "param_" (name) } value=(value);
+            }
             (inner)
         }
     }
