@@ -767,11 +767,17 @@ async fn a_wrong_sms_code_shows_the_step_again() {
     let html = resp.text().await.unwrap();
     let (name, session, username) = challenge_fields(&html);
     assert_eq!(name, "SMS_MFA");
+    // As a browser does: every hidden field goes back.
+    let destination = hidden(&html, "param_CODE_DELIVERY_DESTINATION");
     let answer = |code: String| {
         vec![
             ("challenge_name".to_string(), name.clone()),
             ("session".to_string(), session.clone()),
             ("username".to_string(), username.clone()),
+            (
+                "param_CODE_DELIVERY_DESTINATION".to_string(),
+                destination.clone(),
+            ),
             ("code".to_string(), code),
         ]
     };
@@ -783,7 +789,10 @@ async fn a_wrong_sms_code_shows_the_step_again() {
     assert_eq!(resp.status(), 200);
     let html = resp.text().await.unwrap();
     assert!(html.contains("Invalid code"), "{html}");
-    assert!(html.contains("0100"), "the masked number is shown again: {html}");
+    assert!(
+        html.contains("0100"),
+        "the masked number is shown again: {html}"
+    );
     let form = answer(code);
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let resp = fx.post_page(&b, "/login/challenge", &query, &form).await;
