@@ -197,6 +197,276 @@ pub const UNSIGNED_OPERATIONS: &[&str] = &[
     "VerifyUserAttribute",
 ];
 
+/// The operations Keystep refuses with `UnsupportedOperationException`, sorted, each with
+/// why (the exception's message says it; `docs/compatibility.md` lists it). Every other
+/// known operation is built; the compatibility test checks both through HTTP.
+pub const REFUSED: &[(&str, &str)] = &[
+    (
+        "AddUserPoolClientSecret",
+        "App-client secret rotation is not built yet; an app client has one secret.",
+    ),
+    (
+        "AdminDeleteSoftwareToken",
+        "Removing a user's authenticator by an administrator is not built yet; use AdminSetUserMFAPreference to turn TOTP off.",
+    ),
+    (
+        "AdminListUserAuthEvents",
+        "Auth events and threat protection are not built yet.",
+    ),
+    (
+        "AdminListUserSessions",
+        "User sessions and their configuration are not built yet.",
+    ),
+    (
+        "AdminRevokeUserSession",
+        "User sessions and their configuration are not built yet.",
+    ),
+    (
+        "AdminSetUserSettings",
+        "The legacy MFA settings operations are not built; use SetUserMFAPreference / AdminSetUserMFAPreference.",
+    ),
+    (
+        "AdminUpdateAuthEventFeedback",
+        "Auth events and threat protection are not built yet.",
+    ),
+    (
+        "CancelPointInTimeRecovery",
+        "Point-in-time recovery is AWS infrastructure; use `keystep backup` and the database's own recovery (docs/operations.md).",
+    ),
+    (
+        "CreateCIMDPolicy",
+        "Client ID metadata documents (CIMD) are not built.",
+    ),
+    (
+        "CreateManagedLoginBranding",
+        "Managed login (version 2) branding is not built; the hosted pages are Keystep's own.",
+    ),
+    (
+        "CreateTerms",
+        "Terms documents of managed login are not built.",
+    ),
+    (
+        "CreateUserImportJob",
+        "User import jobs (CSV upload) are not built yet.",
+    ),
+    (
+        "CreateUserPoolReplica",
+        "Multi-Region replicas are AWS infrastructure; run several Keystep nodes on one PostgreSQL database instead (docs/deployment.md).",
+    ),
+    (
+        "DeleteCIMDPolicy",
+        "Client ID metadata documents (CIMD) are not built.",
+    ),
+    (
+        "DeleteManagedLoginBranding",
+        "Managed login (version 2) branding is not built; the hosted pages are Keystep's own.",
+    ),
+    (
+        "DeleteTerms",
+        "Terms documents of managed login are not built.",
+    ),
+    (
+        "DeleteUserPoolClientSecret",
+        "App-client secret rotation is not built yet; an app client has one secret.",
+    ),
+    (
+        "DeleteUserPoolReplica",
+        "Multi-Region replicas are AWS infrastructure; run several Keystep nodes on one PostgreSQL database instead (docs/deployment.md).",
+    ),
+    (
+        "DescribeCIMDPolicy",
+        "Client ID metadata documents (CIMD) are not built.",
+    ),
+    (
+        "DescribeManagedLoginBranding",
+        "Managed login (version 2) branding is not built; the hosted pages are Keystep's own.",
+    ),
+    (
+        "DescribeManagedLoginBrandingByClient",
+        "Managed login (version 2) branding is not built; the hosted pages are Keystep's own.",
+    ),
+    (
+        "DescribePointInTimeRecovery",
+        "Point-in-time recovery is AWS infrastructure; use `keystep backup` and the database's own recovery (docs/operations.md).",
+    ),
+    (
+        "DescribeRiskConfiguration",
+        "Auth events and threat protection are not built yet.",
+    ),
+    (
+        "DescribeTerms",
+        "Terms documents of managed login are not built.",
+    ),
+    (
+        "DescribeTermsByClient",
+        "Terms documents of managed login are not built.",
+    ),
+    (
+        "DescribeUserImportJob",
+        "User import jobs (CSV upload) are not built yet.",
+    ),
+    (
+        "GetCSVHeader",
+        "User import jobs (CSV upload) are not built yet.",
+    ),
+    (
+        "GetClientToken",
+        "Client and derived tokens are not built.",
+    ),
+    (
+        "GetDerivedToken",
+        "Client and derived tokens are not built.",
+    ),
+    (
+        "GetLogDeliveryConfiguration",
+        "Log delivery to CloudWatch, S3 or Firehose does not apply; Keystep writes JSON logs to stdout and metrics to /metrics.",
+    ),
+    (
+        "GetProvisionedLimit",
+        "Provisioned limits are AWS account quotas; Keystep's limits are its configuration ([limits], [rate_limit]).",
+    ),
+    (
+        "GetSigningCertificate",
+        "SAML sign-in is not built, so there is no SAML signing certificate.",
+    ),
+    (
+        "GetUICustomization",
+        "Customizing the classic hosted pages (CSS, logo) is not built yet.",
+    ),
+    (
+        "GetUserPoolClientSessionConfiguration",
+        "User sessions and their configuration are not built yet.",
+    ),
+    (
+        "GetUserPoolSessionConfiguration",
+        "User sessions and their configuration are not built yet.",
+    ),
+    (
+        "InitiatePointInTimeRecovery",
+        "Point-in-time recovery is AWS infrastructure; use `keystep backup` and the database's own recovery (docs/operations.md).",
+    ),
+    (
+        "ListCIMDPolicies",
+        "Client ID metadata documents (CIMD) are not built.",
+    ),
+    (
+        "ListClientMetadataURLs",
+        "Client ID metadata documents (CIMD) are not built.",
+    ),
+    (
+        "ListPointInTimeRecoveries",
+        "Point-in-time recovery is AWS infrastructure; use `keystep backup` and the database's own recovery (docs/operations.md).",
+    ),
+    (
+        "ListTagsForResource",
+        "Resource tags are not built yet.",
+    ),
+    (
+        "ListTerms",
+        "Terms documents of managed login are not built.",
+    ),
+    (
+        "ListUserImportJobs",
+        "User import jobs (CSV upload) are not built yet.",
+    ),
+    (
+        "ListUserPoolClientSecrets",
+        "App-client secret rotation is not built yet; an app client has one secret.",
+    ),
+    (
+        "ListUserPoolReplicas",
+        "Multi-Region replicas are AWS infrastructure; run several Keystep nodes on one PostgreSQL database instead (docs/deployment.md).",
+    ),
+    (
+        "ListUserSessions",
+        "User sessions and their configuration are not built yet.",
+    ),
+    (
+        "RevokeUserSession",
+        "User sessions and their configuration are not built yet.",
+    ),
+    (
+        "SetLogDeliveryConfiguration",
+        "Log delivery to CloudWatch, S3 or Firehose does not apply; Keystep writes JSON logs to stdout and metrics to /metrics.",
+    ),
+    (
+        "SetRiskConfiguration",
+        "Auth events and threat protection are not built yet.",
+    ),
+    (
+        "SetUICustomization",
+        "Customizing the classic hosted pages (CSS, logo) is not built yet.",
+    ),
+    (
+        "SetUserPoolClientSessionConfiguration",
+        "User sessions and their configuration are not built yet.",
+    ),
+    (
+        "SetUserPoolSessionConfiguration",
+        "User sessions and their configuration are not built yet.",
+    ),
+    (
+        "SetUserSettings",
+        "The legacy MFA settings operations are not built; use SetUserMFAPreference / AdminSetUserMFAPreference.",
+    ),
+    (
+        "StartPointInTimeRecovery",
+        "Point-in-time recovery is AWS infrastructure; use `keystep backup` and the database's own recovery (docs/operations.md).",
+    ),
+    (
+        "StartUserImportJob",
+        "User import jobs (CSV upload) are not built yet.",
+    ),
+    (
+        "StopUserImportJob",
+        "User import jobs (CSV upload) are not built yet.",
+    ),
+    (
+        "TagResource",
+        "Resource tags are not built yet.",
+    ),
+    (
+        "UntagResource",
+        "Resource tags are not built yet.",
+    ),
+    (
+        "UpdateAuthEventFeedback",
+        "Auth events and threat protection are not built yet.",
+    ),
+    (
+        "UpdateCIMDPolicy",
+        "Client ID metadata documents (CIMD) are not built.",
+    ),
+    (
+        "UpdateClientMetadataURLState",
+        "Client ID metadata documents (CIMD) are not built.",
+    ),
+    (
+        "UpdateManagedLoginBranding",
+        "Managed login (version 2) branding is not built; the hosted pages are Keystep's own.",
+    ),
+    (
+        "UpdateProvisionedLimit",
+        "Provisioned limits are AWS account quotas; Keystep's limits are its configuration ([limits], [rate_limit]).",
+    ),
+    (
+        "UpdateTerms",
+        "Terms documents of managed login are not built.",
+    ),
+    (
+        "UpdateUserPoolReplica",
+        "Multi-Region replicas are AWS infrastructure; run several Keystep nodes on one PostgreSQL database instead (docs/deployment.md).",
+    ),
+];
+
+/// Why Keystep refuses `op`, if it does.
+pub fn refusal_reason(op: &str) -> Option<&'static str> {
+    REFUSED
+        .binary_search_by(|(name, _)| name.cmp(&op))
+        .ok()
+        .map(|i| REFUSED[i].1)
+}
+
 /// Whether `op` is a Cognito user-pool operation at all.
 pub fn is_known(op: &str) -> bool {
     KNOWN_OPERATIONS.binary_search(&op).is_ok()
@@ -218,6 +488,10 @@ mod tests {
         assert_eq!(KNOWN_OPERATIONS.len(), 153);
         assert_eq!(UNSIGNED_OPERATIONS.len(), 34);
         assert!(UNSIGNED_OPERATIONS.iter().all(|op| is_known(op)));
+        assert!(REFUSED.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(REFUSED
+            .iter()
+            .all(|(op, why)| is_known(op) && !why.is_empty()));
     }
 
     #[test]

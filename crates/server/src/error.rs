@@ -75,9 +75,10 @@ impl ApiError {
 
     /// 400 `UnsupportedOperationException`: a Cognito operation Keystep does not offer.
     pub fn unsupported_operation(op: &str) -> ApiError {
+        let why = crate::catalog::refusal_reason(op).unwrap_or("It is not built yet.");
         ApiError::bad_request(
             "UnsupportedOperationException",
-            format!("Keystep does not support {op} yet"),
+            format!("Keystep does not support {op}: {why}"),
         )
     }
 

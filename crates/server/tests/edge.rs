@@ -165,9 +165,9 @@ async fn unknown_and_unsupported_operations() {
         (status, name.as_str()),
         (400, "UnsupportedOperationException")
     );
-    assert_eq!(
-        message,
-        format!("Keystep does not support {UNSUPPORTED_SIGNED} yet")
+    assert!(
+        message.starts_with(&format!("Keystep does not support {UNSUPPORTED_SIGNED}: ")),
+        "{message}"
     );
 
     // An unsigned one needs no signature and ignores a bogus Authorization header.

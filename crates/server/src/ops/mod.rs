@@ -323,7 +323,8 @@ mod tests {
         assert_eq!(err.type_name(), "UnsupportedOperationException");
         assert_eq!(
             err.message(),
-            "Keystep does not support DescribeManagedLoginBranding yet"
+            "Keystep does not support DescribeManagedLoginBranding: Managed login (version 2) \
+             branding is not built; the hosted pages are Keystep's own."
         );
         assert_eq!(
             not_offered("Frobnicate").type_name(),
