@@ -464,6 +464,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Page<UserPool>, StoreError>;
     /// Replaces a pool's name, settings and modification time (`NotFound` if absent).
     async fn update_pool(&self, pool: &UserPool) -> Result<(), StoreError>;
+    /// Compare-and-swap: replaces the pool only if its stored `modified_at` is still
+    /// `expected_modified_at` (the caller makes the new one later); `false` when another
+    /// write came first, `NotFound` if absent.
+    async fn update_pool_if(
+        &self,
+        pool: &UserPool,
+        expected_modified_at: Millis,
+    ) -> Result<bool, StoreError>;
     /// Deletes a pool and everything in it. Returns whether it existed.
     async fn delete_pool(&self, id: &str) -> Result<bool, StoreError>;
     /// How many users a pool has.

@@ -358,10 +358,6 @@ pub const REFUSED: &[(&str, &str)] = &[
         "Point-in-time recovery is AWS infrastructure; use `keystep backup` and the database's own recovery (docs/operations.md).",
     ),
     (
-        "ListTagsForResource",
-        "Resource tags are not built yet.",
-    ),
-    (
         "ListTerms",
         "Terms documents of managed login are not built.",
     ),
@@ -420,14 +416,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     (
         "StopUserImportJob",
         "User import jobs (CSV upload) are not built yet.",
-    ),
-    (
-        "TagResource",
-        "Resource tags are not built yet.",
-    ),
-    (
-        "UntagResource",
-        "Resource tags are not built yet.",
     ),
     (
         "UpdateAuthEventFeedback",

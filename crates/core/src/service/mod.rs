@@ -75,6 +75,7 @@ pub mod pools;
 pub mod recovery;
 pub mod resource_servers;
 pub mod signup;
+pub mod tags;
 pub mod token_ops;
 pub mod unknown_users;
 pub mod users;

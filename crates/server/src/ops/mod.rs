@@ -92,6 +92,7 @@ mod shape_pool;
 mod shape_user;
 mod sign_up;
 mod start_web_authn_registration;
+mod tags;
 mod update_device_status;
 mod update_group;
 mod update_user_attributes;
@@ -207,6 +208,9 @@ pub async fn dispatch(
         "ListResourceServers" => run(state, body, resource_server::list).await,
         "UpdateResourceServer" => run(state, body, resource_server::update).await,
         "DeleteResourceServer" => run(state, body, resource_server::delete).await,
+        "TagResource" => run(state, body, tags::tag).await,
+        "UntagResource" => run(state, body, tags::untag).await,
+        "ListTagsForResource" => run(state, body, tags::list).await,
         "CreateIdentityProvider" => run(state, body, identity_provider::create).await,
         "DescribeIdentityProvider" => run(state, body, identity_provider::describe).await,
         "ListIdentityProviders" => run(state, body, identity_provider::list).await,

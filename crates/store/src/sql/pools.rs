@@ -67,6 +67,32 @@ pub(super) async fn update(db: &DbPool, pool: &UserPool) -> Result<(), Fail> {
     Ok(())
 }
 
+/// [`update`] if the stored `modified_at` is still `expected`; whether it was.
+pub(super) async fn update_if(db: &DbPool, pool: &UserPool, expected: i64) -> Result<bool, Fail> {
+    let done = sqlx::query(
+        "UPDATE pools SET name = $1, settings = $2, modified_at = $3 \
+         WHERE id = $4 AND modified_at = $5",
+    )
+    .bind(&pool.name)
+    .bind(codec::to_json(&pool.settings, "pool settings")?)
+    .bind(pool.modified_at.0)
+    .bind(&pool.id)
+    .bind(expected)
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(true);
+    }
+    let exists = sqlx::query("SELECT 1 FROM pools WHERE id = $1")
+        .bind(&pool.id)
+        .fetch_optional(db)
+        .await?;
+    match exists {
+        Some(_) => Ok(false),
+        None => Err(StoreError::NotFound.into()),
+    }
+}
+
 /// Deletes the pool; foreign keys cascade to its clients, users (and their aliases,
 /// codes, memberships, refresh tokens), groups and sign-in sessions. Its outbox goes too.
 pub(super) async fn delete(db: &DbPool, id: &str) -> Result<bool, Fail> {

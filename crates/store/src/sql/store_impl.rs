@@ -50,6 +50,14 @@ impl Store for ThisStore {
         retry(|| pools::update(&self.pool, pool)).await
     }
 
+    async fn update_pool_if(
+        &self,
+        pool: &UserPool,
+        expected_modified_at: Millis,
+    ) -> Result<bool, StoreError> {
+        retry(|| pools::update_if(&self.pool, pool, expected_modified_at.0)).await
+    }
+
     async fn delete_pool(&self, id: &str) -> Result<bool, StoreError> {
         retry(|| pools::delete(&self.pool, id)).await
     }

@@ -40,6 +40,20 @@ async fn pool_crud(db: TestDb) {
     let missing = store.update_pool(&pool("us-east-1_Missing")).await;
     assert!(matches!(missing, Err(StoreError::NotFound)), "{missing:?}");
 
+    // Compare-and-swap on modified_at: the first of two writers from one read wins.
+    let read = p.modified_at;
+    let mut first = p.clone();
+    first.settings.tags.insert("first".into(), "1".into());
+    first.modified_at = T0.plus_secs(61);
+    let mut second = p.clone();
+    second.settings.tags.insert("second".into(), "2".into());
+    second.modified_at = T0.plus_secs(61);
+    assert!(store.update_pool_if(&first, read).await.unwrap());
+    assert!(!store.update_pool_if(&second, read).await.unwrap());
+    assert_eq!(store.get_pool(POOL).await.unwrap(), Some(first));
+    let gone = store.update_pool_if(&pool("us-east-1_Missing"), T0).await;
+    assert!(matches!(gone, Err(StoreError::NotFound)), "{gone:?}");
+
     assert_eq!(store.count_users(POOL).await.unwrap(), 0);
     seed_user(&*store, POOL, "alice").await;
     seed_user(&*store, POOL, "bob").await;
