@@ -9,7 +9,8 @@ use crate::message::MessagePurpose;
 use super::delivery::{verification_of, CodeDelivery};
 use super::limits::user_subject;
 use super::users::{
-    apply_attribute_updates, delete_attributes, user_view, AttributeWriter, UserView,
+    apply_attribute_updates, check_update_names, delete_attributes, user_view, AttributeWriter,
+    UserView,
 };
 use super::Keystep;
 
@@ -79,6 +80,7 @@ impl Keystep {
         let caller = self.authenticate_access(access_token).await?;
         let client = caller.client(self).await?;
         let pool = &caller.pool;
+        check_update_names(pool, attributes)?;
         // The codes this update would send are paid for before anything changes: an
         // update refused for its budget leaves the user as it was.
         let subject = user_subject(&pool.id, &caller.user.sub);

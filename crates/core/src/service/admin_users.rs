@@ -17,8 +17,8 @@ use crate::Millis;
 
 use super::delivery::{admin_reset_medium, CodeDelivery};
 use super::users::{
-    apply_attribute_updates, delete_attributes, user_not_found, user_view, AttributeWriter,
-    UserView,
+    apply_attribute_updates, check_update_names, delete_attributes, user_not_found, user_view,
+    AttributeWriter, UserView,
 };
 use super::Keystep;
 
@@ -333,6 +333,7 @@ impl Keystep {
     ) -> Result<Vec<CodeDelivery>, AuthError> {
         let pool = self.load_pool(&input.pool_id).await?;
         let mut user = self.require_user(&pool, &input.username).await?;
+        check_update_names(&pool, &input.attributes)?;
         let changes =
             apply_attribute_updates(&pool, &mut user, &input.attributes, AttributeWriter::Admin)?;
         if changes.changed.is_empty() {
@@ -554,12 +555,8 @@ pub fn parse_user_filter(filter: &str) -> Result<Option<UserFilter>, AuthError> 
     if text.is_empty() {
         return Ok(None);
     }
-    let malformed = || {
-        AuthError::InvalidParameter(format!(
-            "Invalid filter '{}': expected attribute = \"value\" or attribute ^= \"value\".",
-            filter.chars().take(256).collect::<String>()
-        ))
-    };
+    // Cognito's wording (spec/cognito-messages.md §2).
+    let malformed = || AuthError::InvalidParameter("Error while parsing filter.".into());
     let name_end = text
         .find(|c: char| c.is_whitespace() || c == '=' || c == '^')
         .ok_or_else(malformed)?;
@@ -604,9 +601,8 @@ pub fn parse_user_filter(filter: &str) -> Result<Option<UserFilter>, AuthError> 
     }
     if !SEARCHABLE_ATTRIBUTES.contains(&attribute) {
         return Err(AuthError::InvalidParameter(format!(
-            "Invalid filter: '{}' is not a searchable attribute. Searchable attributes: {}.",
-            attribute.chars().take(64).collect::<String>(),
-            SEARCHABLE_ATTRIBUTES.join(", ")
+            "Invalid search attribute: {}",
+            attribute.chars().take(64).collect::<String>()
         )));
     }
     Ok(Some(UserFilter {
@@ -689,7 +685,11 @@ mod tests {
         let Err(AuthError::InvalidParameter(msg)) = parse_user_filter("locale = \"en\"") else {
             panic!("expected an error");
         };
-        assert!(msg.contains("not a searchable attribute"), "{msg}");
+        assert_eq!(msg, "Invalid search attribute: locale");
+        let Err(AuthError::InvalidParameter(msg)) = parse_user_filter("email == \"a\"") else {
+            panic!("expected an error");
+        };
+        assert_eq!(msg, "Error while parsing filter.");
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub fn check_settings(s: &PoolSettings) -> Result<(), AuthError> {
         && !(s.totp_mfa_enabled || s.sms_mfa_enabled || s.email_mfa_enabled)
     {
         return Err(invalid(
-            "Invalid MFA configuration given, at least one MFA factor must be enabled when MfaConfiguration is ON or OPTIONAL.",
+            "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.",
         ));
     }
     let mut priorities: Vec<u8> = s.recovery.iter().map(|r| r.priority).collect();
@@ -143,10 +143,17 @@ fn check_schema_attribute(a: &SchemaAttribute) -> Result<(), AuthError> {
             a.name
         )));
     }
+    // Cognito's wording (spec/cognito-messages.md §1).
+    if a.max_length.is_some_and(|max| max > 2048) {
+        return Err(invalid(format!(
+            "user.{}: String attributes cannot have a length of more than 2048",
+            a.name
+        )));
+    }
     if let (Some(min), Some(max)) = (a.min_length, a.max_length) {
-        if min > max || max > 2048 {
+        if min > max {
             return Err(invalid(format!(
-                "Invalid string constraints for attribute {}.",
+                "user.{}: Max length cannot be less than min length.",
                 a.name
             )));
         }
@@ -154,7 +161,7 @@ fn check_schema_attribute(a: &SchemaAttribute) -> Result<(), AuthError> {
     if let (Some(min), Some(max)) = (a.min_value, a.max_value) {
         if min > max {
             return Err(invalid(format!(
-                "Invalid number constraints for attribute {}.",
+                "user.{}: Max value cannot be less than min value.",
                 a.name
             )));
         }
@@ -170,10 +177,9 @@ fn prepare_custom(mut a: SchemaAttribute) -> Result<SchemaAttribute, AuthError> 
     }
     check_schema_attribute(&a)?;
     if a.required {
-        return Err(invalid(format!(
-            "Required custom attributes are not supported currently: {}.",
-            a.name
-        )));
+        return Err(invalid(
+            "Required custom attributes are not supported currently.",
+        ));
     }
     if a.data_type == AttributeDataType::String && a.max_length.is_none() {
         a.max_length = Some(2048);
@@ -195,6 +201,12 @@ pub fn merge_schema(given: Vec<SchemaAttribute>) -> Result<Vec<SchemaAttribute>,
             }
             if let Some(slot) = schema.iter_mut().find(|s| s.name == a.name) {
                 // The type of a standard attribute is fixed; only its flags change.
+                if a.data_type != slot.data_type || a.developer_only {
+                    return Err(invalid(format!(
+                        "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute {}",
+                        a.name
+                    )));
+                }
                 a.data_type = slot.data_type;
                 *slot = a;
             }
@@ -337,6 +349,17 @@ impl Keystep {
         change: MfaConfigChange,
     ) -> Result<UserPool, AuthError> {
         let mut pool = self.load_pool(pool_id).await?;
+        let enabling = [
+            change.totp_enabled,
+            change.sms_enabled,
+            change.email_enabled,
+        ]
+        .contains(&Some(true));
+        if change.mfa == Some(MfaConfiguration::Off) && enabling {
+            return Err(invalid(
+                "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.",
+            ));
+        }
         let s = &mut pool.settings;
         if let Some(v) = change.totp_enabled {
             s.totp_mfa_enabled = v;

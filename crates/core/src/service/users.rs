@@ -505,6 +505,29 @@ pub fn apply_attribute_updates(
     Ok(changes)
 }
 
+/// Checks the names an update (`UpdateUserAttributes`, `AdminUpdateUserAttributes`)
+/// writes, in Cognito's wording: one line per attribute that is not in the schema or
+/// cannot be updated (immutable, or `sub`).
+pub fn check_update_names(pool: &UserPool, updates: &[(String, String)]) -> Result<(), AuthError> {
+    let mut problems = String::new();
+    for (name, _) in updates {
+        match pool.attribute(name) {
+            None => problems.push_str(&format!(
+                "user.{name}: Attribute does not exist in the schema.\n"
+            )),
+            Some(def) if name == "sub" || !def.mutable => {
+                problems.push_str(&format!("user.{name}: Attribute cannot be updated.\n"))
+            }
+            Some(_) => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AuthError::InvalidParameter(problems))
+    }
+}
+
 /// Removes attributes from `user`, all or nothing: each must exist in the schema and be
 /// neither `sub`, required nor immutable. Removing an e-mail/phone removes its flag.
 pub fn delete_attributes(
@@ -517,7 +540,7 @@ pub fn delete_attributes(
     for name in names {
         let Some(def) = pool.attribute(name) else {
             return Err(AuthError::InvalidParameter(format!(
-                "Attributes did not conform to the schema: {name}: Attribute does not exist in the schema."
+                "Invalid user attributes: user.{name}: Attribute does not exist in the schema.\n"
             )));
         };
         if name == "sub" || !def.mutable {
@@ -527,7 +550,7 @@ pub fn delete_attributes(
         }
         if def.required {
             return Err(AuthError::InvalidParameter(format!(
-                "Attributes did not conform to the schema: {name}: The attribute is required"
+                "Invalid user attributes: {name}: Required attribute cannot be deleted."
             )));
         }
         writer.may_write(pool, name)?;

@@ -496,7 +496,17 @@ fn schema_attribute(a: &proto::SchemaAttribute) -> Result<SchemaAttribute, AuthE
         .filter(|n| !n.is_empty())
         .ok_or_else(|| invalid("Schema attributes need a Name."))?;
     let data_type = match a.attribute_data_type.as_deref() {
-        None | Some("String") => AttributeDataType::String,
+        // A standard attribute keeps its type; a custom one must say which.
+        None => keystep_core::attributes::standard_schema()
+            .into_iter()
+            .find(|s| s.name == name)
+            .map(|s| s.data_type)
+            .ok_or_else(|| {
+                invalid(
+                    "Invalid AttributeDataType input, consider using the provided AttributeDataType enum.",
+                )
+            })?,
+        Some("String") => AttributeDataType::String,
         Some("Number") => AttributeDataType::Number,
         Some("DateTime") => AttributeDataType::DateTime,
         Some("Boolean") => AttributeDataType::Boolean,

@@ -1,0 +1,75 @@
+"""Cognito's validation, message for message (issue 16), where a real Cognito answer is on
+public record (spec/cognito-messages.md lists the sources): MFA configuration, ListUsers
+filters, password recovery, attribute updates and deletions, schema definitions."""
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+def error_of(call, **kwargs):
+    with pytest.raises(ClientError) as e:
+        call(**kwargs)
+    err = e.value.response["Error"]
+    return err["Code"], err["Message"]
+
+
+def test_mfa_configuration_messages(idp, pools):
+    pool_id = pools()["Id"]
+    for mode in ("ON", "OPTIONAL"):
+        assert error_of(idp.set_user_pool_mfa_config, UserPoolId=pool_id, MfaConfiguration=mode) == (
+            "InvalidParameterException",
+            "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.",
+        )
+    assert error_of(idp.set_user_pool_mfa_config, UserPoolId=pool_id, MfaConfiguration="OFF",
+                    SoftwareTokenMfaConfiguration={"Enabled": True}) == (
+        "InvalidParameterException",
+        "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.",
+    )
+
+
+def test_list_users_filter_messages(idp, pools):
+    pool_id = pools()["Id"]
+    for bad in ('email = ', 'email "x"', 'email ^= "unterminated', '= "x"'):
+        assert error_of(idp.list_users, UserPoolId=pool_id, Filter=bad) == (
+            "InvalidParameterException", "Error while parsing filter."), bad
+    assert error_of(idp.list_users, UserPoolId=pool_id, Filter='custom:foo = "x"') == (
+        "InvalidParameterException", "Invalid search attribute: custom:foo")
+
+
+def test_attribute_update_and_delete_messages(idp, pools):
+    pool_id = pools(Schema=[{"Name": "team", "AttributeDataType": "String", "Mutable": False}])["Id"]
+    idp.admin_create_user(UserPoolId=pool_id, Username="u1", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "custom:team", "Value": "a"}])
+    assert error_of(idp.admin_update_user_attributes, UserPoolId=pool_id, Username="u1",
+                    UserAttributes=[{"Name": "custom:nope", "Value": "x"}]) == (
+        "InvalidParameterException", "user.custom:nope: Attribute does not exist in the schema.\n")
+    assert error_of(idp.admin_update_user_attributes, UserPoolId=pool_id, Username="u1",
+                    UserAttributes=[{"Name": "custom:team", "Value": "b"}]) == (
+        "InvalidParameterException", "user.custom:team: Attribute cannot be updated.\n")
+    assert error_of(idp.admin_delete_user_attributes, UserPoolId=pool_id, Username="u1",
+                    UserAttributeNames=["custom:nope"]) == (
+        "InvalidParameterException",
+        "Invalid user attributes: user.custom:nope: Attribute does not exist in the schema.\n")
+    # Sign-up keeps its own wording.
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c")["UserPoolClient"]["ClientId"]
+    code, message = error_of(idp.sign_up, ClientId=client_id, Username="u2", Password="Passw0rd!Long",
+                             UserAttributes=[{"Name": "custom:nope", "Value": "x"}])
+    assert code == "InvalidParameterException"
+    assert message.startswith("Attributes did not conform to the schema: custom:nope: Attribute does not exist in the schema.")
+
+
+def test_schema_messages(idp, pools):
+    def create(schema):
+        return error_of(idp.create_user_pool, PoolName="bad-schema", Schema=schema)
+
+    assert create([{"Name": "email", "AttributeDataType": "Number"}]) == (
+        "InvalidParameterException",
+        "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email")
+    assert create([{"Name": "email", "AttributeDataType": "String", "DeveloperOnlyAttribute": True}]) == (
+        "InvalidParameterException",
+        "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute email")
+    assert create([{"Name": "tenant", "AttributeDataType": "String", "Required": True}]) == (
+        "InvalidParameterException", "Required custom attributes are not supported currently.")
+    assert create([{"Name": "tenant"}]) == (
+        "InvalidParameterException",
+        "Invalid AttributeDataType input, consider using the provided AttributeDataType enum.")
