@@ -210,3 +210,52 @@ pub struct AdminSetUserMFAPreferenceRequest {
 /// `AdminSetUserMFAPreference` response: empty (serialises as `{}`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminSetUserMFAPreferenceResponse {}
+
+/// `SetUserSettings` request: the legacy way to turn SMS MFA on or off.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetUserSettingsRequest {
+    /// The user's access token.
+    #[serde(rename = "AccessToken")]
+    pub access_token: crate::Sensitive,
+    /// SMS options: one `{DeliveryMedium: SMS, AttributeName: phone_number}` turns SMS MFA
+    /// on; none turns it off.
+    #[serde(rename = "MFAOptions")]
+    pub mfa_options: Vec<crate::MfaOption>,
+}
+
+/// `SetUserSettings` response: empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetUserSettingsResponse {}
+
+/// `AdminSetUserSettings` request: [`SetUserSettingsRequest`] by an administrator.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminSetUserSettingsRequest {
+    /// Id of the user pool.
+    #[serde(rename = "UserPoolId")]
+    pub user_pool_id: String,
+    /// The user.
+    #[serde(rename = "Username")]
+    pub username: crate::Sensitive,
+    /// SMS options, as for `SetUserSettings`.
+    #[serde(rename = "MFAOptions")]
+    pub mfa_options: Vec<crate::MfaOption>,
+}
+
+/// `AdminSetUserSettings` response: empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminSetUserSettingsResponse {}
+
+/// `AdminDeleteSoftwareToken` request: remove a user's authenticator app.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminDeleteSoftwareTokenRequest {
+    /// Id of the user pool.
+    #[serde(rename = "UserPoolId")]
+    pub user_pool_id: String,
+    /// The user.
+    #[serde(rename = "Username")]
+    pub username: crate::Sensitive,
+}
+
+/// `AdminDeleteSoftwareToken` response: empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AdminDeleteSoftwareTokenResponse {}

@@ -206,10 +206,6 @@ pub const REFUSED: &[(&str, &str)] = &[
         "App-client secret rotation is not built yet; an app client has one secret.",
     ),
     (
-        "AdminDeleteSoftwareToken",
-        "Removing a user's authenticator by an administrator is not built yet; use AdminSetUserMFAPreference to turn TOTP off.",
-    ),
-    (
         "AdminListUserAuthEvents",
         "Auth events and threat protection are not built yet.",
     ),
@@ -220,10 +216,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     (
         "AdminRevokeUserSession",
         "User sessions and their configuration are not built yet.",
-    ),
-    (
-        "AdminSetUserSettings",
-        "The legacy MFA settings operations are not built; use SetUserMFAPreference / AdminSetUserMFAPreference.",
     ),
     (
         "AdminUpdateAuthEventFeedback",
@@ -400,10 +392,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     (
         "SetUserPoolSessionConfiguration",
         "User sessions and their configuration are not built yet.",
-    ),
-    (
-        "SetUserSettings",
-        "The legacy MFA settings operations are not built; use SetUserMFAPreference / AdminSetUserMFAPreference.",
     ),
     (
         "StartPointInTimeRecovery",

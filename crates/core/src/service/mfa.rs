@@ -205,6 +205,93 @@ impl Keystep {
     }
 }
 
+/// What the legacy `MFAOptions` of `SetUserSettings` / `AdminSetUserSettings` ask: SMS MFA
+/// on (one SMS option for `phone_number`) or off (none). Only SMS can be set this way.
+pub fn legacy_sms_option(options: &[(Option<String>, Option<String>)]) -> Result<bool, AuthError> {
+    match options {
+        [] => Ok(false),
+        [(medium, attribute)] => {
+            if medium.as_deref() != Some("SMS") {
+                return Err(AuthError::InvalidParameter(
+                    "Only SMS can be set up through MFAOptions; use SetUserMFAPreference.".into(),
+                ));
+            }
+            if attribute.as_deref().is_some_and(|a| a != "phone_number") {
+                return Err(AuthError::InvalidParameter(
+                    "SMS MFA options name the phone_number attribute.".into(),
+                ));
+            }
+            Ok(true)
+        }
+        _ => Err(AuthError::InvalidParameter(
+            "MFAOptions takes at most one option.".into(),
+        )),
+    }
+}
+
+impl Keystep {
+    fn sms_preference(on: bool) -> MfaPreferences {
+        MfaPreferences {
+            sms: Some(FactorPreference {
+                enabled: Some(on),
+                preferred: None,
+            }),
+            ..MfaPreferences::default()
+        }
+    }
+
+    /// `SetUserSettings`: SMS MFA on or off for the token's user.
+    pub async fn set_user_settings(
+        &self,
+        access_token: &str,
+        options: &[(Option<String>, Option<String>)],
+    ) -> Result<(), AuthError> {
+        let on = legacy_sms_option(options)?;
+        let caller = self.authenticate_access(access_token).await?;
+        let prefs = Self::sms_preference(on);
+        self.modify_user(&caller.pool, &caller.user.sub, |u| {
+            apply_preferences(u, &prefs)
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// `AdminSetUserSettings`: SMS MFA on or off for a user.
+    pub async fn admin_set_user_settings(
+        &self,
+        pool_id: &str,
+        username: &str,
+        options: &[(Option<String>, Option<String>)],
+    ) -> Result<(), AuthError> {
+        let on = legacy_sms_option(options)?;
+        self.admin_set_user_mfa_preference(pool_id, username, &Self::sms_preference(on))
+            .await
+    }
+
+    /// `AdminDeleteSoftwareToken`: the user's authenticator app is forgotten (secret, a
+    /// pending one, the TOTP factor and its preference). A user without one is unchanged.
+    pub async fn admin_delete_software_token(
+        &self,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<(), AuthError> {
+        let pool = self.load_pool(pool_id).await?;
+        let user = self.require_user(&pool, username).await?;
+        self.modify_user(&pool, &user.sub, |u| {
+            u.mfa.enabled.retain(|f| *f != MfaFactor::Totp);
+            if u.mfa.preferred == Some(MfaFactor::Totp) {
+                u.mfa.preferred = None;
+            }
+            u.mfa.totp_secret = None;
+            u.mfa.totp_device_name = None;
+            u.mfa.pending_totp_secret = None;
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,6 +99,7 @@ mod update_user_attributes;
 mod update_user_pool;
 mod update_user_pool_client;
 mod user_pool_domain;
+mod user_settings;
 mod verify_software_token;
 mod verify_user_attribute;
 
@@ -209,6 +210,11 @@ pub async fn dispatch(
         "UpdateResourceServer" => run(state, body, resource_server::update).await,
         "DeleteResourceServer" => run(state, body, resource_server::delete).await,
         "TagResource" => run(state, body, tags::tag).await,
+        "SetUserSettings" => run(state, body, user_settings::set).await,
+        "AdminSetUserSettings" => run(state, body, user_settings::admin_set).await,
+        "AdminDeleteSoftwareToken" => {
+            run(state, body, user_settings::admin_delete_software_token).await
+        }
         "UntagResource" => run(state, body, tags::untag).await,
         "ListTagsForResource" => run(state, body, tags::list).await,
         "CreateIdentityProvider" => run(state, body, identity_provider::create).await,
