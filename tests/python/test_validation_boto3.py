@@ -73,3 +73,37 @@ def test_schema_messages(idp, pools):
     assert create([{"Name": "tenant"}]) == (
         "InvalidParameterException",
         "Invalid AttributeDataType input, consider using the provided AttributeDataType enum.")
+
+
+def test_password_history_is_enforced(idp, pools):
+    pool = pools(Policies={"PasswordPolicy": {"MinimumLength": 8, "PasswordHistorySize": 2}})
+    pool_id = pool["Id"]
+    assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Policies"]["PasswordPolicy"][
+        "PasswordHistorySize"] == 2
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="c",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool_id, Username="hal", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="hal", Password="First-pass-1", Permanent=True)
+
+    def token(password):
+        return idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                 AuthParameters={"USERNAME": "hal", "PASSWORD": password}
+                                 )["AuthenticationResult"]["AccessToken"]
+
+    def change(old, new):
+        idp.change_password(AccessToken=token(old), PreviousPassword=old, ProposedPassword=new)
+
+    change("First-pass-1", "Second-pass-2")
+    for reused in ("First-pass-1", "Second-pass-2"):
+        code, _ = error_of(idp.change_password, AccessToken=token("Second-pass-2"),
+                           PreviousPassword="Second-pass-2", ProposedPassword=reused)
+        assert code == "PasswordHistoryPolicyViolationException", reused
+    change("Second-pass-2", "Third-pass-3")
+    # Two remembered: the current and the one before it; the first is free again.
+    code, _ = error_of(idp.admin_set_user_password, UserPoolId=pool_id, Username="hal",
+                       Password="Second-pass-2", Permanent=True)
+    assert code == "PasswordHistoryPolicyViolationException"
+    change("Third-pass-3", "First-pass-1")
+    token("First-pass-1")

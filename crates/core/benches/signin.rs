@@ -84,6 +84,7 @@ fn token_minting(c: &mut Criterion) {
         mfa: Default::default(),
         tokens_valid_after: None,
         pending_attributes: Default::default(),
+        password_history: Vec::new(),
         version: 1,
     };
     let row = RefreshTokenRow {

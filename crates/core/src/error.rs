@@ -123,6 +123,10 @@ pub enum AuthError {
     /// `UnsupportedOperationException`: a Cognito feature Keystep does not implement yet.
     #[error("{0}")]
     UnsupportedOperation(String),
+    /// `PasswordHistoryPolicyViolationException`: the password is one of the last
+    /// `PasswordHistorySize` ones.
+    #[error("{0}")]
+    PasswordHistoryPolicyViolation(String),
     /// `InternalErrorException` (HTTP 500). The message is generic; the cause is logged.
     #[error("{0}")]
     Internal(String),

@@ -20,7 +20,8 @@ pub struct PasswordPolicy {
     pub require_numbers: bool,
     /// `RequireSymbols`.
     pub require_symbols: bool,
-    /// `PasswordHistorySize` (stored and echoed; history is not enforced yet).
+    /// `PasswordHistorySize`: how many earlier passwords a user may not set again (the
+    /// current one included).
     pub password_history_size: Option<u32>,
     /// `TemporaryPasswordValidityDays`.
     pub temporary_password_validity_days: u32,

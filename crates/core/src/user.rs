@@ -120,6 +120,10 @@ pub struct User {
     /// the verified ones (`AttributesRequireVerificationBeforeUpdate`).
     #[serde(default)]
     pub pending_attributes: std::collections::BTreeMap<String, String>,
+    /// Earlier passwords' sealed verifiers, newest first, kept only as far as the pool's
+    /// `PasswordHistorySize` reaches (the current password is `password`).
+    #[serde(default)]
+    pub password_history: Vec<Sealed>,
     /// Optimistic-concurrency version; the store bumps it on every update.
     pub version: i64,
 }

@@ -218,6 +218,9 @@ impl From<AuthError> for ApiError {
             AuthError::TooManyFailedAttempts(m) => ("TooManyFailedAttemptsException", m),
             AuthError::UserNotConfirmed(m) => ("UserNotConfirmedException", m),
             AuthError::PasswordResetRequired(m) => ("PasswordResetRequiredException", m),
+            AuthError::PasswordHistoryPolicyViolation(m) => {
+                ("PasswordHistoryPolicyViolationException", m)
+            }
             AuthError::UnsupportedUserState(m) => ("UnsupportedUserStateException", m),
             AuthError::InvalidUserPoolConfiguration(m) => {
                 ("InvalidUserPoolConfigurationException", m)

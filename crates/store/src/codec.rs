@@ -36,6 +36,9 @@ pub(crate) struct UserSecrets {
     /// Older rows have none.
     #[serde(default)]
     pub pending_attributes: std::collections::BTreeMap<String, String>,
+    /// Older rows have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub password_history: Vec<Sealed>,
 }
 
 impl UserSecrets {
@@ -47,6 +50,7 @@ impl UserSecrets {
             mfa: user.mfa.clone(),
             tokens_valid_after: user.tokens_valid_after,
             pending_attributes: user.pending_attributes.clone(),
+            password_history: user.password_history.clone(),
         }
     }
 }

@@ -709,6 +709,7 @@ mod tests {
             mfa: Default::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
+            password_history: Vec::new(),
             version: 0,
         };
         assert_eq!(invitation_mediums(&user, &[], None).unwrap(), vec![]);

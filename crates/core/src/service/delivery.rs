@@ -529,6 +529,7 @@ mod tests {
             mfa: MfaSettings::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
+            password_history: Vec::new(),
             version: 0,
         }
     }

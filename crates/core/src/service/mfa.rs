@@ -315,6 +315,7 @@ mod tests {
             mfa: crate::user::MfaSettings::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
+            password_history: Vec::new(),
             version: 0,
         }
     }

@@ -7,7 +7,7 @@
 
 use crate::error::AuthError;
 use crate::ids::pool_name_for_srp;
-use crate::keys::constant_time_eq;
+use crate::keys::{constant_time_eq, Sealed};
 use crate::password_policy::PasswordPolicy;
 use crate::pool::UserPool;
 use crate::ports::Rng;
@@ -73,9 +73,12 @@ pub fn password_context(pool_id: &str, sub: &str) -> String {
 }
 
 impl Keystep {
-    /// Sets `user`'s password: checks the pool's policy, draws a fresh salt, computes the
-    /// SRP verifier over the canonical username (`USER_ID_FOR_SRP`), seals both into
-    /// `user.password` and stamps `password_set_at`. Writes nothing to the store.
+    /// Sets `user`'s password: checks the pool's policy — its rules, and that the password
+    /// is none of the last `PasswordHistorySize` ones (each checked against its own sealed
+    /// salt and verifier; no password is kept) — draws a fresh salt, computes the SRP
+    /// verifier over the canonical username (`USER_ID_FOR_SRP`), seals both into
+    /// `user.password`, moves the previous one into the history and stamps
+    /// `password_set_at`. Writes nothing to the store.
     pub fn set_password(
         &self,
         pool: &UserPool,
@@ -84,6 +87,45 @@ impl Keystep {
         now: Millis,
     ) -> Result<(), AuthError> {
         pool.settings.password_policy.check(password)?;
+        let remembered = pool
+            .settings
+            .password_policy
+            .password_history_size
+            .unwrap_or(0) as usize;
+        let context = password_context(&pool.id, &user.sub);
+        let previous: Vec<Sealed> = user
+            .password
+            .iter()
+            .chain(user.password_history.iter())
+            .take(remembered)
+            .cloned()
+            .collect();
+        for sealed in &previous {
+            let plain = self
+                .keys
+                .open(&context, sealed)
+                .map_err(AuthError::internal)?;
+            let Some(old) = PasswordVerifier::from_bytes(&plain) else {
+                continue;
+            };
+            let candidate = keystep_srp::verifier(
+                &old.salt,
+                pool_name_for_srp(&pool.id),
+                &user.username,
+                password,
+            );
+            if constant_time_eq(&candidate, &old.verifier) {
+                return Err(AuthError::PasswordHistoryPolicyViolation(
+                    "The password was used recently; choose another one.".into(),
+                ));
+            }
+        }
+        // The history holds the previous passwords the policy still remembers besides the
+        // current one.
+        user.password_history = previous
+            .into_iter()
+            .take(remembered.saturating_sub(1))
+            .collect();
         let mut salt = vec![0u8; SALT_LEN];
         self.rng.fill(&mut salt);
         let verifier =

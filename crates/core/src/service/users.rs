@@ -273,6 +273,7 @@ impl Keystep {
             mfa: MfaSettings::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
+            password_history: Vec::new(),
             version: 0,
         };
         apply_attribute_updates(pool, &mut user, attributes, writer)?;
@@ -676,6 +677,7 @@ mod tests {
             mfa: MfaSettings::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
+            password_history: Vec::new(),
             version: 0,
         }
     }

@@ -60,6 +60,7 @@ fn user() -> User {
         mfa: MfaSettings::default(),
         tokens_valid_after: None,
         pending_attributes: Default::default(),
+        password_history: Vec::new(),
         version: 0,
     }
 }

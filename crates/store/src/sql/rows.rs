@@ -102,6 +102,7 @@ pub(super) fn user(row: &DbRow) -> Result<User, Fail> {
         mfa: secrets.mfa,
         tokens_valid_after: secrets.tokens_valid_after,
         pending_attributes: secrets.pending_attributes,
+        password_history: secrets.password_history,
         version: row.try_get("version")?,
     })
 }

@@ -72,6 +72,7 @@ pub fn user(pool_id: &str, username: &str) -> User {
         },
         tokens_valid_after: Some(T0),
         pending_attributes: Default::default(),
+        password_history: Vec::new(),
         version: 0,
     }
 }

@@ -111,6 +111,7 @@ impl Keystep {
             mfa: Default::default(),
             tokens_valid_after: None,
             pending_attributes: Default::default(),
+            password_history: Vec::new(),
             version: 0,
         }
     }

@@ -376,6 +376,7 @@ impl Keystep {
                     mfa: MfaSettings::default(),
                     tokens_valid_after: None,
                     pending_attributes: Default::default(),
+                    password_history: Vec::new(),
                     version: 0,
                 };
                 apply_attribute_updates(pool, &mut user, &mapped, AttributeWriter::Admin)
