@@ -46,6 +46,7 @@ fn client() -> AppClient {
         created_at: NOW,
         modified_at: NOW,
         settings: ClientSettings::default(),
+        secret_rotation: Default::default(),
     }
 }
 

@@ -155,6 +155,35 @@ pub struct AppClient {
     pub modified_at: Millis,
     /// Everything configurable about the client.
     pub settings: ClientSettings,
+    /// The ids and dates of its secrets, and the second secret of a rotation.
+    #[serde(default)]
+    pub secret_rotation: SecretRotation,
+}
+
+/// A client's secrets besides the primary `secret` (`AddUserPoolClientSecret`: at most two
+/// are valid at once), and the primary's id and date once it has been listed or rotated.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SecretRotation {
+    /// The primary secret's id (`None`: derived from the client id until it is rotated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_id: Option<String>,
+    /// When the primary secret was made (`None`: with the client).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_created_at: Option<Millis>,
+    /// The other valid secret, sealed as the primary is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<AddedSecret>,
+}
+
+/// A further client secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddedSecret {
+    /// `ClientSecretId`.
+    pub id: String,
+    /// The secret, sealed.
+    pub sealed: Sealed,
+    /// `ClientSecretCreateDate`.
+    pub created_at: Millis,
 }
 
 /// The configurable part of an app client.

@@ -497,6 +497,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Page<AppClient>, StoreError>;
     /// Replaces a client's name, settings and modification time (`NotFound` if absent).
     async fn update_client(&self, client: &AppClient) -> Result<(), StoreError>;
+    /// Compare-and-swap on `modified_at`: replaces the client's secrets (`secret`,
+    /// `secret_rotation`) with the rest, only if its stored `modified_at` is still
+    /// `expected_modified_at`; `false` when another write came first, `NotFound` if gone.
+    async fn update_client_secrets_if(
+        &self,
+        client: &AppClient,
+        expected_modified_at: Millis,
+    ) -> Result<bool, StoreError>;
     /// Deletes a client. Returns whether it existed.
     async fn delete_client(&self, pool_id: &str, client_id: &str) -> Result<bool, StoreError>;
 

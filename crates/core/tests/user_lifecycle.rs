@@ -124,6 +124,7 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
         created_at: now,
         modified_at: now,
         settings: client_settings,
+        secret_rotation: Default::default(),
     };
     ks.store.insert_client(&client).await.unwrap();
     Harness {

@@ -282,3 +282,86 @@ pub struct DeleteUserPoolClientRequest {
 /// `DeleteUserPoolClient` response: empty (serialises as `{}`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeleteUserPoolClientResponse {}
+
+/// `ClientSecretDescriptor`: one secret of an app client.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientSecretDescriptor {
+    /// `ClientSecretId`.
+    #[serde(rename = "ClientSecretId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_id: Option<String>,
+    /// `ClientSecretValue`: only when the secret was just added.
+    #[serde(rename = "ClientSecretValue")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_value: Option<crate::Sensitive>,
+    /// `ClientSecretCreateDate`, epoch seconds.
+    #[serde(rename = "ClientSecretCreateDate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_create_date: Option<f64>,
+}
+
+/// `AddUserPoolClientSecret` request: a second secret for a rotation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AddUserPoolClientSecretRequest {
+    /// Id of the user pool.
+    #[serde(rename = "UserPoolId")]
+    pub user_pool_id: String,
+    /// The app client.
+    #[serde(rename = "ClientId")]
+    pub client_id: String,
+    /// The secret to add; one is made when absent.
+    #[serde(rename = "ClientSecret")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<crate::Sensitive>,
+}
+
+/// `AddUserPoolClientSecret` response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AddUserPoolClientSecretResponse {
+    /// The new secret, with its value.
+    #[serde(rename = "ClientSecretDescriptor")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_descriptor: Option<ClientSecretDescriptor>,
+}
+
+/// `ListUserPoolClientSecrets` request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListUserPoolClientSecretsRequest {
+    /// Id of the user pool.
+    #[serde(rename = "UserPoolId")]
+    pub user_pool_id: String,
+    /// The app client.
+    #[serde(rename = "ClientId")]
+    pub client_id: String,
+    /// Ignored: a client has at most two secrets, listed at once.
+    #[serde(rename = "NextToken")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// `ListUserPoolClientSecrets` response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListUserPoolClientSecretsResponse {
+    /// The client's secrets, without values.
+    #[serde(rename = "ClientSecrets")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secrets: Option<Vec<ClientSecretDescriptor>>,
+}
+
+/// `DeleteUserPoolClientSecret` request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteUserPoolClientSecretRequest {
+    /// Id of the user pool.
+    #[serde(rename = "UserPoolId")]
+    pub user_pool_id: String,
+    /// The app client.
+    #[serde(rename = "ClientId")]
+    pub client_id: String,
+    /// `ClientSecretId` of the secret to delete.
+    #[serde(rename = "ClientSecretId")]
+    pub client_secret_id: String,
+}
+
+/// `DeleteUserPoolClientSecret` response: empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteUserPoolClientSecretResponse {}

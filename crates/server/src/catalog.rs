@@ -202,10 +202,6 @@ pub const UNSIGNED_OPERATIONS: &[&str] = &[
 /// known operation is built; the compatibility test checks both through HTTP.
 pub const REFUSED: &[(&str, &str)] = &[
     (
-        "AddUserPoolClientSecret",
-        "App-client secret rotation is not built yet; an app client has one secret.",
-    ),
-    (
         "AdminListUserAuthEvents",
         "Auth events and threat protection are not built yet.",
     ),
@@ -256,10 +252,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     (
         "DeleteTerms",
         "Terms documents of managed login are not built.",
-    ),
-    (
-        "DeleteUserPoolClientSecret",
-        "App-client secret rotation is not built yet; an app client has one secret.",
     ),
     (
         "DeleteUserPoolReplica",
@@ -356,10 +348,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     (
         "ListUserImportJobs",
         "User import jobs (CSV upload) are not built yet.",
-    ),
-    (
-        "ListUserPoolClientSecrets",
-        "App-client secret rotation is not built yet; an app client has one secret.",
     ),
     (
         "ListUserPoolReplicas",

@@ -62,6 +62,18 @@ async fn boto3_user_settings_suite_passes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_client_secrets_suite_passes() {
+    let server = TestServer::start_with(keystep_testkit::TestOptions::default()).await;
+    e2e_common::run_pytest(
+        &server,
+        "tests/python/test_client_secrets_boto3.py",
+        &[],
+        Duration::from_secs(300),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boto3_tags_suite_passes() {
     let server = TestServer::start_with(keystep_testkit::TestOptions::default()).await;
     e2e_common::run_pytest(

@@ -363,6 +363,7 @@ mod tests {
             created_at: crate::Millis(0),
             modified_at: crate::Millis(0),
             settings,
+            secret_rotation: Default::default(),
         }
     }
 

@@ -158,6 +158,7 @@ impl Keystep {
                 created_at: now,
                 modified_at: now,
                 settings: settings.clone(),
+                secret_rotation: Default::default(),
             };
             let secret = generate_secret.then(|| crate::ids::new_client_secret(&*self.rng));
             if let Some(s) = &secret {

@@ -73,6 +73,21 @@ impl Keystep {
             .map_err(AuthError::internal)
     }
 
+    /// Every valid secret of the client in clear: the primary, and the other one during a
+    /// rotation (`AddUserPoolClientSecret`).
+    pub fn client_secrets(&self, client: &AppClient) -> Result<Vec<String>, AuthError> {
+        let context = client_secret_context(client);
+        let mut out: Vec<String> = self.client_secret(client)?.into_iter().collect();
+        for added in &client.secret_rotation.added {
+            let bytes = self
+                .keys
+                .open(&context, &added.sealed)
+                .map_err(AuthError::internal)?;
+            out.push(String::from_utf8(bytes).map_err(AuthError::internal)?);
+        }
+        Ok(out)
+    }
+
     /// Checks a `SECRET_HASH` for a client with a secret. The hash may have been computed
     /// over any of `usernames` (typed name, canonical username, sub, alias: clients
     /// differ), so it passes if it matches one. A client without a secret ignores it.
@@ -82,18 +97,21 @@ impl Keystep {
         presented: Option<&str>,
         usernames: &[&str],
     ) -> Result<(), AuthError> {
-        let Some(secret) = self.client_secret(client)? else {
+        let secrets = self.client_secrets(client)?;
+        if secrets.is_empty() {
             return Ok(());
-        };
+        }
         let Some(presented) = presented.filter(|p| !p.is_empty()) else {
             return Err(AuthError::NotAuthorized(format!(
                 "Client {} is configured for secret but secret was not received",
                 client.client_id
             )));
         };
-        let ok = usernames
-            .iter()
-            .any(|u| keystep_srp::verify_secret_hash(&secret, u, &client.client_id, presented));
+        let ok = secrets.iter().any(|secret| {
+            usernames
+                .iter()
+                .any(|u| keystep_srp::verify_secret_hash(secret, u, &client.client_id, presented))
+        });
         if ok {
             Ok(())
         } else {
@@ -110,11 +128,18 @@ impl Keystep {
         client: &AppClient,
         presented: Option<&str>,
     ) -> Result<(), AuthError> {
-        let Some(secret) = self.client_secret(client)? else {
+        let secrets = self.client_secrets(client)?;
+        if secrets.is_empty() {
             return Ok(());
+        }
+        let matches = |p: &str| {
+            // Every secret is compared, so the time taken says nothing about which matched.
+            secrets.iter().fold(false, |hit, s| {
+                crate::keys::constant_time_eq(p.as_bytes(), s.as_bytes()) | hit
+            })
         };
         match presented {
-            Some(p) if crate::keys::constant_time_eq(p.as_bytes(), secret.as_bytes()) => Ok(()),
+            Some(p) if matches(p) => Ok(()),
             Some(_) => Err(AuthError::NotAuthorized(format!(
                 "SecretHash does not match for the client: {}",
                 client.client_id

@@ -762,6 +762,7 @@ mod tests {
             created_at: Millis(0),
             modified_at: Millis(0),
             settings: Default::default(),
+            secret_rotation: Default::default(),
         };
         let mut u = user();
         let r = apply_attribute_updates(

@@ -1328,6 +1328,7 @@ fn auth_flows_parse_with_aliases_and_respect_the_client() {
         created_at: now(),
         modified_at: now(),
         settings: ClientSettings::default(),
+        secret_rotation: Default::default(),
     };
     assert!(AuthFlow::UserSrpAuth.check_allowed(&client, false).is_ok());
     assert_eq!(

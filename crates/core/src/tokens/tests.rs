@@ -30,6 +30,7 @@ fn client(read: &[&str]) -> AppClient {
             read_attributes: read.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
         },
+        secret_rotation: Default::default(),
     }
 }
 

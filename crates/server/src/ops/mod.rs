@@ -44,6 +44,7 @@ mod admin_update_user_attributes;
 mod admin_user_global_sign_out;
 mod associate_software_token;
 mod change_password;
+mod client_secrets;
 mod complete_web_authn_registration;
 mod confirm_device;
 mod confirm_forgot_password;
@@ -210,6 +211,9 @@ pub async fn dispatch(
         "UpdateResourceServer" => run(state, body, resource_server::update).await,
         "DeleteResourceServer" => run(state, body, resource_server::delete).await,
         "TagResource" => run(state, body, tags::tag).await,
+        "AddUserPoolClientSecret" => run(state, body, client_secrets::add).await,
+        "ListUserPoolClientSecrets" => run(state, body, client_secrets::list).await,
+        "DeleteUserPoolClientSecret" => run(state, body, client_secrets::delete).await,
         "SetUserSettings" => run(state, body, user_settings::set).await,
         "AdminSetUserSettings" => run(state, body, user_settings::admin_set).await,
         "AdminDeleteSoftwareToken" => {

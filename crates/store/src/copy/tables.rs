@@ -238,6 +238,7 @@ pub(crate) const TABLES: &[Table] = &[
             int("modified_at"),
             bytes("secret"),
             text("settings"),
+            text("secret_rotation"),
         ],
         key: 1,
         key_shown: true,

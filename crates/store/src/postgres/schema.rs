@@ -338,4 +338,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX hosted_sessions_by_user ON hosted_sessions (pool_id, sub)",
         ],
     },
+    Migration {
+        version: 10,
+        name: "app-client secret rotation",
+        statements: &["ALTER TABLE app_clients ADD COLUMN secret_rotation TEXT"],
+    },
 ];

@@ -13,8 +13,8 @@ use crate::error::{on_insert, Fail};
 pub(super) async fn insert(db: &DbPool, client: &AppClient) -> Result<(), Fail> {
     sqlx::query(
         "INSERT INTO app_clients \
-         (client_id, pool_id, name, created_at, modified_at, secret, settings) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         (client_id, pool_id, name, created_at, modified_at, secret, settings, secret_rotation) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&client.client_id)
     .bind(&client.pool_id)
@@ -23,6 +23,10 @@ pub(super) async fn insert(db: &DbPool, client: &AppClient) -> Result<(), Fail> 
     .bind(client.modified_at.0)
     .bind(client.secret.as_ref().map(|s| s.0.as_slice()))
     .bind(codec::to_json(&client.settings, "client settings")?)
+    .bind(codec::to_json(
+        &client.secret_rotation,
+        "client secret rotation",
+    )?)
     .execute(db)
     .await
     .map_err(on_insert("client"))?;
@@ -94,6 +98,45 @@ pub(super) async fn update(db: &DbPool, client: &AppClient) -> Result<(), Fail> 
         return Err(StoreError::NotFound.into());
     }
     Ok(())
+}
+
+/// Compare-and-swap on `modified_at`: replaces the client's secret and its rotation (and
+/// name, settings, modification time) only if nobody changed the client since `expected`;
+/// whether it did. `NotFound` if the client is gone.
+pub(super) async fn update_secrets_if(
+    db: &DbPool,
+    client: &AppClient,
+    expected: i64,
+) -> Result<bool, Fail> {
+    let done = sqlx::query(
+        "UPDATE app_clients SET name = $1, settings = $2, modified_at = $3, secret = $4, \
+         secret_rotation = $5 WHERE pool_id = $6 AND client_id = $7 AND modified_at = $8",
+    )
+    .bind(&client.name)
+    .bind(codec::to_json(&client.settings, "client settings")?)
+    .bind(client.modified_at.0)
+    .bind(client.secret.as_ref().map(|s| s.0.as_slice()))
+    .bind(codec::to_json(
+        &client.secret_rotation,
+        "client secret rotation",
+    )?)
+    .bind(&client.pool_id)
+    .bind(&client.client_id)
+    .bind(expected)
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(true);
+    }
+    let exists = sqlx::query("SELECT 1 FROM app_clients WHERE pool_id = $1 AND client_id = $2")
+        .bind(&client.pool_id)
+        .bind(&client.client_id)
+        .fetch_optional(db)
+        .await?;
+    match exists {
+        Some(_) => Ok(false),
+        None => Err(StoreError::NotFound.into()),
+    }
 }
 
 /// Deletes the client; its sign-in sessions and refresh tokens go with it.

@@ -64,7 +64,8 @@ fn pool_named(
 /// The columns [`client`] reads, qualified by the alias `c` (`FROM app_clients c`), so
 /// that they can be joined with another table's without renaming.
 pub(super) const CLIENT_COLUMNS: &str =
-    "c.client_id, c.pool_id, c.name, c.created_at, c.modified_at, c.secret, c.settings";
+    "c.client_id, c.pool_id, c.name, c.created_at, c.modified_at, c.secret, c.settings, \
+     c.secret_rotation";
 
 /// An `app_clients` row.
 pub(super) fn client(row: &DbRow) -> Result<AppClient, Fail> {
@@ -77,6 +78,10 @@ pub(super) fn client(row: &DbRow) -> Result<AppClient, Fail> {
         created_at: Millis(row.try_get("created_at")?),
         modified_at: Millis(row.try_get("modified_at")?),
         settings: codec::from_json(row.try_get("settings")?, "client settings")?,
+        secret_rotation: match row.try_get::<Option<String>, _>("secret_rotation")? {
+            Some(json) => codec::from_json(&json, "client secret rotation")?,
+            None => Default::default(),
+        },
     })
 }
 

@@ -94,6 +94,14 @@ impl Store for ThisStore {
         retry(|| clients::update(&self.pool, client)).await
     }
 
+    async fn update_client_secrets_if(
+        &self,
+        client: &AppClient,
+        expected_modified_at: Millis,
+    ) -> Result<bool, StoreError> {
+        retry(|| clients::update_secrets_if(&self.pool, client, expected_modified_at.0)).await
+    }
+
     async fn delete_client(&self, pool_id: &str, client_id: &str) -> Result<bool, StoreError> {
         retry(|| clients::delete(&self.pool, pool_id, client_id)).await
     }

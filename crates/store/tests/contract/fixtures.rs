@@ -41,6 +41,7 @@ pub fn client(pool_id: &str, client_id: &str) -> AppClient {
         created_at: T0,
         modified_at: T0,
         settings: ClientSettings::default(),
+        secret_rotation: Default::default(),
     }
 }
 
