@@ -107,3 +107,25 @@ def test_password_history_is_enforced(idp, pools):
     assert code == "PasswordHistoryPolicyViolationException"
     change("Third-pass-3", "First-pass-1")
     token("First-pass-1")
+
+
+def test_describe_user_pool_shows_cognitos_schema(idp, pools):
+    pool = pools(Schema=[{"Name": "tenant", "AttributeDataType": "String"},
+                         {"Name": "level", "AttributeDataType": "Number"}])
+    schema = {a["Name"]: a for a in
+              idp.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]["SchemaAttributes"]}
+    assert schema["sub"]["StringAttributeConstraints"] == {"MinLength": "1", "MaxLength": "2048"}
+    assert schema["email"]["StringAttributeConstraints"] == {"MinLength": "0", "MaxLength": "2048"}
+    assert schema["birthdate"]["StringAttributeConstraints"] == {"MinLength": "10", "MaxLength": "10"}
+    assert schema["updated_at"]["NumberAttributeConstraints"] == {"MinValue": "0"}
+    assert "StringAttributeConstraints" not in schema["email_verified"]
+    assert schema["email_verified"]["AttributeDataType"] == "Boolean"
+    assert schema["custom:tenant"]["StringAttributeConstraints"] == {}
+    assert "NumberAttributeConstraints" not in schema["custom:level"]
+    # Unbounded custom strings still take at most 2048 characters.
+    idp.admin_create_user(UserPoolId=pool["Id"], Username="long", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "custom:tenant", "Value": "t" * 2048}])
+    code, _ = error_of(idp.admin_create_user, UserPoolId=pool["Id"], Username="longer",
+                       MessageAction="SUPPRESS",
+                       UserAttributes=[{"Name": "custom:tenant", "Value": "t" * 2049}])
+    assert code == "InvalidParameterException"

@@ -45,6 +45,11 @@ pub fn standard_schema() -> Vec<SchemaAttribute> {
     .iter()
     .map(|n| s(n))
     .collect();
+    // Cognito lists `birthdate` as exactly ten characters (YYYY-MM-DD).
+    if let Some(birthdate) = v.iter_mut().find(|a| a.name == "birthdate") {
+        birthdate.min_length = Some(10);
+        birthdate.max_length = Some(10);
+    }
     let mut sub = s("sub");
     sub.mutable = false;
     sub.required = true;

@@ -3,8 +3,7 @@
 use crate::attributes::is_standard;
 use crate::error::{AuthError, StoreError};
 use crate::pool::{
-    AliasKind, AttributeDataType, MfaConfiguration, PoolSettings, RecoveryChannel, SchemaAttribute,
-    UserPool,
+    AliasKind, MfaConfiguration, PoolSettings, RecoveryChannel, SchemaAttribute, UserPool,
 };
 use crate::ports::Page;
 
@@ -169,8 +168,9 @@ fn check_schema_attribute(a: &SchemaAttribute) -> Result<(), AuthError> {
     Ok(())
 }
 
-/// Normalises one new custom attribute: adds the `custom:` prefix, checks the name,
-/// refuses required ones and gives strings Cognito's default length bounds.
+/// Normalises one new custom attribute: adds the `custom:` prefix, checks the name and
+/// refuses required ones. A string without bounds keeps none (Describe shows `{}`, as
+/// Cognito does); values are still held to 2048 characters.
 fn prepare_custom(mut a: SchemaAttribute) -> Result<SchemaAttribute, AuthError> {
     if !a.name.starts_with("custom:") {
         a.name = format!("custom:{}", a.name);
@@ -180,10 +180,6 @@ fn prepare_custom(mut a: SchemaAttribute) -> Result<SchemaAttribute, AuthError> 
         return Err(invalid(
             "Required custom attributes are not supported currently.",
         ));
-    }
-    if a.data_type == AttributeDataType::String && a.max_length.is_none() {
-        a.max_length = Some(2048);
-        a.min_length.get_or_insert(0);
     }
     Ok(a)
 }
@@ -444,6 +440,7 @@ impl Keystep {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pool::AttributeDataType;
 
     #[test]
     fn default_settings_pass_their_own_checks() {
