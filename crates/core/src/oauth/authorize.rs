@@ -135,7 +135,8 @@ pub fn granted_scopes(
     defined: &[String],
 ) -> Vec<String> {
     let usable = |s: &str| {
-        allowed.iter().any(|a| a == s) && (STANDARD.contains(&s) || defined.iter().any(|d| d == s))
+        allowed.iter().any(|a| a == s)
+            && (super::STANDARD_SCOPES.contains(&s) || defined.iter().any(|d| d == s))
     };
     let asked: Vec<&str> = match requested.map(str::trim).filter(|r| !r.is_empty()) {
         Some(r) => r.split([' ', '+']).filter(|s| !s.is_empty()).collect(),
@@ -152,8 +153,6 @@ pub fn granted_scopes(
     }
     granted
 }
-
-const STANDARD: [&str; 5] = super::STANDARD_SCOPES;
 
 /// Checks an authorization request against its client (`None`: no such client, or of
 /// another pool than the domain's) and the pool's resource-server scopes.

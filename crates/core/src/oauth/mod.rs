@@ -8,13 +8,7 @@ pub mod pkce;
 use serde::{Deserialize, Serialize};
 
 /// The scopes Cognito defines itself (every other scope is a resource server's).
-pub const STANDARD_SCOPES: [&str; 5] = [
-    "openid",
-    "email",
-    "phone",
-    "profile",
-    crate::tokens::API_SCOPE,
-];
+pub use crate::oauth_client::STANDARD_SCOPES;
 
 /// What tokens for the OAuth endpoints carry besides the sign-in: the granted scopes and
 /// the authorization request's `nonce` (ID token only).
