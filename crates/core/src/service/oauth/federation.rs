@@ -16,13 +16,12 @@ use crate::identity_provider::{federated_username, IdentityProvider};
 use crate::oauth::authorize::{Authorization, Refusal, ResponseType};
 use crate::oauth::OAuthError;
 use crate::pool::UserPool;
-use crate::ports::HostedSessionRow;
 use crate::user::{MfaSettings, User, UserStatus};
 
 use super::super::users::{apply_attribute_updates, AttributeWriter};
 use super::super::Keystep;
 use super::hosted::HostedStep;
-use super::{HOSTED_SESSION_SECS, OPAQUE_BYTES, SESSION_SCOPE};
+use super::OPAQUE_BYTES;
 
 const STATE_CONTEXT: &str = "federation-state";
 
@@ -187,28 +186,9 @@ impl Keystep {
                 &FederationError::Refused("the user is disabled".into()),
             ));
         }
-        let now = self.clock.now();
-        let session = crate::ids::new_opaque_token(&*self.rng, OPAQUE_BYTES);
-        self.store
-            .insert_hosted_session(&HostedSessionRow {
-                hash: self.keys.code_hash(SESSION_SCOPE, &session),
-                pool_id: pool.id.clone(),
-                sub: user.sub.clone(),
-                auth_time: now,
-                created_at: now,
-                expires_at: now.plus_secs(HOSTED_SESSION_SECS),
-            })
+        self.signed_in_on_pages(auth, &user, self.clock.now())
             .await
-            .map_err(|e| server(&e.into()))?;
-        let redirect = self
-            .complete_authorization(auth, &user, now)
-            .await
-            .map_err(|e| server(&e))?;
-        Ok(HostedStep::Done {
-            redirect,
-            session,
-            pool_id: pool.id.clone(),
-        })
+            .map_err(|e| server(&e))
     }
 
     async fn open_federation_state(&self, sealed: &str) -> Result<FederationState, Refusal> {

@@ -10,6 +10,8 @@ use crate::error::AuthError;
 use crate::oauth::authorize::Authorization;
 use crate::ports::HostedSessionRow;
 use crate::signin::{Authenticated, Challenge, ChallengeAnswer};
+use crate::user::User;
+use crate::Millis;
 
 use super::super::auth::{AuthStep, InitiateAuthInput, RespondInput, SetupStep};
 use super::super::Keystep;
@@ -184,6 +186,18 @@ impl Keystep {
             .get_user_by_sub(&auth.pool_id, proof.sub())
             .await?
             .ok_or_else(|| AuthError::NotAuthorized("User does not exist.".into()))?;
+        self.signed_in_on_pages(auth, &user, proof.auth_time())
+            .await
+    }
+
+    /// The end of every sign-in on the pages (password, or a federated provider): a new
+    /// pages' session for the browser, and the app's authorization completed.
+    pub(super) async fn signed_in_on_pages(
+        &self,
+        auth: &Authorization,
+        user: &User,
+        auth_time: Millis,
+    ) -> Result<HostedStep, AuthError> {
         let now = self.clock.now();
         let session = crate::ids::new_opaque_token(&*self.rng, OPAQUE_BYTES);
         self.store
@@ -191,14 +205,12 @@ impl Keystep {
                 hash: self.keys.code_hash(SESSION_SCOPE, &session),
                 pool_id: auth.pool_id.clone(),
                 sub: user.sub.clone(),
-                auth_time: proof.auth_time(),
+                auth_time,
                 created_at: now,
                 expires_at: now.plus_secs(HOSTED_SESSION_SECS),
             })
             .await?;
-        let redirect = self
-            .complete_authorization(auth, &user, proof.auth_time())
-            .await?;
+        let redirect = self.complete_authorization(auth, user, auth_time).await?;
         Ok(HostedStep::Done {
             redirect,
             session,
