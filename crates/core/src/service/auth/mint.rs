@@ -26,6 +26,8 @@ pub struct IssuedTokens {
     pub expires_in: i64,
     /// `NewDeviceMetadata`: a sign-in that named no device, in a pool that tracks them.
     pub new_device: Option<NewDevice>,
+    /// The OAuth scopes granted (space-separated); `None` for the API's tokens.
+    pub oauth_scope: Option<String>,
 }
 
 impl std::fmt::Debug for IssuedTokens {
@@ -126,6 +128,7 @@ impl Keystep {
             refresh_token,
             expires_in: signed.expires_in,
             new_device,
+            oauth_scope: proof.oauth().map(crate::oauth::OAuthGrant::scope),
         })
     }
 

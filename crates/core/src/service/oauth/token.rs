@@ -210,13 +210,10 @@ impl Keystep {
             })?;
         // The scopes are the original grant's: an ID token only with `openid`, or for a
         // refresh token from the API (which always had one).
-        let hash = crate::tokens::refresh_token_hash(&self.keys, token);
-        let scope = self
-            .store
-            .get_refresh_token(&hash)
-            .await?
-            .and_then(|row| row.scope);
-        let with_id = scope.is_none_or(|s| s.split(' ').any(|x| x == "openid"));
+        let with_id = tokens
+            .oauth_scope
+            .as_deref()
+            .is_none_or(|s| s.split(' ').any(|x| x == "openid"));
         Ok(OAuthTokens {
             access_token: tokens.access_token,
             id_token: with_id.then_some(tokens.id_token),
