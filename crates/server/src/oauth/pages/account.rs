@@ -15,7 +15,7 @@ use maud::Markup;
 
 use super::login::{checked_form, login_page, message};
 use super::templates::{self, FormContext};
-use super::{html, page_request, read_form, Csrf, PageRequest};
+use super::{html, read_form, Csrf, PageRequest};
 use crate::AppState;
 
 /// The authenticator secret as a QR code (SVG) of its `otpauth://` URI.
@@ -53,14 +53,6 @@ fn page(
     html(status, render(&ctx), &cookies)
 }
 
-async fn request(
-    state: &AppState,
-    headers: &HeaderMap,
-    query: Option<&str>,
-) -> Result<PageRequest, Response> {
-    page_request(state, headers, query).await
-}
-
 async fn secret_hash(state: &AppState, req: &PageRequest, username: &str) -> Option<String> {
     state
         .keystep
@@ -68,15 +60,6 @@ async fn secret_hash(state: &AppState, req: &PageRequest, username: &str) -> Opt
         .await
         .ok()
         .flatten()
-}
-
-macro_rules! page_request_or_return {
-    ($state:expr, $headers:expr, $query:expr) => {
-        match request(&$state, &$headers, $query.as_deref()).await {
-            Ok(r) => r,
-            Err(response) => return response,
-        }
-    };
 }
 
 /// `GET /signup`.

@@ -13,7 +13,7 @@ use keystep_core::signin::{Challenge, ChallengeName};
 use keystep_core::AuthError;
 
 use super::templates::{self, ChallengeForm, FormContext};
-use super::{html, page_request, read_form, redirect, set_cookie, Csrf, PageRequest};
+use super::{html, read_form, redirect, set_cookie, Csrf, PageRequest};
 use crate::AppState;
 
 /// The challenge parameters a page carries in hidden fields, to show the step again after
@@ -42,10 +42,7 @@ pub async fn show(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let req = match page_request(&state, &headers, query.as_deref()).await {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
+    let req = page_request_or_return!(state, headers, query);
     login_page(&state, &headers, &req, StatusCode::OK, None, None)
 }
 
@@ -109,10 +106,7 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = match page_request(&state, &headers, query.as_deref()).await {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
+    let req = page_request_or_return!(state, headers, query);
     let form = match checked_form(&state, &headers, &req, read_form(body).await) {
         Ok(f) => f,
         Err(response) => return *response,
@@ -153,10 +147,7 @@ pub async fn answer(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let req = match page_request(&state, &headers, query.as_deref()).await {
-        Ok(r) => r,
-        Err(response) => return response,
-    };
+    let req = page_request_or_return!(state, headers, query);
     let form = match checked_form(&state, &headers, &req, read_form(body).await) {
         Ok(f) => f,
         Err(response) => return *response,

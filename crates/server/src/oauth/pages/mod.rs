@@ -6,6 +6,17 @@
 //! progress is the engine's `Session`, carried in a hidden field as the API hands it to
 //! clients.
 
+/// The checked [`PageRequest`] of a page handler's query, or the handler returns the
+/// refusal (the error page, or back to the app).
+macro_rules! page_request_or_return {
+    ($state:expr, $headers:expr, $query:expr) => {
+        match super::page_request(&$state, &$headers, $query.as_deref()).await {
+            Ok(r) => r,
+            Err(response) => return response,
+        }
+    };
+}
+
 pub mod account;
 pub mod login;
 pub mod templates;
