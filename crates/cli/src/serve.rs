@@ -194,6 +194,16 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
             },
         ))
     };
+    let importer = {
+        let mut stopped = stopped.clone();
+        tokio::spawn(keystep_server::user_import::run_importer(
+            prepared.state.keystep.clone(),
+            prepared.state.importer_wake.clone(),
+            async move {
+                let _ = stopped.changed().await;
+            },
+        ))
+    };
     let metrics_server = match config.metrics_listen {
         Some(addr) => {
             let listener = tokio::net::TcpListener::bind(addr)
@@ -266,6 +276,9 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
     let _ = stop.send(());
     if let Err(e) = dispatcher.await {
         tracing::warn!(error = %e, "delivery task ended abnormally");
+    }
+    if let Err(e) = importer.await {
+        tracing::warn!(error = %e, "user import task ended abnormally");
     }
     if let Some(task) = housekeeping {
         if let Err(e) = task.await {

@@ -127,6 +127,10 @@ pub enum AuthError {
     /// `PasswordHistorySize` ones.
     #[error("{0}")]
     PasswordHistoryPolicyViolation(String),
+    /// `PreconditionNotMetException`: the resource is not in the state the operation
+    /// needs (a user import job started twice, or before its file was uploaded).
+    #[error("{0}")]
+    PreconditionNotMet(String),
     /// `InternalErrorException` (HTTP 500). The message is generic; the cause is logged.
     #[error("{0}")]
     Internal(String),

@@ -64,6 +64,11 @@ pub fn new_client_secret(rng: &dyn Rng) -> String {
     random_string(rng, LOWER_ALNUM, 51)
 }
 
+/// A new user import job id: `import-` and 10 letters and digits, as Cognito issues them.
+pub fn new_import_job_id(rng: &dyn Rng) -> String {
+    format!("import-{}", random_string(rng, ALNUM, 10))
+}
+
 /// A new random UUID (version 4) from the domain's randomness source.
 pub fn new_uuid(rng: &dyn Rng) -> String {
     let mut b = [0u8; 16];

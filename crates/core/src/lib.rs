@@ -35,6 +35,7 @@ pub mod tokens;
 pub mod totp;
 pub mod triggers;
 pub mod user;
+pub mod user_import;
 
 pub use error::{AuthError, StoreError};
 pub use time::Millis;

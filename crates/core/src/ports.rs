@@ -9,6 +9,7 @@ use crate::group::Group;
 use crate::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use crate::pool::{AliasKind, UserPool};
 use crate::user::User;
+use crate::user_import::{BatchOutcome, ImportBatch, ImportJob, ImportStatus};
 use crate::Millis;
 
 /// The source of the current time. Tests use a controllable clock.
@@ -961,6 +962,96 @@ pub trait Store: Send + Sync + 'static {
         -> Result<Option<HostedSessionRow>, StoreError>;
     /// Ends a hosted session; whether there was one.
     async fn delete_hosted_session(&self, hash: &[u8]) -> Result<bool, StoreError>;
+
+    // ---- user import jobs
+    /// Inserts a job with the keyed hash of its upload token (`Conflict("import job")` if
+    /// the id exists; `NotFound` if the pool is gone).
+    async fn insert_import_job(&self, job: &ImportJob, upload_key: &[u8])
+        -> Result<(), StoreError>;
+    /// Reads a job.
+    async fn get_import_job(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+    ) -> Result<Option<ImportJob>, StoreError>;
+    /// Lists a pool's jobs, newest first; `after` is the key [`Page::next`] returned.
+    async fn list_import_jobs(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<ImportJob>, StoreError>;
+    /// Whether the job is `Created`, its upload key is `upload_key` and its upload URL
+    /// still works at `now` (asked before a file is read off the network).
+    async fn import_upload_open(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+        upload_key: &[u8],
+        now: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Stores (or replaces) the job's file, under the same conditions as
+    /// [`Store::import_upload_open`], checked in the same statement; whether it was stored.
+    async fn put_import_file(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+        upload_key: &[u8],
+        file: &[u8],
+        now: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Compare-and-swap on the status: moves the job from `from` to `to` at `now`
+    /// (`Pending` also sets the start time and needs an uploaded file; a final status sets
+    /// the completion time and `message` and drops the file). Whether it moved.
+    async fn move_import_job(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+        from: ImportStatus,
+        to: ImportStatus,
+        message: Option<&str>,
+        now: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Claims one job to run, for `runner` until `lease_until`, in one conditional update:
+    /// a `Pending` job, or an `InProgress` / `Stopping` one whose lease ended at `now` (its
+    /// node stopped). A `Pending` job becomes `InProgress`. Returns the job and its file;
+    /// of several nodes claiming at once, each job goes to one.
+    async fn claim_import_job(
+        &self,
+        runner: &str,
+        now: Millis,
+        lease_until: Millis,
+    ) -> Result<Option<(ImportJob, Vec<u8>)>, StoreError>;
+    /// Imports one batch in one transaction, if `runner` still holds the job: inserts each
+    /// user with its aliases (a taken username, or a taken alias of a username attribute,
+    /// is `Skipped`; another taken alias `AliasTaken`; neither disturbs the other rows),
+    /// adds the counts (with the batch's `failed_before`), and moves the job's position
+    /// and lease. `None` when the runner lost the job.
+    async fn import_batch(
+        &self,
+        job: &ImportJob,
+        runner: &str,
+        batch: &ImportBatch,
+    ) -> Result<Option<BatchOutcome>, StoreError>;
+    /// Ends a job `runner` holds with a final status and message at `now`, dropping its
+    /// file; whether it did.
+    async fn finish_import_job(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+        runner: &str,
+        status: ImportStatus,
+        message: &str,
+        now: Millis,
+    ) -> Result<bool, StoreError>;
+    /// Expires the jobs still `Created` that were created at or before `created_before`:
+    /// `Expired` at `now` with `message`, file dropped. Returns how many.
+    async fn expire_import_jobs(
+        &self,
+        created_before: Millis,
+        message: &str,
+        now: Millis,
+    ) -> Result<u64, StoreError>;
 
     // ---- housekeeping
     /// Deletes expired sessions, codes, single-use records, refresh tokens and counters, at most

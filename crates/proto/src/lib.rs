@@ -28,6 +28,7 @@ mod shapes;
 mod signup;
 mod tags;
 mod tokens;
+mod user_import;
 mod users;
 mod webauthn;
 
@@ -48,5 +49,6 @@ pub use shapes::*;
 pub use signup::*;
 pub use tags::*;
 pub use tokens::*;
+pub use user_import::*;
 pub use users::*;
 pub use webauthn::*;

@@ -411,6 +411,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         webhooks,
         courier,
         metrics: Default::default(),
+        importer_wake: Default::default(),
         rate_limiter: setup
             .limits
             .rate_limit

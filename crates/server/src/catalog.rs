@@ -234,10 +234,6 @@ pub const REFUSED: &[(&str, &str)] = &[
         "Terms documents of managed login are not built.",
     ),
     (
-        "CreateUserImportJob",
-        "User import jobs (CSV upload) are not built yet.",
-    ),
-    (
         "CreateUserPoolReplica",
         "Multi-Region replicas are AWS infrastructure; run several Keystep nodes on one PostgreSQL database instead (docs/deployment.md).",
     ),
@@ -284,14 +280,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     (
         "DescribeTermsByClient",
         "Terms documents of managed login are not built.",
-    ),
-    (
-        "DescribeUserImportJob",
-        "User import jobs (CSV upload) are not built yet.",
-    ),
-    (
-        "GetCSVHeader",
-        "User import jobs (CSV upload) are not built yet.",
     ),
     (
         "GetClientToken",
@@ -346,10 +334,6 @@ pub const REFUSED: &[(&str, &str)] = &[
         "Terms documents of managed login are not built.",
     ),
     (
-        "ListUserImportJobs",
-        "User import jobs (CSV upload) are not built yet.",
-    ),
-    (
         "ListUserPoolReplicas",
         "Multi-Region replicas are AWS infrastructure; run several Keystep nodes on one PostgreSQL database instead (docs/deployment.md).",
     ),
@@ -384,14 +368,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     (
         "StartPointInTimeRecovery",
         "Point-in-time recovery is AWS infrastructure; use `keystep backup` and the database's own recovery (docs/operations.md).",
-    ),
-    (
-        "StartUserImportJob",
-        "User import jobs (CSV upload) are not built yet.",
-    ),
-    (
-        "StopUserImportJob",
-        "User import jobs (CSV upload) are not built yet.",
     ),
     (
         "UpdateAuthEventFeedback",

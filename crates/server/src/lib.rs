@@ -23,6 +23,7 @@ mod state;
 pub mod tls;
 mod trigger_secret;
 pub mod upstream;
+pub mod user_import;
 pub mod webhook;
 mod wellknown;
 
@@ -47,6 +48,10 @@ pub fn router(state: AppState) -> axum::Router {
         .route(
             "/{pool_id}/.well-known/openid-configuration",
             get(wellknown::openid_configuration),
+        )
+        .route(
+            "/user-import/{pool_id}/{job_id}",
+            axum::routing::put(user_import::upload),
         );
     oauth::routes(router, &state)
         .fallback(edge::not_found)

@@ -26,6 +26,8 @@ pub struct Shared {
     pub courier: Arc<crate::delivery::ServerCourier>,
     /// Request, sign-in and refusal counters for `/metrics`.
     pub metrics: crate::metrics::Metrics,
+    /// Wakes this node's user importer when a job is started here.
+    pub importer_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {

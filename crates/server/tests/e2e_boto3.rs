@@ -96,3 +96,40 @@ async fn boto3_identity_providers_suite_passes() {
     )
     .await;
 }
+
+/// The user import suite on a stopped clock (it moves the clock to expire URLs and jobs).
+async fn user_import_suite(options: keystep_testkit::TestOptions) {
+    let server = TestServer::start_with(keystep_testkit::TestOptions {
+        live_clock: false,
+        ..options
+    })
+    .await;
+    let clock_url = server.start_clock_control().await;
+    e2e_common::run_pytest(
+        &server,
+        "tests/python/test_user_import_boto3.py",
+        &[("KEYSTEP_CLOCK_URL", &clock_url)],
+        Duration::from_secs(300),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_user_import_suite_passes() {
+    user_import_suite(keystep_testkit::TestOptions::default()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: set KEYSTEP_TEST_DATABASE_URL (scripts/test then runs it)"]
+async fn boto3_user_import_suite_passes_on_postgres() {
+    let Some(schema) = e2e_common::PgSchema::create().await else {
+        panic!("KEYSTEP_TEST_DATABASE_URL is not set: this test needs PostgreSQL");
+    };
+    let options = schema.options.clone();
+    // The schema goes whether the suite passed or not.
+    let outcome = tokio::spawn(user_import_suite(options)).await;
+    schema.drop().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}

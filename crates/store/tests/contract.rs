@@ -40,6 +40,8 @@ mod harness;
 mod housekeeping;
 #[path = "contract/identity_providers.rs"]
 mod identity_providers;
+#[path = "contract/imports.rs"]
+mod imports;
 #[path = "contract/list_users.rs"]
 mod list_users;
 #[path = "contract/oauth.rs"]

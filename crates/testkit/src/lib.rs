@@ -231,6 +231,14 @@ impl TestServer {
                 let _ = dispatcher_stop.changed().await;
             },
         ));
+        let mut importer_stop = rx.clone();
+        tokio::spawn(keystep_server::user_import::run_importer(
+            state.keystep.clone(),
+            state.importer_wake.clone(),
+            async move {
+                let _ = importer_stop.changed().await;
+            },
+        ));
         let mut rx = rx;
         tokio::spawn(async move {
             let shutdown = async move {

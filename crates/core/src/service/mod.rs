@@ -79,6 +79,7 @@ pub mod signup;
 pub mod tags;
 pub mod token_ops;
 pub mod unknown_users;
+pub mod user_import;
 pub mod users;
 
 /// Encodes a store pagination key as the opaque token clients echo back.

@@ -99,6 +99,7 @@ mod update_group;
 mod update_user_attributes;
 mod update_user_pool;
 mod update_user_pool_client;
+mod user_import;
 mod user_pool_domain;
 mod user_settings;
 mod verify_software_token;
@@ -220,6 +221,12 @@ pub async fn dispatch(
             run(state, body, user_settings::admin_delete_software_token).await
         }
         "UntagResource" => run(state, body, tags::untag).await,
+        "GetCSVHeader" => run(state, body, user_import::csv_header).await,
+        "CreateUserImportJob" => run(state, body, user_import::create).await,
+        "StartUserImportJob" => run(state, body, user_import::start).await,
+        "StopUserImportJob" => run(state, body, user_import::stop).await,
+        "DescribeUserImportJob" => run(state, body, user_import::describe).await,
+        "ListUserImportJobs" => run(state, body, user_import::list).await,
         "ListTagsForResource" => run(state, body, tags::list).await,
         "CreateIdentityProvider" => run(state, body, identity_provider::create).await,
         "DescribeIdentityProvider" => run(state, body, identity_provider::describe).await,

@@ -505,6 +505,32 @@ pub(crate) const TABLES: &[Table] = &[
         key_shown: false,
         identity: None,
     },
+    Table {
+        name: "user_import_jobs",
+        columns: &[
+            text("pool_id"),
+            text("job_id"),
+            text("job_name"),
+            text("role_arn"),
+            text("status"),
+            int("created_at"),
+            int("started_at"),
+            int("completed_at"),
+            int("imported"),
+            int("skipped"),
+            int("failed"),
+            text("message"),
+            int("position"),
+            bytes("upload_key"),
+            int("upload_expires_at"),
+            bytes("file"),
+            text("runner"),
+            int("lease_until"),
+        ],
+        key: 2,
+        key_shown: true,
+        identity: None,
+    },
 ];
 
 /// The table that records which migrations a database has; never copied.

@@ -343,4 +343,33 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         name: "app-client secret rotation",
         statements: &["ALTER TABLE app_clients ADD COLUMN secret_rotation TEXT"],
     },
+    Migration {
+        version: 11,
+        name: "user import jobs",
+        statements: &[
+            "CREATE TABLE user_import_jobs (
+            pool_id           TEXT    NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            job_id            TEXT    NOT NULL,
+            job_name          TEXT    NOT NULL,
+            role_arn          TEXT    NOT NULL,
+            status            TEXT    NOT NULL,
+            created_at        BIGINT NOT NULL,
+            started_at        BIGINT,
+            completed_at      BIGINT,
+            imported          BIGINT NOT NULL,
+            skipped           BIGINT NOT NULL,
+            failed            BIGINT NOT NULL,
+            message           TEXT,
+            position          BIGINT NOT NULL,
+            upload_key        BYTEA    NOT NULL,
+            upload_expires_at BIGINT NOT NULL,
+            file              BYTEA,
+            runner            TEXT,
+            lease_until       BIGINT,
+            PRIMARY KEY (pool_id, job_id)
+        )",
+            "CREATE INDEX user_import_jobs_by_status ON user_import_jobs (status, created_at)",
+            "CREATE INDEX user_import_jobs_by_creation ON user_import_jobs (pool_id, created_at)",
+        ],
+    },
 ];

@@ -32,6 +32,7 @@ mod domains;
 mod groups;
 mod housekeeping;
 mod identity_providers;
+mod imports;
 mod oauth;
 mod outbox;
 mod passkeys;

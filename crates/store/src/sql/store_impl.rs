@@ -19,12 +19,13 @@ use keystep_core::ports::{
 };
 use keystep_core::resource_server::ResourceServer;
 use keystep_core::user::User;
+use keystep_core::user_import::{BatchOutcome, ImportBatch, ImportJob, ImportStatus};
 use keystep_core::{Millis, StoreError};
 
 use super::{
     clients, codes, counters, deliveries, devices, domains, groups, housekeeping,
-    identity_providers, oauth, outbox, passkeys, pool_keys, pools, resource_servers, sessions,
-    tokens, users, ThisStore,
+    identity_providers, imports, oauth, outbox, passkeys, pool_keys, pools, resource_servers,
+    sessions, tokens, users, ThisStore,
 };
 use crate::error::retry;
 
@@ -639,6 +640,103 @@ impl Store for ThisStore {
         origin_jti: &str,
     ) -> Result<Option<TokenHolder>, StoreError> {
         retry(|| tokens::holder(&self.pool, pool_id, sub, origin_jti)).await
+    }
+
+    async fn insert_import_job(
+        &self,
+        job: &ImportJob,
+        upload_key: &[u8],
+    ) -> Result<(), StoreError> {
+        retry(|| imports::insert(&self.pool, job, upload_key)).await
+    }
+
+    async fn get_import_job(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+    ) -> Result<Option<ImportJob>, StoreError> {
+        retry(|| imports::get(&self.pool, pool_id, job_id)).await
+    }
+
+    async fn list_import_jobs(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<ImportJob>, StoreError> {
+        retry(|| imports::list(&self.pool, pool_id, after, limit)).await
+    }
+
+    async fn import_upload_open(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+        upload_key: &[u8],
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        retry(|| imports::upload_open(&self.pool, pool_id, job_id, upload_key, now)).await
+    }
+
+    async fn put_import_file(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+        upload_key: &[u8],
+        file: &[u8],
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        retry(|| imports::put_file(&self.pool, pool_id, job_id, upload_key, file, now)).await
+    }
+
+    async fn move_import_job(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+        from: ImportStatus,
+        to: ImportStatus,
+        message: Option<&str>,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        retry(|| imports::move_status(&self.pool, pool_id, job_id, from, to, message, now)).await
+    }
+
+    async fn claim_import_job(
+        &self,
+        runner: &str,
+        now: Millis,
+        lease_until: Millis,
+    ) -> Result<Option<(ImportJob, Vec<u8>)>, StoreError> {
+        retry(|| imports::claim(&self.pool, runner, now, lease_until)).await
+    }
+
+    async fn import_batch(
+        &self,
+        job: &ImportJob,
+        runner: &str,
+        batch: &ImportBatch,
+    ) -> Result<Option<BatchOutcome>, StoreError> {
+        retry(|| imports::import_batch(&self.pool, job, runner, batch)).await
+    }
+
+    async fn finish_import_job(
+        &self,
+        pool_id: &str,
+        job_id: &str,
+        runner: &str,
+        status: ImportStatus,
+        message: &str,
+        now: Millis,
+    ) -> Result<bool, StoreError> {
+        retry(|| imports::finish(&self.pool, pool_id, job_id, runner, status, message, now)).await
+    }
+
+    async fn expire_import_jobs(
+        &self,
+        created_before: Millis,
+        message: &str,
+        now: Millis,
+    ) -> Result<u64, StoreError> {
+        retry(|| imports::expire(&self.pool, created_before, message, now)).await
     }
 
     async fn purge_expired(&self, now: Millis, batch: u32) -> Result<u64, StoreError> {

@@ -342,4 +342,33 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         name: "app-client secret rotation",
         statements: &["ALTER TABLE app_clients ADD COLUMN secret_rotation TEXT"],
     },
+    Migration {
+        version: 11,
+        name: "user import jobs",
+        statements: &[
+            "CREATE TABLE user_import_jobs (
+            pool_id           TEXT    NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            job_id            TEXT    NOT NULL,
+            job_name          TEXT    NOT NULL,
+            role_arn          TEXT    NOT NULL,
+            status            TEXT    NOT NULL,
+            created_at        INTEGER NOT NULL,
+            started_at        INTEGER,
+            completed_at      INTEGER,
+            imported          INTEGER NOT NULL,
+            skipped           INTEGER NOT NULL,
+            failed            INTEGER NOT NULL,
+            message           TEXT,
+            position          INTEGER NOT NULL,
+            upload_key        BLOB    NOT NULL,
+            upload_expires_at INTEGER NOT NULL,
+            file              BLOB,
+            runner            TEXT,
+            lease_until       INTEGER,
+            PRIMARY KEY (pool_id, job_id)
+        ) STRICT",
+            "CREATE INDEX user_import_jobs_by_status ON user_import_jobs (status, created_at)",
+            "CREATE INDEX user_import_jobs_by_creation ON user_import_jobs (pool_id, created_at)",
+        ],
+    },
 ];
