@@ -34,6 +34,7 @@ pub mod time;
 pub mod tokens;
 pub mod totp;
 pub mod triggers;
+pub mod ui_customization;
 pub mod user;
 pub mod user_import;
 

@@ -8,6 +8,7 @@ use crate::error::StoreError;
 use crate::group::Group;
 use crate::message::{OutboxEntry, OutboxFilter, OutgoingMessage};
 use crate::pool::{AliasKind, UserPool};
+use crate::ui_customization::UiCustomization;
 use crate::user::User;
 use crate::user_import::{BatchOutcome, ImportBatch, ImportJob, ImportStatus};
 use crate::Millis;
@@ -1052,6 +1053,17 @@ pub trait Store: Send + Sync + 'static {
         message: &str,
         now: Millis,
     ) -> Result<u64, StoreError>;
+
+    // ---- hosted UI customization
+    /// Stores a pool's or a client's customization, replacing the previous one
+    /// (`NotFound` if the pool is gone).
+    async fn put_ui_customization(&self, c: &UiCustomization) -> Result<(), StoreError>;
+    /// Reads the customization stored for exactly this client id (or `ALL`).
+    async fn get_ui_customization(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+    ) -> Result<Option<UiCustomization>, StoreError>;
 
     // ---- housekeeping
     /// Deletes expired sessions, codes, single-use records, refresh tokens and counters, at most

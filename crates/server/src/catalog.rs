@@ -302,10 +302,6 @@ pub const REFUSED: &[(&str, &str)] = &[
         "SAML sign-in is not built, so there is no SAML signing certificate.",
     ),
     (
-        "GetUICustomization",
-        "Customizing the classic hosted pages (CSS, logo) is not built yet.",
-    ),
-    (
         "GetUserPoolClientSessionConfiguration",
         "User sessions and their configuration are not built yet.",
     ),
@@ -352,10 +348,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     (
         "SetRiskConfiguration",
         "Auth events and threat protection are not built yet.",
-    ),
-    (
-        "SetUICustomization",
-        "Customizing the classic hosted pages (CSS, logo) is not built yet.",
     ),
     (
         "SetUserPoolClientSessionConfiguration",

@@ -133,3 +133,15 @@ async fn boto3_user_import_suite_passes_on_postgres() {
         std::panic::resume_unwind(e.into_panic());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_ui_customization_suite_passes() {
+    let server = TestServer::start_with(keystep_testkit::TestOptions::default()).await;
+    e2e_common::run_pytest(
+        &server,
+        "tests/python/test_ui_customization_boto3.py",
+        &[],
+        Duration::from_secs(300),
+    )
+    .await;
+}

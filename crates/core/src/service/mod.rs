@@ -78,6 +78,7 @@ pub mod resource_servers;
 pub mod signup;
 pub mod tags;
 pub mod token_ops;
+pub mod ui_customization;
 pub mod unknown_users;
 pub mod user_import;
 pub mod users;

@@ -2,6 +2,7 @@
 //! a thin layer over `keystep_core::service::oauth`.
 
 pub mod authorize;
+pub mod branding;
 pub mod logout;
 pub mod pages;
 pub mod token;
@@ -36,6 +37,14 @@ pub fn routes(
         )
         .route("/oauth2/revoke", post(userinfo::revoke))
         .route("/oauth2/pages.css", get(stylesheet))
+        .route(
+            "/ui/{pool_id}/{client_id}/{version}/custom.css",
+            get(branding::css),
+        )
+        .route(
+            "/ui/{pool_id}/{client_id}/{version}/assets/images/image.jpg",
+            get(branding::logo),
+        )
         .route("/error", get(authorize::error))
         .route("/logout", get(logout::handle))
         .route("/login", get(pages::login::show).post(pages::login::submit))

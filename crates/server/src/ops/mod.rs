@@ -94,6 +94,7 @@ mod shape_user;
 mod sign_up;
 mod start_web_authn_registration;
 mod tags;
+mod ui_customization;
 mod update_device_status;
 mod update_group;
 mod update_user_attributes;
@@ -221,6 +222,8 @@ pub async fn dispatch(
             run(state, body, user_settings::admin_delete_software_token).await
         }
         "UntagResource" => run(state, body, tags::untag).await,
+        "SetUICustomization" => run(state, body, ui_customization::set).await,
+        "GetUICustomization" => run(state, body, ui_customization::get).await,
         "GetCSVHeader" => run(state, body, user_import::csv_header).await,
         "CreateUserImportJob" => run(state, body, user_import::create).await,
         "StartUserImportJob" => run(state, body, user_import::start).await,

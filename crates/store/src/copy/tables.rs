@@ -531,6 +531,21 @@ pub(crate) const TABLES: &[Table] = &[
         key_shown: true,
         identity: None,
     },
+    Table {
+        name: "ui_customizations",
+        columns: &[
+            text("pool_id"),
+            text("client_id"),
+            text("css"),
+            bytes("image"),
+            text("css_version"),
+            int("created_at"),
+            int("modified_at"),
+        ],
+        key: 2,
+        key_shown: true,
+        identity: None,
+    },
 ];
 
 /// The table that records which migrations a database has; never copied.

@@ -44,4 +44,5 @@ mod rows;
 mod sessions;
 mod store_impl;
 mod tokens;
+mod ui_customizations;
 mod users;

@@ -18,6 +18,7 @@ use keystep_core::ports::{
     UserFilter,
 };
 use keystep_core::resource_server::ResourceServer;
+use keystep_core::ui_customization::UiCustomization;
 use keystep_core::user::User;
 use keystep_core::user_import::{BatchOutcome, ImportBatch, ImportJob, ImportStatus};
 use keystep_core::{Millis, StoreError};
@@ -25,7 +26,7 @@ use keystep_core::{Millis, StoreError};
 use super::{
     clients, codes, counters, deliveries, devices, domains, groups, housekeeping,
     identity_providers, imports, oauth, outbox, passkeys, pool_keys, pools, resource_servers,
-    sessions, tokens, users, ThisStore,
+    sessions, tokens, ui_customizations, users, ThisStore,
 };
 use crate::error::retry;
 
@@ -737,6 +738,18 @@ impl Store for ThisStore {
         now: Millis,
     ) -> Result<u64, StoreError> {
         retry(|| imports::expire(&self.pool, created_before, message, now)).await
+    }
+
+    async fn put_ui_customization(&self, c: &UiCustomization) -> Result<(), StoreError> {
+        retry(|| ui_customizations::put(&self.pool, c)).await
+    }
+
+    async fn get_ui_customization(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+    ) -> Result<Option<UiCustomization>, StoreError> {
+        retry(|| ui_customizations::get(&self.pool, pool_id, client_id)).await
     }
 
     async fn purge_expired(&self, now: Millis, batch: u32) -> Result<u64, StoreError> {

@@ -371,4 +371,18 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX user_import_jobs_by_creation ON user_import_jobs (pool_id, created_at)",
         ],
     },
+    Migration {
+        version: 12,
+        name: "hosted UI customization",
+        statements: &["CREATE TABLE ui_customizations (
+            pool_id     TEXT    NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+            client_id   TEXT    NOT NULL,
+            css         TEXT,
+            image       BLOB,
+            css_version TEXT    NOT NULL,
+            created_at  INTEGER NOT NULL,
+            modified_at INTEGER NOT NULL,
+            PRIMARY KEY (pool_id, client_id)
+        ) STRICT"],
+    },
 ];

@@ -46,6 +46,7 @@ fn page(
     let query = req.auth.query();
     let ctx = FormContext {
         pool_name: &req.pool_name,
+        branding: &req.branding,
         query: &query,
         csrf: &token,
     };

@@ -60,6 +60,7 @@ pub fn login_page(
     let query = req.auth.query();
     let ctx = FormContext {
         pool_name: &req.pool_name,
+        branding: &req.branding,
         query: &query,
         csrf: &token,
     };
@@ -292,6 +293,7 @@ async fn render_challenge(
     let query = req.auth.query();
     let ctx = FormContext {
         pool_name: &req.pool_name,
+        branding: &req.branding,
         query: &query,
         csrf: &token,
     };

@@ -273,6 +273,8 @@ pub struct PageRequest {
     pub providers: Vec<String>,
     /// Whether the client signs in with the pool's own users.
     pub cognito: bool,
+    /// The customization the pages link.
+    pub branding: templates::Branding,
 }
 
 /// Checks the authorization in a page's query.
@@ -299,10 +301,29 @@ pub async fn page_request(
         .filter(|p| p.as_str() != "COGNITO")
         .cloned()
         .collect();
+    let branding = branding(state, &pool.id, &client.client_id).await;
     Ok(PageRequest {
         cognito: Authorization::allows_cognito(&client),
         auth,
         pool_name: pool.name,
         providers,
+        branding,
     })
+}
+
+/// The customization of the client's pages; a failure to read it costs the pages their
+/// branding, not the sign-in.
+async fn branding(state: &AppState, pool_id: &str, client_id: &str) -> templates::Branding {
+    use keystep_core::service::ui_customization::{asset_path, Asset};
+    match state.keystep.hosted_branding(pool_id, client_id).await {
+        Ok(Some(c)) => templates::Branding {
+            css: c.css.as_ref().map(|_| asset_path(&c, Asset::Css)),
+            logo: c.image.as_ref().map(|_| asset_path(&c, Asset::Logo)),
+        },
+        Ok(None) => templates::Branding::default(),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the hosted UI customization failed");
+            templates::Branding::default()
+        }
+    }
 }

@@ -4,10 +4,21 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
+/// A customization's assets, as paths on this origin (`SetUICustomization`).
+#[derive(Debug, Clone, Default)]
+pub struct Branding {
+    /// The style sheet, linked after Keystep's own.
+    pub css: Option<String>,
+    /// The logo, shown in the banner.
+    pub logo: Option<String>,
+}
+
 /// What every form carries: where it posts and its CSRF token.
 pub struct FormContext<'a> {
     /// The pool's name, shown on every page.
     pub pool_name: &'a str,
+    /// The pool's or the client's customization.
+    pub branding: &'a Branding,
     /// The authorization query the pages carry from step to step.
     pub query: &'a str,
     /// The CSRF token for this browser.
@@ -23,13 +34,21 @@ fn page(ctx: &FormContext<'_>, title: &str, error: Option<&str>, body: Markup) -
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – " (ctx.pool_name) }
                 link rel="stylesheet" href="/oauth2/pages.css";
+                @if let Some(css) = &ctx.branding.css {
+                    link rel="stylesheet" href=(css);
+                }
             }
-            body {
+            body class="background-customizable" {
                 main class="card" {
-                    p class="pool" { (ctx.pool_name) }
-                    h1 { (title) }
+                    div class="banner-customizable" {
+                        @if let Some(logo) = &ctx.branding.logo {
+                            img class="logo-customizable" src=(logo) alt=(ctx.pool_name);
+                        }
+                        p class="pool" { (ctx.pool_name) }
+                    }
+                    h1 class="textDescription-customizable" { (title) }
                     @if let Some(error) = error {
-                        p class="error" role="alert" id="errorMessage" { (error) }
+                        p class="error errorMessage-customizable" role="alert" id="errorMessage" { (error) }
                     }
                     (body)
                 }
@@ -48,8 +67,8 @@ fn csrf(ctx: &FormContext<'_>) -> Markup {
 
 fn field(label: &str, name: &str, kind: &str, autocomplete: &str, value: &str) -> Markup {
     html! {
-        label for=(name) { (label) }
-        input id=(name) name=(name) type=(kind) autocomplete=(autocomplete) value=(value) required;
+        label class="label-customizable" for=(name) { (label) }
+        input class="inputField-customizable" id=(name) name=(name) type=(kind) autocomplete=(autocomplete) value=(value) required;
     }
 }
 
@@ -65,7 +84,7 @@ pub fn login(
     let body = html! {
         @if let Some(notice) = notice { p class="notice" role="status" { (notice) } }
         @for provider in providers {
-            a class="provider" href={ "/oauth2/authorize?" (ctx.query) "&identity_provider=" (encode(provider)) } {
+            a class="provider idpButton-customizable" href={ "/oauth2/authorize?" (ctx.query) "&identity_provider=" (encode(provider)) } {
                 "Continue with " (provider)
             }
         }
@@ -75,7 +94,7 @@ pub fn login(
                 input type="hidden" name="cognitoAsfData" value="";
                 (field("Username", "username", "text", "username", ""))
                 (field("Password", "password", "password", "current-password", ""))
-                button type="submit" name="signInSubmitButton" value="Sign in" { "Sign in" }
+                button class="submitButton-customizable" type="submit" name="signInSubmitButton" value="Sign in" { "Sign in" }
             }
             p { a href={ "/forgotPassword?" (ctx.query) } { "Forgot your password?" } }
             p { "Need an account? " a href={ "/signup?" (ctx.query) } { "Sign up" } }
@@ -121,9 +140,9 @@ pub fn code(
 ) -> Markup {
     let inner = html! {
         p { (prompt) }
-        label for="code" { "Code" }
-        input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required;
-        button type="submit" name="signInSubmitButton" { "Sign in" }
+        label class="label-customizable" for="code" { "Code" }
+        input class="inputField-customizable" id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required;
+        button class="submitButton-customizable" type="submit" name="signInSubmitButton" { "Sign in" }
     };
     page(ctx, "Enter your code", error, challenge_form(ctx, c, inner))
 }
@@ -137,7 +156,7 @@ pub fn select_mfa(
 ) -> Markup {
     let inner = html! {
         @for (value, label) in options {
-            button type="submit" name="answer" value=(value) { (label) }
+            button class="submitButton-customizable" type="submit" name="answer" value=(value) { (label) }
         }
     };
     page(
@@ -162,9 +181,9 @@ pub fn totp_setup(
             (PreEscaped(qr_svg))
         }
         p { "Or enter this key: " code id="secretCode" { (secret) } }
-        label for="code" { "Code" }
-        input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required;
-        button type="submit" { "Verify" }
+        label class="label-customizable" for="code" { "Code" }
+        input class="inputField-customizable" id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required;
+        button class="submitButton-customizable" type="submit" { "Verify" }
     };
     page(
         ctx,
@@ -186,7 +205,7 @@ pub fn new_password(
         @for attribute in required {
             (field(attribute, &format!("requiredAttributes[{attribute}]"), "text", "on", ""))
         }
-        button type="submit" { "Change password" }
+        button class="submitButton-customizable" type="submit" { "Change password" }
     };
     page(
         ctx,
@@ -200,7 +219,7 @@ pub fn new_password(
 pub fn custom(ctx: &FormContext<'_>, c: &ChallengeForm<'_>, error: Option<&str>) -> Markup {
     let inner = html! {
         (field("Answer", "answer", "text", "off", ""))
-        button type="submit" { "Continue" }
+        button class="submitButton-customizable" type="submit" { "Continue" }
     };
     page(
         ctx,
@@ -216,7 +235,7 @@ pub fn forgot_password(ctx: &FormContext<'_>, error: Option<&str>) -> Markup {
         form method="post" action={ "/forgotPassword?" (ctx.query) } {
             (csrf(ctx))
             (field("Username", "username", "text", "username", ""))
-            button type="submit" { "Reset my password" }
+            button class="submitButton-customizable" type="submit" { "Reset my password" }
         }
     };
     page(ctx, "Forgot your password?", error, body)
@@ -236,7 +255,7 @@ pub fn confirm_forgot_password(
             input type="hidden" name="username" value=(username);
             (field("Code", "code", "text", "one-time-code", ""))
             (field("New password", "password", "password", "new-password", ""))
-            button type="submit" { "Change password" }
+            button class="submitButton-customizable" type="submit" { "Change password" }
         }
     };
     page(ctx, "Reset your password", error, body)
@@ -250,7 +269,7 @@ pub fn signup(ctx: &FormContext<'_>, error: Option<&str>) -> Markup {
             (field("Username", "username", "text", "username", ""))
             (field("Email", "email", "email", "email", ""))
             (field("Password", "password", "password", "new-password", ""))
-            button type="submit" { "Sign up" }
+            button class="submitButton-customizable" type="submit" { "Sign up" }
         }
         p { "Have an account? " a href={ "/login?" (ctx.query) } { "Sign in" } }
     };
@@ -270,7 +289,7 @@ pub fn confirm_user(
             (csrf(ctx))
             input type="hidden" name="username" value=(username);
             (field("Code", "code", "text", "one-time-code", ""))
-            button type="submit" { "Confirm account" }
+            button class="submitButton-customizable" type="submit" { "Confirm account" }
         }
     };
     page(ctx, "Confirm your account", error, body)
@@ -303,6 +322,7 @@ pub const STYLESHEET: &str = "\
 body{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:#f4f5f7;color:#1d2330}\
 .card{max-width:26rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:.5rem;box-shadow:0 1px 4px rgba(0,0,0,.12)}\
 .pool{margin:0;color:#5a6270;font-size:.9rem}\
+.logo-customizable{display:block;max-width:100%;max-height:8rem;margin:0 auto .5rem}\
 h1{font-size:1.4rem;margin:.25rem 0 1rem}\
 label{display:block;margin:.75rem 0 .25rem;font-weight:600}\
 input{width:100%;padding:.6rem;font-size:1rem;border:1px solid #8a93a3;border-radius:.3rem}\
