@@ -8,6 +8,7 @@
 
 pub mod app_client;
 pub mod attributes;
+pub mod auth_event;
 pub mod code;
 pub mod device;
 pub mod domain;

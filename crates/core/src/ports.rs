@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 
 use crate::app_client::AppClient;
+use crate::auth_event::{AuthEvent, Feedback};
 use crate::code::{CodePurpose, StoredCode};
 use crate::error::StoreError;
 use crate::group::Group;
@@ -1064,6 +1065,33 @@ pub trait Store: Send + Sync + 'static {
         pool_id: &str,
         client_id: &str,
     ) -> Result<Option<UiCustomization>, StoreError>;
+
+    // ---- auth events
+    /// Records one step of a sign-in, in one statement: inserts the event, or, if it
+    /// exists, sets its response and appends `challenges` (the text of
+    /// [`crate::auth_event::encode_challenges`]) to the ones it has. `NotFound` if the
+    /// user is gone.
+    async fn record_auth_event(
+        &self,
+        event: &AuthEvent,
+        expires_at: Millis,
+    ) -> Result<(), StoreError>;
+    /// A user's events, newest first; `after` is the key [`Page::next`] returned.
+    async fn list_auth_events(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<AuthEvent>, StoreError>;
+    /// Sets the feedback on one of the user's events; whether the event exists.
+    async fn set_auth_event_feedback(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        event_id: &str,
+        feedback: &Feedback,
+    ) -> Result<bool, StoreError>;
 
     // ---- housekeeping
     /// Deletes expired sessions, codes, single-use records, refresh tokens and counters, at most

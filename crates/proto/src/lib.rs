@@ -12,6 +12,7 @@
 
 mod account;
 mod auth;
+mod auth_events;
 mod clients;
 mod devices;
 mod domains;
@@ -35,6 +36,7 @@ mod webauthn;
 
 pub use account::*;
 pub use auth::*;
+pub use auth_events::*;
 pub use clients::*;
 pub use devices::*;
 pub use domains::*;

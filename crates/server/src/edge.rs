@@ -120,6 +120,7 @@ async fn read_and_call(
     Ok(async {
         let mut caller = Caller {
             request_id,
+            source_ip: client_ip(state, parts).map(|ip| ip.to_string()),
             ..Caller::default()
         };
         // Unsigned operations ignore any Authorization header (protocol §1.4).

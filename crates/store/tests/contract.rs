@@ -20,6 +20,8 @@ macro_rules! contract_tests {
     };
 }
 
+#[path = "contract/auth_events.rs"]
+mod auth_events;
 #[path = "contract/clients.rs"]
 mod clients;
 #[path = "contract/codes.rs"]

@@ -55,6 +55,7 @@ pub use context::*;
 pub mod account;
 pub mod admin_users;
 pub mod auth;
+pub mod auth_events;
 pub mod client_secrets;
 pub mod clients;
 pub mod delivery;

@@ -81,24 +81,31 @@ async fn rate_limited(
     let counted = req.method() == axum::http::Method::POST
         || req.uri().path() == "/oauth2/authorize"
         || req.uri().path() == "/oauth2/userInfo";
-    let Some(limiter) = state.rate_limiter.as_ref().filter(|_| counted) else {
-        return next.run(req).await;
-    };
-    let (parts, body) = req.into_parts();
-    let admitted = crate::edge::client_ip(&state, &parts)
-        .is_none_or(|ip| limiter.admit(ip, std::time::Instant::now()));
-    if !admitted {
-        return json(
-            StatusCode::TOO_MANY_REQUESTS,
-            serde_json::json!({
-                "error": "slow_down",
-                "error_description": "Too many requests from this address.",
-            }),
-        );
+    let (mut parts, body) = req.into_parts();
+    let ip = crate::edge::client_ip(&state, &parts);
+    if let Some(ip) = ip {
+        parts.extensions.insert(ClientIp(ip));
+    }
+    if let Some(limiter) = state.rate_limiter.as_ref().filter(|_| counted) {
+        let admitted = ip.is_none_or(|ip| limiter.admit(ip, std::time::Instant::now()));
+        if !admitted {
+            return json(
+                StatusCode::TOO_MANY_REQUESTS,
+                serde_json::json!({
+                    "error": "slow_down",
+                    "error_description": "Too many requests from this address.",
+                }),
+            );
+        }
     }
     next.run(axum::extract::Request::from_parts(parts, body))
         .await
 }
+
+/// The address a request to the endpoints came from (as the rate limiter sees it), for
+/// the pages' auth events.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);
 
 async fn stylesheet() -> Response {
     (

@@ -4,11 +4,12 @@ use keystep_core::service::auth::RespondInput;
 use keystep_proto as proto;
 
 use super::shape_auth::render_step;
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, Caller};
 
 /// Answers the challenge a sign-in started by AdminInitiateAuth waits at.
 pub async fn handle(
     state: &AppState,
+    caller: &Caller,
     req: proto::AdminRespondToAuthChallengeRequest,
 ) -> Result<proto::AdminRespondToAuthChallengeResponse, ApiError> {
     let step = state
@@ -21,6 +22,7 @@ pub async fn handle(
             responses: req.challenge_responses.unwrap_or_default(),
             client_metadata: req.client_metadata.unwrap_or_default(),
             hosted: false,
+            source_ip: super::admin_context_ip(req.context_data.as_ref(), caller),
         })
         .await?;
     let a = render_step(step)?;

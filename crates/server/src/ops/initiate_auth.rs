@@ -4,11 +4,12 @@ use keystep_core::service::auth::InitiateAuthInput;
 use keystep_proto as proto;
 
 use super::shape_auth::render_step;
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, Caller};
 
 /// Starts a sign-in (or refreshes tokens).
 pub async fn handle(
     state: &AppState,
+    caller: &Caller,
     req: proto::InitiateAuthRequest,
 ) -> Result<proto::InitiateAuthResponse, ApiError> {
     let flow = req.auth_flow.clone();
@@ -22,6 +23,7 @@ pub async fn handle(
             client_metadata: req.client_metadata.unwrap_or_default(),
             hosted: false,
             session: req.session.map(|s| s.0),
+            source_ip: caller.source_ip.clone(),
         })
         .await?;
     let a = render_step(step)?;

@@ -43,6 +43,7 @@ mod admin_update_device_status;
 mod admin_update_user_attributes;
 mod admin_user_global_sign_out;
 mod associate_software_token;
+mod auth_events;
 mod change_password;
 mod client_secrets;
 mod complete_web_authn_registration;
@@ -115,6 +116,21 @@ pub struct Caller {
     pub access_key_id: Option<String>,
     /// The region of the signature's credential scope (signed operations only).
     pub region: Option<String>,
+    /// The address the request came from (the configured proxy header's, else the
+    /// connection's), recorded in sign-in auth events.
+    pub source_ip: Option<String>,
+}
+
+/// The end user's address an admin sign-in names in `ContextData` (when it is an
+/// address), else the caller's.
+fn admin_context_ip(
+    context: Option<&keystep_proto::ContextData>,
+    caller: &Caller,
+) -> Option<String> {
+    context
+        .and_then(|c| c.ip_address.parse::<std::net::IpAddr>().ok())
+        .map(|ip| ip.to_string())
+        .or_else(|| caller.source_ip.clone())
 }
 
 /// Runs operation `op` on a JSON `body`; `Ok` is the JSON response body.
@@ -167,11 +183,15 @@ pub async fn dispatch(
         "ListUsers" => run(state, body, list_users::handle).await,
         "ForgotPassword" => run(state, body, forgot_password::handle).await,
         "ConfirmForgotPassword" => run(state, body, confirm_forgot_password::handle).await,
-        "InitiateAuth" => run(state, body, initiate_auth::handle).await,
-        "AdminInitiateAuth" => run(state, body, admin_initiate_auth::handle).await,
-        "RespondToAuthChallenge" => run(state, body, respond_to_auth_challenge::handle).await,
+        "InitiateAuth" => run_with_caller(state, body, caller, initiate_auth::handle).await,
+        "AdminInitiateAuth" => {
+            run_with_caller(state, body, caller, admin_initiate_auth::handle).await
+        }
+        "RespondToAuthChallenge" => {
+            run_with_caller(state, body, caller, respond_to_auth_challenge::handle).await
+        }
         "AdminRespondToAuthChallenge" => {
-            run(state, body, admin_respond_to_auth_challenge::handle).await
+            run_with_caller(state, body, caller, admin_respond_to_auth_challenge::handle).await
         }
         "GetTokensFromRefreshToken" => {
             run(state, body, get_tokens_from_refresh_token::handle).await
@@ -222,6 +242,8 @@ pub async fn dispatch(
             run(state, body, user_settings::admin_delete_software_token).await
         }
         "UntagResource" => run(state, body, tags::untag).await,
+        "AdminListUserAuthEvents" => run(state, body, auth_events::list).await,
+        "AdminUpdateAuthEventFeedback" => run(state, body, auth_events::feedback).await,
         "SetUICustomization" => run(state, body, ui_customization::set).await,
         "GetUICustomization" => run(state, body, ui_customization::get).await,
         "GetCSVHeader" => run(state, body, user_import::csv_header).await,

@@ -4,11 +4,12 @@ use keystep_core::service::auth::RespondInput;
 use keystep_proto as proto;
 
 use super::shape_auth::render_step;
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, Caller};
 
 /// Answers the challenge a sign-in waits at.
 pub async fn handle(
     state: &AppState,
+    caller: &Caller,
     req: proto::RespondToAuthChallengeRequest,
 ) -> Result<proto::RespondToAuthChallengeResponse, ApiError> {
     let step = state
@@ -21,6 +22,7 @@ pub async fn handle(
             responses: req.challenge_responses.unwrap_or_default(),
             client_metadata: req.client_metadata.unwrap_or_default(),
             hosted: false,
+            source_ip: caller.source_ip.clone(),
         })
         .await?;
     let a = render_step(step)?;

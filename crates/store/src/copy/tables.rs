@@ -546,6 +546,26 @@ pub(crate) const TABLES: &[Table] = &[
         key_shown: true,
         identity: None,
     },
+    Table {
+        name: "auth_events",
+        columns: &[
+            text("pool_id"),
+            text("event_id"),
+            text("sub"),
+            text("client_id"),
+            int("created_at"),
+            text("response"),
+            text("challenges"),
+            text("ip_address"),
+            text("feedback_value"),
+            text("feedback_provider"),
+            int("feedback_at"),
+            int("expires_at"),
+        ],
+        key: 2,
+        key_shown: true,
+        identity: None,
+    },
 ];
 
 /// The table that records which migrations a database has; never copied.

@@ -386,4 +386,28 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             PRIMARY KEY (pool_id, client_id)
         )"],
     },
+    Migration {
+        version: 13,
+        name: "auth events",
+        statements: &[
+            "CREATE TABLE auth_events (
+            pool_id           TEXT    NOT NULL,
+            event_id          TEXT    NOT NULL,
+            sub               TEXT    NOT NULL,
+            client_id         TEXT    NOT NULL,
+            created_at        BIGINT NOT NULL,
+            response          TEXT    NOT NULL,
+            challenges        TEXT    NOT NULL,
+            ip_address        TEXT,
+            feedback_value    TEXT,
+            feedback_provider TEXT,
+            feedback_at       BIGINT,
+            expires_at        BIGINT NOT NULL,
+            PRIMARY KEY (pool_id, event_id),
+            FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+        )",
+            "CREATE INDEX auth_events_by_user ON auth_events (pool_id, sub, created_at)",
+            "CREATE INDEX auth_events_by_expiry ON auth_events (expires_at)",
+        ],
+    },
 ];

@@ -8,7 +8,7 @@ use super::DbPool;
 use crate::error::Fail;
 
 /// The tables with an `expires_at` column, each with its key columns.
-const EXPIRING: [(&str, &str); 10] = [
+const EXPIRING: [(&str, &str); 11] = [
     ("auth_sessions", "id"),
     ("codes", "pool_id, sub, purpose"),
     ("used_once", "scope, value"),
@@ -19,6 +19,7 @@ const EXPIRING: [(&str, &str); 10] = [
     ("deliveries", "id"),
     ("oauth_codes", "hash"),
     ("hosted_sessions", "hash"),
+    ("auth_events", "pool_id, event_id"),
 ];
 
 /// Deletes rows whose `expires_at` is at or before `now`, at most `batch` per table.

@@ -23,6 +23,7 @@ type DbRow = <Db as sqlx::Database>::Row;
 /// A transaction on the backend.
 type Tx = sqlx::Transaction<'static, Db>;
 
+mod auth_events;
 mod clients;
 mod codes;
 mod counters;

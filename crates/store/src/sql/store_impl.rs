@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 
 use keystep_core::app_client::AppClient;
+use keystep_core::auth_event::{AuthEvent, Feedback};
 use keystep_core::code::{CodePurpose, StoredCode};
 use keystep_core::device::{Device, DeviceStatus};
 use keystep_core::domain::PoolDomain;
@@ -24,7 +25,7 @@ use keystep_core::user_import::{BatchOutcome, ImportBatch, ImportJob, ImportStat
 use keystep_core::{Millis, StoreError};
 
 use super::{
-    clients, codes, counters, deliveries, devices, domains, groups, housekeeping,
+    auth_events, clients, codes, counters, deliveries, devices, domains, groups, housekeeping,
     identity_providers, imports, oauth, outbox, passkeys, pool_keys, pools, resource_servers,
     sessions, tokens, ui_customizations, users, ThisStore,
 };
@@ -750,6 +751,34 @@ impl Store for ThisStore {
         client_id: &str,
     ) -> Result<Option<UiCustomization>, StoreError> {
         retry(|| ui_customizations::get(&self.pool, pool_id, client_id)).await
+    }
+
+    async fn record_auth_event(
+        &self,
+        event: &AuthEvent,
+        expires_at: Millis,
+    ) -> Result<(), StoreError> {
+        retry(|| auth_events::record(&self.pool, event, expires_at)).await
+    }
+
+    async fn list_auth_events(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<AuthEvent>, StoreError> {
+        retry(|| auth_events::list(&self.pool, pool_id, sub, after, limit)).await
+    }
+
+    async fn set_auth_event_feedback(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        event_id: &str,
+        feedback: &Feedback,
+    ) -> Result<bool, StoreError> {
+        retry(|| auth_events::set_feedback(&self.pool, pool_id, sub, event_id, feedback)).await
     }
 
     async fn purge_expired(&self, now: Millis, batch: u32) -> Result<u64, StoreError> {

@@ -96,6 +96,10 @@ impl Keystep {
             hosted: false,
         };
         let mut inputs = self.inputs(pool, client, user)?;
+        inputs.source_ip = input.source_ip.clone();
+        if let Some(FirstFactorPick::Password(_)) = &preferred {
+            inputs.judged = Some(crate::auth_event::ChallengeKind::Password);
+        }
         inputs.device = device;
         if user_not_found {
             inputs.snapshot.password = Some(self.stand_in_verifier(&inputs.pool, typed));
@@ -153,6 +157,7 @@ impl Keystep {
         )?;
         let mut inputs = self.inputs(pool.clone(), client.clone(), user)?;
         inputs.client_metadata = input.client_metadata.clone();
+        inputs.source_ip = input.source_ip.clone();
         let outcome = self.with_context(&inputs, 0, |ctx| choice::auto_sign_in(&flow, ctx));
         self.settle_auth(&inputs, &flow, Origin::Session(Box::new(open)), outcome)
             .await

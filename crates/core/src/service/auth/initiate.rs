@@ -137,6 +137,10 @@ impl Keystep {
         };
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.device = device;
+        inputs.source_ip = input.source_ip.clone();
+        if let FirstFactor::Password(_) = &first {
+            inputs.judged = Some(crate::auth_event::ChallengeKind::Password);
+        }
         if user_not_found {
             inputs.snapshot.password = Some(self.stand_in_verifier(&inputs.pool, typed));
         }

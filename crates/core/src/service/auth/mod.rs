@@ -11,6 +11,7 @@
 mod choice;
 mod custom;
 mod effects;
+mod events;
 mod initiate;
 mod mint;
 mod pre_token;
@@ -53,6 +54,9 @@ pub struct InitiateAuthInput {
     /// Started by the pool's hosted pages (a password sign-in whatever the client's
     /// `ExplicitAuthFlows`; it ends in an authorization code, see [`AuthStep::Hosted`]).
     pub hosted: bool,
+    /// The address the request came from (or, for the admin operation, the one its
+    /// `ContextData` names), recorded in the sign-in's auth event.
+    pub source_ip: Option<String>,
 }
 
 impl std::fmt::Debug for InitiateAuthInput {
@@ -84,6 +88,8 @@ pub struct RespondInput {
     /// Sent by the pool's hosted pages: only they continue a hosted sign-in, and only
     /// hosted sign-ins.
     pub hosted: bool,
+    /// The address the request came from, recorded in the sign-in's auth event.
+    pub source_ip: Option<String>,
 }
 
 impl std::fmt::Debug for RespondInput {
@@ -160,6 +166,11 @@ struct Inputs {
     client_metadata: BTreeMap<String, String>,
     /// The device the request named (`DEVICE_KEY`), checked and opened.
     device: Option<DeviceSnapshot>,
+    /// What this step judges (the lockout it reserved an attempt under), for its auth
+    /// event.
+    judged: Option<crate::auth_event::ChallengeKind>,
+    /// The address the request came from, for its auth event.
+    source_ip: Option<String>,
 }
 
 fn missing(name: &str) -> AuthError {
@@ -288,6 +299,8 @@ impl Keystep {
             fresh,
             now: self.clock.now(),
             client_metadata: BTreeMap::new(),
+            judged: None,
+            source_ip: None,
             device: None,
         })
     }

@@ -107,6 +107,11 @@ impl Keystep {
         }
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.device = device;
+        inputs.source_ip = input.source_ip.clone();
+        inputs.judged = lock.map(|lock| match lock {
+            Lock::Password => crate::auth_event::ChallengeKind::Password,
+            Lock::SecondFactor => crate::auth_event::ChallengeKind::Mfa,
+        });
         if flow.auth_flow == crate::signin::AuthFlow::UserAuth && !flow.user_not_found {
             let may_challenge =
                 matches!(signin.state, SignInState::AwaitingFirstFactorChoice { .. });

@@ -11,8 +11,22 @@ use super::session::SecretBlock;
 use super::{AuthStep, Inputs, Keystep, Origin, Settled, SetupStep};
 
 impl Keystep {
-    /// Claims the waiting sign-in, carries out the effects and renders the outcome.
+    /// Settles a step ([`Keystep::settle_step`]) and records it in the sign-in's auth
+    /// event.
     pub(super) async fn settle(
+        &self,
+        inputs: &Inputs,
+        flow: &Flow,
+        origin: Origin,
+        outcome: Result<Transition, Rejection>,
+    ) -> Result<Settled, AuthError> {
+        let settled = self.settle_step(inputs, flow, origin, outcome).await;
+        self.record_sign_in_step(inputs, flow, &settled).await;
+        settled
+    }
+
+    /// Claims the waiting sign-in, carries out the effects and renders the outcome.
+    async fn settle_step(
         &self,
         inputs: &Inputs,
         flow: &Flow,

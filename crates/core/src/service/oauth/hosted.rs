@@ -65,6 +65,7 @@ impl Keystep {
         auth: &Authorization,
         username: &str,
         password: &str,
+        source_ip: Option<String>,
     ) -> Result<HostedStep, AuthError> {
         let mut parameters = BTreeMap::new();
         parameters.insert("USERNAME".to_string(), username.to_string());
@@ -81,6 +82,7 @@ impl Keystep {
                 client_metadata: BTreeMap::new(),
                 session: None,
                 hosted: true,
+                source_ip,
             })
             .await?;
         self.hosted_step(auth, step).await
@@ -95,6 +97,7 @@ impl Keystep {
         session: &str,
         username: &str,
         mut responses: BTreeMap<String, String>,
+        source_ip: Option<String>,
     ) -> Result<HostedStep, AuthError> {
         responses.insert("USERNAME".into(), username.to_string());
         if let Some(hash) = self.hosted_secret_hash(&auth.client_id, username).await? {
@@ -109,6 +112,7 @@ impl Keystep {
                 responses,
                 client_metadata: BTreeMap::new(),
                 hosted: true,
+                source_ip,
             })
             .await?;
         self.hosted_step(auth, step).await
@@ -150,7 +154,7 @@ impl Keystep {
                 return Err(AuthError::internal("TOTP associated unasked"))
             }
         };
-        self.hosted_answer(auth, "MFA_SETUP", &session, username, BTreeMap::new())
+        self.hosted_answer(auth, "MFA_SETUP", &session, username, BTreeMap::new(), None)
             .await
     }
 

@@ -104,9 +104,11 @@ pub fn checked_form(
 pub async fn submit(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
+    client_ip: Option<axum::Extension<crate::oauth::ClientIp>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let source_ip = client_ip.map(|ip| ip.0 .0.to_string());
     let req = page_request_or_return!(state, headers, query);
     let form = match checked_form(&state, &headers, &req, read_form(body).await) {
         Ok(f) => f,
@@ -136,7 +138,7 @@ pub async fn submit(
     }
     let step = state
         .keystep
-        .hosted_sign_in(&req.auth, username, password)
+        .hosted_sign_in(&req.auth, username, password, source_ip)
         .await;
     after_step(&state, &headers, &req, username, step).await
 }
@@ -145,9 +147,11 @@ pub async fn submit(
 pub async fn answer(
     State(state): State<AppState>,
     RawQuery(query): RawQuery,
+    client_ip: Option<axum::Extension<crate::oauth::ClientIp>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let source_ip = client_ip.map(|ip| ip.0 .0.to_string());
     let req = page_request_or_return!(state, headers, query);
     let form = match checked_form(&state, &headers, &req, read_form(body).await) {
         Ok(f) => f,
@@ -196,7 +200,7 @@ pub async fn answer(
                 }
             };
             keystep
-                .hosted_answer(&req.auth, name, session, username, responses)
+                .hosted_answer(&req.auth, name, session, username, responses, source_ip)
                 .await
         }
     };

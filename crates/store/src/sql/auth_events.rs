@@ -1,0 +1,129 @@
+//! Auth events: one row per sign-in, its challenges a text list that each step appends
+//! to in the same statement that records it.
+
+use sqlx::Row;
+
+use keystep_core::auth_event::{
+    decode_challenges, encode_challenges, AuthEvent, EventResponse, Feedback,
+};
+use keystep_core::ports::Page;
+use keystep_core::Millis;
+
+use super::{DbPool, DbRow};
+use crate::error::{corrupt, on_insert, Fail};
+
+const COLUMNS: &str = "pool_id, event_id, sub, client_id, created_at, response, challenges, \
+     ip_address, feedback_value, feedback_provider, feedback_at";
+
+fn row(r: &DbRow) -> Result<AuthEvent, Fail> {
+    let response: String = r.try_get("response")?;
+    let challenges: String = r.try_get("challenges")?;
+    let value: Option<String> = r.try_get("feedback_value")?;
+    let provider: Option<String> = r.try_get("feedback_provider")?;
+    let at: Option<i64> = r.try_get("feedback_at")?;
+    Ok(AuthEvent {
+        pool_id: r.try_get("pool_id")?,
+        event_id: r.try_get("event_id")?,
+        sub: r.try_get("sub")?,
+        client_id: r.try_get("client_id")?,
+        created_at: Millis(r.try_get("created_at")?),
+        response: EventResponse::parse(&response)
+            .ok_or_else(|| corrupt("event response", &response))?,
+        challenges: decode_challenges(&challenges),
+        ip_address: r.try_get("ip_address")?,
+        feedback: match (value, provider, at) {
+            (Some(value), Some(provider), Some(at)) => Some(Feedback {
+                value,
+                provider,
+                at: Millis(at),
+            }),
+            _ => None,
+        },
+    })
+}
+
+pub(super) async fn record(db: &DbPool, e: &AuthEvent, expires_at: Millis) -> Result<(), Fail> {
+    sqlx::query(
+        "INSERT INTO auth_events (pool_id, event_id, sub, client_id, created_at, response, \
+         challenges, ip_address, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (pool_id, event_id) DO UPDATE SET response = excluded.response, \
+         challenges = CASE \
+           WHEN excluded.challenges = '' THEN auth_events.challenges \
+           WHEN auth_events.challenges = '' THEN excluded.challenges \
+           ELSE auth_events.challenges || ',' || excluded.challenges END",
+    )
+    .bind(&e.pool_id)
+    .bind(&e.event_id)
+    .bind(&e.sub)
+    .bind(&e.client_id)
+    .bind(e.created_at.0)
+    .bind(e.response.as_str())
+    .bind(encode_challenges(&e.challenges))
+    .bind(&e.ip_address)
+    .bind(expires_at.0)
+    .execute(db)
+    .await
+    .map_err(on_insert("auth event"))?;
+    Ok(())
+}
+
+fn key_of(e: &AuthEvent) -> String {
+    format!("{}:{}", e.created_at.0, e.event_id)
+}
+
+pub(super) async fn list(
+    db: &DbPool,
+    pool_id: &str,
+    sub: &str,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Page<AuthEvent>, Fail> {
+    let (created, id) = match after.and_then(|k| k.split_once(':')) {
+        Some((t, id)) => (t.parse::<i64>().unwrap_or(i64::MAX), id.to_string()),
+        None => (i64::MAX, String::new()),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM auth_events WHERE pool_id = $1 AND sub = $2 \
+         AND (created_at < $3 OR (created_at = $3 AND event_id < $4) OR $5) \
+         ORDER BY created_at DESC, event_id DESC LIMIT $6"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(pool_id)
+        .bind(sub)
+        .bind(created)
+        .bind(&id)
+        .bind(after.is_none())
+        .bind(i64::from(limit) + 1)
+        .fetch_all(db)
+        .await?;
+    let mut items = rows.iter().map(row).collect::<Result<Vec<_>, _>>()?;
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(key_of)
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+pub(super) async fn set_feedback(
+    db: &DbPool,
+    pool_id: &str,
+    sub: &str,
+    event_id: &str,
+    f: &Feedback,
+) -> Result<bool, Fail> {
+    let done = sqlx::query(
+        "UPDATE auth_events SET feedback_value = $1, feedback_provider = $2, feedback_at = $3 \
+         WHERE pool_id = $4 AND sub = $5 AND event_id = $6",
+    )
+    .bind(&f.value)
+    .bind(&f.provider)
+    .bind(f.at.0)
+    .bind(pool_id)
+    .bind(sub)
+    .bind(event_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
