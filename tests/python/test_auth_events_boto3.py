@@ -139,3 +139,66 @@ def test_feedback_and_paging(ks, idp, pools):
     idp.admin_delete_user(UserPoolId=pid, Username="fay")
     make_user(idp, pid, "fay")
     assert events(idp, pid, "fay") == []
+
+
+def test_risk_configuration_blocks_ip_ranges_and_refuses_the_risk_engine_parts(ks, idp, pools):
+    pid = pools()["Id"]
+    blocked_client = app_client(idp, pid, flows=ALL_FLOWS)["ClientId"]
+    other_client = app_client(idp, pid, flows=ALL_FLOWS)["ClientId"]
+    make_user(idp, pid, "ida")
+    described = idp.describe_risk_configuration(UserPoolId=pid)["RiskConfiguration"]
+    assert described == {"UserPoolId": pid}
+
+    # The pool blocks a documentation range; one client also blocks loopback.
+    pool_level = idp.set_risk_configuration(
+        UserPoolId=pid,
+        RiskExceptionConfiguration={"BlockedIPRangeList": ["203.0.113.0/24"],
+                                    "SkippedIPRangeList": ["198.51.100.0/24"]},
+    )["RiskConfiguration"]
+    assert pool_level["RiskExceptionConfiguration"]["BlockedIPRangeList"] == ["203.0.113.0/24"]
+    assert "ClientId" not in pool_level and "LastModifiedDate" in pool_level
+    client_level = idp.set_risk_configuration(
+        UserPoolId=pid, ClientId=blocked_client,
+        RiskExceptionConfiguration={"BlockedIPRangeList": ["127.0.0.0/8"]},
+    )["RiskConfiguration"]
+    assert client_level["ClientId"] == blocked_client
+
+    expect_error(password_auth, "NotAuthorizedException",
+                 "Unable to login because of security reasons.", idp=idp,
+                 client_id=blocked_client, username="ida")
+    tokens_of(password_auth(idp, other_client, "ida"))
+    context = {"IpAddress": "203.0.113.77", "ServerName": "app", "ServerPath": "/",
+               "HttpHeaders": []}
+    expect_error(idp.admin_initiate_auth, "NotAuthorizedException",
+                 "Unable to login because of security reasons.", UserPoolId=pid,
+                 ClientId=other_client, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                 AuthParameters={"USERNAME": "ida", "PASSWORD": PASSWORD},
+                 ContextData=context)
+    context["IpAddress"] = "198.51.100.7"
+    tokens_of(idp.admin_initiate_auth(
+        UserPoolId=pid, ClientId=other_client, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ida", "PASSWORD": PASSWORD}, ContextData=context))
+
+    # Describe: the client's own, else the pool's.
+    own = idp.describe_risk_configuration(UserPoolId=pid, ClientId=blocked_client)
+    assert own["RiskConfiguration"]["RiskExceptionConfiguration"]["BlockedIPRangeList"] == \
+        ["127.0.0.0/8"]
+    inherited = idp.describe_risk_configuration(UserPoolId=pid, ClientId=other_client)
+    assert inherited["RiskConfiguration"]["RiskExceptionConfiguration"][
+        "SkippedIPRangeList"] == ["198.51.100.0/24"]
+
+    # Unblocking the client lets its sign-ins through again.
+    idp.set_risk_configuration(UserPoolId=pid, ClientId=blocked_client,
+                               RiskExceptionConfiguration={})
+    tokens_of(password_auth(idp, blocked_client, "ida"))
+
+    expect_error(idp.set_risk_configuration, "UnsupportedOperationException",
+                 "CompromisedCredentialsRiskConfiguration", UserPoolId=pid,
+                 CompromisedCredentialsRiskConfiguration={"Actions": {"EventAction": "BLOCK"}})
+    expect_error(idp.set_risk_configuration, "UnsupportedOperationException",
+                 "AccountTakeoverRiskConfiguration", UserPoolId=pid,
+                 AccountTakeoverRiskConfiguration={"Actions": {}})
+    expect_error(idp.set_risk_configuration, "InvalidParameterException", UserPoolId=pid,
+                 RiskExceptionConfiguration={"BlockedIPRangeList": ["10.0.0.1"]})
+    expect_error(idp.set_risk_configuration, "ResourceNotFoundException", UserPoolId=pid,
+                 ClientId="nosuchclient", RiskExceptionConfiguration={})

@@ -28,6 +28,7 @@ pub mod password_policy;
 pub mod pool;
 pub mod ports;
 pub mod resource_server;
+pub mod risk;
 pub mod service;
 pub mod signin;
 pub mod signing;

@@ -306,6 +306,9 @@ pub struct PoolSettings {
     pub deletion_protection: bool,
     /// `UserPoolTags`.
     pub tags: std::collections::BTreeMap<String, String>,
+    /// Risk configurations (`SetRiskConfiguration`), by client id or `ALL`.
+    #[serde(default)]
+    pub risk: std::collections::BTreeMap<String, crate::risk::RiskConfiguration>,
     /// `EmailConfiguration` as given (echoed; e-mail goes to the outbox).
     pub email_configuration: Option<EmailConfiguration>,
     /// `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
@@ -378,6 +381,7 @@ impl Default for PoolSettings {
             templates: MessageTemplates::default(),
             deletion_protection: false,
             tags: Default::default(),
+            risk: Default::default(),
             email_configuration: None,
             attributes_require_verification_before_update: Vec::new(),
             tier: PoolTier::default(),

@@ -262,10 +262,6 @@ pub const REFUSED: &[(&str, &str)] = &[
         "Point-in-time recovery is AWS infrastructure; use `keystep backup` and the database's own recovery (docs/operations.md).",
     ),
     (
-        "DescribeRiskConfiguration",
-        "Auth events and threat protection are not built yet.",
-    ),
-    (
         "DescribeTerms",
         "Terms documents of managed login are not built.",
     ),
@@ -336,10 +332,6 @@ pub const REFUSED: &[(&str, &str)] = &[
     (
         "SetLogDeliveryConfiguration",
         "Log delivery to CloudWatch, S3 or Firehose does not apply; Keystep writes JSON logs to stdout and metrics to /metrics.",
-    ),
-    (
-        "SetRiskConfiguration",
-        "Auth events and threat protection are not built yet.",
     ),
     (
         "SetUserPoolClientSessionConfiguration",

@@ -76,6 +76,7 @@ pub mod pool_keys;
 pub mod pools;
 pub mod recovery;
 pub mod resource_servers;
+pub mod risk;
 pub mod signup;
 pub mod tags;
 pub mod token_ops;

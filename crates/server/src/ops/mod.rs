@@ -84,6 +84,7 @@ mod resend_confirmation_code;
 mod resource_server;
 mod respond_to_auth_challenge;
 mod revoke_token;
+mod risk;
 mod set_user_mfa_preference;
 mod set_user_pool_mfa_config;
 mod shape_auth;
@@ -244,6 +245,8 @@ pub async fn dispatch(
         "UntagResource" => run(state, body, tags::untag).await,
         "AdminListUserAuthEvents" => run(state, body, auth_events::list).await,
         "AdminUpdateAuthEventFeedback" => run(state, body, auth_events::feedback).await,
+        "SetRiskConfiguration" => run(state, body, risk::set).await,
+        "DescribeRiskConfiguration" => run(state, body, risk::describe).await,
         "SetUICustomization" => run(state, body, ui_customization::set).await,
         "GetUICustomization" => run(state, body, ui_customization::get).await,
         "GetCSVHeader" => run(state, body, user_import::csv_header).await,

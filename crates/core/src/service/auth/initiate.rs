@@ -19,6 +19,7 @@ impl Keystep {
         let (client, pool) = self
             .auth_client(input.pool_id.as_deref(), &input.client_id)
             .await?;
+        self.check_not_blocked(&pool, &client.client_id, input.source_ip.as_deref())?;
         if input.hosted {
             // The pages sign in with a password whatever API flows the client allows.
             if flow_kind != AuthFlow::UserPasswordAuth || input.pool_id.is_some() {

@@ -21,6 +21,7 @@ impl Keystep {
         let (client, pool) = self
             .auth_client(input.pool_id.as_deref(), &input.client_id)
             .await?;
+        self.check_not_blocked(&pool, &client.client_id, input.source_ip.as_deref())?;
         let response = ChallengeResponse::parse(&input.challenge_name, &input.responses)?;
         let now = self.clock.now();
         let (origin, mut signin) = match &response.answer {
