@@ -100,6 +100,7 @@ fn token_minting(c: &mut Criterion) {
         revoked: false,
         device_key: None,
         scope: None,
+        rotated_until: None,
     };
     let proof = tokens::refresh_proof(&row, CLIENT_ID, USERNAME, NOW).unwrap();
     let issuer = tokens::issuer("http://127.0.0.1:9229", POOL_ID);

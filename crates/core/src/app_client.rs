@@ -211,8 +211,12 @@ pub struct ClientSettings {
     pub enable_token_revocation: bool,
     /// `EnablePropagateAdditionalUserContextData`.
     pub enable_propagate_additional_user_context_data: bool,
-    /// OAuth and hosted-UI settings, stored and echoed (the hosted UI is not built).
+    /// OAuth and hosted-UI settings.
     pub oauth: OAuthSettings,
+    /// `RefreshTokenRotation`: with `Some(grace)`, `GetTokensFromRefreshToken` replaces
+    /// the refresh token, and the one it replaced works `grace` more seconds (0–60).
+    #[serde(default)]
+    pub refresh_token_rotation: Option<u32>,
 }
 
 /// OAuth members of an app client, stored and echoed.
@@ -258,6 +262,7 @@ impl Default for ClientSettings {
             enable_token_revocation: true,
             enable_propagate_additional_user_context_data: false,
             oauth: OAuthSettings::default(),
+            refresh_token_rotation: None,
         }
     }
 }

@@ -127,6 +127,10 @@ pub enum AuthError {
     /// `PasswordHistorySize` ones.
     #[error("{0}")]
     PasswordHistoryPolicyViolation(String),
+    /// `RefreshTokenReuseException`: a refresh token that rotation replaced was used after
+    /// its grace period.
+    #[error("{0}")]
+    RefreshTokenReuse(String),
     /// `PreconditionNotMetException`: the resource is not in the state the operation
     /// needs (a user import job started twice, or before its file was uploaded).
     #[error("{0}")]

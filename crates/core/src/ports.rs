@@ -249,6 +249,9 @@ pub struct RefreshTokenRow {
     /// The OAuth scopes it was granted, space-separated: `Some` for refresh tokens from
     /// the OAuth endpoints (their refreshes keep those scopes), `None` for API sign-ins.
     pub scope: Option<String>,
+    /// Set when refresh-token rotation replaced it: it works until then (the client's
+    /// grace period), and is a reused token after.
+    pub rotated_until: Option<Millis>,
 }
 
 /// An OAuth authorization code as the store keeps it: the keyed hash of its value, and
@@ -939,6 +942,17 @@ pub trait Store: Send + Sync + 'static {
     async fn get_refresh_token(&self, hash: &[u8]) -> Result<Option<RefreshTokenRow>, StoreError>;
     /// Marks one refresh token revoked. Returns whether it was live before.
     async fn revoke_refresh_token(&self, hash: &[u8]) -> Result<bool, StoreError>;
+    /// Refresh-token rotation, in one transaction: marks the token `old_hash` rotated
+    /// until `grace_until` (a token rotated before keeps its first mark) and stores
+    /// `next`, only if the old token is live at `now` (not revoked, not expired, not past
+    /// its grace); whether it was. Of racing rotations with no grace, one wins.
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &[u8],
+        now: Millis,
+        grace_until: Millis,
+        next: &RefreshTokenRow,
+    ) -> Result<bool, StoreError>;
     /// Marks every refresh token of a user revoked; returns how many were live.
     async fn revoke_user_refresh_tokens(&self, pool_id: &str, sub: &str)
         -> Result<u64, StoreError>;

@@ -243,6 +243,11 @@ pub fn refresh_proof(
     if now >= row.expires_at {
         return Err(AuthError::NotAuthorized("Refresh Token has expired".into()));
     }
+    if row.rotated_until.is_some_and(|until| now >= until) {
+        return Err(AuthError::RefreshTokenReuse(
+            "The refresh token was replaced by rotation and can no longer be used.".into(),
+        ));
+    }
     Ok(Authenticated::refreshed(row, username))
 }
 

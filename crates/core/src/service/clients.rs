@@ -45,6 +45,11 @@ fn check_validity(what: &str, v: Validity, min_secs: i64, max_secs: i64) -> Resu
 
 /// Checks client settings against Cognito's rules and the pool's schema.
 pub fn check_client_settings(pool: &UserPool, s: &ClientSettings) -> Result<(), AuthError> {
+    if s.refresh_token_rotation.is_some() && pool.settings.tier == crate::pool::PoolTier::Lite {
+        return Err(AuthError::FeatureUnavailableInTier(
+            "Refresh token rotation needs the ESSENTIALS or PLUS feature plan.".into(),
+        ));
+    }
     let legacy = s.explicit_auth_flows.iter().any(|f| f.is_legacy());
     let modern = s.explicit_auth_flows.iter().any(|f| !f.is_legacy());
     if legacy && modern {

@@ -327,6 +327,7 @@ fn refresh_tokens_are_opaque_url_safe_and_checked() {
         revoked: false,
         device_key: None,
         scope: None,
+        rotated_until: None,
     };
     let p = refresh_proof(&row, "client1", "alice", Millis(5000)).unwrap();
     assert_eq!(p.origin_jti(), Some("origin-1"));

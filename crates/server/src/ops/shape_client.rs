@@ -29,7 +29,7 @@ pub struct ClientFields<'a> {
     pub enable_token_revocation: Option<bool>,
     pub enable_propagate_additional_user_context_data: Option<bool>,
     pub auth_session_validity: Option<i64>,
-    pub refresh_token_rotation: bool,
+    pub refresh_token_rotation: Option<&'a proto::RefreshTokenRotation>,
 }
 
 impl<'a> ClientFields<'a> {
@@ -55,10 +55,7 @@ impl<'a> ClientFields<'a> {
             enable_propagate_additional_user_context_data: r
                 .enable_propagate_additional_user_context_data,
             auth_session_validity: r.auth_session_validity,
-            refresh_token_rotation: r
-                .refresh_token_rotation
-                .as_ref()
-                .is_some_and(|r| r.feature == "ENABLED"),
+            refresh_token_rotation: r.refresh_token_rotation.as_ref(),
         }
     }
 
@@ -84,21 +81,35 @@ impl<'a> ClientFields<'a> {
             enable_propagate_additional_user_context_data: r
                 .enable_propagate_additional_user_context_data,
             auth_session_validity: r.auth_session_validity,
-            refresh_token_rotation: r
-                .refresh_token_rotation
-                .as_ref()
-                .is_some_and(|r| r.feature == "ENABLED"),
+            refresh_token_rotation: r.refresh_token_rotation.as_ref(),
         }
     }
 
     /// Builds domain settings; absent members take Cognito's defaults.
     pub fn to_settings(&self) -> Result<ClientSettings, AuthError> {
-        if self.refresh_token_rotation {
-            return Err(AuthError::UnsupportedOperation(
-                "Keystep does not support RefreshTokenRotation yet.".into(),
-            ));
-        }
         let mut s = ClientSettings::default();
+        if let Some(r) = self.refresh_token_rotation {
+            let grace = r.retry_grace_period_seconds.unwrap_or(0);
+            if !(0..=60).contains(&grace) {
+                return Err(AuthError::InvalidParameter(
+                    "1 validation error detected: Value at \
+                     'refreshTokenRotation.retryGracePeriodSeconds' failed to satisfy \
+                     constraint: Member must have value between 0 and 60"
+                        .into(),
+                ));
+            }
+            s.refresh_token_rotation = match r.feature.as_str() {
+                "ENABLED" => Some(grace as u32),
+                "DISABLED" => None,
+                other => {
+                    return Err(enum_error(
+                        "refreshTokenRotation.feature",
+                        other,
+                        &["ENABLED", "DISABLED"],
+                    ))
+                }
+            };
+        }
         if let Some(flows) = self.explicit_auth_flows {
             let names: Vec<&str> = ALL_FLOWS.iter().map(|f| f.as_str()).collect();
             s.explicit_auth_flows = flows
@@ -249,6 +260,14 @@ pub fn render_client(c: &AppClient, secret: Option<&str>) -> proto::UserPoolClie
             s.enable_propagate_additional_user_context_data,
         ),
         auth_session_validity: Some(s.auth_session_validity_minutes),
-        refresh_token_rotation: None,
+        refresh_token_rotation: Some(proto::RefreshTokenRotation {
+            feature: if s.refresh_token_rotation.is_some() {
+                "ENABLED"
+            } else {
+                "DISABLED"
+            }
+            .into(),
+            retry_grace_period_seconds: Some(i64::from(s.refresh_token_rotation.unwrap_or(0))),
+        }),
     }
 }

@@ -411,6 +411,7 @@ pub(crate) const TABLES: &[Table] = &[
             boolean("revoked"),
             text("device_key"),
             text("scope"),
+            int("rotated_until"),
         ],
         key: 1,
         key_shown: false,

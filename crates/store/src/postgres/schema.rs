@@ -410,4 +410,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX auth_events_by_expiry ON auth_events (expires_at)",
         ],
     },
+    Migration {
+        version: 14,
+        name: "refresh-token rotation",
+        statements: &["ALTER TABLE refresh_tokens ADD COLUMN rotated_until BIGINT"],
+    },
 ];

@@ -188,7 +188,7 @@ pub(super) fn auth_session(row: &DbRow) -> Result<AuthSessionRow, Fail> {
 
 /// The columns [`refresh_token`] reads.
 pub(super) const TOKEN_COLUMNS: &str = "hash, pool_id, client_id, sub, origin_jti, auth_time, \
-     created_at, expires_at, revoked, device_key, scope";
+     created_at, expires_at, revoked, device_key, scope, rotated_until";
 
 /// A `refresh_tokens` row.
 pub(super) fn refresh_token(row: &DbRow) -> Result<RefreshTokenRow, Fail> {
@@ -204,5 +204,6 @@ pub(super) fn refresh_token(row: &DbRow) -> Result<RefreshTokenRow, Fail> {
         revoked: row.try_get("revoked")?,
         device_key: row.try_get("device_key")?,
         scope: row.try_get("scope")?,
+        rotated_until: row.try_get::<Option<i64>, _>("rotated_until")?.map(Millis),
     })
 }

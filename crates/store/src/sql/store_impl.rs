@@ -781,6 +781,16 @@ impl Store for ThisStore {
         retry(|| auth_events::set_feedback(&self.pool, pool_id, sub, event_id, feedback)).await
     }
 
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &[u8],
+        now: Millis,
+        grace_until: Millis,
+        next: &RefreshTokenRow,
+    ) -> Result<bool, StoreError> {
+        retry(|| tokens::rotate(&self.pool, old_hash, now, grace_until, next)).await
+    }
+
     async fn purge_expired(&self, now: Millis, batch: u32) -> Result<u64, StoreError> {
         retry(|| housekeeping::purge_expired(&self.pool, now, batch)).await
     }

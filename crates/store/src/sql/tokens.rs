@@ -6,6 +6,7 @@
 use sqlx::Row;
 
 use keystep_core::ports::{RefreshTokenRow, TokenHolder};
+use keystep_core::Millis;
 
 use super::rows::{self, POOL_COLUMNS_P, TOKEN_COLUMNS, USER_COLUMNS};
 use super::{dialect, DbPool, Tx};
@@ -19,8 +20,8 @@ const ORIGIN_MEMORY_MS: i64 = 24 * 3600 * 1000;
 pub(super) async fn insert(db: &DbPool, t: &RefreshTokenRow) -> Result<(), Fail> {
     sqlx::query(
         "INSERT INTO refresh_tokens (hash, pool_id, client_id, sub, origin_jti, auth_time, \
-         created_at, expires_at, revoked, device_key, scope) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         created_at, expires_at, revoked, device_key, scope, rotated_until) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&t.hash)
     .bind(&t.pool_id)
@@ -33,10 +34,54 @@ pub(super) async fn insert(db: &DbPool, t: &RefreshTokenRow) -> Result<(), Fail>
     .bind(t.revoked)
     .bind(&t.device_key)
     .bind(&t.scope)
+    .bind(t.rotated_until.map(|m| m.0))
     .execute(db)
     .await
     .map_err(on_insert("refresh_token"))?;
     Ok(())
+}
+
+pub(super) async fn rotate(
+    db: &DbPool,
+    old_hash: &[u8],
+    now: Millis,
+    grace_until: Millis,
+    next: &RefreshTokenRow,
+) -> Result<bool, Fail> {
+    let mut tx = dialect::begin(db).await?;
+    let live = sqlx::query(
+        "UPDATE refresh_tokens SET rotated_until = COALESCE(rotated_until, $1) \
+         WHERE hash = $2 AND revoked = FALSE AND expires_at > $3 \
+         AND (rotated_until IS NULL OR rotated_until > $3)",
+    )
+    .bind(grace_until.0)
+    .bind(old_hash)
+    .bind(now.0)
+    .execute(&mut *tx)
+    .await?;
+    if live.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO refresh_tokens (hash, pool_id, client_id, sub, origin_jti, auth_time, \
+         created_at, expires_at, revoked, device_key, scope, rotated_until) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9, $10, NULL)",
+    )
+    .bind(&next.hash)
+    .bind(&next.pool_id)
+    .bind(&next.client_id)
+    .bind(&next.sub)
+    .bind(&next.origin_jti)
+    .bind(next.auth_time.0)
+    .bind(next.created_at.0)
+    .bind(next.expires_at.0)
+    .bind(&next.device_key)
+    .bind(&next.scope)
+    .execute(&mut *tx)
+    .await
+    .map_err(on_insert("refresh_token"))?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub(super) async fn get(db: &DbPool, hash: &[u8]) -> Result<Option<RefreshTokenRow>, Fail> {
@@ -45,11 +90,13 @@ pub(super) async fn get(db: &DbPool, hash: &[u8]) -> Result<Option<RefreshTokenR
     row.as_ref().map(rows::refresh_token).transpose()
 }
 
-/// Revokes one token and its sign-in; whether the token was live before.
+/// Revokes one token and its sign-in — every token of that sign-in, which rotation may
+/// have made several of; whether one was live before.
 pub(super) async fn revoke(db: &DbPool, hash: &[u8]) -> Result<bool, Fail> {
     let mut tx = dialect::begin(db).await?;
     let revoked = sqlx::query(
-        "UPDATE refresh_tokens SET revoked = TRUE WHERE hash = $1 AND revoked = FALSE \
+        "UPDATE refresh_tokens SET revoked = TRUE WHERE revoked = FALSE AND origin_jti = \
+         (SELECT origin_jti FROM refresh_tokens WHERE hash = $1) \
          RETURNING origin_jti, expires_at",
     )
     .bind(hash)

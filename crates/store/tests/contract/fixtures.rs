@@ -134,6 +134,7 @@ pub fn refresh_token(user: &User, client_id: &str, hash: &[u8], origin: &str) ->
         revoked: false,
         device_key: None,
         scope: None,
+        rotated_until: None,
     }
 }
 

@@ -7,8 +7,103 @@ use crate::harness::TestDb;
 
 contract_tests!(
     refresh_tokens_and_revocation,
-    token_holder_reads_pool_user_and_revocation
+    token_holder_reads_pool_user_and_revocation,
+    rotation_replaces_a_token_once_and_revocation_takes_the_family
 );
+
+async fn rotation_replaces_a_token_once_and_revocation_takes_the_family(db: TestDb) {
+    let store = db.store;
+    seed(&*store).await;
+    let alice = seed_user(&*store, POOL, "alice").await;
+    let old = refresh_token(&alice, CLIENT, b"old", "origin-r");
+    store.insert_refresh_token(&old).await.unwrap();
+    let next = |hash: &[u8]| keystep_core::ports::RefreshTokenRow {
+        hash: hash.to_vec(),
+        created_at: T0.plus_secs(10),
+        ..old.clone()
+    };
+    // No grace: of racing rotations one wins.
+    let mut racers = Vec::new();
+    for i in 0..6u8 {
+        let s = std::sync::Arc::clone(&store);
+        let n = next(&[b'n', i]);
+        racers.push(tokio::spawn(async move {
+            s.rotate_refresh_token(b"old", T0.plus_secs(10), T0.plus_secs(10), &n)
+                .await
+        }));
+    }
+    let mut won = Vec::new();
+    for (i, r) in racers.into_iter().enumerate() {
+        if r.await.unwrap().unwrap() {
+            won.push(i as u8);
+        }
+    }
+    assert_eq!(won.len(), 1, "exactly one rotation wins");
+    let replaced = store.get_refresh_token(b"old").await.unwrap().unwrap();
+    assert_eq!(replaced.rotated_until, Some(T0.plus_secs(10)));
+    let winner = store
+        .get_refresh_token(&[b'n', won[0]])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            winner.origin_jti.as_str(),
+            winner.expires_at,
+            winner.rotated_until
+        ),
+        ("origin-r", old.expires_at, None)
+    );
+
+    // With grace, the old token rotates again until its first grace ends.
+    let grace_until = T0.plus_secs(40);
+    assert!(store
+        .rotate_refresh_token(&[b'n', won[0]], T0.plus_secs(20), grace_until, &next(b"g1"))
+        .await
+        .unwrap());
+    assert!(store
+        .rotate_refresh_token(
+            &[b'n', won[0]],
+            T0.plus_secs(30),
+            T0.plus_secs(90),
+            &next(b"g2")
+        )
+        .await
+        .unwrap());
+    let twice = store
+        .get_refresh_token(&[b'n', won[0]])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        twice.rotated_until,
+        Some(grace_until),
+        "the first mark stays"
+    );
+    assert!(!store
+        .rotate_refresh_token(&[b'n', won[0]], grace_until, T0.plus_secs(99), &next(b"g3"))
+        .await
+        .unwrap());
+    assert!(store.get_refresh_token(b"g3").await.unwrap().is_none());
+
+    // Revoking one token of the sign-in revokes them all.
+    assert!(store.revoke_refresh_token(b"g2").await.unwrap());
+    for hash in [&b"g1"[..], b"old"] {
+        assert!(
+            store
+                .get_refresh_token(hash)
+                .await
+                .unwrap()
+                .unwrap()
+                .revoked
+        );
+    }
+    assert!(!store
+        .rotate_refresh_token(b"g1", T0.plus_secs(31), T0.plus_secs(31), &next(b"g4"))
+        .await
+        .unwrap());
+    assert!(origin_revoked(&*store, "origin-r").await);
+}
 
 async fn token_holder_reads_pool_user_and_revocation(db: TestDb) {
     let store = db.store;

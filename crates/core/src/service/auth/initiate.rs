@@ -30,6 +30,13 @@ impl Keystep {
         }
         let params = &input.parameters;
         if flow_kind == AuthFlow::RefreshTokenAuth {
+            if client.settings.refresh_token_rotation.is_some() {
+                return Err(AuthError::NotAuthorized(
+                    "Refresh token rotation is enabled for this app client: refresh with \
+                     GetTokensFromRefreshToken."
+                        .into(),
+                ));
+            }
             let device_key = param(params, "DEVICE_KEY");
             let token = param(params, "REFRESH_TOKEN").ok_or_else(|| missing("REFRESH_TOKEN"))?;
             let secret_hash = param(params, "SECRET_HASH");

@@ -116,6 +116,7 @@ impl Keystep {
                     revoked: false,
                     device_key: proof.device_key().map(str::to_string),
                     scope: proof.oauth().map(crate::oauth::OAuthGrant::scope),
+                    rotated_until: None,
                 })
                 .await?;
             Some(value)
@@ -144,6 +145,7 @@ impl Keystep {
         client_metadata: &BTreeMap<String, String>,
         secret_check: impl FnOnce(&User) -> Result<(), AuthError>,
     ) -> Result<IssuedTokens, AuthError> {
+        let rotation = client.settings.refresh_token_rotation;
         let now = self.clock.now();
         let hash = tokens::refresh_token_hash(&self.keys, refresh_token);
         let row = self
@@ -171,8 +173,46 @@ impl Keystep {
         }
         self.check_refresh_device(pool, &row, device_key).await?;
         let proof = tokens::refresh_proof(&row, &client.client_id, &user.username, now)?;
-        self.mint(pool, client, &user, &proof, client_metadata)
-            .await
+        let mut tokens = self
+            .mint(pool, client, &user, &proof, client_metadata)
+            .await?;
+        if let Some(grace) = rotation {
+            tokens.refresh_token = Some(self.rotate(&row, grace, now).await?);
+        }
+        Ok(tokens)
+    }
+
+    /// Refresh-token rotation: a new refresh token for the same sign-in, expiring when
+    /// the old one would have (rotation does not extend a sign-in), stored in the same
+    /// transaction that marks the old one replaced; the old one works `grace` seconds
+    /// more, so a client retrying a refresh whose answer it lost is not signed out.
+    async fn rotate(
+        &self,
+        old: &RefreshTokenRow,
+        grace: u32,
+        now: crate::Millis,
+    ) -> Result<String, AuthError> {
+        let value = tokens::new_refresh_token(&*self.rng);
+        let next = RefreshTokenRow {
+            hash: tokens::refresh_token_hash(&self.keys, &value),
+            created_at: now,
+            revoked: false,
+            rotated_until: None,
+            ..old.clone()
+        };
+        let grace_until = now.plus_secs(i64::from(grace));
+        if !self
+            .store
+            .rotate_refresh_token(&old.hash, now, grace_until, &next)
+            .await?
+        {
+            // Another refresh with the same token won the race (no grace), or it was
+            // revoked meanwhile.
+            return Err(AuthError::RefreshTokenReuse(
+                "The refresh token was replaced by rotation and can no longer be used.".into(),
+            ));
+        }
+        Ok(value)
     }
 }
 

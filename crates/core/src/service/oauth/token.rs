@@ -203,9 +203,9 @@ impl Keystep {
             )
             .await
             .map_err(|e| match e {
-                AuthError::NotAuthorized(why) | AuthError::ResourceNotFound(why) => {
-                    OAuthError::InvalidGrant(why)
-                }
+                AuthError::NotAuthorized(why)
+                | AuthError::ResourceNotFound(why)
+                | AuthError::RefreshTokenReuse(why) => OAuthError::InvalidGrant(why),
                 other => other.into(),
             })?;
         // The scopes are the original grant's: an ID token only with `openid`, or for a
@@ -217,7 +217,8 @@ impl Keystep {
         Ok(OAuthTokens {
             access_token: tokens.access_token,
             id_token: with_id.then_some(tokens.id_token),
-            refresh_token: None,
+            // Present only when the client rotates refresh tokens.
+            refresh_token: tokens.refresh_token,
             expires_in: tokens.expires_in,
         })
     }
