@@ -35,6 +35,8 @@ def test_rotation_replaces_the_refresh_token_and_refuses_the_old_one(ks, idp, po
     assert second["RefreshToken"] and second["RefreshToken"] != first
     assert second["AccessToken"] and second["IdToken"]
     expect_error(refresh, "RefreshTokenReuseException", idp=idp, cid=cid, token=first)
+    expect_error(refresh, "NotAuthorizedException", "Invalid Refresh Token.", idp=idp, cid=cid,
+                 token="eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.not-a-token")
     third = refresh(idp, cid, second["RefreshToken"])
     assert third["RefreshToken"] not in (first, second["RefreshToken"])
 

@@ -221,7 +221,7 @@ pub fn refresh_token_hash(keys: &KeyRing, token: &str) -> Vec<u8> {
 
 /// The error for a refresh token that is unknown or malformed.
 pub fn invalid_refresh_token() -> AuthError {
-    AuthError::NotAuthorized("Invalid Refresh Token".into())
+    AuthError::NotAuthorized("Invalid Refresh Token.".into())
 }
 
 /// Checks a stored refresh token for use by `client_id` at `now`, and turns it into the
