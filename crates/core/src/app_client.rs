@@ -217,6 +217,10 @@ pub struct ClientSettings {
     /// the refresh token, and the one it replaced works `grace` more seconds (0–60).
     #[serde(default)]
     pub refresh_token_rotation: Option<u32>,
+    /// `SSOSession.MaxValidityMinutes` (`SetUserPoolClientSessionConfiguration`); `None`:
+    /// never set (60).
+    #[serde(default)]
+    pub sso_session_minutes: Option<u32>,
 }
 
 /// OAuth members of an app client, stored and echoed.
@@ -263,6 +267,7 @@ impl Default for ClientSettings {
             enable_propagate_additional_user_context_data: false,
             oauth: OAuthSettings::default(),
             refresh_token_rotation: None,
+            sso_session_minutes: None,
         }
     }
 }

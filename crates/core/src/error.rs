@@ -127,6 +127,10 @@ pub enum AuthError {
     /// `PasswordHistorySize` ones.
     #[error("{0}")]
     PasswordHistoryPolicyViolation(String),
+    /// `OperationNotEnabledException`: the pool's configuration does not enable the
+    /// operation (user sessions without session tracking).
+    #[error("{0}")]
+    OperationNotEnabled(String),
     /// `RefreshTokenReuseException`: a refresh token that rotation replaced was used after
     /// its grace period.
     #[error("{0}")]

@@ -39,6 +39,7 @@ pub mod triggers;
 pub mod ui_customization;
 pub mod user;
 pub mod user_import;
+pub mod user_session;
 
 pub use error::{AuthError, StoreError};
 pub use time::Millis;

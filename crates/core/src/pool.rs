@@ -306,6 +306,9 @@ pub struct PoolSettings {
     pub deletion_protection: bool,
     /// `UserPoolTags`.
     pub tags: std::collections::BTreeMap<String, String>,
+    /// `SetUserPoolSessionConfiguration`.
+    #[serde(default)]
+    pub session_tracking: crate::user_session::SessionTracking,
     /// Risk configurations (`SetRiskConfiguration`), by client id or `ALL`.
     #[serde(default)]
     pub risk: std::collections::BTreeMap<String, crate::risk::RiskConfiguration>,
@@ -382,6 +385,7 @@ impl Default for PoolSettings {
             deletion_protection: false,
             tags: Default::default(),
             risk: Default::default(),
+            session_tracking: Default::default(),
             email_configuration: None,
             attributes_require_verification_before_update: Vec::new(),
             tier: PoolTier::default(),

@@ -12,6 +12,7 @@ use crate::pool::{AliasKind, UserPool};
 use crate::ui_customization::UiCustomization;
 use crate::user::User;
 use crate::user_import::{BatchOutcome, ImportBatch, ImportJob, ImportStatus};
+use crate::user_session::TokenSession;
 use crate::Millis;
 
 /// The source of the current time. Tests use a controllable clock.
@@ -942,6 +943,26 @@ pub trait Store: Send + Sync + 'static {
     async fn get_refresh_token(&self, hash: &[u8]) -> Result<Option<RefreshTokenRow>, StoreError>;
     /// Marks one refresh token revoked. Returns whether it was live before.
     async fn revoke_refresh_token(&self, hash: &[u8]) -> Result<bool, StoreError>;
+    /// The user's live token sessions at `now` (refresh tokens not revoked, not expired,
+    /// not rotated past their grace), one per sign-in, most recently active first, at
+    /// most `limit`.
+    async fn list_token_sessions(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        now: Millis,
+        limit: u32,
+    ) -> Result<Vec<TokenSession>, StoreError>;
+    /// Marks the refresh token's session active at `now`.
+    async fn touch_refresh_token(&self, hash: &[u8], now: Millis) -> Result<(), StoreError>;
+    /// Revokes every refresh token of one sign-in of the user, and the sign-in (its
+    /// access tokens); whether one was live.
+    async fn revoke_sign_in(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        origin_jti: &str,
+    ) -> Result<bool, StoreError>;
     /// Refresh-token rotation, in one transaction: marks the token `old_hash` rotated
     /// until `grace_until` (a token rotated before keeps its first mark) and stores
     /// `next`, only if the old token is live at `now` (not revoked, not expired, not past

@@ -32,6 +32,7 @@ mod tags;
 mod tokens;
 mod ui_customization;
 mod user_import;
+mod user_sessions;
 mod users;
 mod webauthn;
 
@@ -56,5 +57,6 @@ pub use tags::*;
 pub use tokens::*;
 pub use ui_customization::*;
 pub use user_import::*;
+pub use user_sessions::*;
 pub use users::*;
 pub use webauthn::*;

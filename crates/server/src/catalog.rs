@@ -202,14 +202,6 @@ pub const UNSIGNED_OPERATIONS: &[&str] = &[
 /// known operation is built; the compatibility test checks both through HTTP.
 pub const REFUSED: &[(&str, &str)] = &[
     (
-        "AdminListUserSessions",
-        "User sessions and their configuration are not built yet.",
-    ),
-    (
-        "AdminRevokeUserSession",
-        "User sessions and their configuration are not built yet.",
-    ),
-    (
         "CancelPointInTimeRecovery",
         "Point-in-time recovery is AWS infrastructure; use `keystep backup` and the database's own recovery (docs/operations.md).",
     ),
@@ -290,14 +282,6 @@ pub const REFUSED: &[(&str, &str)] = &[
         "SAML sign-in is not built, so there is no SAML signing certificate.",
     ),
     (
-        "GetUserPoolClientSessionConfiguration",
-        "User sessions and their configuration are not built yet.",
-    ),
-    (
-        "GetUserPoolSessionConfiguration",
-        "User sessions and their configuration are not built yet.",
-    ),
-    (
         "InitiatePointInTimeRecovery",
         "Point-in-time recovery is AWS infrastructure; use `keystep backup` and the database's own recovery (docs/operations.md).",
     ),
@@ -322,24 +306,8 @@ pub const REFUSED: &[(&str, &str)] = &[
         "Multi-Region replicas are AWS infrastructure; run several Keystep nodes on one PostgreSQL database instead (docs/deployment.md).",
     ),
     (
-        "ListUserSessions",
-        "User sessions and their configuration are not built yet.",
-    ),
-    (
-        "RevokeUserSession",
-        "User sessions and their configuration are not built yet.",
-    ),
-    (
         "SetLogDeliveryConfiguration",
         "Log delivery to CloudWatch, S3 or Firehose does not apply; Keystep writes JSON logs to stdout and metrics to /metrics.",
-    ),
-    (
-        "SetUserPoolClientSessionConfiguration",
-        "User sessions and their configuration are not built yet.",
-    ),
-    (
-        "SetUserPoolSessionConfiguration",
-        "User sessions and their configuration are not built yet.",
     ),
     (
         "StartPointInTimeRecovery",

@@ -233,6 +233,7 @@ impl From<AuthError> for ApiError {
             AuthError::DuplicateProvider(m) => ("DuplicateProviderException", m),
             AuthError::PreconditionNotMet(m) => ("PreconditionNotMetException", m),
             AuthError::RefreshTokenReuse(m) => ("RefreshTokenReuseException", m),
+            AuthError::OperationNotEnabled(m) => ("OperationNotEnabledException", m),
             AuthError::InvalidOAuthFlow(m) => ("InvalidOAuthFlowException", m),
             AuthError::ScopeDoesNotExist(m) => ("ScopeDoesNotExistException", m),
             AuthError::WebAuthn(problem, m) => (problem.exception_name(), m),

@@ -179,3 +179,20 @@ async fn boto3_refresh_rotation_suite_passes() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_user_sessions_suite_passes() {
+    let server = TestServer::start_with(keystep_testkit::TestOptions {
+        live_clock: false,
+        ..keystep_testkit::TestOptions::default()
+    })
+    .await;
+    let clock_url = server.start_clock_control().await;
+    e2e_common::run_pytest(
+        &server,
+        "tests/python/test_user_sessions_boto3.py",
+        &[("KEYSTEP_CLOCK_URL", &clock_url)],
+        Duration::from_secs(300),
+    )
+    .await;
+}

@@ -83,6 +83,7 @@ pub mod token_ops;
 pub mod ui_customization;
 pub mod unknown_users;
 pub mod user_import;
+pub mod user_sessions;
 pub mod users;
 
 /// Encodes a store pagination key as the opaque token clients echo back.

@@ -104,6 +104,7 @@ mod update_user_pool;
 mod update_user_pool_client;
 mod user_import;
 mod user_pool_domain;
+mod user_sessions;
 mod user_settings;
 mod verify_software_token;
 mod verify_user_attribute;
@@ -247,6 +248,18 @@ pub async fn dispatch(
         "AdminUpdateAuthEventFeedback" => run(state, body, auth_events::feedback).await,
         "SetRiskConfiguration" => run(state, body, risk::set).await,
         "DescribeRiskConfiguration" => run(state, body, risk::describe).await,
+        "GetUserPoolSessionConfiguration" => run(state, body, user_sessions::get_pool).await,
+        "SetUserPoolSessionConfiguration" => run(state, body, user_sessions::set_pool).await,
+        "GetUserPoolClientSessionConfiguration" => {
+            run(state, body, user_sessions::get_client).await
+        }
+        "SetUserPoolClientSessionConfiguration" => {
+            run(state, body, user_sessions::set_client).await
+        }
+        "AdminListUserSessions" => run(state, body, user_sessions::admin_list).await,
+        "ListUserSessions" => run(state, body, user_sessions::list).await,
+        "AdminRevokeUserSession" => run(state, body, user_sessions::admin_revoke).await,
+        "RevokeUserSession" => run(state, body, user_sessions::revoke).await,
         "SetUICustomization" => run(state, body, ui_customization::set).await,
         "GetUICustomization" => run(state, body, ui_customization::get).await,
         "GetCSVHeader" => run(state, body, user_import::csv_header).await,

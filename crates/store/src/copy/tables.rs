@@ -412,6 +412,7 @@ pub(crate) const TABLES: &[Table] = &[
             text("device_key"),
             text("scope"),
             int("rotated_until"),
+            int("last_active_at"),
         ],
         key: 1,
         key_shown: false,

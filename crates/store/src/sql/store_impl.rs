@@ -22,6 +22,7 @@ use keystep_core::resource_server::ResourceServer;
 use keystep_core::ui_customization::UiCustomization;
 use keystep_core::user::User;
 use keystep_core::user_import::{BatchOutcome, ImportBatch, ImportJob, ImportStatus};
+use keystep_core::user_session::TokenSession;
 use keystep_core::{Millis, StoreError};
 
 use super::{
@@ -789,6 +790,29 @@ impl Store for ThisStore {
         next: &RefreshTokenRow,
     ) -> Result<bool, StoreError> {
         retry(|| tokens::rotate(&self.pool, old_hash, now, grace_until, next)).await
+    }
+
+    async fn list_token_sessions(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        now: Millis,
+        limit: u32,
+    ) -> Result<Vec<TokenSession>, StoreError> {
+        retry(|| tokens::sessions(&self.pool, pool_id, sub, now, limit)).await
+    }
+
+    async fn touch_refresh_token(&self, hash: &[u8], now: Millis) -> Result<(), StoreError> {
+        retry(|| tokens::touch(&self.pool, hash, now)).await
+    }
+
+    async fn revoke_sign_in(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        origin_jti: &str,
+    ) -> Result<bool, StoreError> {
+        retry(|| tokens::revoke_sign_in(&self.pool, pool_id, sub, origin_jti)).await
     }
 
     async fn purge_expired(&self, now: Millis, batch: u32) -> Result<u64, StoreError> {

@@ -6,6 +6,7 @@
 use sqlx::Row;
 
 use keystep_core::ports::{RefreshTokenRow, TokenHolder};
+use keystep_core::user_session::TokenSession;
 use keystep_core::Millis;
 
 use super::rows::{self, POOL_COLUMNS_P, TOKEN_COLUMNS, USER_COLUMNS};
@@ -100,6 +101,70 @@ pub(super) async fn revoke(db: &DbPool, hash: &[u8]) -> Result<bool, Fail> {
          RETURNING origin_jti, expires_at",
     )
     .bind(hash)
+    .fetch_all(&mut *tx)
+    .await?;
+    remember_origins(&mut tx, &revoked).await?;
+    tx.commit().await?;
+    Ok(!revoked.is_empty())
+}
+
+/// A user's live sessions: refresh tokens grouped by sign-in, most recently active first.
+pub(super) async fn sessions(
+    db: &DbPool,
+    pool_id: &str,
+    sub: &str,
+    now: Millis,
+    limit: u32,
+) -> Result<Vec<TokenSession>, Fail> {
+    let rows = sqlx::query(
+        "SELECT origin_jti, MIN(client_id) AS client_id, MIN(auth_time) AS created_at, \
+         MAX(COALESCE(last_active_at, created_at)) AS last_active_at FROM refresh_tokens \
+         WHERE pool_id = $1 AND sub = $2 AND revoked = FALSE AND expires_at > $3 \
+         AND (rotated_until IS NULL OR rotated_until > $3) \
+         GROUP BY origin_jti ORDER BY last_active_at DESC, origin_jti LIMIT $4",
+    )
+    .bind(pool_id)
+    .bind(sub)
+    .bind(now.0)
+    .bind(i64::from(limit))
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TokenSession {
+                origin_jti: r.try_get("origin_jti")?,
+                client_id: r.try_get("client_id")?,
+                created_at: Millis(r.try_get("created_at")?),
+                last_active_at: Millis(r.try_get("last_active_at")?),
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn touch(db: &DbPool, hash: &[u8], now: Millis) -> Result<(), Fail> {
+    sqlx::query("UPDATE refresh_tokens SET last_active_at = $1 WHERE hash = $2")
+        .bind(now.0)
+        .bind(hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Revokes one sign-in of a user (all its refresh tokens) and remembers it.
+pub(super) async fn revoke_sign_in(
+    db: &DbPool,
+    pool_id: &str,
+    sub: &str,
+    origin_jti: &str,
+) -> Result<bool, Fail> {
+    let mut tx = dialect::begin(db).await?;
+    let revoked = sqlx::query(
+        "UPDATE refresh_tokens SET revoked = TRUE WHERE pool_id = $1 AND sub = $2 \
+         AND origin_jti = $3 AND revoked = FALSE RETURNING origin_jti, expires_at",
+    )
+    .bind(pool_id)
+    .bind(sub)
+    .bind(origin_jti)
     .fetch_all(&mut *tx)
     .await?;
     remember_origins(&mut tx, &revoked).await?;

@@ -128,7 +128,6 @@ pub(super) const MIGRATIONS: &[Migration] = &[
             device_key TEXT,
             FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
         ) STRICT",
-            "CREATE INDEX refresh_tokens_by_user ON refresh_tokens (pool_id, sub)",
             "CREATE INDEX refresh_tokens_by_client ON refresh_tokens (client_id)",
             "CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at)",
             "CREATE TABLE revoked_origins (
@@ -413,5 +412,12 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         version: 14,
         name: "refresh-token rotation",
         statements: &["ALTER TABLE refresh_tokens ADD COLUMN rotated_until INTEGER"],
+    },
+    Migration {
+        version: 15,
+        name: "user session activity",
+        statements: &[
+            "ALTER TABLE refresh_tokens ADD COLUMN last_active_at INTEGER",
+        ],
     },
 ];

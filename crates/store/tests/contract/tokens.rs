@@ -8,8 +8,100 @@ use crate::harness::TestDb;
 contract_tests!(
     refresh_tokens_and_revocation,
     token_holder_reads_pool_user_and_revocation,
-    rotation_replaces_a_token_once_and_revocation_takes_the_family
+    rotation_replaces_a_token_once_and_revocation_takes_the_family,
+    token_sessions_group_a_sign_ins_tokens_and_revoke_by_sign_in
 );
+
+async fn token_sessions_group_a_sign_ins_tokens_and_revoke_by_sign_in(db: TestDb) {
+    let store = db.store;
+    seed(&*store).await;
+    let alice = seed_user(&*store, POOL, "alice").await;
+    let bob = seed_user(&*store, POOL, "bob").await;
+    let a1 = refresh_token(&alice, CLIENT, b"a1", "sign-in-1");
+    let a2 = keystep_core::ports::RefreshTokenRow {
+        created_at: T0.plus_secs(50),
+        ..refresh_token(&alice, CLIENT, b"a2", "sign-in-2")
+    };
+    store.insert_refresh_token(&a1).await.unwrap();
+    store.insert_refresh_token(&a2).await.unwrap();
+    store
+        .insert_refresh_token(&refresh_token(&bob, CLIENT, b"b1", "sign-in-b"))
+        .await
+        .unwrap();
+    // Sign-in 1 was rotated: two tokens, one session, active at the rotation.
+    let rotated = keystep_core::ports::RefreshTokenRow {
+        hash: b"a1-next".to_vec(),
+        created_at: T0.plus_secs(20),
+        ..a1.clone()
+    };
+    assert!(store
+        .rotate_refresh_token(b"a1", T0.plus_secs(20), T0.plus_secs(20), &rotated)
+        .await
+        .unwrap());
+    let now = T0.plus_secs(60);
+    let sessions = store
+        .list_token_sessions(POOL, &alice.sub, now, 10)
+        .await
+        .unwrap();
+    let origins: Vec<&str> = sessions.iter().map(|s| s.origin_jti.as_str()).collect();
+    assert_eq!(origins, ["sign-in-2", "sign-in-1"]);
+    assert_eq!(
+        sessions[1].created_at, a1.auth_time,
+        "a session starts at its sign-in"
+    );
+    assert_eq!(sessions[1].last_active_at, T0.plus_secs(20));
+
+    // A refresh makes sign-in 1 the most recently active.
+    store
+        .touch_refresh_token(b"a1-next", T0.plus_secs(70))
+        .await
+        .unwrap();
+    let sessions = store
+        .list_token_sessions(POOL, &alice.sub, now, 10)
+        .await
+        .unwrap();
+    assert_eq!(sessions[0].origin_jti, "sign-in-1");
+    assert_eq!(sessions[0].last_active_at, T0.plus_secs(70));
+    assert_eq!(
+        store
+            .list_token_sessions(POOL, &alice.sub, now, 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Revoking a sign-in takes all its tokens; another user's sign-in is not reachable.
+    assert!(!store
+        .revoke_sign_in(POOL, &bob.sub, "sign-in-1")
+        .await
+        .unwrap());
+    assert!(store
+        .revoke_sign_in(POOL, &alice.sub, "sign-in-1")
+        .await
+        .unwrap());
+    assert!(
+        store
+            .get_refresh_token(b"a1-next")
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    assert!(origin_revoked(&*store, "sign-in-1").await);
+    let sessions = store
+        .list_token_sessions(POOL, &alice.sub, now, 10)
+        .await
+        .unwrap();
+    assert_eq!(sessions.len(), 1);
+    // Expired tokens are no session.
+    let later = a2.expires_at;
+    assert!(store
+        .list_token_sessions(POOL, &alice.sub, later, 10)
+        .await
+        .unwrap()
+        .is_empty());
+}
 
 async fn rotation_replaces_a_token_once_and_revocation_takes_the_family(db: TestDb) {
     let store = db.store;

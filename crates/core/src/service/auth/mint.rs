@@ -103,22 +103,22 @@ impl Keystep {
         let implicit = proof.oauth().is_some_and(|g| g.implicit);
         let refresh_token = if proof.origin_jti().is_none() && !implicit {
             let value = tokens::new_refresh_token(&*self.rng);
-            self.store
-                .insert_refresh_token(&RefreshTokenRow {
-                    hash: tokens::refresh_token_hash(&self.keys, &value),
-                    pool_id: pool.id.clone(),
-                    client_id: client.client_id.clone(),
-                    sub: user.sub.clone(),
-                    origin_jti,
-                    auth_time: proof.auth_time(),
-                    created_at: now,
-                    expires_at: now.plus_secs(client.settings.refresh_token_validity.seconds()),
-                    revoked: false,
-                    device_key: proof.device_key().map(str::to_string),
-                    scope: proof.oauth().map(crate::oauth::OAuthGrant::scope),
-                    rotated_until: None,
-                })
-                .await?;
+            let row = RefreshTokenRow {
+                hash: tokens::refresh_token_hash(&self.keys, &value),
+                pool_id: pool.id.clone(),
+                client_id: client.client_id.clone(),
+                sub: user.sub.clone(),
+                origin_jti,
+                auth_time: proof.auth_time(),
+                created_at: now,
+                expires_at: now.plus_secs(client.settings.refresh_token_validity.seconds()),
+                revoked: false,
+                device_key: proof.device_key().map(str::to_string),
+                scope: proof.oauth().map(crate::oauth::OAuthGrant::scope),
+                rotated_until: None,
+            };
+            self.store.insert_refresh_token(&row).await?;
+            self.evict_sessions(pool, &row).await?;
             Some(value)
         } else {
             None
@@ -173,6 +173,9 @@ impl Keystep {
         }
         self.check_refresh_device(pool, &row, device_key).await?;
         let proof = tokens::refresh_proof(&row, &client.client_id, &user.username, now)?;
+        if pool.settings.session_tracking.enabled {
+            self.store.touch_refresh_token(&row.hash, now).await?;
+        }
         let mut tokens = self
             .mint(pool, client, &user, &proof, client_metadata)
             .await?;

@@ -109,6 +109,16 @@ impl Keystep {
             .hosted_session_user(&auth.pool_id, cookie)
             .await
             .map_err(|e| server_error(&e))?;
+        let signed_in = match signed_in {
+            Some((user, auth_time)) => {
+                let reusable = self
+                    .sso_session_reusable(auth, auth_time)
+                    .await
+                    .map_err(|e| server_error(&e))?;
+                reusable.then_some((user, auth_time))
+            }
+            None => None,
+        };
         match signed_in {
             Some((user, auth_time)) => self
                 .complete_authorization(auth, &user, auth_time)
@@ -123,6 +133,27 @@ impl Keystep {
             }),
             None => Ok(None),
         }
+    }
+
+    /// Whether the client may reuse a pages' session that authenticated at `auth_time`:
+    /// with session tracking on, only within its `SSOSession.MaxValidityMinutes` (0:
+    /// never).
+    async fn sso_session_reusable(
+        &self,
+        auth: &Authorization,
+        auth_time: Millis,
+    ) -> Result<bool, AuthError> {
+        let Some((client, pool)) = self.store.get_client_with_pool(&auth.client_id).await? else {
+            return Ok(false);
+        };
+        if !pool.settings.session_tracking.enabled {
+            return Ok(true);
+        }
+        let minutes = client
+            .settings
+            .sso_session_minutes
+            .unwrap_or(crate::user_session::DEFAULT_SSO_VALIDITY_MINUTES);
+        Ok(self.clock.now().0 < auth_time.0 + i64::from(minutes) * 60_000)
     }
 
     /// Completes an authorization for `user`: the redirect to the app with a code
