@@ -3,7 +3,7 @@
 
 Reads botocore's service-2.json (the botocore of tests/python/requirements.lock, installed in
 .venv by scripts/test) and writes spec/model/cognito-idp.json: every operation with whether it
-is signed, its input members (type, required, enum values, bounds), its output members and its
+is signed, its input members (type, required, enum values, bounds, whether sensitive), its output members and its
 modelled errors; no documentation text. docs/compatibility.md is generated from this file by
 `KEYSTEP_BLESS=1 cargo test -p keystep-server --test compatibility`.
 
@@ -26,6 +26,8 @@ def member_facts(shapes, shape_name):
     for key in ("enum", "min", "max", "pattern"):
         if key in shape:
             facts[key] = shape[key]
+    if shape.get("sensitive"):
+        facts["sensitive"] = True
     if shape["type"] == "list":
         facts["member"] = shape["member"]["shape"]
     if shape["type"] == "map":

@@ -129,3 +129,33 @@ def test_describe_user_pool_shows_cognitos_schema(idp, pools):
                        MessageAction="SUPPRESS",
                        UserAttributes=[{"Name": "custom:tenant", "Value": "t" * 2049}])
     assert code == "InvalidParameterException"
+
+
+def test_model_constraints_are_checked_and_worded_as_aws_words_them(ks, idp, pools):
+    """Inputs botocore would refuse before sending, sent raw: the server checks every
+    operation's members against the service model (required, lengths, ranges, enums)."""
+    pid = pools()["Id"]
+    status, _, answer = ks.signed_raw("ListUsers", {"Limit": 61})
+    assert status == 400 and answer["__type"] == "InvalidParameterException"
+    assert answer["message"] == (
+        "2 validation errors detected: Value '61' at 'limit' failed to satisfy constraint: "
+        "Member must have value less than or equal to 60; Value null at 'userPoolId' failed "
+        "to satisfy constraint: Member must not be null")
+    status, _, answer = ks.signed_raw("CreateUserPoolClient",
+                                      {"UserPoolId": pid, "ClientName": ""})
+    assert status == 400
+    assert answer["message"] == (
+        "1 validation error detected: Value '' at 'clientName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 1")
+    status, _, answer = ks.signed_raw("AdminSetUserPassword", {
+        "UserPoolId": pid, "Username": "someone", "Password": "p" * 300, "Permanent": True})
+    assert status == 400
+    # Sensitive members are named, never repeated.
+    assert "Value at 'password' failed to satisfy constraint: Member must have length less " \
+        "than or equal to 256" in answer["message"]
+    assert "ppp" not in answer["message"]
+    status, _, answer = ks.signed_raw("SetUserPoolMfaConfig",
+                                      {"UserPoolId": pid, "MfaConfiguration": "SOMETIMES"})
+    assert status == 400 and answer["message"] == (
+        "1 validation error detected: Value 'SOMETIMES' at 'mfaConfiguration' failed to "
+        "satisfy constraint: Member must satisfy enum value set: [OFF, ON, OPTIONAL]")

@@ -24,6 +24,7 @@ pub mod tls;
 mod trigger_secret;
 pub mod upstream;
 pub mod user_import;
+mod validation;
 pub mod webhook;
 mod wellknown;
 

@@ -341,15 +341,26 @@ async fn refresh_revoke_and_admin_global_sign_out() {
     let tokens = signed_in.authentication_result().unwrap();
     let refresh = tokens.refresh_token().unwrap().to_string();
 
-    // GetTokensFromRefreshToken proves the client with the raw secret.
+    // GetTokensFromRefreshToken proves the client with the raw secret: a wrong one of the
+    // model's shape is not authorized, a too short one is not even valid input.
     expect_err(
         env.idp
             .get_tokens_from_refresh_token()
             .client_id(&client_id)
             .refresh_token(&refresh)
-            .client_secret("not-the-secret")
+            .client_secret("notthesecretnotthesecret0")
             .send(),
         "NotAuthorizedException",
+    )
+    .await;
+    expect_err(
+        env.idp
+            .get_tokens_from_refresh_token()
+            .client_id(&client_id)
+            .refresh_token(&refresh)
+            .client_secret("short")
+            .send(),
+        "InvalidParameterException",
     )
     .await;
     let fresh = env

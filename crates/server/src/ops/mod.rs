@@ -146,6 +146,7 @@ pub async fn dispatch(
     caller: &Caller,
 ) -> Result<Vec<u8>, ApiError> {
     let _ = caller;
+    validate(op, body)?;
     match op {
         "CreateUserPool" => run(state, body, create_user_pool::handle).await,
         "DescribeUserPool" => run(state, body, describe_user_pool::handle).await,
@@ -347,6 +348,23 @@ pub fn decode<Req: DeserializeOwned>(body: &[u8]) -> Result<Req, ApiError> {
     de.end()
         .map_err(|e| ApiError::serialization(format!("Request body is not valid JSON: {e}")))?;
     Ok(req)
+}
+
+/// Checks the request against the model's constraints (see `crate::validation`); a body
+/// that is not JSON is left to [`decode`], which names the problem.
+fn validate(op: &str, body: &[u8]) -> Result<(), ApiError> {
+    // A refused operation says so whatever its input.
+    if crate::catalog::refusal_reason(op).is_some() {
+        return Ok(());
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return crate::validation::check(op, &serde_json::Value::Object(Default::default()))
+            .map_err(ApiError::invalid_parameter);
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => crate::validation::check(op, &value).map_err(ApiError::invalid_parameter),
+        Err(_) => Ok(()),
+    }
 }
 
 /// Encodes a response body.
