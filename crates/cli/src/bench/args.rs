@@ -91,6 +91,11 @@ pub struct BenchArgs {
     /// process, no server needed) and print that floor.
     #[arg(long)]
     pub crypto_floor: bool,
+    /// Measure the crypto floor, then the workload, and print the server's CPU per
+    /// operation against the floor: the ratio, the CPU above it, and whether the target
+    /// (0.10 ms per writing request, 0.05 ms per reading one) holds. Needs --server-pid.
+    #[arg(long, requires = "server_pid", conflicts_with = "crypto_floor")]
+    pub vs_floor: bool,
     /// Compare what a made-up name and a user with a wrong password cost to sign in
     /// (`USER_PASSWORD_AUTH` and both SRP steps, one after another, `--users` of each).
     #[arg(long)]

@@ -18,6 +18,7 @@ mod existence;
 mod floor;
 mod procfs;
 mod stats;
+mod vs_floor;
 mod workloads;
 
 pub use args::BenchArgs;
@@ -88,6 +89,17 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
         println!("{}", text.trim_end());
         return Ok(());
     }
+    // The floor first, while the server is idle: the two measurements must not compete.
+    let floor = if args.vs_floor {
+        eprintln!("keystep bench: measuring the crypto floor first (about 6 s)");
+        Some(
+            tokio::task::spawn_blocking(floor::measure)
+                .await
+                .map_err(|e| format!("crypto floor: {e}"))??,
+        )
+    } else {
+        None
+    };
     let server_pid = args.server_pid.map(|p| p.to_string());
     if let Some(pid) = &server_pid {
         procfs::cpu_ms(pid).map_err(|e| format!("--server-pid: {e}"))?;
@@ -178,6 +190,15 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
     }
     let (mut report, first_error) = result?;
     report.setup_secs = setup_secs;
+    if let (Some(floor), Some(server)) = (&floor, &report.server) {
+        report.vs_floor = vs_floor::compare(workload, floor, server);
+        if report.vs_floor.is_none() {
+            eprintln!(
+                "keystep bench: the floor has no figure for {}; no comparison",
+                workload.name()
+            );
+        }
+    }
     report.users = users;
 
     if let Some(e) = first_error {
@@ -307,6 +328,7 @@ async fn measure(
         latency_ms: Latency::from_micros(latencies),
         client_cpu_ms_per_op,
         server,
+        vs_floor: None,
     };
     Ok((report, first_error))
 }

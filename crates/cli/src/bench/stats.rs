@@ -35,6 +35,9 @@ pub struct Report {
     pub client_cpu_ms_per_op: Option<f64>,
     /// The server process, with `--server-pid`.
     pub server: Option<ServerUsage>,
+    /// With `--vs-floor`: the server's CPU against the crypto floor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_floor: Option<super::vs_floor::VsFloor>,
 }
 
 /// Latency percentiles in milliseconds (nearest rank).
@@ -157,6 +160,9 @@ impl Report {
         }
         if let Some(c) = self.client_cpu_ms_per_op {
             out.push_str(&format!("bench client {c:.3} ms CPU per op\n"));
+        }
+        if let Some(v) = &self.vs_floor {
+            out.push_str(&v.render());
         }
         out
     }
