@@ -74,6 +74,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Request body limit in bytes.
     pub max_body_bytes: usize,
+    /// API requests running at once; 0: no limit (`keystep_server::admission`).
+    pub max_in_flight: usize,
+    /// Milliseconds a request waits for a turn before `TooManyRequestsException`.
+    pub admission_wait_ms: u64,
     /// Whether to create the development pool on first start.
     pub dev_pool: bool,
     /// Seconds between two housekeeping passes (expired rows deleted); 0 turns it off.
@@ -151,6 +155,8 @@ struct Layer {
     log: Option<String>,
     log_format: Option<LogFormat>,
     max_body_bytes: Option<usize>,
+    max_in_flight: Option<usize>,
+    admission_wait_ms: Option<u64>,
     dev_pool: Option<bool>,
     purge_interval_secs: Option<u64>,
     triggers: Option<TriggersLayer>,
@@ -336,6 +342,13 @@ impl Config {
                 message: "must be at least 1024".into(),
             });
         }
+        let admission_wait_ms = pick!(admission_wait_ms).unwrap_or(50);
+        if admission_wait_ms > 60_000 {
+            return Err(ConfigError::Invalid {
+                key: "admission_wait_ms".into(),
+                message: "must be at most 60000".into(),
+            });
+        }
         let purge_interval_secs = pick!(purge_interval_secs).unwrap_or(60);
         if purge_interval_secs > 7 * 24 * 3600 {
             return Err(ConfigError::Invalid {
@@ -395,6 +408,8 @@ impl Config {
             log: pick!(log).unwrap_or_else(|| "info".into()),
             log_format: pick!(log_format).unwrap_or_default(),
             max_body_bytes,
+            max_in_flight: pick!(max_in_flight).unwrap_or(0),
+            admission_wait_ms,
             dev_pool: pick!(dev_pool).unwrap_or(true),
             purge_interval_secs,
             trigger_arn_map,
@@ -592,6 +607,8 @@ fn env_layer(env: &BTreeMap<String, String>) -> Result<Layer, ConfigError> {
             "LOG" => l.log = Some(v),
             "LOG_FORMAT" => l.log_format = Some(parse(key, &v)?),
             "MAX_BODY_BYTES" => l.max_body_bytes = Some(parse(key, &v)?),
+            "MAX_IN_FLIGHT" => l.max_in_flight = Some(parse(key, &v)?),
+            "ADMISSION_WAIT_MS" => l.admission_wait_ms = Some(parse(key, &v)?),
             "DEV_POOL" => l.dev_pool = Some(parse(key, &v)?),
             "TRIGGERS_ARN_MAP" => {
                 l.triggers.get_or_insert_with(Default::default).arn_map = Some(arn_map(key, &v)?)

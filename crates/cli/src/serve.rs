@@ -110,6 +110,8 @@ pub async fn open_with(config: Config, print_outbox: bool) -> Result<Opened, Str
                 keystep_server::rate_limit::RateLimit { per_second, burst }
             }),
             client_ip_header: config.client_ip_header.clone(),
+            max_in_flight: config.max_in_flight,
+            admission_wait: std::time::Duration::from_millis(config.admission_wait_ms),
         },
         dev_pool: config.dev_pool,
         delivery: config.delivery.setup(logging)?,

@@ -412,6 +412,12 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         courier,
         metrics: Default::default(),
         importer_wake: Default::default(),
+        admission: (setup.limits.max_in_flight > 0).then(|| {
+            crate::admission::Admission::new(
+                setup.limits.max_in_flight,
+                setup.limits.admission_wait,
+            )
+        }),
         rate_limiter: setup
             .limits
             .rate_limit

@@ -116,6 +116,14 @@ async fn read_and_call(
             }
         }
     }
+    // Held until the answer is made: the turn bounds what runs at once.
+    let _turn = match &state.admission {
+        Some(admission) => match admission.admit().await {
+            Some(turn) => Some(turn),
+            None => return Err(ApiError::too_many_requests()),
+        },
+        None => None,
+    };
     let body = read_body(&parts.headers, body, state.limits.max_body_bytes).await?;
     Ok(async {
         let mut caller = Caller {

@@ -7,6 +7,7 @@
 
 use std::future::Future;
 
+pub mod admission;
 pub mod bootstrap;
 pub mod catalog;
 pub mod delivery;

@@ -265,6 +265,17 @@ pub fn render(state: &AppState) -> String {
     }
 
     o.head(
+        "keystep_requests_shed_total",
+        "counter",
+        "API requests refused by admission control (max_in_flight) after waiting for a turn.",
+    );
+    o.sample(
+        "keystep_requests_shed_total",
+        &[],
+        state.admission.as_ref().map_or(0, |a| a.shed()),
+    );
+
+    o.head(
         "keystep_trigger_calls_total",
         "counter",
         "Trigger webhook calls by slot and outcome.",

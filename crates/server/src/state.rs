@@ -28,6 +28,8 @@ pub struct Shared {
     pub metrics: crate::metrics::Metrics,
     /// Wakes this node's user importer when a job is started here.
     pub importer_wake: Arc<tokio::sync::Notify>,
+    /// The API's admission control, when `max_in_flight` is set.
+    pub admission: Option<crate::admission::Admission>,
 }
 
 impl AppState {
@@ -54,6 +56,10 @@ pub struct Limits {
     /// A header a trusted proxy puts the client's address in (its last entry is used,
     /// the one the proxy appended); `None`: the address of the connection.
     pub client_ip_header: Option<String>,
+    /// API requests running at once; 0: no limit (see `crate::admission`).
+    pub max_in_flight: usize,
+    /// How long a request waits for a turn before `TooManyRequestsException`.
+    pub admission_wait: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -63,6 +69,8 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             rate_limit: None,
             client_ip_header: None,
+            max_in_flight: 0,
+            admission_wait: std::time::Duration::from_millis(50),
         }
     }
 }

@@ -129,3 +129,50 @@ async fn the_token_endpoint_and_sign_in_form_share_the_address_budget() {
         .unwrap();
     assert_eq!(css.status(), 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admission_control_refuses_fast_what_it_cannot_run_soon() {
+    let server = std::sync::Arc::new(
+        TestServer::start_with(TestOptions {
+            max_in_flight: 1,
+            admission_wait: std::time::Duration::from_millis(20),
+            ..Default::default()
+        })
+        .await,
+    );
+    // Each of these sign-ins computes a stand-in password check: a few milliseconds of
+    // work per request, one at a time.
+    let mut calls = Vec::new();
+    for _ in 0..48 {
+        let server = std::sync::Arc::clone(&server);
+        calls.push(tokio::spawn(
+            async move { unsigned_call(&server, None).await },
+        ));
+    }
+    let mut answers = Vec::new();
+    for c in calls {
+        answers.push(c.await.unwrap());
+    }
+    let refused = answers
+        .iter()
+        .filter(|a| *a == "TooManyRequestsException")
+        .count();
+    let ran = answers
+        .iter()
+        .filter(|a| *a == "NotAuthorizedException")
+        .count();
+    assert_eq!(refused + ran, answers.len(), "{answers:?}");
+    assert!(ran >= 1, "the first request always runs: {answers:?}");
+    assert!(
+        refused >= 1,
+        "48 requests cannot all get the one turn within 20 ms"
+    );
+    let shed = server
+        .state()
+        .admission
+        .as_ref()
+        .map(keystep_server::admission::Admission::shed);
+    assert_eq!(shed, Some(refused as u64));
+    // With the burst gone, requests run again.
+    assert_eq!(unsigned_call(&server, None).await, "NotAuthorizedException");
+}

@@ -120,6 +120,11 @@ pub struct TestOptions {
     pub delivery: keystep_server::bootstrap::DeliverySetup,
     /// Pools' prefix domains are `<prefix>.<domain_suffix>` (default: none).
     pub domain_suffix: Option<String>,
+    /// API requests at once (0, the default: no admission control) and how long one
+    /// waits for a turn.
+    pub max_in_flight: usize,
+    /// See `max_in_flight`.
+    pub admission_wait: std::time::Duration,
 }
 
 impl Default for TestOptions {
@@ -128,6 +133,8 @@ impl Default for TestOptions {
             database_url: None,
             dev_pool: true,
             max_body_bytes: Limits::default().max_body_bytes,
+            max_in_flight: 0,
+            admission_wait: Limits::default().admission_wait,
             region: "us-east-1".into(),
             live_clock: false,
             trigger_arn_map: Default::default(),
@@ -215,6 +222,8 @@ impl TestServer {
                 max_body_bytes: options.max_body_bytes,
                 rate_limit: options.rate_limit,
                 client_ip_header: options.client_ip_header.clone(),
+                max_in_flight: options.max_in_flight,
+                admission_wait: options.admission_wait,
             },
             dev_pool: options.dev_pool,
             delivery: options.delivery.clone(),

@@ -121,8 +121,7 @@ pub async fn start(profile: Profile, database_url: Option<&str>) -> Result<Targe
         admin: Some(AdminCredentials::generate(&SystemRng)),
         limits: Limits {
             max_body_bytes: MAX_BODY_BYTES,
-            rate_limit: None,
-            client_ip_header: None,
+            ..Limits::default()
         },
         dev_pool: false,
         delivery: keystep_server::bootstrap::DeliverySetup::development(false),
