@@ -60,6 +60,9 @@ pub struct Api {
     host: String,
     region: String,
     credentials: Option<(String, String)>,
+    /// Whether calls retry `TooManyRequestsException` (the setup phase, against a
+    /// server with admission control; never the measured phase, whose refusals count).
+    retry_throttled: std::sync::atomic::AtomicBool,
 }
 
 impl Api {
@@ -95,17 +98,49 @@ impl Api {
             host,
             region: region.to_string(),
             credentials,
+            retry_throttled: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
     /// An unsigned call (`SignUp`, `InitiateAuth`, `GetUser`, ...).
     pub async fn call(&self, op: &str, body: &Value) -> Result<Value, CallError> {
-        self.send(op, body, false).await
+        self.send_retrying(op, body, false).await
     }
 
     /// A call signed with the admin credentials (`AdminCreateUser`, `CreateUserPool`, ...).
     pub async fn admin(&self, op: &str, body: &Value) -> Result<Value, CallError> {
-        self.send(op, body, true).await
+        self.send_retrying(op, body, true).await
+    }
+
+    /// Until [`Api::measuring`], a throttled call is tried again after a pause.
+    async fn send_retrying(
+        &self,
+        op: &str,
+        body: &Value,
+        signed: bool,
+    ) -> Result<Value, CallError> {
+        let mut attempt = 0u64;
+        loop {
+            match self.send(op, body, signed).await {
+                Err(e)
+                    if e.name == "TooManyRequestsException"
+                        && attempt < 50
+                        && self
+                            .retry_throttled
+                            .load(std::sync::atomic::Ordering::Relaxed) =>
+                {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(5 * attempt.min(20))).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// From now on nothing is retried: the measured phase counts every refusal.
+    pub fn measuring(&self) {
+        self.retry_throttled
+            .store(false, std::sync::atomic::Ordering::Relaxed);
     }
 
     async fn send(&self, op: &str, body: &Value, signed: bool) -> Result<Value, CallError> {

@@ -235,6 +235,7 @@ async fn measure(
         workers.push(Worker::new(id as u32, users)?);
     }
 
+    api.measuring();
     let progress = Arc::new(Progress::default());
     let server_cpu_before = server_pid.map(procfs::cpu_ms).transpose()?;
     let client_cpu_before = procfs::cpu_ms("self").ok();
