@@ -126,6 +126,22 @@ pub(crate) fn page<T>(
     keystep_core::ports::Page { items, next }
 }
 
+/// The page key of a list kept newest first: `<created_at ms>:<id>`, total over rows made
+/// in the same millisecond.
+pub(crate) fn newest_first_key(created_at: i64, id: &str) -> String {
+    format!("{created_at}:{id}")
+}
+
+/// Where a newest-first list continues after [`newest_first_key`]'s `after`: the rows
+/// strictly before it in `(created_at, id)` descending order. Without a key, from the
+/// start (the caller binds `after.is_none()` to let every row through).
+pub(crate) fn newest_first_cursor(after: Option<&str>) -> (i64, String) {
+    match after.and_then(|k| k.split_once(':')) {
+        Some((t, id)) => (t.parse::<i64>().unwrap_or(i64::MAX), id.to_string()),
+        None => (i64::MAX, String::new()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use keystep_core::ports::Page;
 use keystep_core::Millis;
 
 use super::{DbPool, DbRow};
+use crate::codec;
 use crate::error::{corrupt, on_insert, Fail};
 
 const COLUMNS: &str = "pool_id, event_id, sub, client_id, created_at, response, challenges, \
@@ -67,10 +68,6 @@ pub(super) async fn record(db: &DbPool, e: &AuthEvent, expires_at: Millis) -> Re
     Ok(())
 }
 
-fn key_of(e: &AuthEvent) -> String {
-    format!("{}:{}", e.created_at.0, e.event_id)
-}
-
 pub(super) async fn list(
     db: &DbPool,
     pool_id: &str,
@@ -78,10 +75,7 @@ pub(super) async fn list(
     after: Option<&str>,
     limit: u32,
 ) -> Result<Page<AuthEvent>, Fail> {
-    let (created, id) = match after.and_then(|k| k.split_once(':')) {
-        Some((t, id)) => (t.parse::<i64>().unwrap_or(i64::MAX), id.to_string()),
-        None => (i64::MAX, String::new()),
-    };
+    let (created, id) = codec::newest_first_cursor(after);
     let sql = format!(
         "SELECT {COLUMNS} FROM auth_events WHERE pool_id = $1 AND sub = $2 \
          AND (created_at < $3 OR (created_at = $3 AND event_id < $4) OR $5) \
@@ -93,17 +87,13 @@ pub(super) async fn list(
         .bind(created)
         .bind(&id)
         .bind(after.is_none())
-        .bind(i64::from(limit) + 1)
+        .bind(codec::probe_limit(limit))
         .fetch_all(db)
         .await?;
-    let mut items = rows.iter().map(row).collect::<Result<Vec<_>, _>>()?;
-    let next = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(key_of)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = rows.iter().map(row).collect::<Result<Vec<_>, _>>()?;
+    Ok(codec::page(items, limit, |e| {
+        codec::newest_first_key(e.created_at.0, &e.event_id)
+    }))
 }
 
 pub(super) async fn set_feedback(

@@ -78,22 +78,13 @@ pub(super) async fn get(
     row.as_ref().map(job).transpose()
 }
 
-/// The page key of a job: its creation time and id, so that the order (newest first) is
-/// total.
-fn key_of(j: &ImportJob) -> String {
-    format!("{}:{}", j.created_at.0, j.job_id)
-}
-
 pub(super) async fn list(
     db: &DbPool,
     pool_id: &str,
     after: Option<&str>,
     limit: u32,
 ) -> Result<Page<ImportJob>, Fail> {
-    let (created, id) = match after.and_then(|k| k.split_once(':')) {
-        Some((t, id)) => (t.parse::<i64>().unwrap_or(i64::MAX), id.to_string()),
-        None => (i64::MAX, String::new()),
-    };
+    let (created, id) = codec::newest_first_cursor(after);
     let sql = format!(
         "SELECT {JOB_COLUMNS} FROM user_import_jobs WHERE pool_id = $1 \
          AND (created_at < $2 OR (created_at = $2 AND job_id < $3) OR $4) \
@@ -104,17 +95,13 @@ pub(super) async fn list(
         .bind(created)
         .bind(&id)
         .bind(after.is_none())
-        .bind(i64::from(limit) + 1)
+        .bind(codec::probe_limit(limit))
         .fetch_all(db)
         .await?;
-    let mut items = rows.iter().map(job).collect::<Result<Vec<_>, _>>()?;
-    let next = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(key_of)
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = rows.iter().map(job).collect::<Result<Vec<_>, _>>()?;
+    Ok(codec::page(items, limit, |j| {
+        codec::newest_first_key(j.created_at.0, &j.job_id)
+    }))
 }
 
 pub(super) async fn upload_open(
