@@ -436,6 +436,15 @@ impl PoolSettings {
 }
 
 impl UserPool {
+    /// Prepares a compare-and-swap write of the pool (`Store::update_pool_if`): moves
+    /// `modified_at` to `now`, or strictly past it so that two changes in one millisecond
+    /// still conflict, and returns the value the write must find stored.
+    pub fn touch(&mut self, now: crate::Millis) -> crate::Millis {
+        let before = self.modified_at;
+        self.modified_at = crate::Millis(now.0.max(before.0 + 1));
+        before
+    }
+
     /// The schema entry for `name`, if the pool knows that attribute.
     pub fn attribute(&self, name: &str) -> Option<&SchemaAttribute> {
         self.settings.schema.iter().find(|a| a.name == name)
@@ -464,5 +473,29 @@ impl UserPool {
             account_id,
             self.id
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Millis;
+
+    #[test]
+    fn touch_moves_modified_at_strictly_later_and_returns_the_old_value() {
+        let mut pool = UserPool {
+            id: "us-east-1_abc".into(),
+            name: "p".into(),
+            created_at: Millis(0),
+            modified_at: Millis(1_000),
+            settings: PoolSettings::default(),
+        };
+        assert_eq!(pool.touch(Millis(5_000)), Millis(1_000));
+        assert_eq!(pool.modified_at, Millis(5_000));
+        // The same millisecond, or a clock behind: still strictly later.
+        assert_eq!(pool.touch(Millis(5_000)), Millis(5_000));
+        assert_eq!(pool.modified_at, Millis(5_001));
+        pool.touch(Millis(10));
+        assert_eq!(pool.modified_at, Millis(5_002));
     }
 }

@@ -1,7 +1,5 @@
 //! `AdminListUserAuthEvents` and `AdminUpdateAuthEventFeedback`.
 
-use base64::Engine;
-
 use crate::auth_event::{AuthEvent, Feedback};
 use crate::error::AuthError;
 use crate::ports::Page;
@@ -36,26 +34,14 @@ impl Keystep {
         let user = self.require_user(&pool, username).await?;
         let context = format!("auth-events:{}:{}", pool.id, user.sub);
         let after = match next_token {
-            Some(token) => {
-                let sealed = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                    .decode(token)
-                    .map_err(|_| invalid("Invalid pagination token."))?;
-                let key = self
-                    .keys
-                    .open_block(&context, &sealed)
-                    .map_err(|_| invalid("Invalid pagination token."))?;
-                Some(String::from_utf8(key).map_err(|_| invalid("Invalid pagination token."))?)
-            }
+            Some(token) => Some(self.open_page_key(&context, token)?),
             None => None,
         };
         let mut page = self
             .store
             .list_auth_events(&pool.id, &user.sub, after.as_deref(), limit)
             .await?;
-        page.next = page.next.map(|key| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(self.keys.seal_block(&context, key.as_bytes()))
-        });
+        page.next = page.next.map(|key| self.seal_page_key(&context, &key));
         Ok(page)
     }
 

@@ -70,6 +70,7 @@ pub mod limits;
 pub mod mfa;
 pub mod migration;
 pub mod oauth;
+mod page_keys;
 pub mod passkeys;
 pub mod passwords;
 pub mod pool_keys;

@@ -224,6 +224,11 @@ pub fn merge_schema(given: Vec<SchemaAttribute>) -> Result<Vec<SchemaAttribute>,
     Ok(schema)
 }
 
+/// The error of a compare-and-swap change of a pool that kept losing to other writers.
+pub(crate) fn pool_changed_concurrently() -> AuthError {
+    AuthError::ConcurrentModification("The user pool was changed concurrently; try again.".into())
+}
+
 impl Keystep {
     /// `CreateUserPool`.
     pub async fn create_user_pool(

@@ -82,8 +82,7 @@ impl Keystep {
             let (mut pool, client_id) = self
                 .risk_target(pool_id, change.client_id.as_deref())
                 .await?;
-            let before = pool.modified_at;
-            pool.modified_at = crate::Millis(self.clock.now().0.max(before.0 + 1));
+            let before = pool.touch(self.clock.now());
             let config = RiskConfiguration {
                 blocked: change.blocked.clone(),
                 skipped: change.skipped.clone(),
@@ -94,9 +93,7 @@ impl Keystep {
                 return Ok((client_id, config));
             }
         }
-        Err(AuthError::ConcurrentModification(
-            "The user pool was changed concurrently; try again.".into(),
-        ))
+        Err(super::pools::pool_changed_concurrently())
     }
 
     /// `DescribeRiskConfiguration`: the client's configuration, else the pool's; `None`

@@ -84,16 +84,12 @@ impl Keystep {
                     "A user pool can have at most {MAX_TAGS} tags."
                 )));
             }
-            let before = pool.modified_at;
-            // Strictly later, so that two changes in one millisecond still conflict.
-            pool.modified_at = crate::Millis(self.clock.now().0.max(before.0 + 1));
+            let before = pool.touch(self.clock.now());
             if self.store.update_pool_if(&pool, before).await? {
                 return Ok(());
             }
         }
-        Err(AuthError::ConcurrentModification(
-            "The user pool was changed concurrently; try again.".into(),
-        ))
+        Err(super::pools::pool_changed_concurrently())
     }
 
     /// `TagResource`: adds or replaces tags.

@@ -333,8 +333,9 @@ impl Keystep {
             ));
         }
         let pool = self.load_pool(pool_id).await?;
+        let context = format!("import-page:{}", pool.id);
         let after = match token {
-            Some(t) => Some(self.open_import_page_token(&pool.id, t)?),
+            Some(t) => Some(self.open_page_key(&context, t)?),
             None => None,
         };
         let mut page = self
@@ -344,29 +345,8 @@ impl Keystep {
         for job in &mut page.items {
             self.show_status(job);
         }
-        page.next = page
-            .next
-            .map(|key| self.seal_import_page_token(&pool.id, &key));
+        page.next = page.next.map(|key| self.seal_page_key(&context, &key));
         Ok(page)
-    }
-
-    fn seal_import_page_token(&self, pool_id: &str, key: &str) -> String {
-        let sealed = self
-            .keys
-            .seal_block(&format!("import-page:{pool_id}"), key.as_bytes());
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed)
-    }
-
-    fn open_import_page_token(&self, pool_id: &str, token: &str) -> Result<String, AuthError> {
-        let bad = || invalid("Invalid pagination token.".into());
-        let sealed = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(token)
-            .map_err(|_| bad())?;
-        let plain = self
-            .keys
-            .open_block(&format!("import-page:{pool_id}"), &sealed)
-            .map_err(|_| bad())?;
-        String::from_utf8(plain).map_err(|_| bad())
     }
 
     /// Housekeeping: jobs never started within their lifetime become `Expired` and lose

@@ -11,7 +11,6 @@ use crate::user_session::{
     is_session_id, token_session_id, SessionTracking, TokenSession, DEFAULT_SSO_VALIDITY_MINUTES,
     MAX_LISTED,
 };
-use crate::Millis;
 
 use super::Keystep;
 
@@ -115,16 +114,13 @@ impl Keystep {
         for _ in 0..ATTEMPTS {
             let mut pool = self.load_pool(pool_id).await?;
             needs_plan(&pool)?;
-            let before = pool.modified_at;
-            pool.modified_at = Millis(self.clock.now().0.max(before.0 + 1));
+            let before = pool.touch(self.clock.now());
             pool.settings.session_tracking = wanted;
             if self.store.update_pool_if(&pool, before).await? {
                 return Ok((pool, wanted));
             }
         }
-        Err(AuthError::ConcurrentModification(
-            "The user pool was changed concurrently; try again.".into(),
-        ))
+        Err(super::pools::pool_changed_concurrently())
     }
 
     /// `GetUserPoolClientSessionConfiguration`: `MaxValidityMinutes` (60 when never set).
