@@ -20,7 +20,7 @@ pub async fn handle(
     let Some(query) = parameters(query.unwrap_or_default().as_bytes()) else {
         return error_page("A parameter is repeated.");
     };
-    let (auth, _, _) = match state
+    let (auth, pool, client) = match state
         .keystep
         .check_authorization(&authorize_params(&query))
         .await
@@ -44,7 +44,11 @@ pub async fn handle(
         };
     }
     let session = cookie(&headers, &pages::session_cookie_name(&auth.pool_id));
-    match state.keystep.authorize_with_session(&auth, session).await {
+    match state
+        .keystep
+        .authorize_with_session(&auth, &pool, &client, session)
+        .await
+    {
         Ok(Some(to)) => redirect(&to, &[]),
         Ok(None) => redirect(&format!("/login?{}", auth.query()), &[]),
         Err(r) => refusal(r),

@@ -45,6 +45,24 @@ fn server_error(e: &AuthError) -> Refusal {
     }
 }
 
+/// Whether `client` may reuse a pages' session that authenticated at `auth_time`: with
+/// session tracking on, only within its `SSOSession.MaxValidityMinutes` (0: never).
+fn sso_session_reusable(
+    pool: &UserPool,
+    client: &AppClient,
+    auth_time: Millis,
+    now: Millis,
+) -> bool {
+    if !pool.settings.session_tracking.enabled {
+        return true;
+    }
+    let minutes = client
+        .settings
+        .sso_session_minutes
+        .unwrap_or(crate::user_session::DEFAULT_SSO_VALIDITY_MINUTES);
+    now.0 < auth_time.0 + i64::from(minutes) * 60_000
+}
+
 impl Keystep {
     /// Checks an authorization request against its client and the pool's scopes.
     pub async fn check_authorization(
@@ -97,9 +115,12 @@ impl Keystep {
 
     /// An authorization for a browser that may be signed in on the pages already: the
     /// redirect to the app, or `None` when the pages must ask it to sign in.
+    /// `pool` and `client` are the ones [`Keystep::check_authorization`] answered.
     pub async fn authorize_with_session(
         &self,
         auth: &Authorization,
+        pool: &UserPool,
+        client: &AppClient,
         cookie: Option<&str>,
     ) -> Result<Option<String>, Refusal> {
         if auth.prompt == Prompt::Login {
@@ -109,16 +130,9 @@ impl Keystep {
             .hosted_session_user(&auth.pool_id, cookie)
             .await
             .map_err(|e| server_error(&e))?;
-        let signed_in = match signed_in {
-            Some((user, auth_time)) => {
-                let reusable = self
-                    .sso_session_reusable(auth, auth_time)
-                    .await
-                    .map_err(|e| server_error(&e))?;
-                reusable.then_some((user, auth_time))
-            }
-            None => None,
-        };
+        let now = self.clock.now();
+        let signed_in =
+            signed_in.filter(|(_, auth_time)| sso_session_reusable(pool, client, *auth_time, now));
         match signed_in {
             Some((user, auth_time)) => self
                 .complete_authorization(auth, &user, auth_time)
@@ -133,27 +147,6 @@ impl Keystep {
             }),
             None => Ok(None),
         }
-    }
-
-    /// Whether the client may reuse a pages' session that authenticated at `auth_time`:
-    /// with session tracking on, only within its `SSOSession.MaxValidityMinutes` (0:
-    /// never).
-    async fn sso_session_reusable(
-        &self,
-        auth: &Authorization,
-        auth_time: Millis,
-    ) -> Result<bool, AuthError> {
-        let Some((client, pool)) = self.store.get_client_with_pool(&auth.client_id).await? else {
-            return Ok(false);
-        };
-        if !pool.settings.session_tracking.enabled {
-            return Ok(true);
-        }
-        let minutes = client
-            .settings
-            .sso_session_minutes
-            .unwrap_or(crate::user_session::DEFAULT_SSO_VALIDITY_MINUTES);
-        Ok(self.clock.now().0 < auth_time.0 + i64::from(minutes) * 60_000)
     }
 
     /// Completes an authorization for `user`: the redirect to the app with a code
@@ -271,5 +264,41 @@ impl Keystep {
             }
         }
         Ok(target)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pages_session_is_reused_within_the_clients_sso_validity_when_tracking() {
+        let mut pool = UserPool {
+            id: "us-east-1_abc".into(),
+            name: "p".into(),
+            created_at: Millis(0),
+            modified_at: Millis(0),
+            settings: Default::default(),
+        };
+        let mut client = AppClient {
+            client_id: "c".into(),
+            pool_id: pool.id.clone(),
+            name: "c".into(),
+            secret: None,
+            created_at: Millis(0),
+            modified_at: Millis(0),
+            settings: Default::default(),
+            secret_rotation: Default::default(),
+        };
+        let signed_in = Millis(1_000_000);
+        let hour_later = Millis(1_000_000 + 3_600_000);
+        // Without session tracking the setting is dormant.
+        client.settings.sso_session_minutes = Some(0);
+        assert!(sso_session_reusable(&pool, &client, signed_in, hour_later));
+        pool.settings.session_tracking.enabled = true;
+        assert!(!sso_session_reusable(&pool, &client, signed_in, signed_in));
+        client.settings.sso_session_minutes = None; // 60 minutes
+        assert!(sso_session_reusable(&pool, &client, signed_in, Millis(hour_later.0 - 1)));
+        assert!(!sso_session_reusable(&pool, &client, signed_in, hour_later));
     }
 }
