@@ -9,8 +9,8 @@ use keystep_core::user::User;
 use keystep_core::user_import::{BatchOutcome, ImportBatch, ImportJob, ImportStatus, RowOutcome};
 use keystep_core::Millis;
 
-use super::{dialect, DbPool, DbRow, Tx};
-use crate::codec::{self, UserSecrets};
+use super::{dialect, users, DbPool, DbRow, Tx};
+use crate::codec;
 use crate::error::{corrupt, on_insert, Fail};
 
 const JOB_COLUMNS: &str = "pool_id, job_id, job_name, role_arn, status, created_at, started_at, \
@@ -240,27 +240,7 @@ async fn import_one(
     user: &User,
     aliases: &[(AliasKind, String)],
 ) -> Result<RowOutcome, Fail> {
-    let attributes = codec::to_json(&user.attributes, "user attributes")?;
-    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
-    let inserted = sqlx::query(
-        "INSERT INTO users (pool_id, sub, username, username_key, status, enabled, \
-         created_at, modified_at, version, attributes, secrets) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
-    )
-    .bind(&user.pool_id)
-    .bind(&user.sub)
-    .bind(&user.username)
-    .bind(&user.username_key)
-    .bind(user.status.as_str())
-    .bind(user.enabled)
-    .bind(user.created_at.0)
-    .bind(user.modified_at.0)
-    .bind(user.version)
-    .bind(attributes)
-    .bind(secrets)
-    .execute(&mut **tx)
-    .await?;
-    if inserted.rows_affected() == 0 {
+    if users::insert_row(tx, user, true).await? == 0 {
         return Ok(RowOutcome::Skipped);
     }
     for (kind, value_key) in aliases {

@@ -26,31 +26,45 @@ pub(super) async fn insert(
     user: &User,
     aliases: &[(AliasKind, String)],
 ) -> Result<(), Fail> {
-    let attributes = codec::to_json(&user.attributes, "user attributes")?;
-    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
     let mut tx = dialect::begin(db).await?;
-    sqlx::query(
-        "INSERT INTO users (pool_id, sub, username, username_key, status, enabled, \
-         created_at, modified_at, version, attributes, secrets) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(&user.pool_id)
-    .bind(&user.sub)
-    .bind(&user.username)
-    .bind(&user.username_key)
-    .bind(user.status.as_str())
-    .bind(user.enabled)
-    .bind(user.created_at.0)
-    .bind(user.modified_at.0)
-    .bind(user.version)
-    .bind(attributes)
-    .bind(secrets)
-    .execute(&mut *tx)
-    .await
-    .map_err(on_user_write)?;
+    insert_row(&mut tx, user, false).await?;
     claim_aliases(&mut tx, &user.pool_id, &user.sub, aliases).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Inserts the `users` row; how many rows went in. A taken username key (or `sub`) is
+/// `Conflict("username")`, or with `skip_taken` no row and no error — a failed statement
+/// would abort the whole transaction on PostgreSQL, and a user import goes on after one.
+pub(super) async fn insert_row(tx: &mut Tx, user: &User, skip_taken: bool) -> Result<u64, Fail> {
+    let attributes = codec::to_json(&user.attributes, "user attributes")?;
+    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
+    let sql = format!(
+        "INSERT INTO users (pool_id, sub, username, username_key, status, enabled, \
+         created_at, modified_at, version, attributes, secrets) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11){}",
+        if skip_taken {
+            " ON CONFLICT DO NOTHING"
+        } else {
+            ""
+        }
+    );
+    let done = sqlx::query(&sql)
+        .bind(&user.pool_id)
+        .bind(&user.sub)
+        .bind(&user.username)
+        .bind(&user.username_key)
+        .bind(user.status.as_str())
+        .bind(user.enabled)
+        .bind(user.created_at.0)
+        .bind(user.modified_at.0)
+        .bind(user.version)
+        .bind(attributes)
+        .bind(secrets)
+        .execute(&mut **tx)
+        .await
+        .map_err(on_user_write)?;
+    Ok(done.rows_affected())
 }
 
 /// Inserts the user's alias rows; a taken one fails the transaction with

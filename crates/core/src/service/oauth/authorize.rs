@@ -298,7 +298,12 @@ mod tests {
         pool.settings.session_tracking.enabled = true;
         assert!(!sso_session_reusable(&pool, &client, signed_in, signed_in));
         client.settings.sso_session_minutes = None; // 60 minutes
-        assert!(sso_session_reusable(&pool, &client, signed_in, Millis(hour_later.0 - 1)));
+        assert!(sso_session_reusable(
+            &pool,
+            &client,
+            signed_in,
+            Millis(hour_later.0 - 1)
+        ));
         assert!(!sso_session_reusable(&pool, &client, signed_in, hour_later));
     }
 }
