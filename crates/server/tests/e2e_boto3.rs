@@ -97,8 +97,9 @@ async fn boto3_identity_providers_suite_passes() {
     .await;
 }
 
-/// The user import suite on a stopped clock (it moves the clock to expire URLs and jobs).
-async fn user_import_suite(options: keystep_testkit::TestOptions) {
+/// Runs `suite` on a server whose clock is stopped: the suite moves it through
+/// `KEYSTEP_CLOCK_URL` (to expire URLs, sessions, refresh tokens, jobs).
+async fn stopped_clock_suite(options: keystep_testkit::TestOptions, suite: &str) {
     let server = TestServer::start_with(keystep_testkit::TestOptions {
         live_clock: false,
         ..options
@@ -107,11 +108,16 @@ async fn user_import_suite(options: keystep_testkit::TestOptions) {
     let clock_url = server.start_clock_control().await;
     e2e_common::run_pytest(
         &server,
-        "tests/python/test_user_import_boto3.py",
+        suite,
         &[("KEYSTEP_CLOCK_URL", &clock_url)],
         Duration::from_secs(300),
     )
     .await;
+}
+
+/// The user import suite (also run on PostgreSQL).
+async fn user_import_suite(options: keystep_testkit::TestOptions) {
+    stopped_clock_suite(options, "tests/python/test_user_import_boto3.py").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -148,51 +154,27 @@ async fn boto3_ui_customization_suite_passes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boto3_auth_events_suite_passes() {
-    let server = TestServer::start_with(keystep_testkit::TestOptions {
-        live_clock: false,
-        ..keystep_testkit::TestOptions::default()
-    })
-    .await;
-    let clock_url = server.start_clock_control().await;
-    e2e_common::run_pytest(
-        &server,
+    stopped_clock_suite(
+        keystep_testkit::TestOptions::default(),
         "tests/python/test_auth_events_boto3.py",
-        &[("KEYSTEP_CLOCK_URL", &clock_url)],
-        Duration::from_secs(300),
     )
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boto3_refresh_rotation_suite_passes() {
-    let server = TestServer::start_with(keystep_testkit::TestOptions {
-        live_clock: false,
-        ..keystep_testkit::TestOptions::default()
-    })
-    .await;
-    let clock_url = server.start_clock_control().await;
-    e2e_common::run_pytest(
-        &server,
+    stopped_clock_suite(
+        keystep_testkit::TestOptions::default(),
         "tests/python/test_refresh_rotation_boto3.py",
-        &[("KEYSTEP_CLOCK_URL", &clock_url)],
-        Duration::from_secs(300),
     )
     .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn boto3_user_sessions_suite_passes() {
-    let server = TestServer::start_with(keystep_testkit::TestOptions {
-        live_clock: false,
-        ..keystep_testkit::TestOptions::default()
-    })
-    .await;
-    let clock_url = server.start_clock_control().await;
-    e2e_common::run_pytest(
-        &server,
+    stopped_clock_suite(
+        keystep_testkit::TestOptions::default(),
         "tests/python/test_user_sessions_boto3.py",
-        &[("KEYSTEP_CLOCK_URL", &clock_url)],
-        Duration::from_secs(300),
     )
     .await;
 }
