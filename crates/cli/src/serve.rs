@@ -115,6 +115,7 @@ pub async fn open_with(config: Config, print_outbox: bool) -> Result<Opened, Str
         },
         dev_pool: config.dev_pool,
         delivery: config.delivery.setup(logging)?,
+        upstream: None,
     })
     .await
     .map_err(|e| e.to_string())?;

@@ -1,6 +1,7 @@
-//! Sign-in through an OpenID Connect identity provider (pure parts): where its endpoints
-//! are, what travels through it in `state`, checking the ID token it returns, and turning
-//! its claims into the federated user's attributes.
+//! Sign-in through an identity provider (pure parts): where its endpoints are, how it
+//! proves who signed in (an OpenID Connect ID token, or Facebook's and Login with
+//! Amazon's profile), what travels through it in `state`, checking the ID token, and
+//! turning its claims into the federated user's attributes.
 
 use std::collections::BTreeMap;
 
@@ -37,20 +38,52 @@ pub enum FederationError {
 /// The provider's endpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpstreamEndpoints {
-    /// The issuer its ID tokens name.
-    pub issuer: String,
     /// Where the browser signs in.
     pub authorize_url: String,
     /// Where the code is traded.
     pub token_url: String,
-    /// Its signing keys.
-    pub jwks_uri: String,
-    /// Its userInfo endpoint, if any.
-    pub attributes_url: Option<String>,
+    /// How the provider says who signed in.
+    pub proof: Proof,
+}
+
+/// How a provider says who signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proof {
+    /// OpenID Connect: an ID token from `issuer`, signed with one of `jwks_uri`'s keys;
+    /// userInfo, when there is one, adds claims about the same subject.
+    IdToken {
+        /// The issuer its ID tokens name.
+        issuer: String,
+        /// Its signing keys.
+        jwks_uri: String,
+        /// Its userInfo endpoint, if any.
+        userinfo_url: Option<String>,
+    },
+    /// OAuth 2.0 without OpenID Connect (Facebook, Login with Amazon): the profile this
+    /// URL answers, over TLS, to the access token the code was traded for with the
+    /// client secret. The code is bound to Keystep's client, so the profile is the
+    /// signed-in user's.
+    Profile {
+        /// The profile endpoint, with the fields to ask for.
+        profile_url: String,
+    },
+}
+
+impl Proof {
+    /// Whether the provider is asked for a `nonce` (only OpenID Connect returns it).
+    pub fn uses_nonce(&self) -> bool {
+        matches!(self, Proof::IdToken { .. })
+    }
 }
 
 /// Whether the provider's details name every endpoint, so no discovery is needed.
 pub fn needs_discovery(idp: &IdentityProvider) -> bool {
+    if !matches!(
+        idp.provider_type,
+        ProviderType::Oidc | ProviderType::Google | ProviderType::SignInWithApple
+    ) {
+        return false;
+    }
     let details = crate::identity_provider::described_details(idp);
     ["authorize_url", "token_url", "jwks_uri"]
         .iter()
@@ -70,17 +103,27 @@ pub fn endpoints(
     idp: &IdentityProvider,
     discovered: Option<&Value>,
 ) -> Result<UpstreamEndpoints, FederationError> {
+    // Social providers' published endpoints fill in what their details leave out.
+    let details = crate::identity_provider::described_details(idp);
     match idp.provider_type {
         ProviderType::Saml => return Err(FederationError::Unsupported("SAML")),
-        // Their code flows return no ID token: not OpenID Connect.
-        ProviderType::Facebook => return Err(FederationError::Unsupported("Facebook")),
-        ProviderType::LoginWithAmazon => {
-            return Err(FederationError::Unsupported("Login with Amazon"))
+        ProviderType::Facebook | ProviderType::LoginWithAmazon => {
+            let named = |key: &str| {
+                details
+                    .get(key)
+                    .cloned()
+                    .ok_or_else(|| FederationError::Configuration(format!("no {key}")))
+            };
+            return Ok(UpstreamEndpoints {
+                authorize_url: named("authorize_url")?,
+                token_url: named("token_url")?,
+                proof: Proof::Profile {
+                    profile_url: profile_url(idp, &named("attributes_url")?),
+                },
+            });
         }
         ProviderType::Oidc | ProviderType::Google | ProviderType::SignInWithApple => {}
     }
-    // Social providers' published endpoints fill in what their details leave out.
-    let details = crate::identity_provider::described_details(idp);
     let from_discovery = |member: &str| {
         discovered
             .and_then(|d| d.get(member))
@@ -109,16 +152,44 @@ pub fn endpoints(
     Ok(UpstreamEndpoints {
         authorize_url: required("authorize_url", "authorization_endpoint")?,
         token_url: required("token_url", "token_endpoint")?,
-        jwks_uri: required("jwks_uri", "jwks_uri")?,
-        // OpenID Connect userInfo only: Google's described `attributes_url` is its People
-        // API, which answers no `sub`.
-        attributes_url: idp
-            .details
-            .get("attributes_url")
-            .map(str::to_string)
-            .or_else(|| from_discovery("userinfo_endpoint")),
-        issuer,
+        proof: Proof::IdToken {
+            jwks_uri: required("jwks_uri", "jwks_uri")?,
+            // OpenID Connect userInfo only: Google's described `attributes_url` is its
+            // People API, which answers no `sub`.
+            userinfo_url: idp
+                .details
+                .get("attributes_url")
+                .map(str::to_string)
+                .or_else(|| from_discovery("userinfo_endpoint")),
+            issuer,
+        },
     })
+}
+
+/// The profile URL of a provider without ID tokens. Facebook answers only the fields
+/// asked for: its `id` and every claim `AttributeMapping` names are appended (Cognito's
+/// `attributes_url_add_attributes`).
+fn profile_url(idp: &IdentityProvider, attributes_url: &str) -> String {
+    if idp.provider_type != ProviderType::Facebook {
+        return attributes_url.to_string();
+    }
+    let mut fields = vec!["id"];
+    for claim in idp.attribute_mapping.values() {
+        let plain =
+            !claim.is_empty() && claim.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if plain && !fields.contains(&claim.as_str()) {
+            fields.push(claim);
+        }
+    }
+    format!("{attributes_url}{}", fields.join(","))
+}
+
+/// Facebook's `appsecret_proof`: the access token's HMAC-SHA256 under the app secret,
+/// in hex, which Graph API calls carry so that a stolen access token alone is useless.
+pub fn facebook_appsecret_proof(app_secret: &str, access_token: &str) -> String {
+    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, app_secret.as_bytes());
+    let tag = aws_lc_rs::hmac::sign(&key, access_token.as_bytes());
+    tag.as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What travels through the provider in `state`, sealed by the service.
@@ -361,8 +432,12 @@ mod tests {
         let e = endpoints(&oidc, Some(&doc)).unwrap();
         assert_eq!(e.token_url, "https://idp.example/token");
         assert_eq!(
-            e.attributes_url.as_deref(),
-            Some("https://idp.example/userinfo")
+            e.proof,
+            Proof::IdToken {
+                issuer: "https://idp.example".into(),
+                jwks_uri: "https://idp.example/jwks".into(),
+                userinfo_url: Some("https://idp.example/userinfo".into()),
+            }
         );
         // A document that names another issuer is not this provider's.
         let mut other = doc.clone();
@@ -383,21 +458,62 @@ mod tests {
             g.authorize_url,
             "https://accounts.google.com/o/oauth2/v2/auth"
         );
-        assert_eq!(g.jwks_uri, "https://www.googleapis.com/oauth2/v3/certs");
         assert_eq!(
-            g.attributes_url.as_deref(),
-            Some("https://openidconnect.googleapis.com/v1/userinfo")
+            g.proof,
+            Proof::IdToken {
+                issuer: "https://accounts.google.com".into(),
+                jwks_uri: "https://www.googleapis.com/oauth2/v3/certs".into(),
+                userinfo_url: Some("https://openidconnect.googleapis.com/v1/userinfo".into()),
+            }
         );
-        for kind in [
-            ProviderType::Facebook,
-            ProviderType::LoginWithAmazon,
-            ProviderType::Saml,
-        ] {
-            assert!(matches!(
-                endpoints(&provider(kind, &[]), None),
-                Err(FederationError::Unsupported(_))
-            ));
-        }
+        assert!(matches!(
+            endpoints(&provider(ProviderType::Saml, &[]), None),
+            Err(FederationError::Unsupported("SAML"))
+        ));
+    }
+
+    #[test]
+    fn facebook_and_amazon_prove_identity_with_their_profile() {
+        let mut fb = provider(ProviderType::Facebook, &[("api_version", "v19.0")]);
+        fb.attribute_mapping = [("email", "email"), ("name", "name"), ("x", "bad,field")]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert!(!needs_discovery(&fb));
+        let e = endpoints(&fb, None).unwrap();
+        assert_eq!(
+            e.authorize_url,
+            "https://www.facebook.com/v19.0/dialog/oauth"
+        );
+        assert_eq!(
+            e.token_url,
+            "https://graph.facebook.com/v19.0/oauth/access_token"
+        );
+        // Only plain field names are asked for: a mapping cannot add Graph syntax.
+        assert_eq!(
+            e.proof,
+            Proof::Profile {
+                profile_url: "https://graph.facebook.com/v19.0/me?fields=id,email,name".into()
+            }
+        );
+        assert!(!e.proof.uses_nonce());
+        let amazon = endpoints(&provider(ProviderType::LoginWithAmazon, &[]), None).unwrap();
+        assert_eq!(amazon.token_url, "https://api.amazon.com/auth/o2/token");
+        assert_eq!(
+            amazon.proof,
+            Proof::Profile {
+                profile_url: "https://api.amazon.com/user/profile".into()
+            }
+        );
+    }
+
+    #[test]
+    fn appsecret_proof_is_hmac_sha256_in_hex() {
+        // RFC 4231 test case 2: key "Jefe".
+        assert_eq!(
+            facebook_appsecret_proof("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]

@@ -263,6 +263,9 @@ pub struct Setup {
     pub dev_pool: bool,
     /// Where messages go.
     pub delivery: DeliverySetup,
+    /// How identity providers are reached; `None` is HTTPS with reqwest. Tests put a
+    /// stand-in for providers they cannot reach (Facebook, Login with Amazon) here.
+    pub upstream: Option<Arc<dyn keystep_core::ports::Upstream>>,
 }
 
 /// Whether the development outbox records messages.
@@ -397,7 +400,9 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
         legacy_keys: legacy.map(Arc::new),
         pool_key_cache: Default::default(),
         triggers: webhooks.clone(),
-        upstream: Arc::new(crate::upstream::HttpUpstream::new()),
+        upstream: setup
+            .upstream
+            .unwrap_or_else(|| Arc::new(crate::upstream::HttpUpstream::new())),
         config: setup.service,
     };
     let dev_pool = if setup.dev_pool {

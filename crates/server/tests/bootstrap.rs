@@ -27,6 +27,7 @@ async fn start(url: &str, master_key: [u8; 32]) -> Result<Prepared, bootstrap::B
         limits: Limits::default(),
         dev_pool: true,
         delivery: keystep_server::bootstrap::DeliverySetup::development(false),
+        upstream: None,
     })
     .await
 }

@@ -212,6 +212,7 @@ async fn tokens_signed_with_the_old_shared_pair_stay_valid_until_they_expire() {
             limits: Limits::default(),
             dev_pool: false,
             delivery: keystep_server::bootstrap::DeliverySetup::development(false),
+            upstream: None,
         })
         .await
         .unwrap()

@@ -125,6 +125,19 @@ pub struct TestOptions {
     pub max_in_flight: usize,
     /// See `max_in_flight`.
     pub admission_wait: std::time::Duration,
+    /// How identity providers are reached (default: HTTPS).
+    pub upstream: Option<UpstreamOverride>,
+}
+
+/// An [`keystep_core::ports::Upstream`] that stands in for identity providers a test
+/// cannot reach.
+#[derive(Clone)]
+pub struct UpstreamOverride(pub Arc<dyn keystep_core::ports::Upstream>);
+
+impl std::fmt::Debug for UpstreamOverride {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UpstreamOverride")
+    }
 }
 
 impl Default for TestOptions {
@@ -143,6 +156,7 @@ impl Default for TestOptions {
             client_ip_header: None,
             delivery: keystep_server::bootstrap::DeliverySetup::development(false),
             domain_suffix: None,
+            upstream: None,
         }
     }
 }
@@ -227,6 +241,7 @@ impl TestServer {
             },
             dev_pool: options.dev_pool,
             delivery: options.delivery.clone(),
+            upstream: options.upstream.as_ref().map(|u| u.0.clone()),
         })
         .await
         .expect("bootstrap the test server");

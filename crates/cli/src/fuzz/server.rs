@@ -125,6 +125,7 @@ pub async fn start(profile: Profile, database_url: Option<&str>) -> Result<Targe
         },
         dev_pool: false,
         delivery: keystep_server::bootstrap::DeliverySetup::development(false),
+        upstream: None,
     })
     .await
     .map_err(|e| format!("starting the {} server: {e}", profile.name()))?;

@@ -1,7 +1,8 @@
-//! Sign-in through a federated OpenID Connect identity provider: the browser is sent to
-//! the provider with a sealed `state`; it comes back to `/oauth2/idpresponse` with a
-//! code, which is traded at the provider's token endpoint; the provider's ID token is
-//! checked against its published keys; the federated user `<provider>_<subject>` is
+//! Sign-in through a federated identity provider: the browser is sent to the provider
+//! with a sealed `state`; it comes back to `/oauth2/idpresponse` with a code, which is
+//! traded at the provider's token endpoint; the provider's ID token is checked against
+//! its published keys (OpenID Connect), or its profile endpoint is asked with the access
+//! token (Facebook, Login with Amazon); the federated user `<provider>_<subject>` is
 //! created or updated from `AttributeMapping` (or the user linked to that identity signs
 //! in); and the app's authorization completes as after a sign-in on the pages.
 
@@ -11,8 +12,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use crate::error::AuthError;
-use crate::federation::{self, FederationError, FederationState, FEDERATION_SECS};
-use crate::identity_provider::{federated_username, IdentityProvider};
+use crate::federation::{self, FederationError, FederationState, Proof, FEDERATION_SECS};
+use crate::identity_provider::{federated_username, IdentityProvider, ProviderType};
 use crate::oauth::authorize::{Authorization, Refusal, ResponseType};
 use crate::oauth::OAuthError;
 use crate::pool::UserPool;
@@ -130,17 +131,20 @@ impl Keystep {
         let scope = idp.details.get("authorize_scopes").unwrap_or("openid");
         let redirect_uri = idp_response_url(&self.config.public_url);
         let client_id = idp.details.get("client_id").unwrap_or_default();
+        let mut params = vec![
+            ("response_type", "code"),
+            ("client_id", client_id),
+            ("redirect_uri", &redirect_uri),
+            ("scope", scope),
+            ("state", &sealed),
+        ];
+        if endpoints.proof.uses_nonce() {
+            params.push(("nonce", &nonce));
+        }
         Ok(crate::oauth::authorize::redirect_with(
             &endpoints.authorize_url,
             false,
-            &[
-                ("response_type", "code"),
-                ("client_id", client_id),
-                ("redirect_uri", &redirect_uri),
-                ("scope", scope),
-                ("state", &sealed),
-                ("nonce", &nonce),
-            ],
+            &params,
         ))
     }
 
@@ -223,7 +227,8 @@ impl Keystep {
         Ok(state)
     }
 
-    /// Trades the code, checks the ID token, and adds what userInfo says.
+    /// Trades the code and learns who signed in: from the ID token and userInfo, or from
+    /// the profile of a provider without ID tokens.
     async fn provider_claims(
         &self,
         idp: &IdentityProvider,
@@ -244,51 +249,88 @@ impl Keystep {
             ),
         ];
         let secret = idp.details.get("client_secret");
-        if secret.is_none() {
+        // Facebook and Login with Amazon take the client's credentials in the form.
+        let in_form = matches!(endpoints.proof, Proof::Profile { .. });
+        if secret.is_none() || in_form {
             form.push(("client_id".to_string(), client_id.to_string()));
         }
+        if let (true, Some(secret)) = (in_form, secret) {
+            form.push(("client_secret".to_string(), secret.to_string()));
+        }
+        let basic = secret.filter(|_| !in_form).map(|s| (client_id, s));
         let tokens = self
             .upstream
-            .post_form(&endpoints.token_url, &form, secret.map(|s| (client_id, s)))
+            .post_form(&endpoints.token_url, &form, basic)
             .await
             .map_err(upstream)?;
-        let id_token = tokens
-            .get("id_token")
-            .and_then(|t| t.as_str())
-            .ok_or_else(|| FederationError::Refused("no id_token".into()))?;
-        let jwks = self
-            .upstream
-            .get_json(&endpoints.jwks_uri, None)
-            .await
-            .map_err(upstream)?;
-        let mut claims = federation::verify_id_token(
-            id_token,
-            &jwks,
-            &endpoints.issuer,
-            client_id,
-            nonce,
-            self.clock.now(),
-        )?;
         let access = tokens.get("access_token").and_then(|t| t.as_str());
-        if let (Some(url), Some(access)) = (&endpoints.attributes_url, access) {
-            let info = self
-                .upstream
-                .get_json(url, Some(access))
-                .await
-                .map_err(upstream)?;
-            if info.get("sub") != claims.get("sub") {
-                return Err(FederationError::Refused(
-                    "userInfo is about another subject".into(),
-                ));
+        match &endpoints.proof {
+            Proof::IdToken {
+                issuer,
+                jwks_uri,
+                userinfo_url,
+            } => {
+                let id_token = tokens
+                    .get("id_token")
+                    .and_then(|t| t.as_str())
+                    .ok_or_else(|| FederationError::Refused("no id_token".into()))?;
+                let jwks = self
+                    .upstream
+                    .get_json(jwks_uri, None)
+                    .await
+                    .map_err(upstream)?;
+                let mut claims = federation::verify_id_token(
+                    id_token,
+                    &jwks,
+                    issuer,
+                    client_id,
+                    nonce,
+                    self.clock.now(),
+                )?;
+                if let (Some(url), Some(access)) = (userinfo_url, access) {
+                    let info = self
+                        .upstream
+                        .get_json(url, Some(access))
+                        .await
+                        .map_err(upstream)?;
+                    if info.get("sub") != claims.get("sub") {
+                        return Err(FederationError::Refused(
+                            "userInfo is about another subject".into(),
+                        ));
+                    }
+                    if let serde_json::Value::Object(more) = info {
+                        for (k, v) in more {
+                            claims.entry(k).or_insert(v);
+                        }
+                    }
+                }
+                claims.insert("iss".into(), issuer.clone().into());
+                Ok(claims)
             }
-            if let serde_json::Value::Object(more) = info {
-                for (k, v) in more {
-                    claims.entry(k).or_insert(v);
+            Proof::Profile { profile_url } => {
+                let access = access
+                    .filter(|a| !a.is_empty())
+                    .ok_or_else(|| FederationError::Refused("no access_token".into()))?;
+                let url = match (idp.provider_type, secret) {
+                    (ProviderType::Facebook, Some(secret)) => {
+                        let proof = federation::facebook_appsecret_proof(secret, access);
+                        format!("{profile_url}&appsecret_proof={proof}")
+                    }
+                    _ => profile_url.clone(),
+                };
+                match self
+                    .upstream
+                    .get_json(&url, Some(access))
+                    .await
+                    .map_err(upstream)?
+                {
+                    serde_json::Value::Object(profile) => Ok(profile),
+                    _ => Err(FederationError::Refused(
+                        "the profile is not an object".into(),
+                    )),
                 }
             }
         }
-        claims.insert("iss".into(), endpoints.issuer.clone().into());
-        Ok(claims)
     }
 
     /// The user a provider's identity signs in as: the user linked to it, else the
