@@ -33,7 +33,7 @@ fn pool() -> UserPool {
         name: "bench".into(),
         created_at: NOW,
         modified_at: NOW,
-        settings: PoolSettings::default(),
+        settings: PoolSettings::default().into(),
     }
 }
 

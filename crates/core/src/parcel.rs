@@ -349,10 +349,10 @@ mod tests {
             name: "p".into(),
             created_at: Millis(0),
             modified_at: Millis(0),
-            settings: PoolSettings {
+            settings: std::sync::Arc::new(PoolSettings {
                 email_configuration: c,
                 ..PoolSettings::default()
-            },
+            }),
         }
     }
 

@@ -16,8 +16,10 @@ pub struct UserPool {
     pub created_at: Millis,
     /// When the pool was last changed.
     pub modified_at: Millis,
-    /// Everything configurable about the pool.
-    pub settings: PoolSettings,
+    /// Everything configurable about the pool. Shared: a request reads the pool's
+    /// settings as the store last parsed them, and a change copies them first
+    /// (`Arc::make_mut`).
+    pub settings: std::sync::Arc<PoolSettings>,
 }
 
 /// A sign-in identifier other than the username: `email`, `phone_number` or
@@ -488,7 +490,7 @@ mod tests {
             name: "p".into(),
             created_at: Millis(0),
             modified_at: Millis(1_000),
-            settings: PoolSettings::default(),
+            settings: PoolSettings::default().into(),
         };
         assert_eq!(pool.touch(Millis(5_000)), Millis(1_000));
         assert_eq!(pool.modified_at, Millis(5_000));

@@ -113,7 +113,7 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
         name: "test".into(),
         created_at: now,
         modified_at: now,
-        settings,
+        settings: settings.into(),
     };
     ks.store.insert_pool(&pool).await.unwrap();
     let client = AppClient {

@@ -50,7 +50,7 @@ async fn start() -> (TestServer, String) {
         name: "edge".into(),
         created_at: now,
         modified_at: now,
-        settings: PoolSettings::default(),
+        settings: PoolSettings::default().into(),
     };
     server.keystep().store.insert_pool(&pool).await.unwrap();
     (server, pool.id)

@@ -24,6 +24,7 @@ pub mod copy;
 mod error;
 mod meter;
 mod migration;
+mod parsed;
 pub mod postgres;
 pub mod sqlite;
 
@@ -151,7 +152,7 @@ mod tests {
             name: "memory".into(),
             created_at: Millis(1),
             modified_at: Millis(1),
-            settings: PoolSettings::default(),
+            settings: PoolSettings::default().into(),
         }
     }
 

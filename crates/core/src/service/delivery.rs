@@ -506,7 +506,7 @@ mod tests {
             name: "t".into(),
             created_at: Millis(0),
             modified_at: Millis(0),
-            settings,
+            settings: settings.into(),
         }
     }
 

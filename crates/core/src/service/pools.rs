@@ -248,7 +248,7 @@ impl Keystep {
                 name: name.to_string(),
                 created_at: now,
                 modified_at: now,
-                settings: settings.clone(),
+                settings: std::sync::Arc::new(settings.clone()),
             };
             match self.store.insert_pool(&pool).await {
                 Ok(()) => {
@@ -319,7 +319,7 @@ impl Keystep {
         settings.identifiers = pool.settings.identifiers.clone();
         check_settings(&settings)?;
         self.config.triggers.check(&settings.lambda)?;
-        pool.settings = settings;
+        pool.settings = std::sync::Arc::new(settings);
         pool.modified_at = self.clock.now();
         self.store.update_pool(&pool).await.map_err(|e| match e {
             StoreError::NotFound => super::pool_not_found(pool_id),
@@ -361,7 +361,7 @@ impl Keystep {
                 "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.",
             ));
         }
-        let s = &mut pool.settings;
+        let s = std::sync::Arc::make_mut(&mut pool.settings);
         if let Some(v) = change.totp_enabled {
             s.totp_mfa_enabled = v;
         }
@@ -434,7 +434,7 @@ impl Keystep {
             if count > MAX_CUSTOM_ATTRIBUTES {
                 return Err(invalid("A pool can have at most 50 custom attributes."));
             }
-            pool.settings.schema.push(a);
+            std::sync::Arc::make_mut(&mut pool.settings).schema.push(a);
         }
         pool.modified_at = self.clock.now();
         self.store.update_pool(&pool).await?;

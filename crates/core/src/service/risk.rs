@@ -88,7 +88,9 @@ impl Keystep {
                 skipped: change.skipped.clone(),
                 modified_at: pool.modified_at.0,
             };
-            pool.settings.risk.insert(client_id.clone(), config.clone());
+            std::sync::Arc::make_mut(&mut pool.settings)
+                .risk
+                .insert(client_id.clone(), config.clone());
             if self.store.update_pool_if(&pool, before).await? {
                 return Ok((client_id, config));
             }

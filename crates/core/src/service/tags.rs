@@ -78,7 +78,7 @@ impl Keystep {
     ) -> Result<(), AuthError> {
         for _ in 0..ATTEMPTS {
             let mut pool = self.pool_of_arn(arn).await?;
-            change(&mut pool.settings.tags)?;
+            change(&mut std::sync::Arc::make_mut(&mut pool.settings).tags)?;
             if pool.settings.tags.len() > MAX_TAGS {
                 return Err(invalid(format!(
                     "A user pool can have at most {MAX_TAGS} tags."
@@ -127,7 +127,7 @@ impl Keystep {
         &self,
         arn: &str,
     ) -> Result<BTreeMap<String, String>, AuthError> {
-        Ok(self.pool_of_arn(arn).await?.settings.tags)
+        Ok(self.pool_of_arn(arn).await?.settings.tags.clone())
     }
 }
 

@@ -115,7 +115,7 @@ impl Keystep {
             let mut pool = self.load_pool(pool_id).await?;
             needs_plan(&pool)?;
             let before = pool.touch(self.clock.now());
-            pool.settings.session_tracking = wanted;
+            std::sync::Arc::make_mut(&mut pool.settings).session_tracking = wanted;
             if self.store.update_pool_if(&pool, before).await? {
                 return Ok((pool, wanted));
             }

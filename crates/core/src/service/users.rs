@@ -654,10 +654,10 @@ mod tests {
             name: "t".into(),
             created_at: Millis(0),
             modified_at: Millis(0),
-            settings: PoolSettings {
+            settings: std::sync::Arc::new(PoolSettings {
                 identifiers,
                 ..Default::default()
-            },
+            }),
         }
     }
 
@@ -786,7 +786,11 @@ mod tests {
     #[test]
     fn deleting_refuses_required_and_sub_and_takes_the_flag_along() {
         let mut p = pool(SignInIdentifiers::default());
-        if let Some(a) = p.settings.schema.iter_mut().find(|a| a.name == "name") {
+        if let Some(a) = std::sync::Arc::make_mut(&mut p.settings)
+            .schema
+            .iter_mut()
+            .find(|a| a.name == "name")
+        {
             a.required = true;
         }
         let mut u = user();

@@ -303,18 +303,20 @@ mod tests {
             modified_at: crate::Millis(0),
             settings: Default::default(),
         };
-        pool.settings.auto_verified = vec![AliasKind::Email];
-        pool.settings.schema.push(SchemaAttribute {
-            name: "custom:team".into(),
-            data_type: AttributeDataType::String,
-            developer_only: false,
-            mutable: true,
-            required: false,
-            min_length: None,
-            max_length: None,
-            min_value: None,
-            max_value: None,
-        });
+        std::sync::Arc::make_mut(&mut pool.settings).auto_verified = vec![AliasKind::Email];
+        std::sync::Arc::make_mut(&mut pool.settings)
+            .schema
+            .push(SchemaAttribute {
+                name: "custom:team".into(),
+                data_type: AttributeDataType::String,
+                developer_only: false,
+                mutable: true,
+                required: false,
+                min_length: None,
+                max_length: None,
+                min_value: None,
+                max_value: None,
+            });
         pool
     }
 
@@ -349,7 +351,9 @@ mod tests {
     #[test]
     fn a_default_pool_has_cognitos_21_columns() {
         let mut p = pool();
-        p.settings.schema.retain(|a| !a.name.starts_with("custom:"));
+        std::sync::Arc::make_mut(&mut p.settings)
+            .schema
+            .retain(|a| !a.name.starts_with("custom:"));
         let expected = "name,given_name,family_name,middle_name,nickname,preferred_username,\
                         profile,picture,website,email,email_verified,gender,birthdate,zoneinfo,\
                         locale,phone_number,phone_number_verified,address,updated_at,\
@@ -465,7 +469,7 @@ mod tests {
             ),
             Some(RowError::MfaMismatch)
         );
-        p.settings.mfa = MfaConfiguration::Optional;
+        std::sync::Arc::make_mut(&mut p.settings).mfa = MfaConfiguration::Optional;
         assert_eq!(
             err(
                 &p,

@@ -49,11 +49,10 @@ fn pool_named(
     row: &DbRow,
     [id, name, created, modified, settings]: [&str; 5],
 ) -> Result<UserPool, Fail> {
-    let mut settings: keystep_core::pool::PoolSettings =
-        codec::from_json(row.try_get(settings)?, "pool settings")?;
-    settings.lift_echo();
+    let id: String = row.try_get(id)?;
+    let settings = crate::parsed::pool_settings(&id, row.try_get(settings)?)?;
     Ok(UserPool {
-        id: row.try_get(id)?,
+        id,
         name: row.try_get(name)?,
         created_at: Millis(row.try_get(created)?),
         modified_at: Millis(row.try_get(modified)?),

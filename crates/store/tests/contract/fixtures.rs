@@ -28,7 +28,7 @@ pub fn pool(id: &str) -> UserPool {
         name: format!("pool {id}"),
         created_at: T0,
         modified_at: T0,
-        settings: PoolSettings::default(),
+        settings: PoolSettings::default().into(),
     }
 }
 

@@ -19,8 +19,10 @@ contract_tests!(
 async fn pool_crud(db: TestDb) {
     let store = db.store;
     let mut p = pool(POOL);
-    p.settings.mfa = MfaConfiguration::Optional;
-    p.settings.tags.insert("team".into(), "auth".into());
+    std::sync::Arc::make_mut(&mut p.settings).mfa = MfaConfiguration::Optional;
+    std::sync::Arc::make_mut(&mut p.settings)
+        .tags
+        .insert("team".into(), "auth".into());
     store.insert_pool(&p).await.unwrap();
     assert_eq!(store.get_pool(POOL).await.unwrap(), Some(p.clone()));
     assert!(store.get_pool("us-east-1_Missing").await.unwrap().is_none());
@@ -32,8 +34,10 @@ async fn pool_crud(db: TestDb) {
     );
 
     p.name = "renamed".into();
-    p.settings.identifiers.alias_attributes = vec![AliasKind::Email];
-    p.settings.deletion_protection = true;
+    std::sync::Arc::make_mut(&mut p.settings)
+        .identifiers
+        .alias_attributes = vec![AliasKind::Email];
+    std::sync::Arc::make_mut(&mut p.settings).deletion_protection = true;
     p.modified_at = T0.plus_secs(60);
     store.update_pool(&p).await.unwrap();
     assert_eq!(store.get_pool(POOL).await.unwrap(), Some(p.clone()));
@@ -43,10 +47,14 @@ async fn pool_crud(db: TestDb) {
     // Compare-and-swap on modified_at: the first of two writers from one read wins.
     let read = p.modified_at;
     let mut first = p.clone();
-    first.settings.tags.insert("first".into(), "1".into());
+    std::sync::Arc::make_mut(&mut first.settings)
+        .tags
+        .insert("first".into(), "1".into());
     first.modified_at = T0.plus_secs(61);
     let mut second = p.clone();
-    second.settings.tags.insert("second".into(), "2".into());
+    std::sync::Arc::make_mut(&mut second.settings)
+        .tags
+        .insert("second".into(), "2".into());
     second.modified_at = T0.plus_secs(61);
     assert!(store.update_pool_if(&first, read).await.unwrap());
     assert!(!store.update_pool_if(&second, read).await.unwrap());

@@ -295,7 +295,9 @@ mod tests {
         // Without session tracking the setting is dormant.
         client.settings.sso_session_minutes = Some(0);
         assert!(sso_session_reusable(&pool, &client, signed_in, hour_later));
-        pool.settings.session_tracking.enabled = true;
+        std::sync::Arc::make_mut(&mut pool.settings)
+            .session_tracking
+            .enabled = true;
         assert!(!sso_session_reusable(&pool, &client, signed_in, signed_in));
         client.settings.sso_session_minutes = None; // 60 minutes
         assert!(sso_session_reusable(
