@@ -74,6 +74,7 @@ def main():
     self_count = collections.Counter()
     incl = collections.Counter()
     buckets = collections.Counter()
+    syscalls = collections.Counter()
     total = 0
     for st in stacks(sys.stdin):
         total += 1
@@ -83,6 +84,9 @@ def main():
         buckets[bucket(leaf)] += 1
         for f in set(st):
             incl[f] += 1
+        if leaf.startswith("[k]"):
+            user = [f for f in st if not f.startswith("[k]")]
+            syscalls[user[-1][:60] if user else "(interrupt)"] += 1
     if args.folded:
         with open(args.folded, "w") as out:
             for k, v in folded.items():
@@ -97,6 +101,9 @@ def main():
     print(f"\n| top self frames | share |\n|---|---:|")
     for f, n in self_count.most_common(args.top):
         print(f"| `{f[:90]}` | {100 * n / total:.1f}% |")
+    print(f"\n| kernel time by the call that entered it | share |\n|---|---:|")
+    for call, n in syscalls.most_common(8):
+        print(f"| `{call}` | {100 * n / total:.1f}% |")
     print(f"\n| top inclusive keystep frames | share |\n|---|---:|")
     shown = 0
     for f, n in incl.most_common():

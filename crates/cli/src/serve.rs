@@ -254,6 +254,7 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
         None => (Some(listener), None, None),
     };
     let state = prepared.state;
+    let auth_events = state.keystep.auth_events.clone();
     let serving = async move {
         match (plain, tls) {
             (Some(listener), _) => keystep_server::serve(listener, state, server_shutdown).await,
@@ -288,6 +289,8 @@ pub async fn run(config_path: Option<&Path>, no_dev_pool: bool) -> Result<(), St
             tracing::warn!(error = %e, "housekeeping task ended abnormally");
         }
     }
+    // The sign-ins' last auth events, still waiting for their batch.
+    auth_events.flush().await;
     served.map_err(|e| format!("server: {e}"))?;
     tracing::info!("keystep stopped");
     Ok(())

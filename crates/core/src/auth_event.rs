@@ -135,9 +135,89 @@ pub struct AuthEvent {
     pub feedback: Option<Feedback>,
 }
 
+/// Steps of sign-ins waiting to be recorded together: one entry per event, in the order
+/// their first steps came, each as the store's upsert of its steps one after the other
+/// would leave it (the first step's client, time and address; the last step's response;
+/// every step's challenges in order). One statement may then record them all, since no
+/// event appears in it twice.
+pub fn merge_steps(steps: Vec<(AuthEvent, Millis)>) -> Vec<(AuthEvent, Millis)> {
+    let mut merged: Vec<(AuthEvent, Millis)> = Vec::with_capacity(steps.len());
+    for (step, expires_at) in steps {
+        let same = merged
+            .iter_mut()
+            .find(|(e, _)| e.pool_id == step.pool_id && e.event_id == step.event_id);
+        match same {
+            Some((event, _)) => {
+                event.response = step.response;
+                event.challenges.extend(step.challenges);
+            }
+            None => merged.push((step, expires_at)),
+        }
+    }
+    merged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn step(id: &str, response: EventResponse, c: &[ChallengeOutcome], ip: &str) -> AuthEvent {
+        AuthEvent {
+            pool_id: "us-east-1_p".into(),
+            sub: "s".into(),
+            event_id: id.into(),
+            created_at: Millis(1),
+            response,
+            challenges: c.to_vec(),
+            ip_address: Some(ip.into()),
+            client_id: "c".into(),
+            feedback: None,
+        }
+    }
+
+    #[test]
+    fn steps_of_one_sign_in_merge_as_their_upserts_would() {
+        let steps = vec![
+            (
+                step(
+                    "a",
+                    EventResponse::InProgress,
+                    &[(ChallengeKind::Password, true)],
+                    "1.1.1.1",
+                ),
+                Millis(9),
+            ),
+            (
+                step(
+                    "b",
+                    EventResponse::Fail,
+                    &[(ChallengeKind::Password, false)],
+                    "2.2.2.2",
+                ),
+                Millis(9),
+            ),
+            (
+                step(
+                    "a",
+                    EventResponse::Pass,
+                    &[(ChallengeKind::Mfa, true)],
+                    "3.3.3.3",
+                ),
+                Millis(9),
+            ),
+        ];
+        let merged = merge_steps(steps);
+        assert_eq!(merged.len(), 2);
+        let a = &merged[0].0;
+        assert_eq!(a.event_id, "a");
+        assert_eq!(a.response, EventResponse::Pass);
+        assert_eq!(
+            a.challenges,
+            vec![(ChallengeKind::Password, true), (ChallengeKind::Mfa, true)]
+        );
+        assert_eq!(a.ip_address.as_deref(), Some("1.1.1.1"));
+        assert_eq!(merged[1].0.event_id, "b");
+    }
 
     #[test]
     fn challenges_round_trip_through_their_text() {

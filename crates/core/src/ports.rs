@@ -1111,6 +1111,10 @@ pub trait Store: Send + Sync + 'static {
         event: &AuthEvent,
         expires_at: Millis,
     ) -> Result<(), StoreError>;
+    /// Records several sign-ins' steps in one statement, each as [`Store::record_auth_event`]
+    /// would (the events are distinct: see [`crate::auth_event::merge_steps`]). Fails as a
+    /// whole, with `NotFound`, if any event's user is gone.
+    async fn record_auth_events(&self, events: &[(AuthEvent, Millis)]) -> Result<(), StoreError>;
     /// A user's events, newest first; `after` is the key [`Page::next`] returned.
     async fn list_auth_events(
         &self,
@@ -1148,4 +1152,30 @@ pub trait Store: Send + Sync + 'static {
     fn stats(&self) -> StoreStats {
         StoreStats::default()
     }
+}
+
+/// Where settled sign-in steps' auth events go. Recording them is never a sign-in's
+/// failure, so it may happen after the answer: a server batches them (many sign-ins'
+/// steps in one statement), and whoever reads events flushes first.
+#[async_trait]
+pub trait AuthEventSink: Send + Sync + 'static {
+    /// Takes one step's event, to be in the store by the next [`AuthEventSink::flush`].
+    async fn record(&self, event: AuthEvent, expires_at: Millis);
+    /// Returns once every event taken before the call is in the store (or failed to be,
+    /// which is logged).
+    async fn flush(&self);
+}
+
+/// An [`AuthEventSink`] that writes each step at once (for tests of the domain and tools
+/// that run no batching writer).
+pub struct DirectAuthEvents(pub std::sync::Arc<dyn Store>);
+
+#[async_trait]
+impl AuthEventSink for DirectAuthEvents {
+    async fn record(&self, event: AuthEvent, expires_at: Millis) {
+        if let Err(e) = self.0.record_auth_event(&event, expires_at).await {
+            tracing::warn!(error = %e, "recording an auth event failed");
+        }
+    }
+    async fn flush(&self) {}
 }

@@ -89,6 +89,7 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
     let sent = Arc::new(Recorder::default());
     let keys = KeyRing::new(&KeyRing::generate_master_key().unwrap()).unwrap();
     let ks = Keystep {
+        auth_events: Arc::new(keystep_core::ports::DirectAuthEvents(store.clone())),
         store,
         clock: clock.clone(),
         rng: Arc::new(SystemRng),

@@ -392,6 +392,7 @@ pub async fn prepare(setup: Setup) -> Result<Prepared, BootstrapError> {
     let (delivery, courier) = setup.delivery.build(&store)?;
     let webhooks = Arc::new(crate::webhook::WebhookInvoker::new());
     let keystep = Keystep {
+        auth_events: Arc::new(crate::event_writer::BatchedAuthEvents::start(store.clone())),
         store,
         clock: setup.clock,
         rng,

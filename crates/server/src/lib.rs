@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod delivery;
 mod edge;
 pub mod error;
+pub mod event_writer;
 pub mod housekeeping;
 pub mod metrics;
 pub mod oauth;

@@ -37,6 +37,8 @@ impl Keystep {
             Some(token) => Some(self.open_page_key(&context, token)?),
             None => None,
         };
+        // Steps recorded on this node are written before they are read.
+        self.auth_events.flush().await;
         let mut page = self
             .store
             .list_auth_events(&pool.id, &user.sub, after.as_deref(), limit)
@@ -77,6 +79,7 @@ impl Keystep {
             provider: "Admin".into(),
             at: self.clock.now(),
         };
+        self.auth_events.flush().await;
         if !self
             .store
             .set_auth_event_feedback(&pool.id, &user.sub, event_id, &feedback)

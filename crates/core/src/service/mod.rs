@@ -45,6 +45,8 @@ pub struct Keystep {
     pub triggers: Arc<dyn crate::triggers::TriggerInvoker>,
     /// Reaches federated identity providers.
     pub upstream: Arc<dyn crate::ports::Upstream>,
+    /// Where sign-in steps' auth events are recorded.
+    pub auth_events: Arc<dyn crate::ports::AuthEventSink>,
     /// Server settings.
     pub config: ServiceConfig,
 }

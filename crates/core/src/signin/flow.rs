@@ -131,4 +131,9 @@ pub struct Flow {
     /// in tokens, and only the pages may continue it (never `RespondToAuthChallenge`).
     #[serde(default)]
     pub hosted: bool,
+    /// This sign-in's own random id, which names its auth event: sign-ins of one user
+    /// that start in the same millisecond (a burst of guesses) are each their own event.
+    /// Empty in sessions from before it existed, whose event id is derived as it was.
+    #[serde(default)]
+    pub id: String,
 }

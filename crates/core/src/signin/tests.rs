@@ -147,6 +147,7 @@ fn flow(auth_flow: AuthFlow) -> Flow {
         device_key: None,
         user_not_found: false,
         hosted: false,
+        id: String::new(),
     }
 }
 

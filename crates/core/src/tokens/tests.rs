@@ -79,6 +79,7 @@ fn proof(device_key: Option<&str>) -> Authenticated {
         device_key: device_key.map(str::to_string),
         user_not_found: false,
         hosted: false,
+        id: String::new(),
     };
     Authenticated::signed_in(&flow, Millis(1_000_500))
 }

@@ -43,28 +43,55 @@ fn row(r: &DbRow) -> Result<AuthEvent, Fail> {
     })
 }
 
+/// The upsert of a step: a new event is inserted; a known one takes the step's response
+/// and appends its challenges.
+const UPSERT: &str = "ON CONFLICT (pool_id, event_id) DO UPDATE SET response = excluded.response, \
+     challenges = CASE \
+       WHEN excluded.challenges = '' THEN auth_events.challenges \
+       WHEN auth_events.challenges = '' THEN excluded.challenges \
+       ELSE auth_events.challenges || ',' || excluded.challenges END";
+
+const INSERT: &str = "INSERT INTO auth_events (pool_id, event_id, sub, client_id, created_at, \
+     response, challenges, ip_address, expires_at) VALUES ";
+
+/// Columns bound per event.
+const PER_EVENT: usize = 9;
+
 pub(super) async fn record(db: &DbPool, e: &AuthEvent, expires_at: Millis) -> Result<(), Fail> {
-    sqlx::query(
-        "INSERT INTO auth_events (pool_id, event_id, sub, client_id, created_at, response, \
-         challenges, ip_address, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT (pool_id, event_id) DO UPDATE SET response = excluded.response, \
-         challenges = CASE \
-           WHEN excluded.challenges = '' THEN auth_events.challenges \
-           WHEN auth_events.challenges = '' THEN excluded.challenges \
-           ELSE auth_events.challenges || ',' || excluded.challenges END",
-    )
-    .bind(&e.pool_id)
-    .bind(&e.event_id)
-    .bind(&e.sub)
-    .bind(&e.client_id)
-    .bind(e.created_at.0)
-    .bind(e.response.as_str())
-    .bind(encode_challenges(&e.challenges))
-    .bind(&e.ip_address)
-    .bind(expires_at.0)
-    .execute(db)
-    .await
-    .map_err(on_insert("auth event"))?;
+    record_many(db, std::slice::from_ref(&(e.clone(), expires_at))).await
+}
+
+/// Several distinct events' steps in one statement.
+pub(super) async fn record_many(db: &DbPool, events: &[(AuthEvent, Millis)]) -> Result<(), Fail> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let rows = (0..events.len())
+        .map(|i| {
+            let n = i * PER_EVENT;
+            let places = (1..=PER_EVENT)
+                .map(|k| format!("${}", n + k))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("({places})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("{INSERT}{rows} {UPSERT}");
+    let mut query = sqlx::query(&sql);
+    for (e, expires_at) in events {
+        query = query
+            .bind(&e.pool_id)
+            .bind(&e.event_id)
+            .bind(&e.sub)
+            .bind(&e.client_id)
+            .bind(e.created_at.0)
+            .bind(e.response.as_str())
+            .bind(encode_challenges(&e.challenges))
+            .bind(&e.ip_address)
+            .bind(expires_at.0);
+    }
+    query.execute(db).await.map_err(on_insert("auth event"))?;
     Ok(())
 }
 

@@ -762,6 +762,10 @@ impl Store for ThisStore {
         retry(|| auth_events::record(&self.pool, event, expires_at)).await
     }
 
+    async fn record_auth_events(&self, events: &[(AuthEvent, Millis)]) -> Result<(), StoreError> {
+        retry(|| auth_events::record_many(&self.pool, events)).await
+    }
+
     async fn list_auth_events(
         &self,
         pool_id: &str,

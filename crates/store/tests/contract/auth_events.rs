@@ -10,6 +10,7 @@ use crate::harness::TestDb;
 
 contract_tests!(
     steps_append_to_one_event,
+    a_batch_of_sign_ins_is_one_statement,
     events_page_newest_first_take_feedback_and_go_with_their_user
 );
 
@@ -25,6 +26,69 @@ fn event(sub: &str, id: &str, at: i64, response: EventResponse) -> AuthEvent {
         client_id: CLIENT.into(),
         feedback: None,
     }
+}
+
+async fn a_batch_of_sign_ins_is_one_statement(db: TestDb) {
+    let store = db.store;
+    seed(&*store).await;
+    let alice = seed_user(&*store, POOL, "alice").await;
+    let bob = seed_user(&*store, POOL, "bob").await;
+    let keep = T0.plus_secs(3600);
+    let mut first = event(&alice.sub, "ev-a", 0, EventResponse::InProgress);
+    first.challenges = vec![(ChallengeKind::Password, true)];
+    store.record_auth_event(&first, keep).await.unwrap();
+    // A batch: alice's sign-in goes on, bob's starts.
+    let mut next = event(&alice.sub, "ev-a", 0, EventResponse::Pass);
+    next.ip_address = Some("198.51.100.7".into());
+    next.challenges = vec![(ChallengeKind::Mfa, true)];
+    let mut other = event(&bob.sub, "ev-b", 5, EventResponse::Fail);
+    other.challenges = vec![(ChallengeKind::Password, false)];
+    store
+        .record_auth_events(&[(next, keep), (other, keep)])
+        .await
+        .unwrap();
+    let a = store
+        .list_auth_events(POOL, &alice.sub, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(a.items.len(), 1);
+    assert_eq!(a.items[0].response, EventResponse::Pass);
+    assert_eq!(
+        a.items[0].challenges,
+        vec![(ChallengeKind::Password, true), (ChallengeKind::Mfa, true)]
+    );
+    // The first step's address stays.
+    assert_eq!(a.items[0].ip_address.as_deref(), Some("192.0.2.1"));
+    let b = store
+        .list_auth_events(POOL, &bob.sub, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(b.items.len(), 1);
+    assert_eq!(
+        b.items[0].challenges,
+        vec![(ChallengeKind::Password, false)]
+    );
+    // A batch with a user who is gone is refused whole, with NotFound, leaving the rest.
+    let ghost = event(
+        "00000000-0000-4000-8000-00000000dead",
+        "ev-x",
+        0,
+        EventResponse::Fail,
+    );
+    let later = event(&bob.sub, "ev-c", 9, EventResponse::Pass);
+    let refused = store
+        .record_auth_events(&[(later, keep), (ghost, keep)])
+        .await;
+    assert!(
+        matches!(refused, Err(keystep_core::StoreError::NotFound)),
+        "{refused:?}"
+    );
+    let b = store
+        .list_auth_events(POOL, &bob.sub, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(b.items.len(), 1);
+    store.record_auth_events(&[]).await.unwrap();
 }
 
 async fn steps_append_to_one_event(db: TestDb) {

@@ -25,9 +25,12 @@ fn judged_refusal(e: &AuthError) -> bool {
 }
 
 impl Keystep {
-    /// The id of a sign-in's event: derived from what its steps share, so every step
-    /// finds it without carrying it.
+    /// The id of a sign-in's event: the sign-in's own random id, which every step carries
+    /// in its flow (sessions from before it existed: derived from what the steps share).
     fn event_id(&self, flow: &Flow) -> String {
+        if !flow.id.is_empty() {
+            return flow.id.clone();
+        }
         let digest = self.keys.code_hash(
             "auth-event",
             &format!(
@@ -69,8 +72,6 @@ impl Keystep {
             feedback: None,
         };
         let expires_at = flow.started_at.plus_millis(RETENTION_MS);
-        if let Err(e) = self.store.record_auth_event(&event, expires_at).await {
-            tracing::warn!(error = %e, "recording an auth event failed");
-        }
+        self.auth_events.record(event, expires_at).await;
     }
 }
