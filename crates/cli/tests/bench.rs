@@ -62,6 +62,12 @@ async fn signup() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create() {
+    let report = bench("create").await;
+    assert_eq!(report["users"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn password() {
     let report = bench("password").await;
     assert_eq!(report["users"], 3);

@@ -17,6 +17,9 @@ pub enum Workload {
     Refresh,
     /// `GetUser` with an access token.
     Getuser,
+    /// `AdminCreateUser` of a new user (no invitation), then `AdminSetUserPassword`
+    /// (permanent): what provisioning from a back office costs.
+    Create,
 }
 
 impl Workload {
@@ -29,6 +32,7 @@ impl Workload {
             Workload::SrpMfa => "srp-mfa",
             Workload::Refresh => "refresh",
             Workload::Getuser => "getuser",
+            Workload::Create => "create",
         }
     }
 }

@@ -21,6 +21,8 @@ fn requests(workload: Workload) -> (u32, u32) {
         Workload::SrpMfa => (3, 0),
         Workload::Refresh => (1, 0),
         Workload::Getuser => (0, 1),
+        // AdminCreateUser, AdminSetUserPassword.
+        Workload::Create => (2, 0),
     }
 }
 

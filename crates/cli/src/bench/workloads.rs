@@ -120,7 +120,7 @@ impl Worker {
 
 /// Whether the workload signs in users of a population made in the setup phase.
 pub fn needs_users(workload: Workload) -> bool {
-    workload != Workload::Signup
+    !matches!(workload, Workload::Signup | Workload::Create)
 }
 
 /// Creates the pool and the app client.
@@ -301,6 +301,7 @@ pub async fn run_once(
 ) -> Result<(), CallError> {
     match workload {
         Workload::Signup => signup(api, fixture, worker).await,
+        Workload::Create => create(api, fixture, worker).await,
         Workload::Password => {
             let i = worker.user()?;
             password_sign_in(api, fixture, &worker.users[i].username)
@@ -342,6 +343,26 @@ async fn signup(api: &Api, fixture: &Fixture, worker: &mut Worker) -> Result<(),
     api.admin(
         "AdminConfirmSignUp",
         &json!({"UserPoolId": fixture.pool_id, "Username": username}),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn create(api: &Api, fixture: &Fixture, worker: &mut Worker) -> Result<(), CallError> {
+    let username = format!(
+        "bench-create-{}-{}-{}",
+        worker.started, worker.id, worker.next_signup
+    );
+    worker.next_signup += 1;
+    api.admin(
+        "AdminCreateUser",
+        &json!({"UserPoolId": fixture.pool_id, "Username": username, "MessageAction": "SUPPRESS"}),
+    )
+    .await?;
+    api.admin(
+        "AdminSetUserPassword",
+        &json!({"UserPoolId": fixture.pool_id, "Username": username, "Password": PASSWORD,
+            "Permanent": true}),
     )
     .await?;
     Ok(())
