@@ -544,6 +544,9 @@ pub trait Store: Send + Sync + 'static {
         user: &User,
         aliases: &[(AliasKind, String)],
     ) -> Result<(), StoreError>;
+    /// [`Store::update_user`] for a change that leaves the user's aliases as they are
+    /// stored (they were written with the version this write expects): one statement.
+    async fn update_user_keeping_aliases(&self, user: &User) -> Result<(), StoreError>;
     /// Deletes a user with its aliases, codes and memberships. Returns whether it existed.
     async fn delete_user(&self, pool_id: &str, sub: &str) -> Result<bool, StoreError>;
     /// Lists users by username key, optionally filtered.
@@ -725,6 +728,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// Deletes a counter (nothing if there is none).
     async fn delete_counter(&self, key: &str) -> Result<(), StoreError>;
+    /// Deletes the counters under `keys`, in one statement.
+    async fn delete_counters(&self, keys: &[String]) -> Result<(), StoreError>;
 
     // ---- token signing keys per pool
     /// A pool's key generations, oldest first.

@@ -311,8 +311,8 @@ impl Keystep {
         user.modified_at = now;
         self.save_user(&pool, &mut user).await?;
         let subject = super::limits::user_subject(&pool.id, &user.sub);
-        self.clear_lock(Lock::Password, &subject).await?;
-        self.clear_lock(Lock::SecondFactor, &subject).await?;
+        self.clear_locks(&[Lock::Password, Lock::SecondFactor], &subject)
+            .await?;
         // Codes issued for the state the user just left must not work any more.
         match was {
             UserStatus::Unconfirmed => self.discard_code(&pool, &user, CodePurpose::SignUp).await,

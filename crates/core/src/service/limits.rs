@@ -153,6 +153,16 @@ impl Keystep {
         Ok(self.store.delete_counter(&lock_key(lock, subject)).await?)
     }
 
+    /// [`Keystep::clear_lock`] for several locks at once (one statement).
+    pub async fn clear_locks(
+        &self,
+        locks: &[Lock],
+        subject: &Subject<'_>,
+    ) -> Result<(), AuthError> {
+        let keys: Vec<String> = locks.iter().map(|l| lock_key(*l, subject)).collect();
+        Ok(self.store.delete_counters(&keys).await?)
+    }
+
     /// The digest that stands for a name that is no user of `pool` in its counters: keyed,
     /// so the database does not list the names an attacker tried, and normalised as
     /// usernames are, so `Alice` and `alice` share limits where the pool says they are one.

@@ -93,8 +93,25 @@ impl Keystep {
     /// `ConcurrentModification`. The caller sets `modified_at`. On success the local
     /// copy's version follows the store's.
     pub async fn save_user(&self, pool: &UserPool, user: &mut User) -> Result<(), AuthError> {
+        self.save_user_over(pool, user, None).await
+    }
+
+    /// [`Keystep::save_user`], given the aliases the user claimed as it was read (and as
+    /// they are stored with its version): when the change leaves them as they were, the
+    /// write is the user's row alone.
+    async fn save_user_over(
+        &self,
+        pool: &UserPool,
+        user: &mut User,
+        claimed: Option<&[(AliasKind, String)]>,
+    ) -> Result<(), AuthError> {
         let claims = user.alias_claims(pool);
-        match self.store.update_user(user, &claims).await {
+        let written = if claimed == Some(claims.as_slice()) {
+            self.store.update_user_keeping_aliases(user).await
+        } else {
+            self.store.update_user(user, &claims).await
+        };
+        match written {
             Ok(()) => {
                 user.version += 1;
                 Ok(())
@@ -128,9 +145,10 @@ impl Keystep {
             let Some(mut user) = self.store.get_user_by_sub(&pool.id, sub).await? else {
                 return Ok(None);
             };
+            let claimed = user.alias_claims(pool);
             change(&mut user)?;
             user.modified_at = self.clock.now();
-            match self.save_user(pool, &mut user).await {
+            match self.save_user_over(pool, &mut user, Some(&claimed)).await {
                 Err(AuthError::ConcurrentModification(_)) => continue,
                 Err(e) => return Err(e),
                 Ok(()) => return Ok(Some(user)),

@@ -64,6 +64,24 @@ pub(super) async fn put(
     }
 }
 
+/// Deletes the counters under `keys` in one statement.
+pub(super) async fn delete_many(db: &DbPool, keys: &[String]) -> Result<(), Fail> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let places = (1..=keys.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("DELETE FROM counters WHERE key IN ({places})");
+    let mut query = sqlx::query(&sql);
+    for key in keys {
+        query = query.bind(key);
+    }
+    query.execute(db).await?;
+    Ok(())
+}
+
 pub(super) async fn delete(db: &DbPool, key: &str) -> Result<(), Fail> {
     sqlx::query("DELETE FROM counters WHERE key = $1")
         .bind(key)

@@ -147,6 +147,10 @@ impl Store for ThisStore {
         retry(|| users::update(&self.pool, user, aliases)).await
     }
 
+    async fn update_user_keeping_aliases(&self, user: &User) -> Result<(), StoreError> {
+        retry(|| users::update_keeping_aliases(&self.pool, user)).await
+    }
+
     async fn delete_user(&self, pool_id: &str, sub: &str) -> Result<bool, StoreError> {
         retry(|| users::delete(&self.pool, pool_id, sub)).await
     }
@@ -319,6 +323,10 @@ impl Store for ThisStore {
 
     async fn delete_counter(&self, key: &str) -> Result<(), StoreError> {
         retry(|| counters::delete(&self.pool, key)).await
+    }
+
+    async fn delete_counters(&self, keys: &[String]) -> Result<(), StoreError> {
+        retry(|| counters::delete_many(&self.pool, keys)).await
     }
 
     async fn get_auth_session(&self, id: &str) -> Result<Option<AuthSessionRow>, StoreError> {

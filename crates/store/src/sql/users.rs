@@ -8,7 +8,7 @@ use keystep_core::user::User;
 use keystep_core::StoreError;
 
 use super::rows::{self, USER_COLUMNS};
-use super::{dialect, tokens, DbPool, Tx};
+use super::{dialect, tokens, Db, DbPool, Tx};
 use crate::codec::{self, UserSecrets};
 use crate::error::{on_insert, violates, Fail};
 
@@ -141,15 +141,13 @@ pub(super) async fn get_by_alias(
 }
 
 /// Compare-and-swap on `version`, then the aliases are replaced, in one transaction.
-pub(super) async fn update(
-    db: &DbPool,
+/// The compare-and-swap write of a user's row (not its aliases).
+fn update_row(
     user: &User,
-    aliases: &[(AliasKind, String)],
-) -> Result<(), Fail> {
+) -> Result<sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments<'_>>, Fail> {
     let attributes = codec::to_json(&user.attributes, "user attributes")?;
     let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
-    let mut tx = dialect::begin(db).await?;
-    let done = sqlx::query(
+    Ok(sqlx::query(
         "UPDATE users SET username = $1, username_key = $2, status = $3, enabled = $4, \
          modified_at = $5, attributes = $6, secrets = $7, version = version + 1 \
          WHERE pool_id = $8 AND sub = $9 AND version = $10",
@@ -163,10 +161,28 @@ pub(super) async fn update(
     .bind(secrets)
     .bind(&user.pool_id)
     .bind(&user.sub)
-    .bind(user.version)
-    .execute(&mut *tx)
-    .await
-    .map_err(on_user_write)?;
+    .bind(user.version))
+}
+
+/// The user's row alone, its aliases untouched: one statement, no transaction.
+pub(super) async fn update_keeping_aliases(db: &DbPool, user: &User) -> Result<(), Fail> {
+    let done = update_row(user)?.execute(db).await.map_err(on_user_write)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Stale.into());
+    }
+    Ok(())
+}
+
+pub(super) async fn update(
+    db: &DbPool,
+    user: &User,
+    aliases: &[(AliasKind, String)],
+) -> Result<(), Fail> {
+    let mut tx = dialect::begin(db).await?;
+    let done = update_row(user)?
+        .execute(&mut *tx)
+        .await
+        .map_err(on_user_write)?;
     if done.rows_affected() == 0 {
         return Err(StoreError::Stale.into());
     }

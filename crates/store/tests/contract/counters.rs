@@ -53,6 +53,22 @@ async fn counters_compare_and_swap(db: TestDb) {
     let purged = store.purge_expired(T0.plus_secs(10), 100).await.unwrap();
     assert_eq!(purged, 1);
     assert!(store.get_counter("other").await.unwrap().is_none());
+
+    // Several at once; keys not named, or not there, are no matter.
+    for k in ["a", "b", "c"] {
+        store
+            .put_counter(k, "{}", T0.plus_secs(600), None)
+            .await
+            .unwrap();
+    }
+    store
+        .delete_counters(&["a".into(), "c".into(), "missing".into()])
+        .await
+        .unwrap();
+    assert!(store.get_counter("a").await.unwrap().is_none());
+    assert!(store.get_counter("b").await.unwrap().is_some());
+    assert!(store.get_counter("c").await.unwrap().is_none());
+    store.delete_counters(&[]).await.unwrap();
 }
 
 async fn session_attempts_are_reserved_up_to_a_cap(db: TestDb) {

@@ -13,6 +13,7 @@ contract_tests!(
     a_taken_username_is_a_conflict_and_leaves_nothing,
     a_taken_alias_is_a_conflict_and_leaves_nothing,
     update_is_compare_and_swap_on_version,
+    an_update_keeping_aliases_is_compare_and_swap_too,
     update_replaces_the_aliases,
     an_update_claiming_a_taken_alias_changes_nothing,
     deleting_a_user_removes_what_it_owns,
@@ -187,6 +188,35 @@ async fn a_taken_alias_is_a_conflict_and_leaves_nothing(db: TestDb) {
         )
         .await
         .unwrap();
+}
+
+async fn an_update_keeping_aliases_is_compare_and_swap_too(db: TestDb) {
+    let store = db.store;
+    seed(&*store).await;
+    let mut u = seed_user(&*store, POOL, "alice").await;
+    let alias = email_alias(&u);
+    store
+        .update_user(&u, std::slice::from_ref(&alias))
+        .await
+        .unwrap();
+    u.version += 1;
+    u.attributes.insert("name".into(), "kept".into());
+    store.update_user_keeping_aliases(&u).await.unwrap();
+    let stored = store.get_user_by_sub(POOL, &u.sub).await.unwrap().unwrap();
+    assert_eq!((stored.version, stored.attr("name")), (2, Some("kept")));
+    // The alias is still the user's.
+    let by_alias = store
+        .get_user_by_alias(POOL, alias.0, &alias.1)
+        .await
+        .unwrap();
+    assert_eq!(by_alias.map(|x| x.sub), Some(u.sub.clone()));
+    // An old version loses, and a user that is gone is stale.
+    let r = store.update_user_keeping_aliases(&u).await;
+    assert!(matches!(r, Err(StoreError::Stale)), "{r:?}");
+    let r = store
+        .update_user_keeping_aliases(&user(POOL, "ghost"))
+        .await;
+    assert!(matches!(r, Err(StoreError::Stale)), "{r:?}");
 }
 
 async fn update_is_compare_and_swap_on_version(db: TestDb) {
