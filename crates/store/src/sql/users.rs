@@ -26,6 +26,12 @@ pub(super) async fn insert(
     user: &User,
     aliases: &[(AliasKind, String)],
 ) -> Result<(), Fail> {
+    if aliases.is_empty() {
+        // Nothing to write with the row: one statement, no transaction around it.
+        let mut conn = db.acquire().await?;
+        insert_row(&mut conn, user, false).await?;
+        return Ok(());
+    }
     let mut tx = dialect::begin(db).await?;
     insert_row(&mut tx, user, false).await?;
     claim_aliases(&mut tx, &user.pool_id, &user.sub, aliases).await?;
@@ -36,7 +42,11 @@ pub(super) async fn insert(
 /// Inserts the `users` row; how many rows went in. A taken username key (or `sub`) is
 /// `Conflict("username")`, or with `skip_taken` no row and no error — a failed statement
 /// would abort the whole transaction on PostgreSQL, and a user import goes on after one.
-pub(super) async fn insert_row(tx: &mut Tx, user: &User, skip_taken: bool) -> Result<u64, Fail> {
+pub(super) async fn insert_row(
+    conn: &mut <Db as sqlx::Database>::Connection,
+    user: &User,
+    skip_taken: bool,
+) -> Result<u64, Fail> {
     let attributes = codec::to_json(&user.attributes, "user attributes")?;
     let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
     let sql = format!(
@@ -61,7 +71,7 @@ pub(super) async fn insert_row(tx: &mut Tx, user: &User, skip_taken: bool) -> Re
         .bind(user.version)
         .bind(attributes)
         .bind(secrets)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await
         .map_err(on_user_write)?;
     Ok(done.rows_affected())
