@@ -3,6 +3,7 @@
 
     perf record -e cpu-clock -F 1999 -g -p <pid> -- sleep 8
     perf script | scripts/perf-frames.py [--folded out.folded] [--top 15]
+    scripts/perf-frames.py --from-folded out.folded      # the same tables again
 
 Prints the top frames by self time and by inclusive time, as a Markdown table, with
 frames grouped into a few buckets (kernel, SQLite, sqlx, crypto, serde, allocator, tokio,
@@ -18,7 +19,7 @@ BUCKETS = [
     ("kernel", re.compile(r"^\[k\]|^(entry_SYSCALL|__x64_sys|do_syscall|futex|schedule|__schedule|try_to_wake|ep_poll|tcp_|ip_|sock_|__sys_|syscall_exit)")),
     ("sqlite", re.compile(r"^sqlite3|^(pager|btree|vdbe|wal|unixRead|unixWrite)", re.I)),
     ("sqlx", re.compile(r"sqlx")),
-    ("crypto", re.compile(r"aws_lc|bn_|BN_|RSA|rsa_|sha256|SHA256|sha512|hmac|HMAC|keystep_srp|num_bigint|mont|ecp_|EC_|pbkdf|argon2|scrypt")),
+    ("crypto", re.compile(r"aws_lc|bn_|BN_|RSA|rsa_|sha256|SHA256|sha512|hmac|HMAC|keystep_srp|num_bigint|mont|mulx|sqrx|conditional_assign|ecp_|EC_|pbkdf|argon2|scrypt")),
     ("serde/json", re.compile(r"serde|json")),
     ("allocator", re.compile(r"malloc|free|realloc|_int_|calloc|memcpy|memmove|memset|alloc::")),
     ("tokio", re.compile(r"tokio|mio|parking_lot|crossbeam|flume|futures_")),
@@ -65,10 +66,24 @@ def stacks(lines):
         yield list(reversed(stack))
 
 
+def samples(folded_path):
+    """(stack, count) pairs from `perf script` on stdin, or from a folded file."""
+    if not folded_path:
+        for st in stacks(sys.stdin):
+            yield st, 1
+        return
+    with open(folded_path) as f:
+        for line in f:
+            stack, _, n = line.rstrip("\n").rpartition(" ")
+            if stack:
+                yield stack.split(";"), int(n)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--folded")
     ap.add_argument("--top", type=int, default=15)
+    ap.add_argument("--from-folded", help="read folded stacks instead of perf script output")
     args = ap.parse_args()
     folded = collections.Counter()
     self_count = collections.Counter()
@@ -76,17 +91,17 @@ def main():
     buckets = collections.Counter()
     syscalls = collections.Counter()
     total = 0
-    for st in stacks(sys.stdin):
-        total += 1
-        folded[";".join(st)] += 1
+    for st, n in samples(args.from_folded):
+        total += n
+        folded[";".join(st)] += n
         leaf = st[-1]
-        self_count[leaf] += 1
-        buckets[bucket(leaf)] += 1
+        self_count[leaf] += n
+        buckets[bucket(leaf)] += n
         for f in set(st):
-            incl[f] += 1
+            incl[f] += n
         if leaf.startswith("[k]"):
             user = [f for f in st if not f.startswith("[k]")]
-            syscalls[user[-1][:60] if user else "(interrupt)"] += 1
+            syscalls[user[-1][:60] if user else "(interrupt)"] += n
     if args.folded:
         with open(args.folded, "w") as out:
             for k, v in folded.items():
