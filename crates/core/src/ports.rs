@@ -946,6 +946,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Reads a refresh token by the hash of its value.
     async fn get_refresh_token(&self, hash: &[u8]) -> Result<Option<RefreshTokenRow>, StoreError>;
+    /// [`Store::get_refresh_token`] with the token's user as stored now (`None` if the
+    /// user is gone), in one round trip: what a refresh reads first.
+    async fn get_refresh_token_and_user(
+        &self,
+        hash: &[u8],
+    ) -> Result<Option<(RefreshTokenRow, Option<User>)>, StoreError>;
     /// Marks one refresh token revoked. Returns whether it was live before.
     async fn revoke_refresh_token(&self, hash: &[u8]) -> Result<bool, StoreError>;
     /// The user's live token sessions at `now` (refresh tokens not revoked, not expired,

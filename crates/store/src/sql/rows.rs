@@ -189,20 +189,72 @@ pub(super) fn auth_session(row: &DbRow) -> Result<AuthSessionRow, Fail> {
 pub(super) const TOKEN_COLUMNS: &str = "hash, pool_id, client_id, sub, origin_jti, auth_time, \
      created_at, expires_at, revoked, device_key, scope, rotated_until";
 
+/// The refresh token's columns renamed with a `t_` prefix, for joins where `rt` is
+/// `refresh_tokens` and the other table's names would clash; read by
+/// [`prefixed_refresh_token`].
+pub(super) const TOKEN_COLUMNS_T: &str = "rt.hash AS t_hash, rt.pool_id AS t_pool_id, \
+     rt.client_id AS t_client_id, rt.sub AS t_sub, rt.origin_jti AS t_origin_jti, \
+     rt.auth_time AS t_auth_time, rt.created_at AS t_created_at, rt.expires_at AS t_expires_at, \
+     rt.revoked AS t_revoked, rt.device_key AS t_device_key, rt.scope AS t_scope, \
+     rt.rotated_until AS t_rotated_until";
+
 /// A `refresh_tokens` row.
 pub(super) fn refresh_token(row: &DbRow) -> Result<RefreshTokenRow, Fail> {
+    refresh_token_named(
+        row,
+        [
+            "hash",
+            "pool_id",
+            "client_id",
+            "sub",
+            "origin_jti",
+            "auth_time",
+            "created_at",
+            "expires_at",
+            "revoked",
+            "device_key",
+            "scope",
+            "rotated_until",
+        ],
+    )
+}
+
+/// A `refresh_tokens` row read through [`TOKEN_COLUMNS_T`].
+pub(super) fn prefixed_refresh_token(row: &DbRow) -> Result<RefreshTokenRow, Fail> {
+    refresh_token_named(
+        row,
+        [
+            "t_hash",
+            "t_pool_id",
+            "t_client_id",
+            "t_sub",
+            "t_origin_jti",
+            "t_auth_time",
+            "t_created_at",
+            "t_expires_at",
+            "t_revoked",
+            "t_device_key",
+            "t_scope",
+            "t_rotated_until",
+        ],
+    )
+}
+
+fn refresh_token_named(row: &DbRow, names: [&str; 12]) -> Result<RefreshTokenRow, Fail> {
+    let [hash, pool_id, client_id, sub, origin_jti, auth_time, created, expires, revoked, device_key, scope, rotated_until] =
+        names;
     Ok(RefreshTokenRow {
-        hash: row.try_get("hash")?,
-        pool_id: row.try_get("pool_id")?,
-        client_id: row.try_get("client_id")?,
-        sub: row.try_get("sub")?,
-        origin_jti: row.try_get("origin_jti")?,
-        auth_time: Millis(row.try_get("auth_time")?),
-        created_at: Millis(row.try_get("created_at")?),
-        expires_at: Millis(row.try_get("expires_at")?),
-        revoked: row.try_get("revoked")?,
-        device_key: row.try_get("device_key")?,
-        scope: row.try_get("scope")?,
-        rotated_until: row.try_get::<Option<i64>, _>("rotated_until")?.map(Millis),
+        hash: row.try_get(hash)?,
+        pool_id: row.try_get(pool_id)?,
+        client_id: row.try_get(client_id)?,
+        sub: row.try_get(sub)?,
+        origin_jti: row.try_get(origin_jti)?,
+        auth_time: Millis(row.try_get(auth_time)?),
+        created_at: Millis(row.try_get(created)?),
+        expires_at: Millis(row.try_get(expires)?),
+        revoked: row.try_get(revoked)?,
+        device_key: row.try_get(device_key)?,
+        scope: row.try_get(scope)?,
+        rotated_until: row.try_get::<Option<i64>, _>(rotated_until)?.map(Millis),
     })
 }

@@ -609,6 +609,13 @@ impl Store for ThisStore {
         retry(|| tokens::get(&self.pool, hash)).await
     }
 
+    async fn get_refresh_token_and_user(
+        &self,
+        hash: &[u8],
+    ) -> Result<Option<(RefreshTokenRow, Option<User>)>, StoreError> {
+        retry(|| tokens::get_with_user(&self.pool, hash)).await
+    }
+
     async fn insert_oauth_code(&self, code: &OAuthCodeRow) -> Result<(), StoreError> {
         retry(|| oauth::insert_code(&self.pool, code)).await
     }

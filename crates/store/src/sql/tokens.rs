@@ -6,10 +6,11 @@
 use sqlx::Row;
 
 use keystep_core::ports::{RefreshTokenRow, TokenHolder};
+use keystep_core::user::User;
 use keystep_core::user_session::TokenSession;
 use keystep_core::Millis;
 
-use super::rows::{self, POOL_COLUMNS_P, TOKEN_COLUMNS, USER_COLUMNS};
+use super::rows::{self, POOL_COLUMNS_P, TOKEN_COLUMNS, TOKEN_COLUMNS_T, USER_COLUMNS};
 use super::{dialect, DbPool, Tx};
 use crate::error::{on_insert, Fail};
 
@@ -89,6 +90,25 @@ pub(super) async fn get(db: &DbPool, hash: &[u8]) -> Result<Option<RefreshTokenR
     let sql = format!("SELECT {TOKEN_COLUMNS} FROM refresh_tokens WHERE hash = $1");
     let row = sqlx::query(&sql).bind(hash).fetch_optional(db).await?;
     row.as_ref().map(rows::refresh_token).transpose()
+}
+
+/// The token and its user in one statement.
+pub(super) async fn get_with_user(
+    db: &DbPool,
+    hash: &[u8],
+) -> Result<Option<(RefreshTokenRow, Option<User>)>, Fail> {
+    let sql = format!(
+        "SELECT {TOKEN_COLUMNS_T}, {USER_COLUMNS} FROM refresh_tokens rt \
+         LEFT JOIN users u ON u.pool_id = rt.pool_id AND u.sub = rt.sub WHERE rt.hash = $1"
+    );
+    let Some(row) = sqlx::query(&sql).bind(hash).fetch_optional(db).await? else {
+        return Ok(None);
+    };
+    let found: Option<String> = row.try_get("sub")?;
+    Ok(Some((
+        rows::prefixed_refresh_token(&row)?,
+        found.map(|_| rows::user(&row)).transpose()?,
+    )))
 }
 
 /// Revokes one token and its sign-in — every token of that sign-in, which rotation may

@@ -254,6 +254,20 @@ async fn refresh_tokens_and_revocation(db: TestDb) {
         Some(t1.clone())
     );
     assert!(store.get_refresh_token(b"unknown").await.unwrap().is_none());
+    // With its user, in one read; the user as stored, not another one.
+    let (token, user) = store
+        .get_refresh_token_and_user(&t1.hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(token, t1);
+    assert_eq!(user, store.get_user_by_sub(POOL, &alice.sub).await.unwrap());
+    assert_ne!(user.map(|u| u.sub), Some(bob.sub.clone()));
+    assert!(store
+        .get_refresh_token_and_user(b"unknown")
+        .await
+        .unwrap()
+        .is_none());
     let again = store.insert_refresh_token(&t1).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
 

@@ -148,17 +148,13 @@ impl Keystep {
         let rotation = client.settings.refresh_token_rotation;
         let now = self.clock.now();
         let hash = tokens::refresh_token_hash(&self.keys, refresh_token);
-        let row = self
+        let (row, user) = self
             .store
-            .get_refresh_token(&hash)
+            .get_refresh_token_and_user(&hash)
             .await?
-            .filter(|r| r.pool_id == pool.id)
+            .filter(|(r, _)| r.pool_id == pool.id)
             .ok_or_else(tokens::invalid_refresh_token)?;
-        let user = self
-            .store
-            .get_user_by_sub(&pool.id, &row.sub)
-            .await?
-            .ok_or_else(user_gone)?;
+        let user = user.ok_or_else(user_gone)?;
         secret_check(&user)?;
         if !user.enabled {
             return Err(AuthError::NotAuthorized("User is disabled.".into()));
