@@ -215,14 +215,6 @@ struct Fixture {
     client_id: String,
 }
 
-async fn ok(server: &TestServer, op: &str, body: Value) -> Value {
-    let resp = server.call_signed(op, &body).await;
-    let status = resp.status();
-    let out: Value = resp.json().await.unwrap();
-    assert!(status.is_success(), "{op}: {out}");
-    out
-}
-
 async fn fixture(fb_secret: &str) -> Fixture {
     let provider = Arc::new(Provider::default());
     let base = start_provider(provider.clone()).await;
@@ -234,37 +226,39 @@ async fn fixture(fb_secret: &str) -> Fixture {
         ..TestOptions::default()
     })
     .await;
-    let pool = ok(&server, "CreateUserPool", json!({"PoolName": "Social"})).await;
+    let pool = server
+        .ok("CreateUserPool", json!({"PoolName": "Social"}))
+        .await;
     let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
-    ok(
-        &server,
-        "CreateIdentityProvider",
-        json!({"UserPoolId": pool_id, "ProviderName": "Facebook", "ProviderType": "Facebook",
+    server
+        .ok(
+            "CreateIdentityProvider",
+            json!({"UserPoolId": pool_id, "ProviderName": "Facebook", "ProviderType": "Facebook",
                "ProviderDetails": {"client_id": FB_APP, "client_secret": fb_secret,
                                    "authorize_scopes": "public_profile,email"},
                "AttributeMapping": {"email": "email", "name": "name"}}),
-    )
-    .await;
-    ok(
-        &server,
-        "CreateIdentityProvider",
-        json!({"UserPoolId": pool_id, "ProviderName": "LoginWithAmazon",
+        )
+        .await;
+    server
+        .ok(
+            "CreateIdentityProvider",
+            json!({"UserPoolId": pool_id, "ProviderName": "LoginWithAmazon",
                "ProviderType": "LoginWithAmazon",
                "ProviderDetails": {"client_id": AMZ_CLIENT, "client_secret": AMZ_SECRET,
                                    "authorize_scopes": "profile"},
                "AttributeMapping": {"email": "email", "name": "name", "address": "postal_code"}}),
-    )
-    .await;
-    let client = ok(
-        &server,
-        "CreateUserPoolClient",
-        json!({"UserPoolId": pool_id, "ClientName": "web",
+        )
+        .await;
+    let client = server
+        .ok(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool_id, "ClientName": "web",
                "AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["code"],
                "AllowedOAuthScopes": ["openid", "email", "profile"],
                "CallbackURLs": [REDIRECT],
                "SupportedIdentityProviders": ["Facebook", "LoginWithAmazon"]}),
-    )
-    .await;
+        )
+        .await;
     let client_id = client["UserPoolClient"]["ClientId"]
         .as_str()
         .unwrap()
@@ -392,12 +386,13 @@ async fn facebook_signs_in_through_graph_api_with_the_app_secret_proof() {
         fx.provider.profile_calls.lock().unwrap().as_slice(),
         ["id,email,name"]
     );
-    let user = ok(
-        &fx.server,
-        "AdminGetUser",
-        json!({"UserPoolId": fx.pool_id, "Username": "Facebook_10158001"}),
-    )
-    .await;
+    let user = fx
+        .server
+        .ok(
+            "AdminGetUser",
+            json!({"UserPoolId": fx.pool_id, "Username": "Facebook_10158001"}),
+        )
+        .await;
     assert_eq!(user["UserStatus"], "EXTERNAL_PROVIDER");
     // A second sign-in is the same user.
     let again = fx.sign_in("Facebook").await;
@@ -405,7 +400,10 @@ async fn facebook_signs_in_through_graph_api_with_the_app_secret_proof() {
         claims(again["id_token"].as_str().unwrap())["sub"],
         id["sub"]
     );
-    let users = ok(&fx.server, "ListUsers", json!({"UserPoolId": fx.pool_id})).await;
+    let users = fx
+        .server
+        .ok("ListUsers", json!({"UserPoolId": fx.pool_id}))
+        .await;
     assert_eq!(users["Users"].as_array().unwrap().len(), 1);
 }
 
@@ -422,12 +420,13 @@ async fn login_with_amazon_signs_in_through_its_profile() {
         "LoginWithAmazon_amzn1.account.AEXAMPLE"
     );
     assert_eq!(id["email"], "ama@example.com");
-    let user = ok(
-        &fx.server,
-        "AdminGetUser",
-        json!({"UserPoolId": fx.pool_id, "Username": "LoginWithAmazon_amzn1.account.AEXAMPLE"}),
-    )
-    .await;
+    let user = fx
+        .server
+        .ok(
+            "AdminGetUser",
+            json!({"UserPoolId": fx.pool_id, "Username": "LoginWithAmazon_amzn1.account.AEXAMPLE"}),
+        )
+        .await;
     let attrs: HashMap<String, String> = user["UserAttributes"]
         .as_array()
         .unwrap()
@@ -456,7 +455,10 @@ async fn refusals_reach_the_app_and_callbacks_work_once() {
     assert!(to.starts_with(REDIRECT), "{to}");
     assert_eq!(param(&to, "error").as_deref(), Some("invalid_request"));
     assert_eq!(param(&to, "state").as_deref(), Some("app-state"));
-    let users = ok(&fx.server, "ListUsers", json!({"UserPoolId": fx.pool_id})).await;
+    let users = fx
+        .server
+        .ok("ListUsers", json!({"UserPoolId": fx.pool_id}))
+        .await;
     assert!(users["Users"].as_array().unwrap().is_empty());
 
     // A callback replayed after it worked is refused, with no code for the app.

@@ -20,26 +20,16 @@ struct Fixture {
     client_id: String,
 }
 
-async fn ok(server: &TestServer, op: &str, body: Value) -> Value {
-    let resp = server.call_signed(op, &body).await;
-    let status = resp.status();
-    let out: Value = resp.json().await.unwrap();
-    assert!(status.is_success(), "{op}: {out}");
-    out
-}
-
 async fn fixture(secret: bool) -> Fixture {
     let server = TestServer::start().await;
-    let pool = ok(
-        &server,
-        "CreateUserPool",
-        json!({"PoolName": "Hosted Pool", "AutoVerifiedAttributes": ["email"]}),
-    )
-    .await;
+    let pool = server
+        .ok(
+            "CreateUserPool",
+            json!({"PoolName": "Hosted Pool", "AutoVerifiedAttributes": ["email"]}),
+        )
+        .await;
     let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
-    let client = ok(
-        &server,
-        "CreateUserPoolClient",
+    let client = server.ok("CreateUserPoolClient",
         json!({
             "UserPoolId": pool_id, "ClientName": "web", "GenerateSecret": secret,
             "AllowedOAuthFlowsUserPoolClient": true,
@@ -56,17 +46,15 @@ async fn fixture(secret: bool) -> Fixture {
         .as_str()
         .unwrap()
         .to_string();
-    ok(
-        &server,
-        "AdminCreateUser",
-        json!({"UserPoolId": pool_id, "Username": "alice", "MessageAction": "SUPPRESS",
+    server
+        .ok(
+            "AdminCreateUser",
+            json!({"UserPoolId": pool_id, "Username": "alice", "MessageAction": "SUPPRESS",
                "UserAttributes": [{"Name": "email", "Value": "alice@example.com"},
                                   {"Name": "email_verified", "Value": "true"}]}),
-    )
-    .await;
-    ok(
-        &server,
-        "AdminSetUserPassword",
+        )
+        .await;
+    server.ok("AdminSetUserPassword",
         json!({"UserPoolId": pool_id, "Username": "alice", "Password": PASSWORD, "Permanent": true}),
     )
     .await;
@@ -516,7 +504,7 @@ impl Fixture {
     }
 
     async fn admin(&self, op: &str, body: Value) -> Value {
-        ok(&self.server, op, body).await
+        self.server.ok(op, body).await
     }
 }
 
@@ -809,17 +797,17 @@ async fn a_pools_domain_serves_only_that_pool() {
     .await;
     let mut ids = Vec::new();
     for name in ["one", "two"] {
-        let pool = ok(&server, "CreateUserPool", json!({"PoolName": name})).await;
+        let pool = server.ok("CreateUserPool", json!({"PoolName": name})).await;
         let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
-        let client = ok(
-            &server,
-            "CreateUserPoolClient",
-            json!({"UserPoolId": pool_id, "ClientName": "web",
+        let client = server
+            .ok(
+                "CreateUserPoolClient",
+                json!({"UserPoolId": pool_id, "ClientName": "web",
                    "AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthFlows": ["code"],
                    "AllowedOAuthScopes": ["openid"], "CallbackURLs": [REDIRECT],
                    "SupportedIdentityProviders": ["COGNITO"]}),
-        )
-        .await;
+            )
+            .await;
         ids.push((
             pool_id,
             client["UserPoolClient"]["ClientId"]
@@ -828,12 +816,12 @@ async fn a_pools_domain_serves_only_that_pool() {
                 .to_string(),
         ));
     }
-    ok(
-        &server,
-        "CreateUserPoolDomain",
-        json!({"UserPoolId": ids[0].0, "Domain": "myapp"}),
-    )
-    .await;
+    server
+        .ok(
+            "CreateUserPoolDomain",
+            json!({"UserPoolId": ids[0].0, "Domain": "myapp"}),
+        )
+        .await;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

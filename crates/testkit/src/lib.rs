@@ -482,6 +482,14 @@ impl TestServer {
         (status, value)
     }
 
+    /// Calls `op` as [`TestServer::json`] does; fails the test unless it answers 200, and
+    /// returns the body.
+    pub async fn ok(&self, op: &str, body: serde_json::Value) -> serde_json::Value {
+        let (status, answer) = self.json(op, &body).await;
+        assert_eq!(status, 200, "{op}: {answer}");
+        answer
+    }
+
     /// `CreateUserPoolClient` with `body`; fails the test unless it answers 200, and
     /// returns the new client's id.
     pub async fn create_client(&self, body: &serde_json::Value) -> String {

@@ -108,6 +108,17 @@ impl Worker {
         })
     }
 
+    /// A name no user has yet, for workloads that make users. The start time keeps names
+    /// unique across runs on a kept or existing pool.
+    fn new_username(&mut self, workload: &str) -> String {
+        let name = format!(
+            "bench-{workload}-{}-{}-{}",
+            self.started, self.id, self.next_signup
+        );
+        self.next_signup += 1;
+        name
+    }
+
     fn user(&mut self) -> Result<usize, CallError> {
         if self.users.is_empty() {
             return Err(CallError::new("NoUsers", "this task has no users"));
@@ -329,12 +340,7 @@ pub async fn run_once(
 }
 
 async fn signup(api: &Api, fixture: &Fixture, worker: &mut Worker) -> Result<(), CallError> {
-    // The start time keeps names unique across runs on a kept or existing pool.
-    let username = format!(
-        "bench-signup-{}-{}-{}",
-        worker.started, worker.id, worker.next_signup
-    );
-    worker.next_signup += 1;
+    let username = worker.new_username("signup");
     api.call(
         "SignUp",
         &json!({"ClientId": fixture.client_id, "Username": username, "Password": PASSWORD}),
@@ -349,11 +355,7 @@ async fn signup(api: &Api, fixture: &Fixture, worker: &mut Worker) -> Result<(),
 }
 
 async fn create(api: &Api, fixture: &Fixture, worker: &mut Worker) -> Result<(), CallError> {
-    let username = format!(
-        "bench-create-{}-{}-{}",
-        worker.started, worker.id, worker.next_signup
-    );
-    worker.next_signup += 1;
+    let username = worker.new_username("create");
     api.admin(
         "AdminCreateUser",
         &json!({"UserPoolId": fixture.pool_id, "Username": username, "MessageAction": "SUPPRESS"}),

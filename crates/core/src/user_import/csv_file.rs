@@ -303,20 +303,19 @@ mod tests {
             modified_at: crate::Millis(0),
             settings: Default::default(),
         };
-        std::sync::Arc::make_mut(&mut pool.settings).auto_verified = vec![AliasKind::Email];
-        std::sync::Arc::make_mut(&mut pool.settings)
-            .schema
-            .push(SchemaAttribute {
-                name: "custom:team".into(),
-                data_type: AttributeDataType::String,
-                developer_only: false,
-                mutable: true,
-                required: false,
-                min_length: None,
-                max_length: None,
-                min_value: None,
-                max_value: None,
-            });
+        let settings = std::sync::Arc::make_mut(&mut pool.settings);
+        settings.auto_verified = vec![AliasKind::Email];
+        settings.schema.push(SchemaAttribute {
+            name: "custom:team".into(),
+            data_type: AttributeDataType::String,
+            developer_only: false,
+            mutable: true,
+            required: false,
+            min_length: None,
+            max_length: None,
+            min_value: None,
+            max_value: None,
+        });
         pool
     }
 
