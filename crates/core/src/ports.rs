@@ -445,6 +445,11 @@ pub struct StoreStats {
     pub retries: u64,
     /// Operations the database failed.
     pub errors: u64,
+    /// Statements SQLite's fast lane ran on the request's own thread.
+    pub lane_statements: u64,
+    /// Statements meant for the fast lane that went through the connection pool
+    /// instead (the lane's writer was in use, or the database was busy).
+    pub lane_fallbacks: u64,
     /// Total time of the operations, in seconds.
     pub latency_seconds_sum: f64,
     /// Cumulative counts of operations at most so many seconds long.

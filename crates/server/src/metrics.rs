@@ -332,6 +332,22 @@ pub fn render(state: &AppState) -> String {
     );
     o.sample("keystep_store_errors_total", &[], s.errors);
     o.head(
+        "keystep_store_lane_statements_total",
+        "counter",
+        "SQLite statements by where they ran: on the request's thread (lane) or through \
+         the connection pool after the lane could not take them (fallback).",
+    );
+    o.sample(
+        "keystep_store_lane_statements_total",
+        &[("path", "lane")],
+        s.lane_statements,
+    );
+    o.sample(
+        "keystep_store_lane_statements_total",
+        &[("path", "fallback")],
+        s.lane_fallbacks,
+    );
+    o.head(
         "keystep_store_operation_duration_seconds",
         "histogram",
         "Store operation latency (a statement or a transaction, retries included).",

@@ -11,8 +11,10 @@ use sqlx::error::ErrorKind;
 /// port already defines.
 #[derive(Debug)]
 pub(crate) enum Fail {
-    /// The database failed.
+    /// The database failed, under sqlx.
     Sql(sqlx::Error),
+    /// The database failed, under rusqlite (the SQLite fast lane).
+    Lite(rusqlite::Error),
     /// A defined outcome: `Conflict`, `Stale`, `NotFound`, or a corrupt row.
     Store(StoreError),
 }
@@ -20,6 +22,12 @@ pub(crate) enum Fail {
 impl From<sqlx::Error> for Fail {
     fn from(e: sqlx::Error) -> Self {
         Fail::Sql(e)
+    }
+}
+
+impl From<rusqlite::Error> for Fail {
+    fn from(e: rusqlite::Error) -> Self {
+        Fail::Lite(e)
     }
 }
 
@@ -34,6 +42,7 @@ impl From<Fail> for StoreError {
         match f {
             Fail::Store(e) => e,
             Fail::Sql(e) => backend(&e),
+            Fail::Lite(e) => StoreError::Backend(e.to_string()),
         }
     }
 }
@@ -52,30 +61,77 @@ pub(crate) fn corrupt(what: &str, cause: impl std::fmt::Display) -> Fail {
 
 /// Maps an insert's failure: a unique violation becomes `Conflict(name)`, a foreign-key
 /// violation (the pool, client, user or group it points at is gone) `NotFound`.
-pub(crate) fn on_insert(name: &str) -> impl FnOnce(sqlx::Error) -> Fail + '_ {
-    move |e| match kind(&e) {
-        Some(ErrorKind::UniqueViolation) => Fail::Store(StoreError::Conflict(name.to_string())),
-        Some(ErrorKind::ForeignKeyViolation) => Fail::Store(StoreError::NotFound),
-        _ => Fail::Sql(e),
+pub(crate) fn on_insert<E: Into<Fail>>(name: &str) -> impl FnOnce(E) -> Fail + '_ {
+    move |e| {
+        let e = e.into();
+        match violation(&e) {
+            Some((Violation::Unique, _)) => Fail::Store(StoreError::Conflict(name.to_string())),
+            Some((Violation::ForeignKey, _)) => Fail::Store(StoreError::NotFound),
+            None => e,
+        }
     }
 }
 
 /// Whether a unique violation came from the constraint on `column` (SQLite names the
 /// columns in its message, PostgreSQL names the constraint, which we name after them).
-pub(crate) fn violates(e: &sqlx::Error, column: &str) -> bool {
-    e.as_database_error().is_some_and(|d| {
-        d.kind() == ErrorKind::UniqueViolation
-            && (d.message().contains(column) || d.constraint().is_some_and(|c| c.contains(column)))
-    })
+pub(crate) fn violates(e: &Fail, column: &str) -> bool {
+    matches!(violation(e), Some((Violation::Unique, names)) if names.contains(column))
 }
 
-fn kind(e: &sqlx::Error) -> Option<ErrorKind> {
-    e.as_database_error().map(|d| d.kind())
+/// The constraints a write can break that the port gives a meaning to.
+enum Violation {
+    Unique,
+    ForeignKey,
+}
+
+/// The constraint `e` broke, if any, with the text that names it (the message, and the
+/// constraint's name where the driver reports one).
+fn violation(e: &Fail) -> Option<(Violation, String)> {
+    match e {
+        Fail::Sql(e) => {
+            let d = e.as_database_error()?;
+            let kind = match d.kind() {
+                ErrorKind::UniqueViolation => Violation::Unique,
+                ErrorKind::ForeignKeyViolation => Violation::ForeignKey,
+                _ => return None,
+            };
+            Some((
+                kind,
+                format!("{} {}", d.message(), d.constraint().unwrap_or("")),
+            ))
+        }
+        Fail::Lite(rusqlite::Error::SqliteFailure(code, message)) => {
+            let kind = match code.extended_code {
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY => Violation::Unique,
+                rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Violation::ForeignKey,
+                _ => return None,
+            };
+            Some((kind, message.clone().unwrap_or_default()))
+        }
+        _ => None,
+    }
 }
 
 /// Whether running the operation again may succeed: SQLite was busy or locked beyond its
 /// busy timeout, or PostgreSQL aborted a transaction for serialization or deadlock.
-pub(crate) fn is_retryable(e: &sqlx::Error) -> bool {
+pub(crate) fn is_retryable(e: &Fail) -> bool {
+    match e {
+        Fail::Sql(e) => is_retryable_sql(e),
+        Fail::Lite(e) => is_busy(e),
+        Fail::Store(_) => false,
+    }
+}
+
+/// Whether SQLite answered busy or locked to rusqlite.
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+fn is_retryable_sql(e: &sqlx::Error) -> bool {
     let Some(code) = e.as_database_error().and_then(|d| d.code()) else {
         return false;
     };
@@ -105,8 +161,8 @@ where
     let started = std::time::Instant::now();
     loop {
         match op().await {
-            Err(Fail::Sql(e)) if attempt < ATTEMPTS && is_retryable(&e) => {
-                tracing::debug!(attempt, error = %e, "store operation lost a race; retrying");
+            Err(e) if attempt < ATTEMPTS && is_retryable(&e) => {
+                tracing::debug!(attempt, error = ?e, "store operation lost a race; retrying");
                 crate::meter::METER.retried();
                 tokio::time::sleep(Duration::from_millis(delay_ms + jitter(delay_ms))).await;
                 delay_ms = (delay_ms * 2).min(500);
@@ -114,7 +170,7 @@ where
             }
             other => {
                 // Domain outcomes (a conflict, a missing row) are answers, not failures.
-                let failed = matches!(&other, Err(Fail::Sql(_)));
+                let failed = matches!(&other, Err(Fail::Sql(_) | Fail::Lite(_)));
                 crate::meter::METER.record(started.elapsed(), failed);
                 return other.map_err(StoreError::from);
             }

@@ -20,8 +20,10 @@ use keystep_core::ports::Store;
 use keystep_core::StoreError;
 
 mod codec;
+mod cols;
 pub mod copy;
 mod error;
+mod lane;
 mod meter;
 mod migration;
 mod parsed;

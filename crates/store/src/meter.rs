@@ -18,6 +18,8 @@ pub(crate) struct Meter {
     sum_micros: AtomicU64,
     retries: AtomicU64,
     errors: AtomicU64,
+    lane: AtomicU64,
+    lane_fallbacks: AtomicU64,
 }
 
 pub(crate) static METER: Meter = Meter {
@@ -26,6 +28,8 @@ pub(crate) static METER: Meter = Meter {
     sum_micros: AtomicU64::new(0),
     retries: AtomicU64::new(0),
     errors: AtomicU64::new(0),
+    lane: AtomicU64::new(0),
+    lane_fallbacks: AtomicU64::new(0),
 };
 
 impl Meter {
@@ -48,6 +52,16 @@ impl Meter {
         self.retries.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// A statement ran on the fast lane.
+    pub(crate) fn on_lane(&self) {
+        self.lane.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A statement meant for the fast lane went through the pool.
+    pub(crate) fn lane_fallback(&self) {
+        self.lane_fallbacks.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The totals, with the pool's `connections` and `idle`.
     pub(crate) fn stats(&self, connections: u32, idle: u32) -> StoreStats {
         let mut cumulative = 0;
@@ -65,6 +79,8 @@ impl Meter {
             operations: self.count.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
             errors: self.errors.load(Ordering::Relaxed),
+            lane_statements: self.lane.load(Ordering::Relaxed),
+            lane_fallbacks: self.lane_fallbacks.load(Ordering::Relaxed),
             latency_seconds_sum: self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6,
             latency_buckets,
         }

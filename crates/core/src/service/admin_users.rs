@@ -300,6 +300,9 @@ impl Keystep {
     ) -> Result<(), AuthError> {
         let pool = self.load_pool(&input.pool_id).await?;
         let mut user = self.require_user(&pool, &input.username).await?;
+        // A new password changes no attribute: the aliases stay, and the write is the
+        // user's row alone.
+        let claimed = user.alias_claims(&pool);
         let now = self.clock.now();
         self.set_password(&pool, &mut user, &input.password, now)?;
         let was = user.status;
@@ -309,7 +312,8 @@ impl Keystep {
             UserStatus::ForceChangePassword
         };
         user.modified_at = now;
-        self.save_user(&pool, &mut user).await?;
+        self.save_user_over(&pool, &mut user, Some(&claimed))
+            .await?;
         let subject = super::limits::user_subject(&pool.id, &user.sub);
         self.clear_locks(&[Lock::Password, Lock::SecondFactor], &subject)
             .await?;

@@ -99,7 +99,7 @@ impl Keystep {
     /// [`Keystep::save_user`], given the aliases the user claimed as it was read (and as
     /// they are stored with its version): when the change leaves them as they were, the
     /// write is the user's row alone.
-    async fn save_user_over(
+    pub(crate) async fn save_user_over(
         &self,
         pool: &UserPool,
         user: &mut User,

@@ -130,6 +130,13 @@ mod dialect {
     use sqlx::postgres::PgPool;
     use sqlx::{Postgres, Transaction};
 
+    use crate::lane::Lane;
+
+    /// No fast lane: a PostgreSQL statement is a network round trip whatever the driver.
+    pub(super) fn lane(_store: &super::PostgresStore) -> Option<&Lane> {
+        None
+    }
+
     /// Starts a transaction (READ COMMITTED).
     pub(super) async fn begin(
         pool: &PgPool,

@@ -1,6 +1,8 @@
 //! Auth events: one row per sign-in, its challenges a text list that each step appends
 //! to in the same statement that records it.
 
+use rusqlite::types::ToSql;
+use rusqlite::Connection;
 use sqlx::Row;
 
 use keystep_core::auth_event::{
@@ -12,6 +14,7 @@ use keystep_core::Millis;
 use super::{DbPool, DbRow};
 use crate::codec;
 use crate::error::{corrupt, on_insert, Fail};
+use crate::lane;
 
 const COLUMNS: &str = "pool_id, event_id, sub, client_id, created_at, response, challenges, \
      ip_address, feedback_value, feedback_provider, feedback_at";
@@ -61,12 +64,8 @@ pub(super) async fn record(db: &DbPool, e: &AuthEvent, expires_at: Millis) -> Re
     record_many(db, std::slice::from_ref(&(e.clone(), expires_at))).await
 }
 
-/// Several distinct events' steps in one statement.
-pub(super) async fn record_many(db: &DbPool, events: &[(AuthEvent, Millis)]) -> Result<(), Fail> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    let rows = (0..events.len())
+fn record_many_sql(events: usize) -> String {
+    let rows = (0..events)
         .map(|i| {
             let n = i * PER_EVENT;
             let places = (1..=PER_EVENT)
@@ -77,7 +76,46 @@ pub(super) async fn record_many(db: &DbPool, events: &[(AuthEvent, Millis)]) -> 
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!("{INSERT}{rows} {UPSERT}");
+    format!("{INSERT}{rows} {UPSERT}")
+}
+
+/// [`record_many`] on the fast lane.
+pub(super) fn record_many_now(
+    conn: &Connection,
+    events: &[(AuthEvent, Millis)],
+) -> Result<(), Fail> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let texts: Vec<(&'static str, String)> = events
+        .iter()
+        .map(|(e, _)| (e.response.as_str(), encode_challenges(&e.challenges)))
+        .collect();
+    let mut params: Vec<&dyn ToSql> = Vec::with_capacity(events.len() * PER_EVENT);
+    for ((e, expires_at), (response, challenges)) in events.iter().zip(&texts) {
+        params.extend_from_slice(&[
+            &e.pool_id as &dyn ToSql,
+            &e.event_id,
+            &e.sub,
+            &e.client_id,
+            &e.created_at.0,
+            response,
+            challenges,
+            &e.ip_address,
+            &expires_at.0,
+        ]);
+    }
+    lane::execute(conn, &record_many_sql(events.len()), &params)
+        .map_err(on_insert("auth event"))?;
+    Ok(())
+}
+
+/// Several distinct events' steps in one statement.
+pub(super) async fn record_many(db: &DbPool, events: &[(AuthEvent, Millis)]) -> Result<(), Fail> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let sql = record_many_sql(events.len());
     let mut query = sqlx::query(&sql);
     for (e, expires_at) in events {
         query = query

@@ -1,5 +1,7 @@
 //! App clients.
 
+use rusqlite::Connection;
+
 use keystep_core::app_client::AppClient;
 use keystep_core::pool::UserPool;
 use keystep_core::ports::Page;
@@ -8,7 +10,9 @@ use keystep_core::StoreError;
 use super::rows::{self, CLIENT_COLUMNS, POOL_COLUMNS_P};
 use super::DbPool;
 use crate::codec;
+use crate::cols::Cols;
 use crate::error::{on_insert, Fail};
+use crate::lane;
 
 pub(super) async fn insert(db: &DbPool, client: &AppClient) -> Result<(), Fail> {
     sqlx::query(
@@ -39,18 +43,34 @@ pub(super) async fn get(db: &DbPool, client_id: &str) -> Result<Option<AppClient
     row.as_ref().map(rows::client).transpose()
 }
 
+fn with_pool_sql() -> String {
+    format!(
+        "SELECT {CLIENT_COLUMNS}, {POOL_COLUMNS_P} FROM app_clients c \
+         JOIN pools p ON p.id = c.pool_id WHERE c.client_id = $1"
+    )
+}
+
+fn with_pool_row(r: &impl Cols) -> Result<(AppClient, UserPool), Fail> {
+    Ok((rows::client(r)?, rows::prefixed_pool(r)?))
+}
+
 pub(super) async fn get_with_pool(
     db: &DbPool,
     client_id: &str,
 ) -> Result<Option<(AppClient, UserPool)>, Fail> {
-    let sql = format!(
-        "SELECT {CLIENT_COLUMNS}, {POOL_COLUMNS_P} FROM app_clients c \
-         JOIN pools p ON p.id = c.pool_id WHERE c.client_id = $1"
-    );
-    let row = sqlx::query(&sql).bind(client_id).fetch_optional(db).await?;
-    row.as_ref()
-        .map(|r| Ok((rows::client(r)?, rows::prefixed_pool(r)?)))
-        .transpose()
+    let row = sqlx::query(&with_pool_sql())
+        .bind(client_id)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(with_pool_row).transpose()
+}
+
+/// [`get_with_pool`] on the fast lane.
+pub(super) fn get_with_pool_now(
+    conn: &Connection,
+    client_id: &str,
+) -> Result<Option<(AppClient, UserPool)>, Fail> {
+    lane::one(conn, &with_pool_sql(), &[&client_id], |r| with_pool_row(r))
 }
 
 pub(super) async fn list(

@@ -1,5 +1,7 @@
 //! Groups and their members.
 
+use rusqlite::Connection;
+
 use keystep_core::group::Group;
 use keystep_core::ports::Page;
 use keystep_core::user::User;
@@ -9,6 +11,7 @@ use super::rows::{self, GROUP_COLUMNS, USER_COLUMNS};
 use super::DbPool;
 use crate::codec;
 use crate::error::{on_insert, Fail};
+use crate::lane;
 
 pub(super) async fn insert(db: &DbPool, group: &Group) -> Result<(), Fail> {
     sqlx::query(
@@ -133,16 +136,29 @@ pub(super) async fn remove_member(
     Ok(())
 }
 
+fn of_user_sql() -> String {
+    format!(
+        "SELECT {GROUP_COLUMNS} FROM group_members m \
+         JOIN user_groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
+         WHERE m.pool_id = $1 AND m.sub = $2 ORDER BY g.name"
+    )
+}
+
+/// [`groups_of_user`] on the fast lane.
+pub(super) fn groups_of_user_now(
+    conn: &Connection,
+    pool_id: &str,
+    sub: &str,
+) -> Result<Vec<Group>, Fail> {
+    lane::all(conn, &of_user_sql(), &[&pool_id, &sub], |r| rows::group(r))
+}
+
 pub(super) async fn groups_of_user(
     db: &DbPool,
     pool_id: &str,
     sub: &str,
 ) -> Result<Vec<Group>, Fail> {
-    let sql = format!(
-        "SELECT {GROUP_COLUMNS} FROM group_members m \
-         JOIN user_groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
-         WHERE m.pool_id = $1 AND m.sub = $2 ORDER BY g.name"
-    );
+    let sql = of_user_sql();
     let found = sqlx::query(&sql)
         .bind(pool_id)
         .bind(sub)

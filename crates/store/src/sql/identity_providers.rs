@@ -59,6 +59,7 @@ async fn claim_identifiers(tx: &mut Tx, p: &IdentityProvider) -> Result<(), Fail
         .execute(&mut **tx)
         .await
         .map_err(|e| {
+            let e = Fail::from(e);
             if violates(&e, "identifier") {
                 Fail::Store(StoreError::Conflict(format!("identifier:{id}")))
             } else {

@@ -30,6 +30,7 @@ mod counters;
 mod deliveries;
 mod devices;
 mod domains;
+mod fast;
 mod groups;
 mod housekeeping;
 mod identity_providers;

@@ -1,5 +1,6 @@
 //! User pools.
 
+use rusqlite::Connection;
 use sqlx::Row;
 
 use keystep_core::pool::UserPool;
@@ -10,6 +11,7 @@ use super::rows::{self, POOL_COLUMNS};
 use super::{dialect, DbPool};
 use crate::codec;
 use crate::error::{on_insert, Fail};
+use crate::lane;
 
 pub(super) async fn insert(db: &DbPool, pool: &UserPool) -> Result<(), Fail> {
     sqlx::query(
@@ -27,8 +29,17 @@ pub(super) async fn insert(db: &DbPool, pool: &UserPool) -> Result<(), Fail> {
     Ok(())
 }
 
+fn get_sql() -> String {
+    format!("SELECT {POOL_COLUMNS} FROM pools WHERE id = $1")
+}
+
+/// [`get`] on the fast lane.
+pub(super) fn get_now(conn: &Connection, id: &str) -> Result<Option<UserPool>, Fail> {
+    lane::one(conn, &get_sql(), &[&id], |r| rows::pool(r))
+}
+
 pub(super) async fn get(db: &DbPool, id: &str) -> Result<Option<UserPool>, Fail> {
-    let sql = format!("SELECT {POOL_COLUMNS} FROM pools WHERE id = $1");
+    let sql = get_sql();
     let row = sqlx::query(&sql).bind(id).fetch_optional(db).await?;
     row.as_ref().map(rows::pool).transpose()
 }

@@ -1,8 +1,6 @@
 //! Rows to domain structs. Column lists are constants so every `SELECT` of a table reads
 //! the same columns in the same way.
 
-use sqlx::Row;
-
 use keystep_core::app_client::AppClient;
 use keystep_core::code::StoredCode;
 use keystep_core::group::Group;
@@ -13,8 +11,8 @@ use keystep_core::ports::{AuthSessionRow, RefreshTokenRow};
 use keystep_core::user::User;
 use keystep_core::Millis;
 
-use super::DbRow;
 use crate::codec::{self, UserSecrets};
+use crate::cols::Cols;
 use crate::error::Fail;
 
 /// The columns [`pool`] reads.
@@ -26,12 +24,12 @@ pub(super) const POOL_COLUMNS_P: &str = "p.id AS p_id, p.name AS p_name, \
     p.created_at AS p_created_at, p.modified_at AS p_modified_at, p.settings AS p_settings";
 
 /// A `pools` row.
-pub(super) fn pool(row: &DbRow) -> Result<UserPool, Fail> {
+pub(super) fn pool(row: &impl Cols) -> Result<UserPool, Fail> {
     pool_named(row, ["id", "name", "created_at", "modified_at", "settings"])
 }
 
 /// A `pools` row read through [`POOL_COLUMNS_P`].
-pub(super) fn prefixed_pool(row: &DbRow) -> Result<UserPool, Fail> {
+pub(super) fn prefixed_pool(row: &impl Cols) -> Result<UserPool, Fail> {
     pool_named(
         row,
         [
@@ -46,16 +44,16 @@ pub(super) fn prefixed_pool(row: &DbRow) -> Result<UserPool, Fail> {
 
 /// A pool from the columns named `[id, name, created_at, modified_at, settings]`.
 fn pool_named(
-    row: &DbRow,
+    row: &impl Cols,
     [id, name, created, modified, settings]: [&str; 5],
 ) -> Result<UserPool, Fail> {
-    let id: String = row.try_get(id)?;
-    let settings = crate::parsed::pool_settings(&id, row.try_get(settings)?)?;
+    let id: String = row.col(id)?;
+    let settings = crate::parsed::pool_settings(&id, &row.col::<String>(settings)?)?;
     Ok(UserPool {
         id,
-        name: row.try_get(name)?,
-        created_at: Millis(row.try_get(created)?),
-        modified_at: Millis(row.try_get(modified)?),
+        name: row.col(name)?,
+        created_at: Millis(row.col(created)?),
+        modified_at: Millis(row.col(modified)?),
         settings,
     })
 }
@@ -67,17 +65,17 @@ pub(super) const CLIENT_COLUMNS: &str =
      c.secret_rotation";
 
 /// An `app_clients` row.
-pub(super) fn client(row: &DbRow) -> Result<AppClient, Fail> {
-    let secret: Option<Vec<u8>> = row.try_get("secret")?;
+pub(super) fn client(row: &impl Cols) -> Result<AppClient, Fail> {
+    let secret: Option<Vec<u8>> = row.col("secret")?;
     Ok(AppClient {
-        pool_id: row.try_get("pool_id")?,
-        client_id: row.try_get("client_id")?,
-        name: row.try_get("name")?,
+        pool_id: row.col("pool_id")?,
+        client_id: row.col("client_id")?,
+        name: row.col("name")?,
         secret: secret.map(Sealed),
-        created_at: Millis(row.try_get("created_at")?),
-        modified_at: Millis(row.try_get("modified_at")?),
-        settings: codec::from_json(row.try_get("settings")?, "client settings")?,
-        secret_rotation: match row.try_get::<Option<String>, _>("secret_rotation")? {
+        created_at: Millis(row.col("created_at")?),
+        modified_at: Millis(row.col("modified_at")?),
+        settings: codec::from_json(&row.col::<String>("settings")?, "client settings")?,
+        secret_rotation: match row.col::<Option<String>>("secret_rotation")? {
             Some(json) => codec::from_json(&json, "client secret rotation")?,
             None => Default::default(),
         },
@@ -89,25 +87,25 @@ pub(super) const USER_COLUMNS: &str = "u.pool_id, u.sub, u.username, u.username_
      u.enabled, u.created_at, u.modified_at, u.version, u.attributes, u.secrets";
 
 /// A `users` row.
-pub(super) fn user(row: &DbRow) -> Result<User, Fail> {
-    let secrets: UserSecrets = codec::from_json(row.try_get("secrets")?, "user secrets")?;
+pub(super) fn user(row: &impl Cols) -> Result<User, Fail> {
+    let secrets: UserSecrets = codec::from_json(&row.col::<String>("secrets")?, "user secrets")?;
     Ok(User {
-        pool_id: row.try_get("pool_id")?,
-        username: row.try_get("username")?,
-        username_key: row.try_get("username_key")?,
-        sub: row.try_get("sub")?,
-        attributes: codec::from_json(row.try_get("attributes")?, "user attributes")?,
-        status: codec::user_status(row.try_get("status")?)?,
-        enabled: row.try_get("enabled")?,
-        created_at: Millis(row.try_get("created_at")?),
-        modified_at: Millis(row.try_get("modified_at")?),
+        pool_id: row.col("pool_id")?,
+        username: row.col("username")?,
+        username_key: row.col("username_key")?,
+        sub: row.col("sub")?,
+        attributes: codec::from_json(&row.col::<String>("attributes")?, "user attributes")?,
+        status: codec::user_status(&row.col::<String>("status")?)?,
+        enabled: row.col("enabled")?,
+        created_at: Millis(row.col("created_at")?),
+        modified_at: Millis(row.col("modified_at")?),
         password: secrets.password,
         password_set_at: secrets.password_set_at,
         mfa: secrets.mfa,
         tokens_valid_after: secrets.tokens_valid_after,
         pending_attributes: secrets.pending_attributes,
         password_history: secrets.password_history,
-        version: row.try_get("version")?,
+        version: row.col("version")?,
     })
 }
 
@@ -116,15 +114,15 @@ pub(super) const GROUP_COLUMNS: &str = "g.pool_id, g.name, g.description, g.prec
      g.role_arn, g.created_at, g.modified_at";
 
 /// A `user_groups` row.
-pub(super) fn group(row: &DbRow) -> Result<Group, Fail> {
+pub(super) fn group(row: &impl Cols) -> Result<Group, Fail> {
     Ok(Group {
-        pool_id: row.try_get("pool_id")?,
-        name: row.try_get("name")?,
-        description: row.try_get("description")?,
-        precedence: row.try_get("precedence")?,
-        role_arn: row.try_get("role_arn")?,
-        created_at: Millis(row.try_get("created_at")?),
-        modified_at: Millis(row.try_get("modified_at")?),
+        pool_id: row.col("pool_id")?,
+        name: row.col("name")?,
+        description: row.col("description")?,
+        precedence: row.col("precedence")?,
+        role_arn: row.col("role_arn")?,
+        created_at: Millis(row.col("created_at")?),
+        modified_at: Millis(row.col("modified_at")?),
     })
 }
 
@@ -133,16 +131,16 @@ pub(super) const CODE_COLUMNS: &str =
     "pool_id, sub, purpose, id, hash, created_at, expires_at, attempts";
 
 /// A `codes` row.
-pub(super) fn code(row: &DbRow) -> Result<StoredCode, Fail> {
+pub(super) fn code(row: &impl Cols) -> Result<StoredCode, Fail> {
     Ok(StoredCode {
-        pool_id: row.try_get("pool_id")?,
-        sub: row.try_get("sub")?,
-        purpose: codec::code_purpose(row.try_get("purpose")?)?,
-        id: row.try_get("id")?,
-        hash: row.try_get("hash")?,
-        created_at: Millis(row.try_get("created_at")?),
-        expires_at: Millis(row.try_get("expires_at")?),
-        attempts: codec::count(row.try_get("attempts")?, "code attempts")?,
+        pool_id: row.col("pool_id")?,
+        sub: row.col("sub")?,
+        purpose: codec::code_purpose(&row.col::<String>("purpose")?)?,
+        id: row.col("id")?,
+        hash: row.col("hash")?,
+        created_at: Millis(row.col("created_at")?),
+        expires_at: Millis(row.col("expires_at")?),
+        attempts: codec::count(row.col("attempts")?, "code attempts")?,
     })
 }
 
@@ -151,19 +149,19 @@ pub(super) const OUTBOX_COLUMNS: &str =
     "id, pool_id, username, medium, destination, purpose, code, subject, body, created_at";
 
 /// An `outbox` row.
-pub(super) fn outbox_entry(row: &DbRow) -> Result<OutboxEntry, Fail> {
+pub(super) fn outbox_entry(row: &impl Cols) -> Result<OutboxEntry, Fail> {
     Ok(OutboxEntry {
-        id: row.try_get("id")?,
+        id: row.col("id")?,
         message: OutgoingMessage {
-            pool_id: row.try_get("pool_id")?,
-            username: row.try_get("username")?,
-            medium: codec::medium(row.try_get("medium")?)?,
-            destination: row.try_get("destination")?,
-            purpose: codec::message_purpose(row.try_get("purpose")?)?,
-            code: row.try_get("code")?,
-            subject: row.try_get("subject")?,
-            body: row.try_get("body")?,
-            created_at: Millis(row.try_get("created_at")?),
+            pool_id: row.col("pool_id")?,
+            username: row.col("username")?,
+            medium: codec::medium(&row.col::<String>("medium")?)?,
+            destination: row.col("destination")?,
+            purpose: codec::message_purpose(&row.col::<String>("purpose")?)?,
+            code: row.col("code")?,
+            subject: row.col("subject")?,
+            body: row.col("body")?,
+            created_at: Millis(row.col("created_at")?),
         },
     })
 }
@@ -173,15 +171,15 @@ pub(super) const SESSION_COLUMNS: &str =
     "id, pool_id, client_id, state, version, attempts, expires_at";
 
 /// An `auth_sessions` row.
-pub(super) fn auth_session(row: &DbRow) -> Result<AuthSessionRow, Fail> {
+pub(super) fn auth_session(row: &impl Cols) -> Result<AuthSessionRow, Fail> {
     Ok(AuthSessionRow {
-        id: row.try_get("id")?,
-        pool_id: row.try_get("pool_id")?,
-        client_id: row.try_get("client_id")?,
-        state: row.try_get("state")?,
-        version: row.try_get("version")?,
-        attempts: codec::count(row.try_get("attempts")?, "session attempts")?,
-        expires_at: Millis(row.try_get("expires_at")?),
+        id: row.col("id")?,
+        pool_id: row.col("pool_id")?,
+        client_id: row.col("client_id")?,
+        state: row.col("state")?,
+        version: row.col("version")?,
+        attempts: codec::count(row.col("attempts")?, "session attempts")?,
+        expires_at: Millis(row.col("expires_at")?),
     })
 }
 
@@ -199,7 +197,7 @@ pub(super) const TOKEN_COLUMNS_T: &str = "rt.hash AS t_hash, rt.pool_id AS t_poo
      rt.rotated_until AS t_rotated_until";
 
 /// A `refresh_tokens` row.
-pub(super) fn refresh_token(row: &DbRow) -> Result<RefreshTokenRow, Fail> {
+pub(super) fn refresh_token(row: &impl Cols) -> Result<RefreshTokenRow, Fail> {
     refresh_token_named(
         row,
         [
@@ -220,7 +218,7 @@ pub(super) fn refresh_token(row: &DbRow) -> Result<RefreshTokenRow, Fail> {
 }
 
 /// A `refresh_tokens` row read through [`TOKEN_COLUMNS_T`].
-pub(super) fn prefixed_refresh_token(row: &DbRow) -> Result<RefreshTokenRow, Fail> {
+pub(super) fn prefixed_refresh_token(row: &impl Cols) -> Result<RefreshTokenRow, Fail> {
     refresh_token_named(
         row,
         [
@@ -240,21 +238,21 @@ pub(super) fn prefixed_refresh_token(row: &DbRow) -> Result<RefreshTokenRow, Fai
     )
 }
 
-fn refresh_token_named(row: &DbRow, names: [&str; 12]) -> Result<RefreshTokenRow, Fail> {
+fn refresh_token_named(row: &impl Cols, names: [&str; 12]) -> Result<RefreshTokenRow, Fail> {
     let [hash, pool_id, client_id, sub, origin_jti, auth_time, created, expires, revoked, device_key, scope, rotated_until] =
         names;
     Ok(RefreshTokenRow {
-        hash: row.try_get(hash)?,
-        pool_id: row.try_get(pool_id)?,
-        client_id: row.try_get(client_id)?,
-        sub: row.try_get(sub)?,
-        origin_jti: row.try_get(origin_jti)?,
-        auth_time: Millis(row.try_get(auth_time)?),
-        created_at: Millis(row.try_get(created)?),
-        expires_at: Millis(row.try_get(expires)?),
-        revoked: row.try_get(revoked)?,
-        device_key: row.try_get(device_key)?,
-        scope: row.try_get(scope)?,
-        rotated_until: row.try_get::<Option<i64>, _>(rotated_until)?.map(Millis),
+        hash: row.col(hash)?,
+        pool_id: row.col(pool_id)?,
+        client_id: row.col(client_id)?,
+        sub: row.col(sub)?,
+        origin_jti: row.col(origin_jti)?,
+        auth_time: Millis(row.col(auth_time)?),
+        created_at: Millis(row.col(created)?),
+        expires_at: Millis(row.col(expires)?),
+        revoked: row.col(revoked)?,
+        device_key: row.col(device_key)?,
+        scope: row.col(scope)?,
+        rotated_until: row.col::<Option<i64>>(rotated_until)?.map(Millis),
     })
 }

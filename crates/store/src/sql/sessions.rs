@@ -1,34 +1,91 @@
 //! In-progress sign-ins (compare-and-swap on `version`) and single-use values.
 
+use rusqlite::Connection;
+
 use keystep_core::ports::AuthSessionRow;
 use keystep_core::{Millis, StoreError};
 
 use super::rows::{self, SESSION_COLUMNS};
 use super::DbPool;
 use crate::error::{on_insert, Fail};
+use crate::lane;
 
-pub(super) async fn insert(db: &DbPool, s: &AuthSessionRow) -> Result<(), Fail> {
-    sqlx::query(
-        "INSERT INTO auth_sessions (id, pool_id, client_id, state, version, attempts, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+const INSERT: &str = "INSERT INTO auth_sessions \
+     (id, pool_id, client_id, state, version, attempts, expires_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// [`insert`] on the fast lane.
+pub(super) fn insert_now(conn: &Connection, s: &AuthSessionRow) -> Result<(), Fail> {
+    let attempts = i64::from(s.attempts);
+    lane::execute(
+        conn,
+        INSERT,
+        &[
+            &s.id,
+            &s.pool_id,
+            &s.client_id,
+            &s.state,
+            &s.version,
+            &attempts,
+            &s.expires_at.0,
+        ],
     )
-    .bind(&s.id)
-    .bind(&s.pool_id)
-    .bind(&s.client_id)
-    .bind(&s.state)
-    .bind(s.version)
-    .bind(i64::from(s.attempts))
-    .bind(s.expires_at.0)
-    .execute(db)
-    .await
     .map_err(on_insert("session"))?;
     Ok(())
 }
 
+pub(super) async fn insert(db: &DbPool, s: &AuthSessionRow) -> Result<(), Fail> {
+    sqlx::query(INSERT)
+        .bind(&s.id)
+        .bind(&s.pool_id)
+        .bind(&s.client_id)
+        .bind(&s.state)
+        .bind(s.version)
+        .bind(i64::from(s.attempts))
+        .bind(s.expires_at.0)
+        .execute(db)
+        .await
+        .map_err(on_insert("session"))?;
+    Ok(())
+}
+
+fn get_sql() -> String {
+    format!("SELECT {SESSION_COLUMNS} FROM auth_sessions WHERE id = $1")
+}
+
+/// [`get`] on the fast lane.
+pub(super) fn get_now(conn: &Connection, id: &str) -> Result<Option<AuthSessionRow>, Fail> {
+    lane::one(conn, &get_sql(), &[&id], |r| rows::auth_session(r))
+}
+
 pub(super) async fn get(db: &DbPool, id: &str) -> Result<Option<AuthSessionRow>, Fail> {
-    let sql = format!("SELECT {SESSION_COLUMNS} FROM auth_sessions WHERE id = $1");
+    let sql = get_sql();
     let row = sqlx::query(&sql).bind(id).fetch_optional(db).await?;
     row.as_ref().map(rows::auth_session).transpose()
+}
+
+const ADVANCE: &str = "UPDATE auth_sessions SET state = $1, attempts = $2, expires_at = $3, \
+     version = version + 1 WHERE id = $4 AND version = $5";
+
+/// [`advance`] on the fast lane.
+pub(super) fn advance_now(
+    conn: &Connection,
+    id: &str,
+    expected_version: i64,
+    state: &[u8],
+    attempts: u32,
+    expires_at: Millis,
+) -> Result<(), Fail> {
+    let attempts = i64::from(attempts);
+    let changed = lane::execute(
+        conn,
+        ADVANCE,
+        &[&state, &attempts, &expires_at.0, &id, &expected_version],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Stale.into());
+    }
+    Ok(())
 }
 
 /// One conditional statement: of many callers holding the same version, one moves it.
@@ -40,17 +97,14 @@ pub(super) async fn advance(
     attempts: u32,
     expires_at: Millis,
 ) -> Result<(), Fail> {
-    let done = sqlx::query(
-        "UPDATE auth_sessions SET state = $1, attempts = $2, expires_at = $3, \
-         version = version + 1 WHERE id = $4 AND version = $5",
-    )
-    .bind(state)
-    .bind(i64::from(attempts))
-    .bind(expires_at.0)
-    .bind(id)
-    .bind(expected_version)
-    .execute(db)
-    .await?;
+    let done = sqlx::query(ADVANCE)
+        .bind(state)
+        .bind(i64::from(attempts))
+        .bind(expires_at.0)
+        .bind(id)
+        .bind(expected_version)
+        .execute(db)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::Stale.into());
     }
@@ -78,9 +132,16 @@ pub(super) async fn reserve_attempt(db: &DbPool, id: &str, max: u32) -> Result<O
     }
 }
 
+const FINISH: &str = "DELETE FROM auth_sessions WHERE id = $1 AND version = $2";
+
+/// [`finish`] on the fast lane.
+pub(super) fn finish_now(conn: &Connection, id: &str, expected_version: i64) -> Result<bool, Fail> {
+    Ok(lane::execute(conn, FINISH, &[&id, &expected_version])? == 1)
+}
+
 /// One conditional delete: of many callers holding the same version, one deletes.
 pub(super) async fn finish(db: &DbPool, id: &str, expected_version: i64) -> Result<bool, Fail> {
-    let done = sqlx::query("DELETE FROM auth_sessions WHERE id = $1 AND version = $2")
+    let done = sqlx::query(FINISH)
         .bind(id)
         .bind(expected_version)
         .execute(db)
@@ -89,20 +150,30 @@ pub(super) async fn finish(db: &DbPool, id: &str, expected_version: i64) -> Resu
 }
 
 /// Records `value` under `scope`; only the insert that created the row answers `true`.
+const USE_ONCE: &str = "INSERT INTO used_once (scope, value, expires_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (scope, value) DO NOTHING";
+
+/// [`use_once`] on the fast lane.
+pub(super) fn use_once_now(
+    conn: &Connection,
+    scope: &str,
+    value: &str,
+    expires_at: Millis,
+) -> Result<bool, Fail> {
+    Ok(lane::execute(conn, USE_ONCE, &[&scope, &value, &expires_at.0])? == 1)
+}
+
 pub(super) async fn use_once(
     db: &DbPool,
     scope: &str,
     value: &str,
     expires_at: Millis,
 ) -> Result<bool, Fail> {
-    let done = sqlx::query(
-        "INSERT INTO used_once (scope, value, expires_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (scope, value) DO NOTHING",
-    )
-    .bind(scope)
-    .bind(value)
-    .bind(expires_at.0)
-    .execute(db)
-    .await?;
+    let done = sqlx::query(USE_ONCE)
+        .bind(scope)
+        .bind(value)
+        .bind(expires_at.0)
+        .execute(db)
+        .await?;
     Ok(done.rows_affected() == 1)
 }

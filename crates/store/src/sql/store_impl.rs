@@ -39,7 +39,8 @@ impl Store for ThisStore {
     }
 
     async fn get_pool(&self, id: &str) -> Result<Option<UserPool>, StoreError> {
-        retry(|| pools::get(&self.pool, id)).await
+        self.read_or(|c| pools::get_now(c, id), || pools::get(&self.pool, id))
+            .await
     }
 
     async fn list_pools(
@@ -82,7 +83,11 @@ impl Store for ThisStore {
         &self,
         client_id: &str,
     ) -> Result<Option<(AppClient, UserPool)>, StoreError> {
-        retry(|| clients::get_with_pool(&self.pool, client_id)).await
+        self.read_or(
+            |c| clients::get_with_pool_now(c, client_id),
+            || clients::get_with_pool(&self.pool, client_id),
+        )
+        .await
     }
 
     async fn list_clients(
@@ -115,6 +120,14 @@ impl Store for ThisStore {
         user: &User,
         aliases: &[(AliasKind, String)],
     ) -> Result<(), StoreError> {
+        if aliases.is_empty() {
+            return self
+                .write_or(
+                    |c| users::insert_alone_now(c, user),
+                    || users::insert(&self.pool, user, aliases),
+                )
+                .await;
+        }
         retry(|| users::insert(&self.pool, user, aliases)).await
     }
 
@@ -123,11 +136,19 @@ impl Store for ThisStore {
         pool_id: &str,
         username_key: &str,
     ) -> Result<Option<User>, StoreError> {
-        retry(|| users::get(&self.pool, pool_id, username_key)).await
+        self.read_or(
+            |c| users::get_now(c, pool_id, username_key),
+            || users::get(&self.pool, pool_id, username_key),
+        )
+        .await
     }
 
     async fn get_user_by_sub(&self, pool_id: &str, sub: &str) -> Result<Option<User>, StoreError> {
-        retry(|| users::get_by_sub(&self.pool, pool_id, sub)).await
+        self.read_or(
+            |c| users::get_by_sub_now(c, pool_id, sub),
+            || users::get_by_sub(&self.pool, pool_id, sub),
+        )
+        .await
     }
 
     async fn get_user_by_alias(
@@ -136,7 +157,11 @@ impl Store for ThisStore {
         kind: AliasKind,
         value_key: &str,
     ) -> Result<Option<User>, StoreError> {
-        retry(|| users::get_by_alias(&self.pool, pool_id, kind, value_key)).await
+        self.read_or(
+            |c| users::get_by_alias_now(c, pool_id, kind, value_key),
+            || users::get_by_alias(&self.pool, pool_id, kind, value_key),
+        )
+        .await
     }
 
     async fn update_user(
@@ -148,7 +173,11 @@ impl Store for ThisStore {
     }
 
     async fn update_user_keeping_aliases(&self, user: &User) -> Result<(), StoreError> {
-        retry(|| users::update_keeping_aliases(&self.pool, user)).await
+        self.write_or(
+            |c| users::update_keeping_aliases_now(c, user),
+            || users::update_keeping_aliases(&self.pool, user),
+        )
+        .await
     }
 
     async fn delete_user(&self, pool_id: &str, sub: &str) -> Result<bool, StoreError> {
@@ -204,7 +233,11 @@ impl Store for ThisStore {
     }
 
     async fn groups_of_user(&self, pool_id: &str, sub: &str) -> Result<Vec<Group>, StoreError> {
-        retry(|| groups::groups_of_user(&self.pool, pool_id, sub)).await
+        self.read_or(
+            |c| groups::groups_of_user_now(c, pool_id, sub),
+            || groups::groups_of_user(&self.pool, pool_id, sub),
+        )
+        .await
     }
 
     async fn users_in_group(
@@ -300,7 +333,11 @@ impl Store for ThisStore {
     }
 
     async fn insert_auth_session(&self, session: &AuthSessionRow) -> Result<(), StoreError> {
-        retry(|| sessions::insert(&self.pool, session)).await
+        self.write_or(
+            |c| sessions::insert_now(c, session),
+            || sessions::insert(&self.pool, session),
+        )
+        .await
     }
 
     async fn reserve_session_attempt(&self, id: &str, max: u32) -> Result<Option<u32>, StoreError> {
@@ -308,7 +345,11 @@ impl Store for ThisStore {
     }
 
     async fn get_counter(&self, key: &str) -> Result<Option<CounterRow>, StoreError> {
-        retry(|| counters::get(&self.pool, key)).await
+        self.read_or(
+            |c| counters::get_now(c, key),
+            || counters::get(&self.pool, key),
+        )
+        .await
     }
 
     async fn put_counter(
@@ -318,19 +359,35 @@ impl Store for ThisStore {
         expires_at: Millis,
         expected_version: Option<i64>,
     ) -> Result<(), StoreError> {
-        retry(|| counters::put(&self.pool, key, state, expires_at, expected_version)).await
+        self.write_or(
+            |c| counters::put_now(c, key, state, expires_at, expected_version),
+            || counters::put(&self.pool, key, state, expires_at, expected_version),
+        )
+        .await
     }
 
     async fn delete_counter(&self, key: &str) -> Result<(), StoreError> {
-        retry(|| counters::delete(&self.pool, key)).await
+        self.write_or(
+            |c| counters::delete_now(c, key),
+            || counters::delete(&self.pool, key),
+        )
+        .await
     }
 
     async fn delete_counters(&self, keys: &[String]) -> Result<(), StoreError> {
-        retry(|| counters::delete_many(&self.pool, keys)).await
+        self.write_or(
+            |c| counters::delete_many_now(c, keys),
+            || counters::delete_many(&self.pool, keys),
+        )
+        .await
     }
 
     async fn get_auth_session(&self, id: &str) -> Result<Option<AuthSessionRow>, StoreError> {
-        retry(|| sessions::get(&self.pool, id)).await
+        self.read_or(
+            |c| sessions::get_now(c, id),
+            || sessions::get(&self.pool, id),
+        )
+        .await
     }
 
     async fn advance_auth_session(
@@ -341,16 +398,19 @@ impl Store for ThisStore {
         attempts: u32,
         expires_at: Millis,
     ) -> Result<(), StoreError> {
-        retry(|| {
-            sessions::advance(
-                &self.pool,
-                id,
-                expected_version,
-                state,
-                attempts,
-                expires_at,
-            )
-        })
+        self.write_or(
+            |c| sessions::advance_now(c, id, expected_version, state, attempts, expires_at),
+            || {
+                sessions::advance(
+                    &self.pool,
+                    id,
+                    expected_version,
+                    state,
+                    attempts,
+                    expires_at,
+                )
+            },
+        )
         .await
     }
 
@@ -359,7 +419,11 @@ impl Store for ThisStore {
         id: &str,
         expected_version: i64,
     ) -> Result<bool, StoreError> {
-        retry(|| sessions::finish(&self.pool, id, expected_version)).await
+        self.write_or(
+            |c| sessions::finish_now(c, id, expected_version),
+            || sessions::finish(&self.pool, id, expected_version),
+        )
+        .await
     }
 
     async fn use_once(
@@ -368,7 +432,11 @@ impl Store for ThisStore {
         value: &str,
         expires_at: Millis,
     ) -> Result<bool, StoreError> {
-        retry(|| sessions::use_once(&self.pool, scope, value, expires_at)).await
+        self.write_or(
+            |c| sessions::use_once_now(c, scope, value, expires_at),
+            || sessions::use_once(&self.pool, scope, value, expires_at),
+        )
+        .await
     }
 
     async fn list_pool_keys(&self, pool_id: &str) -> Result<Vec<PoolKeyRow>, StoreError> {
@@ -602,7 +670,11 @@ impl Store for ThisStore {
     }
 
     async fn insert_refresh_token(&self, token: &RefreshTokenRow) -> Result<(), StoreError> {
-        retry(|| tokens::insert(&self.pool, token)).await
+        self.write_or(
+            |c| tokens::insert_now(c, token),
+            || tokens::insert(&self.pool, token),
+        )
+        .await
     }
 
     async fn get_refresh_token(&self, hash: &[u8]) -> Result<Option<RefreshTokenRow>, StoreError> {
@@ -613,7 +685,11 @@ impl Store for ThisStore {
         &self,
         hash: &[u8],
     ) -> Result<Option<(RefreshTokenRow, Option<User>)>, StoreError> {
-        retry(|| tokens::get_with_user(&self.pool, hash)).await
+        self.read_or(
+            |c| tokens::get_with_user_now(c, hash),
+            || tokens::get_with_user(&self.pool, hash),
+        )
+        .await
     }
 
     async fn insert_oauth_code(&self, code: &OAuthCodeRow) -> Result<(), StoreError> {
@@ -657,7 +733,11 @@ impl Store for ThisStore {
         sub: &str,
         origin_jti: &str,
     ) -> Result<Option<TokenHolder>, StoreError> {
-        retry(|| tokens::holder(&self.pool, pool_id, sub, origin_jti)).await
+        self.read_or(
+            |c| tokens::holder_now(c, pool_id, sub, origin_jti),
+            || tokens::holder(&self.pool, pool_id, sub, origin_jti),
+        )
+        .await
     }
 
     async fn insert_import_job(
@@ -778,7 +858,11 @@ impl Store for ThisStore {
     }
 
     async fn record_auth_events(&self, events: &[(AuthEvent, Millis)]) -> Result<(), StoreError> {
-        retry(|| auth_events::record_many(&self.pool, events)).await
+        self.write_or(
+            |c| auth_events::record_many_now(c, events),
+            || auth_events::record_many(&self.pool, events),
+        )
+        .await
     }
 
     async fn list_auth_events(

@@ -3,6 +3,8 @@
 //! Revoking a refresh token also records its sign-in (`origin_jti`) in `revoked_origins`,
 //! so the access and ID tokens minted from that sign-in are refused too.
 
+use rusqlite::Connection;
+
 use sqlx::Row;
 
 use keystep_core::ports::{RefreshTokenRow, TokenHolder};
@@ -12,34 +14,60 @@ use keystep_core::Millis;
 
 use super::rows::{self, POOL_COLUMNS_P, TOKEN_COLUMNS, TOKEN_COLUMNS_T, USER_COLUMNS};
 use super::{dialect, DbPool, Tx};
+use crate::cols::Cols;
 use crate::error::{on_insert, Fail};
+use crate::lane;
 
 /// How long a revoked sign-in is remembered past its refresh token's expiry: the longest
 /// an access token can live (Cognito allows one day), since one may be minted from the
 /// refresh token right before it expires.
 const ORIGIN_MEMORY_MS: i64 = 24 * 3600 * 1000;
 
-pub(super) async fn insert(db: &DbPool, t: &RefreshTokenRow) -> Result<(), Fail> {
-    sqlx::query(
-        "INSERT INTO refresh_tokens (hash, pool_id, client_id, sub, origin_jti, auth_time, \
-         created_at, expires_at, revoked, device_key, scope, rotated_until) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+const INSERT: &str = "INSERT INTO refresh_tokens (hash, pool_id, client_id, sub, origin_jti, \
+     auth_time, created_at, expires_at, revoked, device_key, scope, rotated_until) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+/// [`insert`] on the fast lane.
+pub(super) fn insert_now(conn: &Connection, t: &RefreshTokenRow) -> Result<(), Fail> {
+    lane::execute(
+        conn,
+        INSERT,
+        &[
+            &t.hash,
+            &t.pool_id,
+            &t.client_id,
+            &t.sub,
+            &t.origin_jti,
+            &t.auth_time.0,
+            &t.created_at.0,
+            &t.expires_at.0,
+            &t.revoked,
+            &t.device_key,
+            &t.scope,
+            &t.rotated_until.map(|m| m.0),
+        ],
     )
-    .bind(&t.hash)
-    .bind(&t.pool_id)
-    .bind(&t.client_id)
-    .bind(&t.sub)
-    .bind(&t.origin_jti)
-    .bind(t.auth_time.0)
-    .bind(t.created_at.0)
-    .bind(t.expires_at.0)
-    .bind(t.revoked)
-    .bind(&t.device_key)
-    .bind(&t.scope)
-    .bind(t.rotated_until.map(|m| m.0))
-    .execute(db)
-    .await
     .map_err(on_insert("refresh_token"))?;
+    Ok(())
+}
+
+pub(super) async fn insert(db: &DbPool, t: &RefreshTokenRow) -> Result<(), Fail> {
+    sqlx::query(INSERT)
+        .bind(&t.hash)
+        .bind(&t.pool_id)
+        .bind(&t.client_id)
+        .bind(&t.sub)
+        .bind(&t.origin_jti)
+        .bind(t.auth_time.0)
+        .bind(t.created_at.0)
+        .bind(t.expires_at.0)
+        .bind(t.revoked)
+        .bind(&t.device_key)
+        .bind(&t.scope)
+        .bind(t.rotated_until.map(|m| m.0))
+        .execute(db)
+        .await
+        .map_err(on_insert("refresh_token"))?;
     Ok(())
 }
 
@@ -92,23 +120,39 @@ pub(super) async fn get(db: &DbPool, hash: &[u8]) -> Result<Option<RefreshTokenR
     row.as_ref().map(rows::refresh_token).transpose()
 }
 
+fn with_user_sql() -> String {
+    format!(
+        "SELECT {TOKEN_COLUMNS_T}, {USER_COLUMNS} FROM refresh_tokens rt \
+         LEFT JOIN users u ON u.pool_id = rt.pool_id AND u.sub = rt.sub WHERE rt.hash = $1"
+    )
+}
+
+fn with_user_row(row: &impl Cols) -> Result<(RefreshTokenRow, Option<User>), Fail> {
+    let found: Option<String> = row.col("sub")?;
+    Ok((
+        rows::prefixed_refresh_token(row)?,
+        found.map(|_| rows::user(row)).transpose()?,
+    ))
+}
+
 /// The token and its user in one statement.
 pub(super) async fn get_with_user(
     db: &DbPool,
     hash: &[u8],
 ) -> Result<Option<(RefreshTokenRow, Option<User>)>, Fail> {
-    let sql = format!(
-        "SELECT {TOKEN_COLUMNS_T}, {USER_COLUMNS} FROM refresh_tokens rt \
-         LEFT JOIN users u ON u.pool_id = rt.pool_id AND u.sub = rt.sub WHERE rt.hash = $1"
-    );
-    let Some(row) = sqlx::query(&sql).bind(hash).fetch_optional(db).await? else {
-        return Ok(None);
-    };
-    let found: Option<String> = row.try_get("sub")?;
-    Ok(Some((
-        rows::prefixed_refresh_token(&row)?,
-        found.map(|_| rows::user(&row)).transpose()?,
-    )))
+    let row = sqlx::query(&with_user_sql())
+        .bind(hash)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(with_user_row).transpose()
+}
+
+/// [`get_with_user`] on the fast lane.
+pub(super) fn get_with_user_now(
+    conn: &Connection,
+    hash: &[u8],
+) -> Result<Option<(RefreshTokenRow, Option<User>)>, Fail> {
+    lane::one(conn, &with_user_sql(), &[&hash], |r| with_user_row(r))
 }
 
 /// Revokes one token and its sign-in — every token of that sign-in, which rotation may
@@ -234,31 +278,47 @@ async fn remember_origins(tx: &mut Tx, revoked: &[super::DbRow]) -> Result<(), F
 }
 
 /// Pool, user (left-joined: it may be gone) and revocation in one statement.
+fn holder_sql() -> String {
+    format!(
+        "SELECT {POOL_COLUMNS_P}, {USER_COLUMNS}, \
+         EXISTS (SELECT 1 FROM revoked_origins r WHERE r.origin_jti = $3) AS origin_revoked \
+         FROM pools p LEFT JOIN users u ON u.pool_id = p.id AND u.sub = $2 \
+         WHERE p.id = $1"
+    )
+}
+
+fn holder_row(row: &impl Cols) -> Result<TokenHolder, Fail> {
+    let found: Option<String> = row.col("sub")?;
+    Ok(TokenHolder {
+        pool: rows::prefixed_pool(row)?,
+        user: found.map(|_| rows::user(row)).transpose()?,
+        origin_revoked: row.col("origin_revoked")?,
+    })
+}
+
 pub(super) async fn holder(
     db: &DbPool,
     pool_id: &str,
     sub: &str,
     origin_jti: &str,
 ) -> Result<Option<TokenHolder>, Fail> {
-    let sql = format!(
-        "SELECT {POOL_COLUMNS_P}, {USER_COLUMNS}, \
-         EXISTS (SELECT 1 FROM revoked_origins r WHERE r.origin_jti = $3) AS origin_revoked \
-         FROM pools p LEFT JOIN users u ON u.pool_id = p.id AND u.sub = $2 \
-         WHERE p.id = $1"
-    );
-    let row = sqlx::query(&sql)
+    let row = sqlx::query(&holder_sql())
         .bind(pool_id)
         .bind(sub)
         .bind(origin_jti)
         .fetch_optional(db)
         .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let found: Option<String> = row.try_get("sub")?;
-    Ok(Some(TokenHolder {
-        pool: rows::prefixed_pool(&row)?,
-        user: found.map(|_| rows::user(&row)).transpose()?,
-        origin_revoked: row.try_get("origin_revoked")?,
-    }))
+    row.as_ref().map(holder_row).transpose()
+}
+
+/// [`holder`] on the fast lane.
+pub(super) fn holder_now(
+    conn: &Connection,
+    pool_id: &str,
+    sub: &str,
+    origin_jti: &str,
+) -> Result<Option<TokenHolder>, Fail> {
+    lane::one(conn, &holder_sql(), &[&pool_id, &sub, &origin_jti], |r| {
+        holder_row(r)
+    })
 }

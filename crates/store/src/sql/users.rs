@@ -2,6 +2,8 @@
 
 use std::collections::BTreeSet;
 
+use rusqlite::Connection;
+
 use keystep_core::pool::AliasKind;
 use keystep_core::ports::{Page, UserFilter};
 use keystep_core::user::User;
@@ -11,10 +13,12 @@ use super::rows::{self, USER_COLUMNS};
 use super::{dialect, tokens, Db, DbPool, Tx};
 use crate::codec::{self, UserSecrets};
 use crate::error::{on_insert, violates, Fail};
+use crate::lane;
 
 /// Maps a failed write of a `users` row: the username key or (vanishingly unlikely) the
 /// `sub` is taken, or the pool is gone.
-fn on_user_write(e: sqlx::Error) -> Fail {
+fn on_user_write<E: Into<Fail>>(e: E) -> Fail {
+    let e = e.into();
     if violates(&e, "username_key") {
         return Fail::Store(StoreError::Conflict("username".into()));
     }
@@ -39,6 +43,44 @@ pub(super) async fn insert(
     Ok(())
 }
 
+/// [`insert`] of a user claiming no alias (one statement) on the fast lane.
+pub(super) fn insert_alone_now(conn: &Connection, user: &User) -> Result<(), Fail> {
+    let attributes = codec::to_json(&user.attributes, "user attributes")?;
+    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
+    lane::execute(
+        conn,
+        &insert_sql(false),
+        &[
+            &user.pool_id,
+            &user.sub,
+            &user.username,
+            &user.username_key,
+            &user.status.as_str(),
+            &user.enabled,
+            &user.created_at.0,
+            &user.modified_at.0,
+            &user.version,
+            &attributes,
+            &secrets,
+        ],
+    )
+    .map_err(on_user_write)?;
+    Ok(())
+}
+
+fn insert_sql(skip_taken: bool) -> String {
+    format!(
+        "INSERT INTO users (pool_id, sub, username, username_key, status, enabled, \
+         created_at, modified_at, version, attributes, secrets) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11){}",
+        if skip_taken {
+            " ON CONFLICT DO NOTHING"
+        } else {
+            ""
+        }
+    )
+}
+
 /// Inserts the `users` row; how many rows went in. A taken username key (or `sub`) is
 /// `Conflict("username")`, or with `skip_taken` no row and no error — a failed statement
 /// would abort the whole transaction on PostgreSQL, and a user import goes on after one.
@@ -49,16 +91,7 @@ pub(super) async fn insert_row(
 ) -> Result<u64, Fail> {
     let attributes = codec::to_json(&user.attributes, "user attributes")?;
     let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
-    let sql = format!(
-        "INSERT INTO users (pool_id, sub, username, username_key, status, enabled, \
-         created_at, modified_at, version, attributes, secrets) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11){}",
-        if skip_taken {
-            " ON CONFLICT DO NOTHING"
-        } else {
-            ""
-        }
-    );
+    let sql = insert_sql(skip_taken);
     let done = sqlx::query(&sql)
         .bind(&user.pool_id)
         .bind(&user.sub)
@@ -101,13 +134,61 @@ async fn claim_aliases(
     Ok(())
 }
 
+fn by_key_sql() -> String {
+    format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2")
+}
+
+fn by_sub_sql() -> String {
+    format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.sub = $2")
+}
+
+fn by_alias_sql() -> String {
+    format!(
+        "SELECT {USER_COLUMNS} FROM user_aliases a \
+         JOIN users u ON u.pool_id = a.pool_id AND u.sub = a.sub \
+         WHERE a.pool_id = $1 AND a.kind = $2 AND a.value_key = $3"
+    )
+}
+
+/// [`get`] on the fast lane.
+pub(super) fn get_now(
+    conn: &Connection,
+    pool_id: &str,
+    username_key: &str,
+) -> Result<Option<User>, Fail> {
+    lane::one(conn, &by_key_sql(), &[&pool_id, &username_key], |r| {
+        rows::user(r)
+    })
+}
+
+/// [`get_by_sub`] on the fast lane.
+pub(super) fn get_by_sub_now(
+    conn: &Connection,
+    pool_id: &str,
+    sub: &str,
+) -> Result<Option<User>, Fail> {
+    lane::one(conn, &by_sub_sql(), &[&pool_id, &sub], |r| rows::user(r))
+}
+
+/// [`get_by_alias`] on the fast lane.
+pub(super) fn get_by_alias_now(
+    conn: &Connection,
+    pool_id: &str,
+    kind: AliasKind,
+    value_key: &str,
+) -> Result<Option<User>, Fail> {
+    let kind = codec::alias_kind_name(kind);
+    lane::one(conn, &by_alias_sql(), &[&pool_id, &kind, &value_key], |r| {
+        rows::user(r)
+    })
+}
+
 pub(super) async fn get(
     db: &DbPool,
     pool_id: &str,
     username_key: &str,
 ) -> Result<Option<User>, Fail> {
-    let sql =
-        format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2");
+    let sql = by_key_sql();
     let row = sqlx::query(&sql)
         .bind(pool_id)
         .bind(username_key)
@@ -121,7 +202,7 @@ pub(super) async fn get_by_sub(
     pool_id: &str,
     sub: &str,
 ) -> Result<Option<User>, Fail> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.sub = $2");
+    let sql = by_sub_sql();
     let row = sqlx::query(&sql)
         .bind(pool_id)
         .bind(sub)
@@ -136,11 +217,7 @@ pub(super) async fn get_by_alias(
     kind: AliasKind,
     value_key: &str,
 ) -> Result<Option<User>, Fail> {
-    let sql = format!(
-        "SELECT {USER_COLUMNS} FROM user_aliases a \
-         JOIN users u ON u.pool_id = a.pool_id AND u.sub = a.sub \
-         WHERE a.pool_id = $1 AND a.kind = $2 AND a.value_key = $3"
-    );
+    let sql = by_alias_sql();
     let row = sqlx::query(&sql)
         .bind(pool_id)
         .bind(codec::alias_kind_name(kind))
@@ -157,21 +234,48 @@ fn update_row(
 ) -> Result<sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments<'_>>, Fail> {
     let attributes = codec::to_json(&user.attributes, "user attributes")?;
     let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
-    Ok(sqlx::query(
-        "UPDATE users SET username = $1, username_key = $2, status = $3, enabled = $4, \
-         modified_at = $5, attributes = $6, secrets = $7, version = version + 1 \
-         WHERE pool_id = $8 AND sub = $9 AND version = $10",
+    Ok(sqlx::query(UPDATE_ROW)
+        .bind(&user.username)
+        .bind(&user.username_key)
+        .bind(user.status.as_str())
+        .bind(user.enabled)
+        .bind(user.modified_at.0)
+        .bind(attributes)
+        .bind(secrets)
+        .bind(&user.pool_id)
+        .bind(&user.sub)
+        .bind(user.version))
+}
+
+const UPDATE_ROW: &str = "UPDATE users SET username = $1, username_key = $2, status = $3, \
+     enabled = $4, modified_at = $5, attributes = $6, secrets = $7, version = version + 1 \
+     WHERE pool_id = $8 AND sub = $9 AND version = $10";
+
+/// [`update_keeping_aliases`] on the fast lane.
+pub(super) fn update_keeping_aliases_now(conn: &Connection, user: &User) -> Result<(), Fail> {
+    let attributes = codec::to_json(&user.attributes, "user attributes")?;
+    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
+    let changed = lane::execute(
+        conn,
+        UPDATE_ROW,
+        &[
+            &user.username,
+            &user.username_key,
+            &user.status.as_str(),
+            &user.enabled,
+            &user.modified_at.0,
+            &attributes,
+            &secrets,
+            &user.pool_id,
+            &user.sub,
+            &user.version,
+        ],
     )
-    .bind(&user.username)
-    .bind(&user.username_key)
-    .bind(user.status.as_str())
-    .bind(user.enabled)
-    .bind(user.modified_at.0)
-    .bind(attributes)
-    .bind(secrets)
-    .bind(&user.pool_id)
-    .bind(&user.sub)
-    .bind(user.version))
+    .map_err(on_user_write)?;
+    if changed == 0 {
+        return Err(StoreError::Stale.into());
+    }
+    Ok(())
 }
 
 /// The user's row alone, its aliases untouched: one statement, no transaction.

@@ -6,6 +6,7 @@
 //! deadlock upgrading read locks; what still finds the database busy is retried.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -16,6 +17,7 @@ use sqlx::Row;
 use keystep_core::StoreError;
 
 use crate::error::{backend, retry, Fail};
+use crate::lane::Lane;
 use crate::migration;
 
 mod schema;
@@ -38,6 +40,9 @@ const MAX_CONNECTIONS: u32 = 8;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The hot statements' way around sqlx's connection threads (see `lane.rs`); none
+    /// for an in-memory database, or with `lane=off`.
+    lane: Option<Arc<Lane>>,
 }
 
 impl SqliteStore {
@@ -49,8 +54,12 @@ impl SqliteStore {
     /// driver) makes every commit wait for the disk: a power loss then loses no committed
     /// transaction. The default, `normal` in WAL mode, survives a crash of the process but
     /// may lose the last commits on a power loss.
+    ///
+    /// `?lane=off` (also Keystep's own) runs every statement through sqlx, none on the
+    /// fast lane; the lane is also off when the URL carries driver parameters of its own.
     pub async fn connect(database_url: &str) -> Result<SqliteStore, StoreError> {
-        let (database_url, synchronous) = take_synchronous(database_url)?;
+        let (database_url, lane_on) = take_lane(database_url)?;
+        let (database_url, synchronous) = take_synchronous(&database_url)?;
         let database_url = database_url.as_str();
         let in_memory = database_url.contains(":memory:") || database_url.contains("mode=memory");
         let mut options = SqliteConnectOptions::from_str(database_url)
@@ -85,10 +94,16 @@ impl SqliteStore {
         let pool = pool_options
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(|e| backend(&e))?;
-        Ok(SqliteStore { pool })
+        let lane = if lane_on && !in_memory && !database_url.contains('?') {
+            let full = matches!(synchronous, SqliteSynchronous::Full);
+            Some(Arc::new(Lane::open(options.get_filename(), full)?))
+        } else {
+            None
+        };
+        Ok(SqliteStore { pool, lane })
     }
 
     /// Applies the migrations this database lacks, in one `BEGIN IMMEDIATE` transaction
@@ -203,8 +218,38 @@ fn take_synchronous(url: &str) -> Result<(String, SqliteSynchronous), StoreError
     Ok((url, synchronous))
 }
 
+/// Splits Keystep's `lane=on|off` parameter off a SQLite URL.
+fn take_lane(url: &str) -> Result<(String, bool), StoreError> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_string(), true));
+    };
+    let mut on = true;
+    let mut rest = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("lane", "on")) => on = true,
+            Some(("lane", "off")) => on = false,
+            Some(("lane", _)) => return Err(StoreError::Backend("lane must be on or off".into())),
+            _ => rest.push(pair),
+        }
+    }
+    let url = if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    Ok((url, on))
+}
+
 /// Where SQLite's SQL differs from PostgreSQL's, for `sql/`.
 mod dialect {
+    use crate::lane::Lane;
+
+    /// The store's fast lane, if it has one.
+    pub(super) fn lane(store: &super::SqliteStore) -> Option<&Lane> {
+        store.lane.as_deref()
+    }
+
     use sqlx::sqlite::SqlitePool;
     use sqlx::{Sqlite, Transaction};
 
@@ -259,5 +304,16 @@ mod tests {
         assert_eq!(url, "sqlite://./k.db");
         assert!(matches!(s, SqliteSynchronous::Normal));
         assert!(take_synchronous("sqlite://./k.db?synchronous=off").is_err());
+    }
+
+    #[test]
+    fn keysteps_lane_parameter_is_taken_out_of_the_url() {
+        let (url, on) = take_lane("sqlite://./k.db?lane=off&synchronous=full").unwrap();
+        assert_eq!(url, "sqlite://./k.db?synchronous=full");
+        assert!(!on);
+        let (url, on) = take_lane("sqlite://./k.db").unwrap();
+        assert_eq!(url, "sqlite://./k.db");
+        assert!(on);
+        assert!(take_lane("sqlite://./k.db?lane=maybe").is_err());
     }
 }

@@ -17,20 +17,25 @@ pub struct TestDb {
     pub url: String,
 }
 
-/// Runs `test` on SQLite, then on PostgreSQL when [`PG_URL_VAR`] is set. A failure names
-/// the backend it happened on.
+/// Runs `test` on SQLite (with its fast lane, then without it: each hot statement exists
+/// in both forms), then on PostgreSQL when [`PG_URL_VAR`] is set. A failure names the
+/// backend it happened on.
 pub async fn each_backend<F, Fut>(name: &str, test: F)
 where
     F: Fn(TestDb) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("keystep.db").display());
-    let store = keystep_store::open(&url).await.expect("open sqlite");
-    let outcome = tokio::spawn(test(TestDb { store, url })).await;
-    if let Err(e) = outcome {
-        eprintln!("contract test {name} failed on sqlite");
-        std::panic::resume_unwind(e.into_panic());
+    for (variant, query) in [("sqlite", ""), ("sqlite with lane=off", "?lane=off")] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("keystep.db").display());
+        let store = keystep_store::open(&format!("{url}{query}"))
+            .await
+            .expect("open sqlite");
+        let outcome = tokio::spawn(test(TestDb { store, url })).await;
+        if let Err(e) = outcome {
+            eprintln!("contract test {name} failed on {variant}");
+            std::panic::resume_unwind(e.into_panic());
+        }
     }
 
     let Some(base) = std::env::var(PG_URL_VAR).ok().filter(|v| !v.is_empty()) else {
