@@ -33,7 +33,11 @@ const IDLE_READERS: usize = 8;
 /// however often it was committed since the last one, and the hot tables are a few pages
 /// committed hundreds of times a second: ten times fewer checkpoints do about a tenth of
 /// the copying and `fsync`s (measured: about 5% of a password sign-in's CPU). The price
-/// is a WAL of up to about 40 MiB (4 KiB pages) before SQLite reuses it.
+/// is a WAL of up to about 40 MiB (4 KiB pages) before SQLite reuses it, and a
+/// checkpoint (with its `fsync`s) on the request's thread that makes the commit passing
+/// the mark. Checkpointing `PASSIVE` from a thread of its own instead was tried: under a
+/// steady write load the WAL is never wholly copied back, so SQLite never rewinds it, and
+/// it grew past 290 MiB in 8 s.
 const WAL_AUTOCHECKPOINT_PAGES: i64 = 10_000;
 /// Prepared statements each connection keeps.
 const STATEMENT_CACHE: usize = 64;
@@ -76,9 +80,7 @@ impl Lane {
     }
 
     fn connect(&self, query_only: bool) -> Result<Connection, rusqlite::Error> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags)?;
         // Never wait for another connection's lock here: the caller's thread serves other
         // requests. A busy answer sends the statement through sqlx instead.

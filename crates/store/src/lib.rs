@@ -7,6 +7,10 @@
 //! `sql/mod.rs`). Nothing outside this crate writes SQL. [`copy`] moves a whole database to
 //! another, between any two backends.
 //!
+//! On SQLite, the hot statements also exist in a second form that runs on the caller's
+//! thread through rusqlite, the fast lane (`lane.rs`, `sql/fast.rs`); rows of either
+//! driver decode through the same functions (`cols.rs`).
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), keystep_core::StoreError> {
 //! let store = keystep_store::open("sqlite://./keystep.db").await?;
