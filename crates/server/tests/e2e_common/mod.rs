@@ -446,13 +446,28 @@ impl PgSchema {
         })
     }
 
-    /// Drops the schema and everything in it.
+    /// Drops the schema and everything in it. A server of the test may still be writing
+    /// its last batch of auth events there; PostgreSQL then reports a deadlock between
+    /// that insert and the drop, and the drop is tried again.
     pub async fn drop(mut self) {
         use sqlx::{Connection, Executor};
-        self.admin
-            .execute(format!("DROP SCHEMA {} CASCADE", self.name).as_str())
-            .await
-            .expect("drop the test schema");
+        let sql = format!("DROP SCHEMA {} CASCADE", self.name);
+        let mut attempt = 1;
+        loop {
+            match self.admin.execute(sql.as_str()).await {
+                Ok(_) => break,
+                Err(e)
+                    if attempt < 5
+                        && e.as_database_error()
+                            .and_then(|d| d.code())
+                            .is_some_and(|c| c == "40P01") =>
+                {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("drop the test schema: {e}"),
+            }
+        }
         let _ = self.admin.close().await;
     }
 }
