@@ -19,12 +19,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rusqlite::types::ToSql;
 use rusqlite::{Connection, OpenFlags, Row, Statement};
 
 use keystep_core::StoreError;
 
 use crate::error::Fail;
+use crate::params::Param;
 
 /// Idle readers kept for reuse; more may be open at once, the rest are closed.
 const IDLE_READERS: usize = 8;
@@ -41,6 +41,15 @@ const IDLE_READERS: usize = 8;
 const WAL_AUTOCHECKPOINT_PAGES: i64 = 10_000;
 /// Prepared statements each connection keeps.
 const STATEMENT_CACHE: usize = 64;
+
+/// What a statement does to the database, which decides the connection it runs on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Access {
+    /// Reads only: any reader.
+    Read,
+    /// One statement that writes: the writer.
+    Write,
+}
 
 /// rusqlite connections to one SQLite database file, for the hot statements.
 pub(crate) struct Lane {
@@ -105,11 +114,20 @@ impl Lane {
         Ok(conn)
     }
 
-    /// Runs `f` on a reader; `None` when no reader could be had.
-    pub(crate) fn read<T>(
+    /// Runs `f` on a reader or on the writer; `None` when the lane cannot take it now.
+    pub(crate) fn run<T>(
         &self,
+        access: Access,
         f: impl FnOnce(&Connection) -> Result<T, Fail>,
     ) -> Option<Result<T, Fail>> {
+        match access {
+            Access::Read => self.read(f),
+            Access::Write => self.write(f),
+        }
+    }
+
+    /// Runs `f` on a reader; `None` when no reader could be had.
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, Fail>) -> Option<Result<T, Fail>> {
         let idle = self.readers.lock().ok()?.pop();
         let conn = match idle {
             Some(conn) => conn,
@@ -126,10 +144,7 @@ impl Lane {
 
     /// Runs `f` (one statement: SQLite commits it by itself) on the writer; `None` when
     /// writes do not take the lane or the writer is in use.
-    pub(crate) fn write<T>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, Fail>,
-    ) -> Option<Result<T, Fail>> {
+    fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T, Fail>) -> Option<Result<T, Fail>> {
         let writer = self.writer.as_ref()?.try_lock().ok()?;
         Some(f(&writer))
     }
@@ -142,7 +157,7 @@ impl Lane {
 fn prepare<'c>(
     conn: &'c Connection,
     sql: &str,
-    params: &[&dyn ToSql],
+    params: &[Param<'_>],
 ) -> Result<rusqlite::CachedStatement<'c>, Fail> {
     let mut stmt = conn.prepare_cached(sql)?;
     bind(&mut stmt, params)?;
@@ -155,7 +170,7 @@ const PARAMETERS: [&str; 16] = [
     "$16",
 ];
 
-fn bind(stmt: &mut Statement<'_>, params: &[&dyn ToSql]) -> Result<(), Fail> {
+fn bind(stmt: &mut Statement<'_>, params: &[Param<'_>]) -> Result<(), Fail> {
     for (i, value) in params.iter().enumerate() {
         let formatted;
         let name = match PARAMETERS.get(i) {
@@ -179,7 +194,7 @@ fn bind(stmt: &mut Statement<'_>, params: &[&dyn ToSql]) -> Result<(), Fail> {
 pub(crate) fn one<T>(
     conn: &Connection,
     sql: &str,
-    params: &[&dyn ToSql],
+    params: &[Param<'_>],
     decode: impl FnOnce(&Row<'_>) -> Result<T, Fail>,
 ) -> Result<Option<T>, Fail> {
     let mut stmt = prepare(conn, sql, params)?;
@@ -194,7 +209,7 @@ pub(crate) fn one<T>(
 pub(crate) fn all<T>(
     conn: &Connection,
     sql: &str,
-    params: &[&dyn ToSql],
+    params: &[Param<'_>],
     mut decode: impl FnMut(&Row<'_>) -> Result<T, Fail>,
 ) -> Result<Vec<T>, Fail> {
     let mut stmt = prepare(conn, sql, params)?;
@@ -207,7 +222,7 @@ pub(crate) fn all<T>(
 }
 
 /// Runs `sql`; how many rows it changed.
-pub(crate) fn execute(conn: &Connection, sql: &str, params: &[&dyn ToSql]) -> Result<u64, Fail> {
+pub(crate) fn execute(conn: &Connection, sql: &str, params: &[Param<'_>]) -> Result<u64, Fail> {
     let mut stmt = prepare(conn, sql, params)?;
     let changed = stmt.raw_execute()?;
     Ok(changed as u64)
@@ -223,7 +238,7 @@ mod tests {
         let got = one(
             &conn,
             "SELECT $2 || '-' || $1 AS v",
-            &[&"one", &"two"],
+            &crate::params::params!["one", "two"],
             |row| row.get::<_, String>("v").map_err(Fail::from),
         )
         .unwrap();
@@ -233,9 +248,12 @@ mod tests {
     #[test]
     fn a_missing_parameter_is_an_error_not_a_silent_null() {
         let conn = Connection::open_in_memory().unwrap();
-        let got = one(&conn, "SELECT $1 AS v", &[&1_i64, &2_i64], |row| {
-            row.get::<_, i64>("v").map_err(Fail::from)
-        });
+        let got = one(
+            &conn,
+            "SELECT $1 AS v",
+            &crate::params::params![1_i64, 2_i64],
+            |row| row.get::<_, i64>("v").map_err(Fail::from),
+        );
         assert!(got.is_err());
     }
 }

@@ -30,6 +30,7 @@ mod error;
 mod lane;
 mod meter;
 mod migration;
+mod params;
 mod parsed;
 pub mod postgres;
 pub mod sqlite;

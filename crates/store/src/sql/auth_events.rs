@@ -1,7 +1,6 @@
 //! Auth events: one row per sign-in, its challenges a text list that each step appends
 //! to in the same statement that records it.
 
-use rusqlite::types::ToSql;
 use rusqlite::Connection;
 use sqlx::Row;
 
@@ -11,10 +10,11 @@ use keystep_core::auth_event::{
 use keystep_core::ports::Page;
 use keystep_core::Millis;
 
-use super::{DbPool, DbRow};
+use super::{query_with, DbPool, DbRow};
 use crate::codec;
 use crate::error::{corrupt, on_insert, Fail};
 use crate::lane;
+use crate::params::{params, Param};
 
 const COLUMNS: &str = "pool_id, event_id, sub, client_id, created_at, response, challenges, \
      ip_address, feedback_value, feedback_provider, feedback_at";
@@ -79,6 +79,36 @@ fn record_many_sql(events: usize) -> String {
     format!("{INSERT}{rows} {UPSERT}")
 }
 
+/// Each event's step encoded for the upsert, in `events`' order.
+fn encoded_challenges(events: &[(AuthEvent, Millis)]) -> Vec<String> {
+    events
+        .iter()
+        .map(|(e, _)| encode_challenges(&e.challenges))
+        .collect()
+}
+
+/// The values of [`record_many_sql`], [`PER_EVENT`] per event.
+fn record_many_params<'a>(
+    events: &'a [(AuthEvent, Millis)],
+    challenges: &'a [String],
+) -> Vec<Param<'a>> {
+    let mut params = Vec::with_capacity(events.len() * PER_EVENT);
+    for ((e, expires_at), challenges) in events.iter().zip(challenges) {
+        params.extend(params![
+            &e.pool_id,
+            &e.event_id,
+            &e.sub,
+            &e.client_id,
+            e.created_at.0,
+            e.response.as_str(),
+            challenges,
+            &e.ip_address,
+            expires_at.0,
+        ]);
+    }
+    params
+}
+
 /// [`record_many`] on the fast lane.
 pub(super) fn record_many_now(
     conn: &Connection,
@@ -87,24 +117,8 @@ pub(super) fn record_many_now(
     if events.is_empty() {
         return Ok(());
     }
-    let texts: Vec<(&'static str, String)> = events
-        .iter()
-        .map(|(e, _)| (e.response.as_str(), encode_challenges(&e.challenges)))
-        .collect();
-    let mut params: Vec<&dyn ToSql> = Vec::with_capacity(events.len() * PER_EVENT);
-    for ((e, expires_at), (response, challenges)) in events.iter().zip(&texts) {
-        params.extend_from_slice(&[
-            &e.pool_id as &dyn ToSql,
-            &e.event_id,
-            &e.sub,
-            &e.client_id,
-            &e.created_at.0,
-            response,
-            challenges,
-            &e.ip_address,
-            &expires_at.0,
-        ]);
-    }
+    let challenges = encoded_challenges(events);
+    let params = record_many_params(events, &challenges);
     lane::execute(conn, &record_many_sql(events.len()), &params)
         .map_err(on_insert("auth event"))?;
     Ok(())
@@ -116,20 +130,12 @@ pub(super) async fn record_many(db: &DbPool, events: &[(AuthEvent, Millis)]) -> 
         return Ok(());
     }
     let sql = record_many_sql(events.len());
-    let mut query = sqlx::query(&sql);
-    for (e, expires_at) in events {
-        query = query
-            .bind(&e.pool_id)
-            .bind(&e.event_id)
-            .bind(&e.sub)
-            .bind(&e.client_id)
-            .bind(e.created_at.0)
-            .bind(e.response.as_str())
-            .bind(encode_challenges(&e.challenges))
-            .bind(&e.ip_address)
-            .bind(expires_at.0);
-    }
-    query.execute(db).await.map_err(on_insert("auth event"))?;
+    let challenges = encoded_challenges(events);
+    let params = record_many_params(events, &challenges);
+    query_with(&sql, &params)
+        .execute(db)
+        .await
+        .map_err(on_insert("auth event"))?;
     Ok(())
 }
 

@@ -8,11 +8,12 @@ use keystep_core::ports::Page;
 use keystep_core::StoreError;
 
 use super::rows::{self, CLIENT_COLUMNS, POOL_COLUMNS_P};
-use super::DbPool;
+use super::{query_with, DbPool};
 use crate::codec;
 use crate::cols::Cols;
 use crate::error::{on_insert, Fail};
 use crate::lane;
+use crate::params::params;
 
 pub(super) async fn insert(db: &DbPool, client: &AppClient) -> Result<(), Fail> {
     sqlx::query(
@@ -58,8 +59,7 @@ pub(super) async fn get_with_pool(
     db: &DbPool,
     client_id: &str,
 ) -> Result<Option<(AppClient, UserPool)>, Fail> {
-    let row = sqlx::query(&with_pool_sql())
-        .bind(client_id)
+    let row = query_with(&with_pool_sql(), &params![client_id])
         .fetch_optional(db)
         .await?;
     row.as_ref().map(with_pool_row).transpose()
@@ -70,7 +70,9 @@ pub(super) fn get_with_pool_now(
     conn: &Connection,
     client_id: &str,
 ) -> Result<Option<(AppClient, UserPool)>, Fail> {
-    lane::one(conn, &with_pool_sql(), &[&client_id], |r| with_pool_row(r))
+    lane::one(conn, &with_pool_sql(), &params![client_id], |r| {
+        with_pool_row(r)
+    })
 }
 
 pub(super) async fn list(

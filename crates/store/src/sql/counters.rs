@@ -1,16 +1,16 @@
 //! Abuse counters: opaque state under a key, changed only by compare-and-swap, so that
 //! two requests counting at once cannot both act on the same count.
 
-use rusqlite::types::ToSql;
 use rusqlite::Connection;
 
 use keystep_core::ports::CounterRow;
 use keystep_core::{Millis, StoreError};
 
-use super::DbPool;
+use super::{query_with, DbPool};
 use crate::cols::Cols;
 use crate::error::Fail;
 use crate::lane;
+use crate::params::{params, Param};
 
 const GET: &str = "SELECT key, state, version, expires_at FROM counters WHERE key = $1";
 const CREATE: &str = "INSERT INTO counters (key, state, version, expires_at) \
@@ -28,13 +28,13 @@ fn counter(row: &impl Cols) -> Result<CounterRow, Fail> {
 }
 
 pub(super) async fn get(db: &DbPool, key: &str) -> Result<Option<CounterRow>, Fail> {
-    let row = sqlx::query(GET).bind(key).fetch_optional(db).await?;
+    let row = query_with(GET, &params![key]).fetch_optional(db).await?;
     row.as_ref().map(counter).transpose()
 }
 
 /// [`get`] on the fast lane.
 pub(super) fn get_now(conn: &Connection, key: &str) -> Result<Option<CounterRow>, Fail> {
-    lane::one(conn, GET, &[&key], |r| counter(r))
+    lane::one(conn, GET, &params![key], |r| counter(r))
 }
 
 /// One changed row is a won swap; none is `Stale`.
@@ -46,6 +46,19 @@ fn swapped(changed: u64) -> Result<(), Fail> {
     }
 }
 
+/// The statement of [`put`] and its values: insert-if-absent, or update-if-unchanged.
+fn put_statement<'a>(
+    key: &'a str,
+    state: &'a str,
+    expires_at: Millis,
+    expected_version: Option<i64>,
+) -> (&'static str, Vec<Param<'a>>) {
+    match expected_version {
+        None => (CREATE, params![key, state, expires_at.0].to_vec()),
+        Some(version) => (SWAP, params![state, expires_at.0, key, version].to_vec()),
+    }
+}
+
 /// Insert-if-absent or update-if-unchanged, each one statement; losing is `Stale`.
 pub(super) async fn put(
     db: &DbPool,
@@ -54,25 +67,8 @@ pub(super) async fn put(
     expires_at: Millis,
     expected_version: Option<i64>,
 ) -> Result<(), Fail> {
-    let done = match expected_version {
-        None => {
-            sqlx::query(CREATE)
-                .bind(key)
-                .bind(state)
-                .bind(expires_at.0)
-                .execute(db)
-                .await?
-        }
-        Some(version) => {
-            sqlx::query(SWAP)
-                .bind(state)
-                .bind(expires_at.0)
-                .bind(key)
-                .bind(version)
-                .execute(db)
-                .await?
-        }
-    };
+    let (sql, params) = put_statement(key, state, expires_at, expected_version);
+    let done = query_with(sql, &params).execute(db).await?;
     swapped(done.rows_affected())
 }
 
@@ -84,11 +80,8 @@ pub(super) fn put_now(
     expires_at: Millis,
     expected_version: Option<i64>,
 ) -> Result<(), Fail> {
-    let changed = match expected_version {
-        None => lane::execute(conn, CREATE, &[&key, &state, &expires_at.0])?,
-        Some(version) => lane::execute(conn, SWAP, &[&state, &expires_at.0, &key, &version])?,
-    };
-    swapped(changed)
+    let (sql, params) = put_statement(key, state, expires_at, expected_version);
+    swapped(lane::execute(conn, sql, &params)?)
 }
 
 fn delete_many_sql(n: usize) -> String {
@@ -99,13 +92,16 @@ fn delete_many_sql(n: usize) -> String {
     format!("DELETE FROM counters WHERE key IN ({places})")
 }
 
+fn keys_params(keys: &[String]) -> Vec<Param<'_>> {
+    keys.iter().map(Param::from).collect()
+}
+
 /// [`delete_many`] on the fast lane.
 pub(super) fn delete_many_now(conn: &Connection, keys: &[String]) -> Result<(), Fail> {
     if keys.is_empty() {
         return Ok(());
     }
-    let params: Vec<&dyn ToSql> = keys.iter().map(|k| k as &dyn ToSql).collect();
-    lane::execute(conn, &delete_many_sql(keys.len()), &params)?;
+    lane::execute(conn, &delete_many_sql(keys.len()), &keys_params(keys))?;
     Ok(())
 }
 
@@ -115,11 +111,7 @@ pub(super) async fn delete_many(db: &DbPool, keys: &[String]) -> Result<(), Fail
         return Ok(());
     }
     let sql = delete_many_sql(keys.len());
-    let mut query = sqlx::query(&sql);
-    for key in keys {
-        query = query.bind(key);
-    }
-    query.execute(db).await?;
+    query_with(&sql, &keys_params(keys)).execute(db).await?;
     Ok(())
 }
 
@@ -127,11 +119,11 @@ const DELETE: &str = "DELETE FROM counters WHERE key = $1";
 
 /// [`delete`] on the fast lane.
 pub(super) fn delete_now(conn: &Connection, key: &str) -> Result<(), Fail> {
-    lane::execute(conn, DELETE, &[&key])?;
+    lane::execute(conn, DELETE, &params![key])?;
     Ok(())
 }
 
 pub(super) async fn delete(db: &DbPool, key: &str) -> Result<(), Fail> {
-    sqlx::query(DELETE).bind(key).execute(db).await?;
+    query_with(DELETE, &params![key]).execute(db).await?;
     Ok(())
 }

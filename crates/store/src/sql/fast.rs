@@ -14,6 +14,7 @@ use keystep_core::StoreError;
 
 use super::{dialect, ThisStore};
 use crate::error::{is_retryable, retry, Fail};
+use crate::lane::Access;
 use crate::meter::METER;
 
 impl ThisStore {
@@ -27,16 +28,7 @@ impl ThisStore {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, Fail>>,
     {
-        if let Some(lane) = dialect::lane(self) {
-            let started = std::time::Instant::now();
-            if let Some(done) = lane.read(now) {
-                if let Some(answer) = settled(done, started) {
-                    return answer;
-                }
-            }
-            METER.lane_fallback();
-        }
-        retry(later).await
+        self.lane_or(Access::Read, now, later).await
     }
 
     /// Writes with `now` (one statement) on the lane, or with `later` through sqlx.
@@ -49,9 +41,22 @@ impl ThisStore {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, Fail>>,
     {
+        self.lane_or(Access::Write, now, later).await
+    }
+
+    async fn lane_or<T, F, Fut>(
+        &self,
+        access: Access,
+        now: impl FnOnce(&Connection) -> Result<T, Fail>,
+        later: F,
+    ) -> Result<T, StoreError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Fail>>,
+    {
         if let Some(lane) = dialect::lane(self) {
             let started = std::time::Instant::now();
-            if let Some(done) = lane.write(now) {
+            if let Some(done) = lane.run(access, now) {
                 if let Some(answer) = settled(done, started) {
                     return answer;
                 }

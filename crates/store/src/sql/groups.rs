@@ -8,10 +8,11 @@ use keystep_core::user::User;
 use keystep_core::StoreError;
 
 use super::rows::{self, GROUP_COLUMNS, USER_COLUMNS};
-use super::DbPool;
+use super::{query_with, DbPool};
 use crate::codec;
 use crate::error::{on_insert, Fail};
 use crate::lane;
+use crate::params::params;
 
 pub(super) async fn insert(db: &DbPool, group: &Group) -> Result<(), Fail> {
     sqlx::query(
@@ -150,7 +151,9 @@ pub(super) fn groups_of_user_now(
     pool_id: &str,
     sub: &str,
 ) -> Result<Vec<Group>, Fail> {
-    lane::all(conn, &of_user_sql(), &[&pool_id, &sub], |r| rows::group(r))
+    lane::all(conn, &of_user_sql(), &params![pool_id, sub], |r| {
+        rows::group(r)
+    })
 }
 
 pub(super) async fn groups_of_user(
@@ -159,9 +162,7 @@ pub(super) async fn groups_of_user(
     sub: &str,
 ) -> Result<Vec<Group>, Fail> {
     let sql = of_user_sql();
-    let found = sqlx::query(&sql)
-        .bind(pool_id)
-        .bind(sub)
+    let found = query_with(&sql, &params![pool_id, sub])
         .fetch_all(db)
         .await?;
     found.iter().map(rows::group).collect()

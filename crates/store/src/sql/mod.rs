@@ -23,6 +23,22 @@ type DbRow = <Db as sqlx::Database>::Row;
 /// A transaction on the backend.
 type Tx = sqlx::Transaction<'static, Db>;
 
+/// `sql` with `params` bound, through sqlx: the same list the fast lane binds.
+fn query_with<'q>(
+    sql: &'q str,
+    params: &[crate::params::Param<'q>],
+) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>> {
+    use crate::params::Param;
+    params
+        .iter()
+        .fold(sqlx::query(sql), |query, param| match *param {
+            Param::Text(v) => query.bind(v),
+            Param::Int(v) => query.bind(v),
+            Param::Bool(v) => query.bind(v),
+            Param::Blob(v) => query.bind(v),
+        })
+}
+
 mod auth_events;
 mod clients;
 mod codes;

@@ -8,10 +8,11 @@ use keystep_core::ports::Page;
 use keystep_core::StoreError;
 
 use super::rows::{self, POOL_COLUMNS};
-use super::{dialect, DbPool};
+use super::{dialect, query_with, DbPool};
 use crate::codec;
 use crate::error::{on_insert, Fail};
 use crate::lane;
+use crate::params::params;
 
 pub(super) async fn insert(db: &DbPool, pool: &UserPool) -> Result<(), Fail> {
     sqlx::query(
@@ -35,12 +36,12 @@ fn get_sql() -> String {
 
 /// [`get`] on the fast lane.
 pub(super) fn get_now(conn: &Connection, id: &str) -> Result<Option<UserPool>, Fail> {
-    lane::one(conn, &get_sql(), &[&id], |r| rows::pool(r))
+    lane::one(conn, &get_sql(), &params![id], |r| rows::pool(r))
 }
 
 pub(super) async fn get(db: &DbPool, id: &str) -> Result<Option<UserPool>, Fail> {
     let sql = get_sql();
-    let row = sqlx::query(&sql).bind(id).fetch_optional(db).await?;
+    let row = query_with(&sql, &params![id]).fetch_optional(db).await?;
     row.as_ref().map(rows::pool).transpose()
 }
 

@@ -6,43 +6,35 @@ use keystep_core::ports::AuthSessionRow;
 use keystep_core::{Millis, StoreError};
 
 use super::rows::{self, SESSION_COLUMNS};
-use super::DbPool;
+use super::{query_with, DbPool};
 use crate::error::{on_insert, Fail};
 use crate::lane;
+use crate::params::{params, Param};
 
 const INSERT: &str = "INSERT INTO auth_sessions \
      (id, pool_id, client_id, state, version, attempts, expires_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
+fn insert_params(s: &AuthSessionRow) -> [Param<'_>; 7] {
+    params![
+        &s.id,
+        &s.pool_id,
+        &s.client_id,
+        &s.state,
+        s.version,
+        i64::from(s.attempts),
+        s.expires_at.0,
+    ]
+}
+
 /// [`insert`] on the fast lane.
 pub(super) fn insert_now(conn: &Connection, s: &AuthSessionRow) -> Result<(), Fail> {
-    let attempts = i64::from(s.attempts);
-    lane::execute(
-        conn,
-        INSERT,
-        &[
-            &s.id,
-            &s.pool_id,
-            &s.client_id,
-            &s.state,
-            &s.version,
-            &attempts,
-            &s.expires_at.0,
-        ],
-    )
-    .map_err(on_insert("session"))?;
+    lane::execute(conn, INSERT, &insert_params(s)).map_err(on_insert("session"))?;
     Ok(())
 }
 
 pub(super) async fn insert(db: &DbPool, s: &AuthSessionRow) -> Result<(), Fail> {
-    sqlx::query(INSERT)
-        .bind(&s.id)
-        .bind(&s.pool_id)
-        .bind(&s.client_id)
-        .bind(&s.state)
-        .bind(s.version)
-        .bind(i64::from(s.attempts))
-        .bind(s.expires_at.0)
+    query_with(INSERT, &insert_params(s))
         .execute(db)
         .await
         .map_err(on_insert("session"))?;
@@ -55,17 +47,41 @@ fn get_sql() -> String {
 
 /// [`get`] on the fast lane.
 pub(super) fn get_now(conn: &Connection, id: &str) -> Result<Option<AuthSessionRow>, Fail> {
-    lane::one(conn, &get_sql(), &[&id], |r| rows::auth_session(r))
+    lane::one(conn, &get_sql(), &params![id], |r| rows::auth_session(r))
 }
 
 pub(super) async fn get(db: &DbPool, id: &str) -> Result<Option<AuthSessionRow>, Fail> {
     let sql = get_sql();
-    let row = sqlx::query(&sql).bind(id).fetch_optional(db).await?;
+    let row = query_with(&sql, &params![id]).fetch_optional(db).await?;
     row.as_ref().map(rows::auth_session).transpose()
 }
 
 const ADVANCE: &str = "UPDATE auth_sessions SET state = $1, attempts = $2, expires_at = $3, \
      version = version + 1 WHERE id = $4 AND version = $5";
+
+fn advance_params<'a>(
+    id: &'a str,
+    expected_version: i64,
+    state: &'a [u8],
+    attempts: u32,
+    expires_at: Millis,
+) -> [Param<'a>; 5] {
+    params![
+        state,
+        i64::from(attempts),
+        expires_at.0,
+        id,
+        expected_version
+    ]
+}
+
+/// No changed row: another caller moved the session first.
+fn advanced(changed: u64) -> Result<(), Fail> {
+    if changed == 0 {
+        return Err(StoreError::Stale.into());
+    }
+    Ok(())
+}
 
 /// [`advance`] on the fast lane.
 pub(super) fn advance_now(
@@ -76,16 +92,8 @@ pub(super) fn advance_now(
     attempts: u32,
     expires_at: Millis,
 ) -> Result<(), Fail> {
-    let attempts = i64::from(attempts);
-    let changed = lane::execute(
-        conn,
-        ADVANCE,
-        &[&state, &attempts, &expires_at.0, &id, &expected_version],
-    )?;
-    if changed == 0 {
-        return Err(StoreError::Stale.into());
-    }
-    Ok(())
+    let params = advance_params(id, expected_version, state, attempts, expires_at);
+    advanced(lane::execute(conn, ADVANCE, &params)?)
 }
 
 /// One conditional statement: of many callers holding the same version, one moves it.
@@ -97,18 +105,9 @@ pub(super) async fn advance(
     attempts: u32,
     expires_at: Millis,
 ) -> Result<(), Fail> {
-    let done = sqlx::query(ADVANCE)
-        .bind(state)
-        .bind(i64::from(attempts))
-        .bind(expires_at.0)
-        .bind(id)
-        .bind(expected_version)
-        .execute(db)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Stale.into());
-    }
-    Ok(())
+    let params = advance_params(id, expected_version, state, attempts, expires_at);
+    let done = query_with(ADVANCE, &params).execute(db).await?;
+    advanced(done.rows_affected())
 }
 
 /// One conditional statement that leaves the version alone (a reserved answer does not
@@ -136,20 +135,17 @@ const FINISH: &str = "DELETE FROM auth_sessions WHERE id = $1 AND version = $2";
 
 /// [`finish`] on the fast lane.
 pub(super) fn finish_now(conn: &Connection, id: &str, expected_version: i64) -> Result<bool, Fail> {
-    Ok(lane::execute(conn, FINISH, &[&id, &expected_version])? == 1)
+    Ok(lane::execute(conn, FINISH, &params![id, expected_version])? == 1)
 }
 
 /// One conditional delete: of many callers holding the same version, one deletes.
 pub(super) async fn finish(db: &DbPool, id: &str, expected_version: i64) -> Result<bool, Fail> {
-    let done = sqlx::query(FINISH)
-        .bind(id)
-        .bind(expected_version)
+    let done = query_with(FINISH, &params![id, expected_version])
         .execute(db)
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Records `value` under `scope`; only the insert that created the row answers `true`.
 const USE_ONCE: &str = "INSERT INTO used_once (scope, value, expires_at) VALUES ($1, $2, $3) \
      ON CONFLICT (scope, value) DO NOTHING";
 
@@ -160,19 +156,17 @@ pub(super) fn use_once_now(
     value: &str,
     expires_at: Millis,
 ) -> Result<bool, Fail> {
-    Ok(lane::execute(conn, USE_ONCE, &[&scope, &value, &expires_at.0])? == 1)
+    Ok(lane::execute(conn, USE_ONCE, &params![scope, value, expires_at.0])? == 1)
 }
 
+/// Records `value` under `scope`; only the insert that created the row answers `true`.
 pub(super) async fn use_once(
     db: &DbPool,
     scope: &str,
     value: &str,
     expires_at: Millis,
 ) -> Result<bool, Fail> {
-    let done = sqlx::query(USE_ONCE)
-        .bind(scope)
-        .bind(value)
-        .bind(expires_at.0)
+    let done = query_with(USE_ONCE, &params![scope, value, expires_at.0])
         .execute(db)
         .await?;
     Ok(done.rows_affected() == 1)

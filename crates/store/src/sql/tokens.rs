@@ -13,10 +13,11 @@ use keystep_core::user_session::TokenSession;
 use keystep_core::Millis;
 
 use super::rows::{self, POOL_COLUMNS_P, TOKEN_COLUMNS, TOKEN_COLUMNS_T, USER_COLUMNS};
-use super::{dialect, DbPool, Tx};
+use super::{dialect, query_with, DbPool, Tx};
 use crate::cols::Cols;
 use crate::error::{on_insert, Fail};
 use crate::lane;
+use crate::params::{params, Param};
 
 /// How long a revoked sign-in is remembered past its refresh token's expiry: the longest
 /// an access token can live (Cognito allows one day), since one may be minted from the
@@ -27,44 +28,31 @@ const INSERT: &str = "INSERT INTO refresh_tokens (hash, pool_id, client_id, sub,
      auth_time, created_at, expires_at, revoked, device_key, scope, rotated_until) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
+fn insert_params(t: &RefreshTokenRow) -> [Param<'_>; 12] {
+    params![
+        &t.hash,
+        &t.pool_id,
+        &t.client_id,
+        &t.sub,
+        &t.origin_jti,
+        t.auth_time.0,
+        t.created_at.0,
+        t.expires_at.0,
+        t.revoked,
+        &t.device_key,
+        &t.scope,
+        t.rotated_until.map(|m| m.0),
+    ]
+}
+
 /// [`insert`] on the fast lane.
 pub(super) fn insert_now(conn: &Connection, t: &RefreshTokenRow) -> Result<(), Fail> {
-    lane::execute(
-        conn,
-        INSERT,
-        &[
-            &t.hash,
-            &t.pool_id,
-            &t.client_id,
-            &t.sub,
-            &t.origin_jti,
-            &t.auth_time.0,
-            &t.created_at.0,
-            &t.expires_at.0,
-            &t.revoked,
-            &t.device_key,
-            &t.scope,
-            &t.rotated_until.map(|m| m.0),
-        ],
-    )
-    .map_err(on_insert("refresh_token"))?;
+    lane::execute(conn, INSERT, &insert_params(t)).map_err(on_insert("refresh_token"))?;
     Ok(())
 }
 
 pub(super) async fn insert(db: &DbPool, t: &RefreshTokenRow) -> Result<(), Fail> {
-    sqlx::query(INSERT)
-        .bind(&t.hash)
-        .bind(&t.pool_id)
-        .bind(&t.client_id)
-        .bind(&t.sub)
-        .bind(&t.origin_jti)
-        .bind(t.auth_time.0)
-        .bind(t.created_at.0)
-        .bind(t.expires_at.0)
-        .bind(t.revoked)
-        .bind(&t.device_key)
-        .bind(&t.scope)
-        .bind(t.rotated_until.map(|m| m.0))
+    query_with(INSERT, &insert_params(t))
         .execute(db)
         .await
         .map_err(on_insert("refresh_token"))?;
@@ -140,8 +128,7 @@ pub(super) async fn get_with_user(
     db: &DbPool,
     hash: &[u8],
 ) -> Result<Option<(RefreshTokenRow, Option<User>)>, Fail> {
-    let row = sqlx::query(&with_user_sql())
-        .bind(hash)
+    let row = query_with(&with_user_sql(), &params![hash])
         .fetch_optional(db)
         .await?;
     row.as_ref().map(with_user_row).transpose()
@@ -152,7 +139,7 @@ pub(super) fn get_with_user_now(
     conn: &Connection,
     hash: &[u8],
 ) -> Result<Option<(RefreshTokenRow, Option<User>)>, Fail> {
-    lane::one(conn, &with_user_sql(), &[&hash], |r| with_user_row(r))
+    lane::one(conn, &with_user_sql(), &params![hash], |r| with_user_row(r))
 }
 
 /// Revokes one token and its sign-in — every token of that sign-in, which rotation may
@@ -302,10 +289,7 @@ pub(super) async fn holder(
     sub: &str,
     origin_jti: &str,
 ) -> Result<Option<TokenHolder>, Fail> {
-    let row = sqlx::query(&holder_sql())
-        .bind(pool_id)
-        .bind(sub)
-        .bind(origin_jti)
+    let row = query_with(&holder_sql(), &params![pool_id, sub, origin_jti])
         .fetch_optional(db)
         .await?;
     row.as_ref().map(holder_row).transpose()
@@ -318,7 +302,10 @@ pub(super) fn holder_now(
     sub: &str,
     origin_jti: &str,
 ) -> Result<Option<TokenHolder>, Fail> {
-    lane::one(conn, &holder_sql(), &[&pool_id, &sub, &origin_jti], |r| {
-        holder_row(r)
-    })
+    lane::one(
+        conn,
+        &holder_sql(),
+        &params![pool_id, sub, origin_jti],
+        |r| holder_row(r),
+    )
 }

@@ -10,10 +10,11 @@ use keystep_core::user::User;
 use keystep_core::StoreError;
 
 use super::rows::{self, USER_COLUMNS};
-use super::{dialect, tokens, Db, DbPool, Tx};
+use super::{dialect, query_with, tokens, Db, DbPool, Tx};
 use crate::codec::{self, UserSecrets};
 use crate::error::{on_insert, violates, Fail};
 use crate::lane;
+use crate::params::{params, Param};
 
 /// Maps a failed write of a `users` row: the username key or (vanishingly unlikely) the
 /// `sub` is taken, or the pool is gone.
@@ -43,28 +44,42 @@ pub(super) async fn insert(
     Ok(())
 }
 
+/// The JSON texts of a user's `attributes` and `secrets` columns.
+struct Texts {
+    attributes: String,
+    secrets: String,
+}
+
+impl Texts {
+    fn of(user: &User) -> Result<Texts, Fail> {
+        Ok(Texts {
+            attributes: codec::to_json(&user.attributes, "user attributes")?,
+            secrets: codec::to_json(&UserSecrets::of(user), "user secrets")?,
+        })
+    }
+}
+
+/// The values of [`insert_sql`].
+fn insert_params<'a>(user: &'a User, texts: &'a Texts) -> [Param<'a>; 11] {
+    params![
+        &user.pool_id,
+        &user.sub,
+        &user.username,
+        &user.username_key,
+        user.status.as_str(),
+        user.enabled,
+        user.created_at.0,
+        user.modified_at.0,
+        user.version,
+        &texts.attributes,
+        &texts.secrets,
+    ]
+}
+
 /// [`insert`] of a user claiming no alias (one statement) on the fast lane.
 pub(super) fn insert_alone_now(conn: &Connection, user: &User) -> Result<(), Fail> {
-    let attributes = codec::to_json(&user.attributes, "user attributes")?;
-    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
-    lane::execute(
-        conn,
-        &insert_sql(false),
-        &[
-            &user.pool_id,
-            &user.sub,
-            &user.username,
-            &user.username_key,
-            &user.status.as_str(),
-            &user.enabled,
-            &user.created_at.0,
-            &user.modified_at.0,
-            &user.version,
-            &attributes,
-            &secrets,
-        ],
-    )
-    .map_err(on_user_write)?;
+    let texts = Texts::of(user)?;
+    lane::execute(conn, &insert_sql(false), &insert_params(user, &texts)).map_err(on_user_write)?;
     Ok(())
 }
 
@@ -89,21 +104,9 @@ pub(super) async fn insert_row(
     user: &User,
     skip_taken: bool,
 ) -> Result<u64, Fail> {
-    let attributes = codec::to_json(&user.attributes, "user attributes")?;
-    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
+    let texts = Texts::of(user)?;
     let sql = insert_sql(skip_taken);
-    let done = sqlx::query(&sql)
-        .bind(&user.pool_id)
-        .bind(&user.sub)
-        .bind(&user.username)
-        .bind(&user.username_key)
-        .bind(user.status.as_str())
-        .bind(user.enabled)
-        .bind(user.created_at.0)
-        .bind(user.modified_at.0)
-        .bind(user.version)
-        .bind(attributes)
-        .bind(secrets)
+    let done = query_with(&sql, &insert_params(user, &texts))
         .execute(&mut *conn)
         .await
         .map_err(on_user_write)?;
@@ -156,7 +159,7 @@ pub(super) fn get_now(
     pool_id: &str,
     username_key: &str,
 ) -> Result<Option<User>, Fail> {
-    lane::one(conn, &by_key_sql(), &[&pool_id, &username_key], |r| {
+    lane::one(conn, &by_key_sql(), &params![pool_id, username_key], |r| {
         rows::user(r)
     })
 }
@@ -167,7 +170,9 @@ pub(super) fn get_by_sub_now(
     pool_id: &str,
     sub: &str,
 ) -> Result<Option<User>, Fail> {
-    lane::one(conn, &by_sub_sql(), &[&pool_id, &sub], |r| rows::user(r))
+    lane::one(conn, &by_sub_sql(), &params![pool_id, sub], |r| {
+        rows::user(r)
+    })
 }
 
 /// [`get_by_alias`] on the fast lane.
@@ -177,10 +182,8 @@ pub(super) fn get_by_alias_now(
     kind: AliasKind,
     value_key: &str,
 ) -> Result<Option<User>, Fail> {
-    let kind = codec::alias_kind_name(kind);
-    lane::one(conn, &by_alias_sql(), &[&pool_id, &kind, &value_key], |r| {
-        rows::user(r)
-    })
+    let params = params![pool_id, codec::alias_kind_name(kind), value_key];
+    lane::one(conn, &by_alias_sql(), &params, |r| rows::user(r))
 }
 
 pub(super) async fn get(
@@ -189,9 +192,7 @@ pub(super) async fn get(
     username_key: &str,
 ) -> Result<Option<User>, Fail> {
     let sql = by_key_sql();
-    let row = sqlx::query(&sql)
-        .bind(pool_id)
-        .bind(username_key)
+    let row = query_with(&sql, &params![pool_id, username_key])
         .fetch_optional(db)
         .await?;
     row.as_ref().map(rows::user).transpose()
@@ -203,9 +204,7 @@ pub(super) async fn get_by_sub(
     sub: &str,
 ) -> Result<Option<User>, Fail> {
     let sql = by_sub_sql();
-    let row = sqlx::query(&sql)
-        .bind(pool_id)
-        .bind(sub)
+    let row = query_with(&sql, &params![pool_id, sub])
         .fetch_optional(db)
         .await?;
     row.as_ref().map(rows::user).transpose()
@@ -218,88 +217,71 @@ pub(super) async fn get_by_alias(
     value_key: &str,
 ) -> Result<Option<User>, Fail> {
     let sql = by_alias_sql();
-    let row = sqlx::query(&sql)
-        .bind(pool_id)
-        .bind(codec::alias_kind_name(kind))
-        .bind(value_key)
-        .fetch_optional(db)
-        .await?;
+    let params = params![pool_id, codec::alias_kind_name(kind), value_key];
+    let row = query_with(&sql, &params).fetch_optional(db).await?;
     row.as_ref().map(rows::user).transpose()
 }
 
-/// Compare-and-swap on `version`, then the aliases are replaced, in one transaction.
 /// The compare-and-swap write of a user's row (not its aliases).
-fn update_row(
-    user: &User,
-) -> Result<sqlx::query::Query<'_, Db, <Db as sqlx::Database>::Arguments<'_>>, Fail> {
-    let attributes = codec::to_json(&user.attributes, "user attributes")?;
-    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
-    Ok(sqlx::query(UPDATE_ROW)
-        .bind(&user.username)
-        .bind(&user.username_key)
-        .bind(user.status.as_str())
-        .bind(user.enabled)
-        .bind(user.modified_at.0)
-        .bind(attributes)
-        .bind(secrets)
-        .bind(&user.pool_id)
-        .bind(&user.sub)
-        .bind(user.version))
-}
-
 const UPDATE_ROW: &str = "UPDATE users SET username = $1, username_key = $2, status = $3, \
      enabled = $4, modified_at = $5, attributes = $6, secrets = $7, version = version + 1 \
      WHERE pool_id = $8 AND sub = $9 AND version = $10";
 
-/// [`update_keeping_aliases`] on the fast lane.
-pub(super) fn update_keeping_aliases_now(conn: &Connection, user: &User) -> Result<(), Fail> {
-    let attributes = codec::to_json(&user.attributes, "user attributes")?;
-    let secrets = codec::to_json(&UserSecrets::of(user), "user secrets")?;
-    let changed = lane::execute(
-        conn,
-        UPDATE_ROW,
-        &[
-            &user.username,
-            &user.username_key,
-            &user.status.as_str(),
-            &user.enabled,
-            &user.modified_at.0,
-            &attributes,
-            &secrets,
-            &user.pool_id,
-            &user.sub,
-            &user.version,
-        ],
-    )
-    .map_err(on_user_write)?;
+/// The values of [`UPDATE_ROW`].
+fn update_params<'a>(user: &'a User, texts: &'a Texts) -> [Param<'a>; 10] {
+    params![
+        &user.username,
+        &user.username_key,
+        user.status.as_str(),
+        user.enabled,
+        user.modified_at.0,
+        &texts.attributes,
+        &texts.secrets,
+        &user.pool_id,
+        &user.sub,
+        user.version,
+    ]
+}
+
+/// No changed row: the user changed (or went) since it was read.
+fn swapped(changed: u64) -> Result<(), Fail> {
     if changed == 0 {
         return Err(StoreError::Stale.into());
     }
     Ok(())
 }
 
-/// The user's row alone, its aliases untouched: one statement, no transaction.
-pub(super) async fn update_keeping_aliases(db: &DbPool, user: &User) -> Result<(), Fail> {
-    let done = update_row(user)?.execute(db).await.map_err(on_user_write)?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Stale.into());
-    }
-    Ok(())
+/// [`update_keeping_aliases`] on the fast lane.
+pub(super) fn update_keeping_aliases_now(conn: &Connection, user: &User) -> Result<(), Fail> {
+    let texts = Texts::of(user)?;
+    let changed =
+        lane::execute(conn, UPDATE_ROW, &update_params(user, &texts)).map_err(on_user_write)?;
+    swapped(changed)
 }
 
+/// The user's row alone, its aliases untouched: one statement, no transaction.
+pub(super) async fn update_keeping_aliases(db: &DbPool, user: &User) -> Result<(), Fail> {
+    let texts = Texts::of(user)?;
+    let done = query_with(UPDATE_ROW, &update_params(user, &texts))
+        .execute(db)
+        .await
+        .map_err(on_user_write)?;
+    swapped(done.rows_affected())
+}
+
+/// Compare-and-swap on `version`, then the aliases are replaced, in one transaction.
 pub(super) async fn update(
     db: &DbPool,
     user: &User,
     aliases: &[(AliasKind, String)],
 ) -> Result<(), Fail> {
+    let texts = Texts::of(user)?;
     let mut tx = dialect::begin(db).await?;
-    let done = update_row(user)?
+    let done = query_with(UPDATE_ROW, &update_params(user, &texts))
         .execute(&mut *tx)
         .await
         .map_err(on_user_write)?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Stale.into());
-    }
+    swapped(done.rows_affected())?;
     sqlx::query("DELETE FROM user_aliases WHERE pool_id = $1 AND sub = $2")
         .bind(&user.pool_id)
         .bind(&user.sub)
