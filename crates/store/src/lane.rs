@@ -126,8 +126,18 @@ impl Lane {
         }
     }
 
-    /// Runs `f` on a reader; `None` when no reader could be had.
+    /// Runs `f` on the writer when it is free, else on a reader; `None` when no reader
+    /// could be had.
+    ///
+    /// The writer first because its page cache stays warm: SQLite drops a connection's
+    /// whole cache whenever another connection has committed, so on a reader nearly every
+    /// statement after a write reads its pages again from the files (measured: 16 `pread`s
+    /// per password sign-in with reads on readers, 5 with reads on the writer). The
+    /// writer's own commits leave its cache as is.
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, Fail>) -> Option<Result<T, Fail>> {
+        if let Some(writer) = self.writer.as_ref().and_then(|w| w.try_lock().ok()) {
+            return Some(f(&writer));
+        }
         let idle = self.readers.lock().ok()?.pop();
         let conn = match idle {
             Some(conn) => conn,
