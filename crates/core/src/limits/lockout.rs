@@ -4,9 +4,12 @@
 //! the count. The same rule locks out failed second factors. Pure functions over
 //! [`Lockout`]; the service stores the result.
 //!
-//! An attempt is counted as a failure *before* it is judged ([`reserve`]) and the count
-//! is cleared when it turns out right: so of a burst of parallel wrong passwords, each
-//! counts, and those after the fifth are refused without being looked at.
+//! An attempt during a lockout is refused before it is judged. A password is then judged
+//! and settled before it is answered: unless a lock began meanwhile (then it is refused
+//! whatever it was), a failure is counted with [`after_failure`] and a success forgets the
+//! count. So of a burst of parallel wrong passwords, each settled one counts, and those
+//! settled after the fifth are refused. A second factor's attempt is counted *before* it
+//! is judged ([`reserve`]) and the count is cleared when the sign-in completes.
 
 use serde::{Deserialize, Serialize};
 

@@ -3,10 +3,11 @@
 //!
 //! Everything here is pure: the state of each counter ([`Window`], [`Lockout`]) and the
 //! decision on one more event. The service (`service/limits.rs`) keeps the states in the
-//! store and changes them only by compare-and-swap, and it asks *before* it judges
-//! anything: an attempt is reserved (counted, or refused) first, then the password or
-//! code is compared. So a burst of parallel guesses is counted one by one, and the ones
-//! past the limit are refused without being looked at.
+//! store and changes them only by compare-and-swap. A code attempt or second factor is
+//! reserved (counted, or refused) before it is compared; a password is refused during a
+//! lockout before it is compared, and its outcome is settled by compare-and-swap before
+//! it is answered. Either way a burst of parallel guesses is counted one by one, and the
+//! ones past the limit are refused without their outcome being told.
 //!
 //! Counters are kept per user (`sub`), or — for a name that is not a user, when the app
 //! client prevents user existence errors — per keyed digest of the name, so that an

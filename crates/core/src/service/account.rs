@@ -244,9 +244,9 @@ impl Keystep {
     }
 
     /// `ChangePassword`: limited per user per rolling hour like Cognito's; the previous
-    /// password must be right, and is judged only after its attempt was reserved under
-    /// the password lockout (a wrong one counts like a failed sign-in); the new one must
-    /// satisfy the policy.
+    /// password must be right, and is judged under the password lockout (refused during
+    /// one; a wrong one counts like a failed sign-in); the new one must satisfy the
+    /// policy.
     pub async fn change_password(
         &self,
         access_token: &str,
@@ -262,11 +262,12 @@ impl Keystep {
         };
         let subject = user_subject(&pool.id, &caller.user.sub);
         self.take_budget(Budget::ChangePassword, &subject).await?;
-        self.reserve_attempt(Lock::Password, &subject).await?;
-        if !self.check_password(pool, &caller.user, previous) {
+        self.refuse_if_locked(Lock::Password, &subject).await?;
+        let right = self.check_password(pool, &caller.user, previous);
+        self.settle_attempt(Lock::Password, &subject, right).await?;
+        if !right {
             return Err(crate::signin::incorrect_credentials());
         }
-        self.clear_lock(Lock::Password, &subject).await?;
         pool.settings.password_policy.check(proposed)?;
         let now = self.clock.now();
         self.modify_user(pool, &caller.user.sub, |u| {

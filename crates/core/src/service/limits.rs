@@ -2,8 +2,8 @@
 //!
 //! A counter changes only by compare-and-swap on its row: read it, decide with the pure
 //! rule, write it back if nobody wrote it meanwhile, else read again. So every request of
-//! a burst is counted exactly once, and the ones past a limit are refused before anything
-//! is judged. Refusing needs no write; only admitted events contend, so a burst costs a
+//! a burst is counted exactly once, and the ones past a limit are refused (before they
+//! are judged, or for a password before they are answered). Refusing needs no write; only admitted events contend, so a burst costs a
 //! few rounds, not one per request.
 
 use serde::de::DeserializeOwned;
@@ -37,10 +37,12 @@ enum Step<S, T> {
 
 impl Keystep {
     /// Applies `decide` to the counter `key` until its write sticks; returns its answer.
-    /// `refusal` answers when contention never lets a write through.
+    /// `refusal` answers when contention never lets a write through. With `insert_first`,
+    /// a missing row's insert is tried before anything is read.
     async fn update_counter<S, T>(
         &self,
         key: &str,
+        insert_first: bool,
         refusal: impl Fn() -> T,
         decide: impl Fn(S) -> Step<S, T>,
     ) -> Result<T, AuthError>
@@ -50,11 +52,12 @@ impl Keystep {
         // Most counters do not exist yet (nobody failed lately): try the insert a missing
         // row would get first, and read only when there is a row after all. One round trip
         // instead of two in the common case; a lost insert is just a lost race.
-        if let Step::Write {
+        let first = insert_first.then(|| decide(S::default()));
+        if let Some(Step::Write {
             state,
             expires_at,
             answer,
-        } = decide(S::default())
+        }) = first
         {
             let text = serde_json::to_string(&state).map_err(AuthError::internal)?;
             match self.store.put_counter(key, &text, expires_at, None).await {
@@ -110,6 +113,7 @@ impl Keystep {
         let now = self.clock.now();
         self.update_counter(
             &budget_key(budget, subject),
+            true,
             || Err(limit_exceeded()),
             |window: Window| match window.admit(limit, now) {
                 Admission::Admitted(window) => Step::Write {
@@ -125,7 +129,8 @@ impl Keystep {
 
     /// Reserves one attempt under `lock`: counts it as a failure now, or refuses with
     /// "Password attempts exceeded" during a lockout. A right answer then calls
-    /// [`Keystep::clear_lock`].
+    /// [`Keystep::clear_lock`]. (Second factors use this; passwords are judged first and
+    /// settled after, see [`Keystep::settle_attempt`].)
     pub async fn reserve_attempt(
         &self,
         lock: Lock,
@@ -134,6 +139,7 @@ impl Keystep {
         let now = self.clock.now();
         self.update_counter(
             &lock_key(lock, subject),
+            true,
             || Err(lockout::attempts_exceeded()),
             |state: Lockout| match lockout::reserve(&state, now) {
                 Some(next) => Step::Write {
@@ -147,20 +153,95 @@ impl Keystep {
         .await?
     }
 
+    /// Refuses with "Password attempts exceeded" during a lockout, before anything is
+    /// judged. Only a read: what the attempt turns out to be is settled after, by
+    /// [`Keystep::settle_attempt`].
+    pub async fn refuse_if_locked(
+        &self,
+        lock: Lock,
+        subject: &Subject<'_>,
+    ) -> Result<(), AuthError> {
+        let Some(row) = self.store.get_counter(&lock_key(lock, subject)).await? else {
+            return Ok(());
+        };
+        let state: Lockout = serde_json::from_str(&row.state).unwrap_or_default();
+        if lockout::is_locked(&state, self.clock.now()) {
+            return Err(lockout::attempts_exceeded());
+        }
+        Ok(())
+    }
+
+    /// Settles an attempt judged under `lock` after [`Keystep::refuse_if_locked`] let it
+    /// in. A wrong one is counted as a failure; a right one forgets the failures counted.
+    /// Both by compare-and-swap, and both are refused with "Password attempts exceeded"
+    /// when a lockout began while the attempt was being judged: so of a burst of parallel
+    /// guesses, only those settled before the lock are answered for what they are, as
+    /// many as a reservation made before judging would let through. The attempt's
+    /// answer must wait for this.
+    ///
+    /// Why judge first: a right password with nothing to forget (the common sign-in)
+    /// then costs a read, where reserving and clearing cost two writes. A right and a
+    /// wrong attempt refused here take the same path (a read, no write), so how long the
+    /// refusal took does not tell them apart.
+    pub async fn settle_attempt(
+        &self,
+        lock: Lock,
+        subject: &Subject<'_>,
+        right: bool,
+    ) -> Result<(), AuthError> {
+        let now = self.clock.now();
+        self.update_counter(
+            &lock_key(lock, subject),
+            false,
+            || Err(lockout::attempts_exceeded()),
+            |state: Lockout| {
+                if lockout::is_locked(&state, now) {
+                    Step::Answer(Err(lockout::attempts_exceeded()))
+                } else if !right {
+                    let next = lockout::after_failure(&state, now);
+                    Step::Write {
+                        expires_at: lockout::forgettable_at(&next),
+                        state: next,
+                        answer: Ok(()),
+                    }
+                } else if state == Lockout::default() {
+                    Step::Answer(Ok(()))
+                } else {
+                    // Forgotten by swapping in a fresh count that the sweeper may delete
+                    // at once: a plain delete could erase a failure counted meanwhile.
+                    Step::Write {
+                        state: Lockout::default(),
+                        expires_at: now,
+                        answer: Ok(()),
+                    }
+                }
+            },
+        )
+        .await?
+    }
+
     /// Forgets the failures counted under `lock` (a right password, a completed sign-in,
     /// an administrator's new password).
     pub async fn clear_lock(&self, lock: Lock, subject: &Subject<'_>) -> Result<(), AuthError> {
         Ok(self.store.delete_counter(&lock_key(lock, subject)).await?)
     }
 
-    /// [`Keystep::clear_lock`] for several locks at once (one statement).
+    /// [`Keystep::clear_lock`] for several locks at once: read first, and one delete
+    /// only if any has a count. Nobody has failed lately in the common case, and a read
+    /// costs a fraction of a write; a failure counted between the read and a delete
+    /// that does not happen came after the clearing and stays, as it should.
     pub async fn clear_locks(
         &self,
         locks: &[Lock],
         subject: &Subject<'_>,
     ) -> Result<(), AuthError> {
         let keys: Vec<String> = locks.iter().map(|l| lock_key(*l, subject)).collect();
-        Ok(self.store.delete_counters(&keys).await?)
+        for key in &keys {
+            if self.store.get_counter(key).await?.is_some() {
+                return Ok(self.store.delete_counters(&keys).await?);
+            }
+        }
+        Ok(())
     }
 
     /// The digest that stands for a name that is no user of `pool` in its counters: keyed,

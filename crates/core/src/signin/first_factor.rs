@@ -40,8 +40,7 @@ impl std::fmt::Debug for FirstFactor {
 }
 
 /// The checks before any password is looked at: disabled, reset required. (The lockout
-/// comes before the engine: the service reserves the attempt, and a locked-out user's
-/// attempt never reaches a step.)
+/// comes before the engine: a locked-out user's attempt never reaches a step.)
 pub(super) fn gate(ctx: &StepContext<'_>) -> Result<(), Rejection> {
     if !ctx.user.enabled {
         return Err(Rejection::fatal(AuthError::NotAuthorized(
@@ -56,8 +55,8 @@ pub(super) fn gate(ctx: &StepContext<'_>) -> Result<(), Rejection> {
     Ok(())
 }
 
-/// A wrong password: the sign-in is over. (The attempt was counted as a failure when the
-/// service reserved it; a right password clears that with `ResetPasswordFailures`.)
+/// A wrong password: the sign-in is over. (The service counts an outcome without
+/// `ResetPasswordFailures` as a failure before answering it.)
 fn wrong_password() -> Rejection {
     Rejection::fatal(incorrect_credentials())
 }

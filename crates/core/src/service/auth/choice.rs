@@ -79,7 +79,7 @@ impl Keystep {
             .await?;
         if let Some(FirstFactorPick::Password(_)) = &preferred {
             let subject = flow_subject(&pool.id, &user.sub, user_not_found);
-            self.reserve_attempt(Lock::Password, &subject).await?;
+            self.refuse_if_locked(Lock::Password, &subject).await?;
         }
         let now = self.clock.now();
         let flow = Flow {
@@ -109,6 +109,12 @@ impl Keystep {
         }
         inputs.client_metadata = input.client_metadata.clone();
         let outcome = self.with_context(&inputs, 0, |ctx| choice::begin(&flow, preferred, ctx));
+        let outcome = if inputs.judged.is_some() {
+            let subject = flow_subject(&flow.pool_id, &flow.sub, flow.user_not_found);
+            self.settle_password(&subject, outcome).await?
+        } else {
+            outcome
+        };
         self.settle_auth(&inputs, &flow, Origin::Start, outcome)
             .await
     }

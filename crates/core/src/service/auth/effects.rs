@@ -12,7 +12,7 @@
 
 use crate::app_client::AppClient;
 use crate::error::AuthError;
-use crate::limits::{Budget, Lock};
+use crate::limits::Budget;
 use crate::message::MessagePurpose;
 use crate::pool::UserPool;
 use crate::signin::{code_mismatch, Effect};
@@ -135,10 +135,9 @@ impl Keystep {
                     })
                     .await?;
                 }
-                Effect::ResetPasswordFailures => {
-                    self.clear_lock(Lock::Password, &user_subject(&pool.id, sub))
-                        .await?;
-                }
+                // Done already: a judged password's lockout is settled before any of its
+                // effects run (`Keystep::settle_password`).
+                Effect::ResetPasswordFailures => {}
                 Effect::SetPassword {
                     password,
                     attributes,

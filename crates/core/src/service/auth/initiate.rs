@@ -121,11 +121,15 @@ impl Keystep {
             )
             .await?;
         let subject = flow_subject(&pool.id, &user.sub, user_not_found);
-        if let FirstFactor::Password(_) = &first {
-            self.reserve_attempt(Lock::Password, &subject).await?;
+        let password_judged = matches!(first, FirstFactor::Password(_));
+        if password_judged {
+            self.refuse_if_locked(Lock::Password, &subject).await?;
         }
         if user_not_found {
             if let Some(answer) = self.unknown_user(&pool, &client, typed, &first) {
+                if password_judged {
+                    self.settle_attempt(Lock::Password, &subject, false).await?;
+                }
                 return answer;
             }
         }
@@ -155,6 +159,12 @@ impl Keystep {
         }
         inputs.client_metadata = input.client_metadata.clone();
         let outcome = self.with_context(&inputs, 0, |ctx| signin::start(&flow, first, ctx));
+        let outcome = if password_judged {
+            let subject = flow_subject(&flow.pool_id, &flow.sub, flow.user_not_found);
+            self.settle_password(&subject, outcome).await?
+        } else {
+            outcome
+        };
         let outcome = self
             .drive(&inputs, &flow, 0, &input.client_metadata, outcome)
             .await?;

@@ -341,3 +341,32 @@ fn flow_subject<'a>(pool_id: &'a str, sub: &'a str, user_not_found: bool) -> Sub
         Subject::User { pool_id, sub }
     }
 }
+
+/// Whether the engine's outcome of a judged password says it was right: every outcome
+/// of a right password carries [`Effect::ResetPasswordFailures`], even a refusal that
+/// follows it (an unconfirmed user, say). Anything else counts as a failure.
+fn password_was_right(outcome: &custom::Driven) -> bool {
+    use crate::signin::{Effect, Transition};
+    let effects = match outcome {
+        Ok(Transition::Continue { effects, .. })
+        | Ok(Transition::Consult { effects, .. })
+        | Ok(Transition::Authenticated { effects, .. }) => effects,
+        Err(rejection) => &rejection.effects,
+    };
+    effects.contains(&Effect::ResetPasswordFailures)
+}
+
+impl Keystep {
+    /// Settles the password lockout for the engine's outcome of a judged password, before
+    /// anything of it is carried out or answered (see [`Keystep::settle_attempt`]).
+    async fn settle_password(
+        &self,
+        subject: &Subject<'_>,
+        outcome: custom::Driven,
+    ) -> Result<custom::Driven, AuthError> {
+        let right = password_was_right(&outcome);
+        self.settle_attempt(crate::limits::Lock::Password, subject, right)
+            .await?;
+        Ok(outcome)
+    }
+}

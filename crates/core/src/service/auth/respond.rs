@@ -102,9 +102,11 @@ impl Keystep {
         };
         let lock = lock_for(&signin.state, &response.answer);
         let flow = &signin.flow;
-        if let Some(lock) = lock {
-            let subject = flow_subject(&pool.id, &flow.sub, flow.user_not_found);
-            self.reserve_attempt(lock, &subject).await?;
+        let subject = flow_subject(&pool.id, &flow.sub, flow.user_not_found);
+        match lock {
+            Some(Lock::Password) => self.refuse_if_locked(Lock::Password, &subject).await?,
+            Some(lock) => self.reserve_attempt(lock, &subject).await?,
+            None => {}
         }
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.device = device;
@@ -127,6 +129,12 @@ impl Keystep {
         let outcome = self.with_context(&inputs, attempts, |ctx| {
             signin::step(&signin, response.answer, ctx)
         });
+        let outcome = if lock == Some(Lock::Password) {
+            let subject = flow_subject(&flow.pool_id, &flow.sub, flow.user_not_found);
+            self.settle_password(&subject, outcome).await?
+        } else {
+            outcome
+        };
         let outcome = self
             .drive(
                 &inputs,

@@ -3,10 +3,8 @@
 //! challenge with a new `Session` (or a sealed `SECRET_BLOCK`), or tokens.
 
 use crate::error::AuthError;
-use crate::limits::Lock;
 use crate::signin::{Effect, Flow, Rejection, Reply, SessionFate, SignIn, SignInState, Transition};
 
-use super::super::limits::user_subject;
 use super::session::SecretBlock;
 use super::{AuthStep, Inputs, Keystep, Origin, Settled, SetupStep};
 
@@ -68,18 +66,10 @@ impl Keystep {
             }
         };
         // A precheck failure leaves the session as it was (its answer was counted when
-        // it was reserved), so the client may correct it. A right password stays right:
-        // its reserved failure is cleared even if what follows it is refused.
-        if let Err(e) = self
-            .precheck_effects(pool, client, &inputs.user, effects, now)
-            .await
-        {
-            if effects.contains(&Effect::ResetPasswordFailures) {
-                let subject = user_subject(&pool.id, &inputs.user.sub);
-                self.clear_lock(Lock::Password, &subject).await?;
-            }
-            return Err(e);
-        }
+        // it was reserved), so the client may correct it. (A right password before it
+        // stays right: its lockout was settled already.)
+        self.precheck_effects(pool, client, &inputs.user, effects, now)
+            .await?;
         if let Origin::Session(open) = &origin {
             self.end_session(open).await?;
         }

@@ -146,22 +146,34 @@ impl Keystep {
             response.secret_hash.as_deref(),
             &[named, typed, user_id.as_str()],
         )?;
-        self.reserve_attempt(
-            Lock::Password,
-            &Subject::Unknown {
-                pool_id: &pool.id,
-                digest: &digest,
-            },
-        )
-        .await?;
+        let subject = Subject::Unknown {
+            pool_id: &pool.id,
+            digest: &digest,
+        };
+        self.refuse_if_locked(Lock::Password, &subject).await?;
+        let judged = self.simulated_judgement(pool, typed, &user_id, response, now);
+        // Settled as a real wrong answer is, before it is answered.
+        self.settle_attempt(Lock::Password, &subject, false).await?;
+        judged.and(Err(signin::incorrect_credentials()))
+    }
+
+    /// What judging a real answer costs besides reading: its verifier opened, then the
+    /// proof checked (against a key no password gives, here). `Err` where a real answer's
+    /// check would fail before the proof.
+    fn simulated_judgement(
+        &self,
+        pool: &UserPool,
+        typed: &str,
+        user_id: &str,
+        response: &ChallengeResponse,
+        now: Millis,
+    ) -> Result<(), AuthError> {
         if let ChallengeAnswer::PasswordVerifier {
             timestamp,
             secret_block,
             signature,
         } = &response.answer
         {
-            // What a real answer costs besides: its verifier opened, then the proof
-            // checked (against a key no password gives, here).
             let verifier = self.stand_in_verifier(pool, typed);
             let sealed = self.keys.seal("simulated-verifier", &verifier.verifier);
             let _ = self.keys.open("simulated-verifier", &sealed);
@@ -170,13 +182,13 @@ impl Keystep {
             let _ = keystep_srp::verify_claim_signature(
                 &key,
                 crate::ids::pool_name_for_srp(&pool.id),
-                &user_id,
+                user_id,
                 secret_block,
                 timestamp,
                 signature,
             );
         }
-        Err(signin::incorrect_credentials())
+        Ok(())
     }
 }
 
