@@ -45,7 +45,7 @@ fn client() -> AppClient {
         secret: None,
         created_at: NOW,
         modified_at: NOW,
-        settings: ClientSettings::default(),
+        settings: ClientSettings::default().into(),
         secret_rotation: Default::default(),
     }
 }

@@ -153,8 +153,9 @@ pub struct AppClient {
     pub created_at: Millis,
     /// When it was last changed.
     pub modified_at: Millis,
-    /// Everything configurable about the client.
-    pub settings: ClientSettings,
+    /// Everything configurable about the client (shared: the store hands out the same
+    /// parsed settings while the stored text is unchanged).
+    pub settings: std::sync::Arc<ClientSettings>,
     /// The ids and dates of its secrets, and the second secret of a rotation.
     #[serde(default)]
     pub secret_rotation: SecretRotation,

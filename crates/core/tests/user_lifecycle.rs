@@ -124,7 +124,7 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
         secret: None,
         created_at: now,
         modified_at: now,
-        settings: client_settings,
+        settings: client_settings.into(),
         secret_rotation: Default::default(),
     };
     ks.store.insert_client(&client).await.unwrap();

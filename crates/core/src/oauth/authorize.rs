@@ -361,7 +361,7 @@ mod tests {
             secret: None,
             created_at: crate::Millis(0),
             modified_at: crate::Millis(0),
-            settings,
+            settings: settings.into(),
             secret_rotation: Default::default(),
         }
     }

@@ -162,7 +162,7 @@ impl Keystep {
                 secret: None,
                 created_at: now,
                 modified_at: now,
-                settings: settings.clone(),
+                settings: settings.clone().into(),
                 secret_rotation: Default::default(),
             };
             let secret = generate_secret.then(|| crate::ids::new_client_secret(&*self.rng));
@@ -232,7 +232,7 @@ impl Keystep {
         check_client_settings(&pool, &settings)?;
         self.check_oauth(&pool, &settings, client.secret.is_some())
             .await?;
-        client.settings = settings;
+        client.settings = settings.into();
         client.modified_at = self.clock.now();
         self.store
             .update_client(&client)

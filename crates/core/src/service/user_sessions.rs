@@ -156,7 +156,8 @@ impl Keystep {
         if !pool.settings.session_tracking.enabled {
             return Err(not_tracking());
         }
-        client.settings.sso_session_minutes = Some(max_validity_minutes as u32);
+        std::sync::Arc::make_mut(&mut client.settings).sso_session_minutes =
+            Some(max_validity_minutes as u32);
         client.modified_at = self.clock.now();
         self.store.update_client(&client).await?;
         Ok((client, max_validity_minutes as u32))

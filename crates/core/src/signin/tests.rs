@@ -1328,7 +1328,7 @@ fn auth_flows_parse_with_aliases_and_respect_the_client() {
         secret: None,
         created_at: now(),
         modified_at: now(),
-        settings: ClientSettings::default(),
+        settings: ClientSettings::default().into(),
         secret_rotation: Default::default(),
     };
     assert!(AuthFlow::UserSrpAuth.check_allowed(&client, false).is_ok());
@@ -1344,7 +1344,8 @@ fn auth_flows_parse_with_aliases_and_respect_the_client() {
     assert!(AuthFlow::AdminUserPasswordAuth
         .check_allowed(&client, false)
         .is_err());
-    client.settings.explicit_auth_flows = vec![ExplicitAuthFlow::AdminNoSrpAuth];
+    std::sync::Arc::make_mut(&mut client.settings).explicit_auth_flows =
+        vec![ExplicitAuthFlow::AdminNoSrpAuth];
     assert!(AuthFlow::AdminUserPasswordAuth
         .check_allowed(&client, true)
         .is_ok());

@@ -29,7 +29,8 @@ fn client(read: &[&str]) -> AppClient {
         settings: ClientSettings {
             read_attributes: read.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
-        },
+        }
+        .into(),
         secret_rotation: Default::default(),
     }
 }

@@ -67,14 +67,16 @@ pub(super) const CLIENT_COLUMNS: &str =
 /// An `app_clients` row.
 pub(super) fn client(row: &impl Cols) -> Result<AppClient, Fail> {
     let secret: Option<Vec<u8>> = row.col("secret")?;
+    let client_id: String = row.col("client_id")?;
+    let settings = crate::parsed::client_settings(&client_id, &row.col::<String>("settings")?)?;
     Ok(AppClient {
         pool_id: row.col("pool_id")?,
-        client_id: row.col("client_id")?,
+        client_id,
         name: row.col("name")?,
         secret: secret.map(Sealed),
         created_at: Millis(row.col("created_at")?),
         modified_at: Millis(row.col("modified_at")?),
-        settings: codec::from_json(&row.col::<String>("settings")?, "client settings")?,
+        settings,
         secret_rotation: match row.col::<Option<String>>("secret_rotation")? {
             Some(json) => codec::from_json(&json, "client secret rotation")?,
             None => Default::default(),

@@ -46,12 +46,13 @@ async fn client_crud(db: TestDb) {
     );
 
     c.name = "renamed".into();
-    c.settings.explicit_auth_flows = vec![ExplicitAuthFlow::AllowUserPasswordAuth];
-    c.settings.access_token_validity = Validity {
+    let settings = std::sync::Arc::make_mut(&mut c.settings);
+    settings.explicit_auth_flows = vec![ExplicitAuthFlow::AllowUserPasswordAuth];
+    settings.access_token_validity = Validity {
         amount: 5,
         unit: TimeUnit::Minutes,
     };
-    c.settings.prevent_user_existence_errors = true;
+    settings.prevent_user_existence_errors = true;
     c.modified_at = T0.plus_secs(5);
     store.update_client(&c).await.unwrap();
     assert_eq!(store.get_client(CLIENT).await.unwrap(), Some(c.clone()));

@@ -40,7 +40,7 @@ pub fn client(pool_id: &str, client_id: &str) -> AppClient {
         secret: Some(Sealed(vec![9, 8, 7, 6])),
         created_at: T0,
         modified_at: T0,
-        settings: ClientSettings::default(),
+        settings: ClientSettings::default().into(),
         secret_rotation: Default::default(),
     }
 }

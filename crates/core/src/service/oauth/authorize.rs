@@ -293,13 +293,13 @@ mod tests {
         let signed_in = Millis(1_000_000);
         let hour_later = Millis(1_000_000 + 3_600_000);
         // Without session tracking the setting is dormant.
-        client.settings.sso_session_minutes = Some(0);
+        std::sync::Arc::make_mut(&mut client.settings).sso_session_minutes = Some(0);
         assert!(sso_session_reusable(&pool, &client, signed_in, hour_later));
         std::sync::Arc::make_mut(&mut pool.settings)
             .session_tracking
             .enabled = true;
         assert!(!sso_session_reusable(&pool, &client, signed_in, signed_in));
-        client.settings.sso_session_minutes = None; // 60 minutes
+        std::sync::Arc::make_mut(&mut client.settings).sso_session_minutes = None; // 60 minutes
         assert!(sso_session_reusable(
             &pool,
             &client,
