@@ -7,24 +7,17 @@
 // Helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::atomic::{AtomicI64, Ordering};
+mod common;
+
 use std::sync::Arc;
 
-use keystep_core::keys::KeyRing;
 use keystep_core::limits::{Lock, Subject};
 use keystep_core::message::OutgoingMessage;
-use keystep_core::ports::{Clock, DeliveryError, Messenger, SystemRng};
-use keystep_core::service::{Keystep, ServiceConfig};
-use keystep_core::{AuthError, Millis};
+use keystep_core::ports::{DeliveryError, Messenger};
 
-/// A clock the test moves by hand.
-struct TestClock(AtomicI64);
-
-impl Clock for TestClock {
-    fn now(&self) -> Millis {
-        Millis(self.0.load(Ordering::SeqCst))
-    }
-}
+use common::TestClock;
+use keystep_core::service::Keystep;
+use keystep_core::AuthError;
 
 /// Nothing is sent in these tests.
 struct Nowhere;
@@ -40,28 +33,8 @@ async fn service() -> (Keystep, Arc<TestClock>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/t.db", dir.path().display());
     let store = keystep_store::open(&url).await.unwrap();
-    let clock = Arc::new(TestClock(AtomicI64::new(1_700_000_000_000)));
-    let keys = KeyRing::new(&KeyRing::generate_master_key().unwrap()).unwrap();
-    let ks = Keystep {
-        auth_events: Arc::new(keystep_core::ports::DirectAuthEvents(store.clone())),
-        store,
-        clock: clock.clone(),
-        rng: Arc::new(SystemRng),
-        delivery: keystep_core::service::dispatch::Delivery::outbox_only(Arc::new(Nowhere)),
-        keys: Arc::new(keys),
-        legacy_keys: None,
-        pool_key_cache: Default::default(),
-        triggers: Arc::new(keystep_core::triggers::NoTriggers),
-        upstream: Arc::new(keystep_core::ports::NoUpstream),
-        config: ServiceConfig {
-            region: "us-east-1".into(),
-            account_id: "123456789012".into(),
-            public_url: "http://localhost".into(),
-            triggers: Default::default(),
-            limits: Default::default(),
-            domain_suffix: None,
-        },
-    };
+    let clock = Arc::new(TestClock::new());
+    let ks = common::keystep(store, clock.clone(), Arc::new(Nowhere));
     (ks, clock, dir)
 }
 
@@ -105,7 +78,7 @@ async fn a_wrong_password_settled_after_a_lock_began_is_refused_and_not_counted(
     let settled = ks.settle_attempt(Lock::Password, &ALICE, false).await;
     assert!(is_locked_out(&settled), "{settled:?}");
     // Not counted: the lock is still the first one (1 s), not a doubled one.
-    clock.0.fetch_add(1000, Ordering::SeqCst);
+    clock.advance_secs(1);
     ks.refuse_if_locked(Lock::Password, &ALICE).await.unwrap();
 }
 

@@ -7,41 +7,28 @@
 // Helpers outside `#[test]` functions unwrap too: a failure there is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::atomic::{AtomicI64, Ordering};
+mod common;
+
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use keystep_core::app_client::{AppClient, ClientSettings};
 use keystep_core::code::CodePurpose;
-use keystep_core::keys::KeyRing;
 use keystep_core::message::{Medium, MessagePurpose, OutgoingMessage};
 use keystep_core::pool::{AliasKind, PoolSettings, SignInIdentifiers, UserPool};
 use keystep_core::ports::{Clock, DeliveryError, Messenger, SystemRng};
+
+use common::TestClock;
 use keystep_core::service::admin_users::{
     AdminCreateUserInput, AdminSetUserPasswordInput, AdminUpdateUserAttributesInput,
     ListUsersInput, MessageAction,
 };
 use keystep_core::service::signup::{ConfirmSignUpInput, ResendConfirmationCodeInput, SignUpInput};
-use keystep_core::service::{Keystep, ServiceConfig};
+use keystep_core::service::Keystep;
 use keystep_core::user::UserStatus;
-use keystep_core::{AuthError, Millis};
+use keystep_core::AuthError;
 
 const PASSWORD: &str = "Correct-Horse-9!";
-
-/// A clock the test moves by hand.
-struct TestClock(AtomicI64);
-
-impl Clock for TestClock {
-    fn now(&self) -> Millis {
-        Millis(self.0.load(Ordering::SeqCst))
-    }
-}
-
-impl TestClock {
-    fn advance_secs(&self, secs: i64) {
-        self.0.fetch_add(secs * 1000, Ordering::SeqCst);
-    }
-}
 
 /// Records every message instead of sending it.
 #[derive(Default)]
@@ -85,29 +72,9 @@ async fn harness(settings: PoolSettings, client_settings: ClientSettings) -> Har
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/t.db", dir.path().display());
     let store = keystep_store::open(&url).await.unwrap();
-    let clock = Arc::new(TestClock(AtomicI64::new(1_700_000_000_000)));
+    let clock = Arc::new(TestClock::new());
     let sent = Arc::new(Recorder::default());
-    let keys = KeyRing::new(&KeyRing::generate_master_key().unwrap()).unwrap();
-    let ks = Keystep {
-        auth_events: Arc::new(keystep_core::ports::DirectAuthEvents(store.clone())),
-        store,
-        clock: clock.clone(),
-        rng: Arc::new(SystemRng),
-        delivery: keystep_core::service::dispatch::Delivery::outbox_only(sent.clone()),
-        keys: Arc::new(keys),
-        legacy_keys: None,
-        pool_key_cache: Default::default(),
-        triggers: Arc::new(keystep_core::triggers::NoTriggers),
-        upstream: Arc::new(keystep_core::ports::NoUpstream),
-        config: ServiceConfig {
-            region: "us-east-1".into(),
-            account_id: "123456789012".into(),
-            public_url: "http://localhost".into(),
-            triggers: Default::default(),
-            limits: Default::default(),
-            domain_suffix: None,
-        },
-    };
+    let ks = common::keystep(store, clock.clone(), sent.clone());
     let now = clock.now();
     let pool = UserPool {
         id: keystep_core::ids::new_pool_id(&SystemRng, "us-east-1"),

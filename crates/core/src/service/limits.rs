@@ -15,6 +15,7 @@ use crate::limits::{
     Window,
 };
 use crate::pool::UserPool;
+use crate::ports::CounterRow;
 use crate::Millis;
 
 use super::Keystep;
@@ -69,13 +70,7 @@ impl Keystep {
         for _ in 0..MAX_ROUNDS {
             let row = self.store.get_counter(key).await?;
             let (state, version) = match &row {
-                Some(row) => (
-                    serde_json::from_str(&row.state).unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "unreadable abuse counter; starting it over");
-                        S::default()
-                    }),
-                    Some(row.version),
-                ),
+                Some(row) => (counter_state(row), Some(row.version)),
                 None => (S::default(), None),
             };
             match decide(state) {
@@ -141,14 +136,7 @@ impl Keystep {
             &lock_key(lock, subject),
             true,
             || Err(lockout::attempts_exceeded()),
-            |state: Lockout| match lockout::reserve(&state, now) {
-                Some(next) => Step::Write {
-                    expires_at: lockout::forgettable_at(&next),
-                    state: next,
-                    answer: Ok(()),
-                },
-                None => Step::Answer(Err(lockout::attempts_exceeded())),
-            },
+            |state: Lockout| count_failure(&state, now),
         )
         .await?
     }
@@ -164,8 +152,7 @@ impl Keystep {
         let Some(row) = self.store.get_counter(&lock_key(lock, subject)).await? else {
             return Ok(());
         };
-        let state: Lockout = serde_json::from_str(&row.state).unwrap_or_default();
-        if lockout::is_locked(&state, self.clock.now()) {
+        if lockout::is_locked(&counter_state(&row), self.clock.now()) {
             return Err(lockout::attempts_exceeded());
         }
         Ok(())
@@ -195,15 +182,10 @@ impl Keystep {
             false,
             || Err(lockout::attempts_exceeded()),
             |state: Lockout| {
-                if lockout::is_locked(&state, now) {
+                if !right {
+                    count_failure(&state, now)
+                } else if lockout::is_locked(&state, now) {
                     Step::Answer(Err(lockout::attempts_exceeded()))
-                } else if !right {
-                    let next = lockout::after_failure(&state, now);
-                    Step::Write {
-                        expires_at: lockout::forgettable_at(&next),
-                        state: next,
-                        answer: Ok(()),
-                    }
                 } else if state == Lockout::default() {
                     Step::Answer(Ok(()))
                 } else {
@@ -220,16 +202,16 @@ impl Keystep {
         .await?
     }
 
-    /// Forgets the failures counted under `lock` (a right password, a completed sign-in,
-    /// an administrator's new password).
+    /// Forgets the failures counted under `lock` (a completed sign-in, a password reset).
     pub async fn clear_lock(&self, lock: Lock, subject: &Subject<'_>) -> Result<(), AuthError> {
-        Ok(self.store.delete_counter(&lock_key(lock, subject)).await?)
+        self.clear_locks(&[lock], subject).await
     }
 
-    /// [`Keystep::clear_lock`] for several locks at once: read first, and one delete
-    /// only if any has a count. Nobody has failed lately in the common case, and a read
-    /// costs a fraction of a write; a failure counted between the read and a delete
-    /// that does not happen came after the clearing and stays, as it should.
+    /// Forgets the failures counted under each of `locks` (an administrator's new
+    /// password): read first, and one delete only if any has a count. Nobody has failed
+    /// lately in the common case, and a read costs a fraction of a write; a failure
+    /// counted between the read and a delete that does not happen came after the
+    /// clearing and stays, as it should.
     pub async fn clear_locks(
         &self,
         locks: &[Lock],
@@ -250,6 +232,26 @@ impl Keystep {
     pub fn unknown_name_digest(&self, pool: &UserPool, typed: &str) -> String {
         let seed = format!("{}\u{0}{}", pool.id, pool.username_key(typed));
         hex::encode(&self.keys.code_hash("unknown-user-counter", &seed)[..16])
+    }
+}
+
+/// A stored counter's state; an unreadable one starts over (and is logged).
+fn counter_state<S: DeserializeOwned + Default>(row: &CounterRow) -> S {
+    serde_json::from_str(&row.state).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "unreadable abuse counter; starting it over");
+        S::default()
+    })
+}
+
+/// One more failure under a lockout at `now`, or the refusal during one.
+fn count_failure(state: &Lockout, now: Millis) -> Step<Lockout, Result<(), AuthError>> {
+    match lockout::reserve(state, now) {
+        Some(next) => Step::Write {
+            expires_at: lockout::forgettable_at(&next),
+            state: next,
+            answer: Ok(()),
+        },
+        None => Step::Answer(Err(lockout::attempts_exceeded())),
     }
 }
 

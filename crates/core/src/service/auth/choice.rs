@@ -109,12 +109,7 @@ impl Keystep {
         }
         inputs.client_metadata = input.client_metadata.clone();
         let outcome = self.with_context(&inputs, 0, |ctx| choice::begin(&flow, preferred, ctx));
-        let outcome = if inputs.judged.is_some() {
-            let subject = flow_subject(&flow.pool_id, &flow.sub, flow.user_not_found);
-            self.settle_password(&subject, outcome).await?
-        } else {
-            outcome
-        };
+        let outcome = self.settle_password(&inputs, &flow, outcome).await?;
         self.settle_auth(&inputs, &flow, Origin::Start, outcome)
             .await
     }

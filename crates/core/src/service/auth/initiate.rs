@@ -151,7 +151,7 @@ impl Keystep {
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.device = device;
         inputs.source_ip = input.source_ip.clone();
-        if let FirstFactor::Password(_) = &first {
+        if password_judged {
             inputs.judged = Some(crate::auth_event::ChallengeKind::Password);
         }
         if user_not_found {
@@ -159,12 +159,7 @@ impl Keystep {
         }
         inputs.client_metadata = input.client_metadata.clone();
         let outcome = self.with_context(&inputs, 0, |ctx| signin::start(&flow, first, ctx));
-        let outcome = if password_judged {
-            let subject = flow_subject(&flow.pool_id, &flow.sub, flow.user_not_found);
-            self.settle_password(&subject, outcome).await?
-        } else {
-            outcome
-        };
+        let outcome = self.settle_password(&inputs, &flow, outcome).await?;
         let outcome = self
             .drive(&inputs, &flow, 0, &input.client_metadata, outcome)
             .await?;

@@ -357,15 +357,21 @@ fn password_was_right(outcome: &custom::Driven) -> bool {
 }
 
 impl Keystep {
-    /// Settles the password lockout for the engine's outcome of a judged password, before
-    /// anything of it is carried out or answered (see [`Keystep::settle_attempt`]).
+    /// When the step judged a password (`inputs.judged`), settles the password lockout
+    /// for the engine's outcome, before anything of it is carried out or answered (see
+    /// [`Keystep::settle_attempt`]). Any other outcome passes as it is.
     async fn settle_password(
         &self,
-        subject: &Subject<'_>,
+        inputs: &Inputs,
+        flow: &crate::signin::Flow,
         outcome: custom::Driven,
     ) -> Result<custom::Driven, AuthError> {
+        if inputs.judged != Some(crate::auth_event::ChallengeKind::Password) {
+            return Ok(outcome);
+        }
+        let subject = flow_subject(&flow.pool_id, &flow.sub, flow.user_not_found);
         let right = password_was_right(&outcome);
-        self.settle_attempt(crate::limits::Lock::Password, subject, right)
+        self.settle_attempt(crate::limits::Lock::Password, &subject, right)
             .await?;
         Ok(outcome)
     }

@@ -129,12 +129,7 @@ impl Keystep {
         let outcome = self.with_context(&inputs, attempts, |ctx| {
             signin::step(&signin, response.answer, ctx)
         });
-        let outcome = if lock == Some(Lock::Password) {
-            let subject = flow_subject(&flow.pool_id, &flow.sub, flow.user_not_found);
-            self.settle_password(&subject, outcome).await?
-        } else {
-            outcome
-        };
+        let outcome = self.settle_password(&inputs, flow, outcome).await?;
         let outcome = self
             .drive(
                 &inputs,
