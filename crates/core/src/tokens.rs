@@ -6,7 +6,6 @@
 //! readable attribute becomes a claim) and their types follow Cognito's (booleans for the
 //! `*_verified` flags, a number for `updated_at`, strings for custom attributes).
 
-use aws_lc_rs::signature::{UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{Map, Value};
@@ -16,11 +15,16 @@ use crate::error::AuthError;
 use crate::keys::KeyRing;
 use crate::ports::{RefreshTokenRow, Rng};
 use crate::signin::Authenticated;
-use crate::signing::{SigningKey, SigningKeys};
+use crate::signing::SigningKeys;
 use crate::user::User;
 use crate::Millis;
 
+mod access;
 mod customize;
+pub use access::{
+    check_access_user, invalid_access_token, peek_access_token, revoked_access_token,
+    verify_access_token, AccessClaims, UnverifiedAccess,
+};
 pub use customize::{ClaimChanges, TokenCustomization, RESERVED_CLAIMS};
 
 /// The `scope` of tokens from API sign-ins.
@@ -249,183 +253,6 @@ pub fn refresh_proof(
         ));
     }
     Ok(Authenticated::refreshed(row, username))
-}
-
-/// What an access token presented to an operation says, once verified.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccessClaims {
-    /// The pool (from `iss`).
-    pub pool_id: String,
-    /// `sub`.
-    pub sub: String,
-    /// `username`.
-    pub username: String,
-    /// `client_id`.
-    pub client_id: String,
-    /// `origin_jti`.
-    pub origin_jti: String,
-    /// `jti`.
-    pub jti: String,
-    /// `iat`, seconds.
-    pub iat: i64,
-    /// `exp`, seconds.
-    pub exp: i64,
-    /// `device_key`.
-    pub device_key: Option<String>,
-    /// `scope`, space-separated.
-    pub scope: String,
-}
-
-impl AccessClaims {
-    /// Whether the token was granted `scope`.
-    pub fn has_scope(&self, scope: &str) -> bool {
-        self.scope.split(' ').any(|s| s == scope)
-    }
-}
-
-/// The error for an access token that is not ours, malformed or of the wrong kind.
-pub fn invalid_access_token() -> AuthError {
-    AuthError::NotAuthorized("Invalid Access Token".into())
-}
-
-/// The error for an access token whose sign-in was revoked.
-pub fn revoked_access_token() -> AuthError {
-    AuthError::NotAuthorized("Access Token has been revoked".into())
-}
-
-/// The parts of an access token that say which key checks it, read before its signature
-/// is: the header's `kid` and the pool named by `iss`. Nothing here is trusted until
-/// [`verify_access_token`] passes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnverifiedAccess {
-    /// The header's `kid`.
-    pub kid: String,
-    /// The pool named by `iss` (`<public_url>/<poolId>`).
-    pub pool_id: String,
-}
-
-fn token_parts(token: &str) -> Result<(&str, &str, &str), AuthError> {
-    let mut parts = token.split('.');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(header), Some(payload), Some(signature), None) => Ok((header, payload, signature)),
-        _ => Err(invalid_access_token()),
-    }
-}
-
-fn decode_json(part: &str) -> Result<Value, AuthError> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(part)
-        .map_err(|_| invalid_access_token())?;
-    serde_json::from_slice(&bytes).map_err(|_| invalid_access_token())
-}
-
-fn pool_of_issuer(claims: &Value, public_url: &str) -> Result<String, AuthError> {
-    let prefix = format!("{}/", public_url.trim_end_matches('/'));
-    claims
-        .get("iss")
-        .and_then(Value::as_str)
-        .and_then(|iss| iss.strip_prefix(&prefix))
-        .filter(|p| crate::ids::is_pool_id(p))
-        .map(str::to_string)
-        .ok_or_else(invalid_access_token)
-}
-
-/// Reads which key an access token claims to be signed with (see [`UnverifiedAccess`]).
-pub fn peek_access_token(token: &str, public_url: &str) -> Result<UnverifiedAccess, AuthError> {
-    let (header, payload, _) = token_parts(token)?;
-    let kid = decode_json(header)?
-        .get("kid")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .ok_or_else(invalid_access_token)?;
-    let pool_id = pool_of_issuer(&decode_json(payload)?, public_url)?;
-    Ok(UnverifiedAccess { kid, pool_id })
-}
-
-/// Verifies an access token's signature (RS256, with `key`, the pool's access key its
-/// `kid` names), `token_use`, issuer (`<public_url>/<poolId>`) and expiry. Revocation and
-/// the user's state need the store; the service checks them next.
-pub fn verify_access_token(
-    key: &SigningKey,
-    token: &str,
-    public_url: &str,
-    now: Millis,
-) -> Result<AccessClaims, AuthError> {
-    let (header, payload, signature) = token_parts(token)?;
-    let decode = |s: &str| {
-        URL_SAFE_NO_PAD
-            .decode(s)
-            .map_err(|_| invalid_access_token())
-    };
-    let header = decode_json(header)?;
-    if header.get("alg").and_then(Value::as_str) != Some("RS256")
-        || header.get("kid").and_then(Value::as_str) != Some(key.kid())
-    {
-        return Err(invalid_access_token());
-    }
-    let signed_len = token.len() - signature.len() - 1;
-    let public = UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, key.public_key_der());
-    public
-        .verify(&token.as_bytes()[..signed_len], &decode(signature)?)
-        .map_err(|_| invalid_access_token())?;
-    let claims: Value =
-        serde_json::from_slice(&decode(payload)?).map_err(|_| invalid_access_token())?;
-    let text = |name: &str| {
-        claims
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(invalid_access_token)
-    };
-    let number = |name: &str| {
-        claims
-            .get(name)
-            .and_then(Value::as_i64)
-            .ok_or_else(invalid_access_token)
-    };
-    if text("token_use")? != "access" {
-        return Err(invalid_access_token());
-    }
-    let pool_id = pool_of_issuer(&claims, public_url)?;
-    let exp = number("exp")?;
-    if now.as_secs() >= exp {
-        return Err(AuthError::NotAuthorized("Access Token has expired".into()));
-    }
-    Ok(AccessClaims {
-        pool_id,
-        sub: text("sub")?,
-        username: text("username")?,
-        client_id: text("client_id")?,
-        origin_jti: text("origin_jti")?,
-        jti: text("jti")?,
-        iat: number("iat")?,
-        exp,
-        device_key: claims
-            .get("device_key")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        scope: claims
-            .get("scope")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
-    })
-}
-
-/// Whether a verified access token is still good for `user`: enabled, and issued no
-/// earlier than the user's `tokens_valid_after` (GlobalSignOut, disable). Whole seconds,
-/// as `iat` is; the revoked sign-ins of a global sign-out are refused by `origin_jti`.
-pub fn check_access_user(claims: &AccessClaims, user: &User) -> Result<(), AuthError> {
-    if !user.enabled {
-        return Err(AuthError::NotAuthorized("User is disabled.".into()));
-    }
-    if user
-        .tokens_valid_after
-        .is_some_and(|after| claims.iat < after.as_secs())
-    {
-        return Err(revoked_access_token());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

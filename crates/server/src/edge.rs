@@ -295,7 +295,12 @@ const EXPOSE_HEADERS: &str = "x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMe
 /// and request-id headers, and writes one access-log line (never bodies or secrets).
 pub async fn envelope(mut req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    // A version-4 UUID from the thread's random generator (seeded from the OS): a
+    // request id needs to be unique, not secret, and `Uuid::new_v4` asks the kernel for
+    // its 16 bytes at every request.
+    let request_id = uuid::Builder::from_random_bytes(rand::random())
+        .into_uuid()
+        .to_string();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let mut response = if method == Method::OPTIONS {

@@ -19,10 +19,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rusqlite::{Connection, OpenFlags, Row, Statement};
+use rusqlite::{Connection, OpenFlags, Statement};
 
 use keystep_core::StoreError;
 
+use crate::cols::LiteRow;
 use crate::error::Fail;
 use crate::params::Param;
 
@@ -205,12 +206,12 @@ pub(crate) fn one<T>(
     conn: &Connection,
     sql: &str,
     params: &[Param<'_>],
-    decode: impl FnOnce(&Row<'_>) -> Result<T, Fail>,
+    decode: impl FnOnce(&LiteRow<'_, '_>) -> Result<T, Fail>,
 ) -> Result<Option<T>, Fail> {
     let mut stmt = prepare(conn, sql, params)?;
     let mut rows = stmt.raw_query();
     match rows.next()? {
-        Some(row) => decode(row).map(Some),
+        Some(row) => decode(&LiteRow::new(row)).map(Some),
         None => Ok(None),
     }
 }
@@ -220,13 +221,13 @@ pub(crate) fn all<T>(
     conn: &Connection,
     sql: &str,
     params: &[Param<'_>],
-    mut decode: impl FnMut(&Row<'_>) -> Result<T, Fail>,
+    mut decode: impl FnMut(&LiteRow<'_, '_>) -> Result<T, Fail>,
 ) -> Result<Vec<T>, Fail> {
     let mut stmt = prepare(conn, sql, params)?;
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(decode(row)?);
+        out.push(decode(&LiteRow::new(row))?);
     }
     Ok(out)
 }
@@ -241,6 +242,21 @@ pub(crate) fn execute(conn: &Connection, sql: &str, params: &[Param<'_>]) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cols::Cols;
+
+    #[test]
+    fn columns_are_found_by_name_in_any_order_and_a_missing_one_is_an_error() {
+        let conn = Connection::open_in_memory().unwrap();
+        let got = one(&conn, "SELECT 1 AS a, 'two' AS b, 3 AS c", &[], |row| {
+            let c: i64 = row.col("c")?;
+            let a: i64 = row.col("A")?;
+            let b: String = row.col("b")?;
+            let c_again: i64 = row.col("c")?;
+            Ok((a, b, c, c_again, row.col::<i64>("d").is_err()))
+        })
+        .unwrap();
+        assert_eq!(got, Some((1, "two".to_string(), 3, 3, true)));
+    }
 
     #[test]
     fn parameters_bind_by_their_number_not_by_their_order() {
@@ -249,7 +265,7 @@ mod tests {
             &conn,
             "SELECT $2 || '-' || $1 AS v",
             &crate::params::params!["one", "two"],
-            |row| row.get::<_, String>("v").map_err(Fail::from),
+            |row| row.col::<String>("v"),
         )
         .unwrap();
         assert_eq!(got.as_deref(), Some("two-one"));
@@ -262,7 +278,7 @@ mod tests {
             &conn,
             "SELECT $1 AS v",
             &crate::params::params![1_i64, 2_i64],
-            |row| row.get::<_, i64>("v").map_err(Fail::from),
+            |row| row.col::<i64>("v"),
         );
         assert!(got.is_err());
     }

@@ -44,11 +44,15 @@ pub(super) async fn get(db: &DbPool, client_id: &str) -> Result<Option<AppClient
     row.as_ref().map(rows::client).transpose()
 }
 
-fn with_pool_sql() -> String {
-    format!(
-        "SELECT {CLIENT_COLUMNS}, {POOL_COLUMNS_P} FROM app_clients c \
+fn with_pool_sql() -> &'static str {
+    // Built once: the hot statements' text is the lane's statement-cache key.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {CLIENT_COLUMNS}, {POOL_COLUMNS_P} FROM app_clients c \
          JOIN pools p ON p.id = c.pool_id WHERE c.client_id = $1"
-    )
+        )
+    });
+    &SQL
 }
 
 fn with_pool_row(r: &impl Cols) -> Result<(AppClient, UserPool), Fail> {
@@ -59,7 +63,7 @@ pub(super) async fn get_with_pool(
     db: &DbPool,
     client_id: &str,
 ) -> Result<Option<(AppClient, UserPool)>, Fail> {
-    let row = query_with(&with_pool_sql(), &params![client_id])
+    let row = query_with(with_pool_sql(), &params![client_id])
         .fetch_optional(db)
         .await?;
     row.as_ref().map(with_pool_row).transpose()
@@ -70,7 +74,7 @@ pub(super) fn get_with_pool_now(
     conn: &Connection,
     client_id: &str,
 ) -> Result<Option<(AppClient, UserPool)>, Fail> {
-    lane::one(conn, &with_pool_sql(), &params![client_id], |r| {
+    lane::one(conn, with_pool_sql(), &params![client_id], |r| {
         with_pool_row(r)
     })
 }

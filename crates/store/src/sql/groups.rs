@@ -137,12 +137,16 @@ pub(super) async fn remove_member(
     Ok(())
 }
 
-fn of_user_sql() -> String {
-    format!(
-        "SELECT {GROUP_COLUMNS} FROM group_members m \
+fn of_user_sql() -> &'static str {
+    // Built once: the hot statements' text is the lane's statement-cache key.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {GROUP_COLUMNS} FROM group_members m \
          JOIN user_groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
          WHERE m.pool_id = $1 AND m.sub = $2 ORDER BY g.name"
-    )
+        )
+    });
+    &SQL
 }
 
 /// [`groups_of_user`] on the fast lane.
@@ -151,7 +155,7 @@ pub(super) fn groups_of_user_now(
     pool_id: &str,
     sub: &str,
 ) -> Result<Vec<Group>, Fail> {
-    lane::all(conn, &of_user_sql(), &params![pool_id, sub], |r| {
+    lane::all(conn, of_user_sql(), &params![pool_id, sub], |r| {
         rows::group(r)
     })
 }
@@ -162,7 +166,7 @@ pub(super) async fn groups_of_user(
     sub: &str,
 ) -> Result<Vec<Group>, Fail> {
     let sql = of_user_sql();
-    let found = query_with(&sql, &params![pool_id, sub])
+    let found = query_with(sql, &params![pool_id, sub])
         .fetch_all(db)
         .await?;
     found.iter().map(rows::group).collect()

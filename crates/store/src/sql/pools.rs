@@ -30,18 +30,21 @@ pub(super) async fn insert(db: &DbPool, pool: &UserPool) -> Result<(), Fail> {
     Ok(())
 }
 
-fn get_sql() -> String {
-    format!("SELECT {POOL_COLUMNS} FROM pools WHERE id = $1")
+fn get_sql() -> &'static str {
+    // Built once: the hot statements' text is the lane's statement-cache key.
+    static SQL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("SELECT {POOL_COLUMNS} FROM pools WHERE id = $1"));
+    &SQL
 }
 
 /// [`get`] on the fast lane.
 pub(super) fn get_now(conn: &Connection, id: &str) -> Result<Option<UserPool>, Fail> {
-    lane::one(conn, &get_sql(), &params![id], |r| rows::pool(r))
+    lane::one(conn, get_sql(), &params![id], |r| rows::pool(r))
 }
 
 pub(super) async fn get(db: &DbPool, id: &str) -> Result<Option<UserPool>, Fail> {
     let sql = get_sql();
-    let row = query_with(&sql, &params![id]).fetch_optional(db).await?;
+    let row = query_with(sql, &params![id]).fetch_optional(db).await?;
     row.as_ref().map(rows::pool).transpose()
 }
 

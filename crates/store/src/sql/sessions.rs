@@ -41,18 +41,22 @@ pub(super) async fn insert(db: &DbPool, s: &AuthSessionRow) -> Result<(), Fail> 
     Ok(())
 }
 
-fn get_sql() -> String {
-    format!("SELECT {SESSION_COLUMNS} FROM auth_sessions WHERE id = $1")
+fn get_sql() -> &'static str {
+    // Built once: the hot statements' text is the lane's statement-cache key.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!("SELECT {SESSION_COLUMNS} FROM auth_sessions WHERE id = $1")
+    });
+    &SQL
 }
 
 /// [`get`] on the fast lane.
 pub(super) fn get_now(conn: &Connection, id: &str) -> Result<Option<AuthSessionRow>, Fail> {
-    lane::one(conn, &get_sql(), &params![id], |r| rows::auth_session(r))
+    lane::one(conn, get_sql(), &params![id], |r| rows::auth_session(r))
 }
 
 pub(super) async fn get(db: &DbPool, id: &str) -> Result<Option<AuthSessionRow>, Fail> {
     let sql = get_sql();
-    let row = query_with(&sql, &params![id]).fetch_optional(db).await?;
+    let row = query_with(sql, &params![id]).fetch_optional(db).await?;
     row.as_ref().map(rows::auth_session).transpose()
 }
 

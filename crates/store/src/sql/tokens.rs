@@ -108,11 +108,15 @@ pub(super) async fn get(db: &DbPool, hash: &[u8]) -> Result<Option<RefreshTokenR
     row.as_ref().map(rows::refresh_token).transpose()
 }
 
-fn with_user_sql() -> String {
-    format!(
-        "SELECT {TOKEN_COLUMNS_T}, {USER_COLUMNS} FROM refresh_tokens rt \
+fn with_user_sql() -> &'static str {
+    // Built once: the hot statements' text is the lane's statement-cache key.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {TOKEN_COLUMNS_T}, {USER_COLUMNS} FROM refresh_tokens rt \
          LEFT JOIN users u ON u.pool_id = rt.pool_id AND u.sub = rt.sub WHERE rt.hash = $1"
-    )
+        )
+    });
+    &SQL
 }
 
 fn with_user_row(row: &impl Cols) -> Result<(RefreshTokenRow, Option<User>), Fail> {
@@ -128,7 +132,7 @@ pub(super) async fn get_with_user(
     db: &DbPool,
     hash: &[u8],
 ) -> Result<Option<(RefreshTokenRow, Option<User>)>, Fail> {
-    let row = query_with(&with_user_sql(), &params![hash])
+    let row = query_with(with_user_sql(), &params![hash])
         .fetch_optional(db)
         .await?;
     row.as_ref().map(with_user_row).transpose()
@@ -139,7 +143,7 @@ pub(super) fn get_with_user_now(
     conn: &Connection,
     hash: &[u8],
 ) -> Result<Option<(RefreshTokenRow, Option<User>)>, Fail> {
-    lane::one(conn, &with_user_sql(), &params![hash], |r| with_user_row(r))
+    lane::one(conn, with_user_sql(), &params![hash], |r| with_user_row(r))
 }
 
 /// Revokes one token and its sign-in — every token of that sign-in, which rotation may
@@ -265,13 +269,17 @@ async fn remember_origins(tx: &mut Tx, revoked: &[super::DbRow]) -> Result<(), F
 }
 
 /// Pool, user (left-joined: it may be gone) and revocation in one statement.
-fn holder_sql() -> String {
-    format!(
-        "SELECT {POOL_COLUMNS_P}, {USER_COLUMNS}, \
+fn holder_sql() -> &'static str {
+    // Built once: the hot statements' text is the lane's statement-cache key.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {POOL_COLUMNS_P}, {USER_COLUMNS}, \
          EXISTS (SELECT 1 FROM revoked_origins r WHERE r.origin_jti = $3) AS origin_revoked \
          FROM pools p LEFT JOIN users u ON u.pool_id = p.id AND u.sub = $2 \
          WHERE p.id = $1"
-    )
+        )
+    });
+    &SQL
 }
 
 fn holder_row(row: &impl Cols) -> Result<TokenHolder, Fail> {
@@ -289,7 +297,7 @@ pub(super) async fn holder(
     sub: &str,
     origin_jti: &str,
 ) -> Result<Option<TokenHolder>, Fail> {
-    let row = query_with(&holder_sql(), &params![pool_id, sub, origin_jti])
+    let row = query_with(holder_sql(), &params![pool_id, sub, origin_jti])
         .fetch_optional(db)
         .await?;
     row.as_ref().map(holder_row).transpose()
@@ -304,7 +312,7 @@ pub(super) fn holder_now(
 ) -> Result<Option<TokenHolder>, Fail> {
     lane::one(
         conn,
-        &holder_sql(),
+        holder_sql(),
         &params![pool_id, sub, origin_jti],
         |r| holder_row(r),
     )

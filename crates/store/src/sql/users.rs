@@ -137,20 +137,32 @@ async fn claim_aliases(
     Ok(())
 }
 
-fn by_key_sql() -> String {
-    format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2")
+fn by_key_sql() -> &'static str {
+    // Built once: the hot statements' text is the lane's statement-cache key.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2")
+    });
+    &SQL
 }
 
-fn by_sub_sql() -> String {
-    format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.sub = $2")
+fn by_sub_sql() -> &'static str {
+    // Built once: the hot statements' text is the lane's statement-cache key.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.sub = $2")
+    });
+    &SQL
 }
 
-fn by_alias_sql() -> String {
-    format!(
-        "SELECT {USER_COLUMNS} FROM user_aliases a \
+fn by_alias_sql() -> &'static str {
+    // Built once: the hot statements' text is the lane's statement-cache key.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {USER_COLUMNS} FROM user_aliases a \
          JOIN users u ON u.pool_id = a.pool_id AND u.sub = a.sub \
          WHERE a.pool_id = $1 AND a.kind = $2 AND a.value_key = $3"
-    )
+        )
+    });
+    &SQL
 }
 
 /// [`get`] on the fast lane.
@@ -159,7 +171,7 @@ pub(super) fn get_now(
     pool_id: &str,
     username_key: &str,
 ) -> Result<Option<User>, Fail> {
-    lane::one(conn, &by_key_sql(), &params![pool_id, username_key], |r| {
+    lane::one(conn, by_key_sql(), &params![pool_id, username_key], |r| {
         rows::user(r)
     })
 }
@@ -170,7 +182,7 @@ pub(super) fn get_by_sub_now(
     pool_id: &str,
     sub: &str,
 ) -> Result<Option<User>, Fail> {
-    lane::one(conn, &by_sub_sql(), &params![pool_id, sub], |r| {
+    lane::one(conn, by_sub_sql(), &params![pool_id, sub], |r| {
         rows::user(r)
     })
 }
@@ -183,7 +195,7 @@ pub(super) fn get_by_alias_now(
     value_key: &str,
 ) -> Result<Option<User>, Fail> {
     let params = params![pool_id, codec::alias_kind_name(kind), value_key];
-    lane::one(conn, &by_alias_sql(), &params, |r| rows::user(r))
+    lane::one(conn, by_alias_sql(), &params, |r| rows::user(r))
 }
 
 pub(super) async fn get(
@@ -192,7 +204,7 @@ pub(super) async fn get(
     username_key: &str,
 ) -> Result<Option<User>, Fail> {
     let sql = by_key_sql();
-    let row = query_with(&sql, &params![pool_id, username_key])
+    let row = query_with(sql, &params![pool_id, username_key])
         .fetch_optional(db)
         .await?;
     row.as_ref().map(rows::user).transpose()
@@ -204,7 +216,7 @@ pub(super) async fn get_by_sub(
     sub: &str,
 ) -> Result<Option<User>, Fail> {
     let sql = by_sub_sql();
-    let row = query_with(&sql, &params![pool_id, sub])
+    let row = query_with(sql, &params![pool_id, sub])
         .fetch_optional(db)
         .await?;
     row.as_ref().map(rows::user).transpose()
@@ -218,7 +230,7 @@ pub(super) async fn get_by_alias(
 ) -> Result<Option<User>, Fail> {
     let sql = by_alias_sql();
     let params = params![pool_id, codec::alias_kind_name(kind), value_key];
-    let row = query_with(&sql, &params).fetch_optional(db).await?;
+    let row = query_with(sql, &params).fetch_optional(db).await?;
     row.as_ref().map(rows::user).transpose()
 }
 
