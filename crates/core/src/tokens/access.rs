@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 
-use aws_lc_rs::signature::{UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::de::DeserializeOwned;
@@ -159,10 +158,9 @@ impl UnverifiedAccess<'_> {
         let token = self.token;
         let (_, _, signature) = token_parts(token)?;
         let signed_len = token.len() - signature.len() - 1;
-        let public = UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, key.public_key_der());
-        public
-            .verify(&token.as_bytes()[..signed_len], &base64url(signature)?)
-            .map_err(|_| invalid_access_token())?;
+        if !key.verify(&token.as_bytes()[..signed_len], &base64url(signature)?) {
+            return Err(invalid_access_token());
+        }
         let claims = self.claims;
         if claims.token_use != "access" {
             return Err(invalid_access_token());
