@@ -224,6 +224,19 @@ impl std::fmt::Debug for AuthSessionRow {
     }
 }
 
+/// What a refresh reads, in one round trip: the app client it names with its pool, and
+/// the presented refresh token (if one has its hash) with its user as stored now (`None`
+/// if the user is gone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshContext {
+    /// The app client.
+    pub client: AppClient,
+    /// The client's pool.
+    pub pool: UserPool,
+    /// The token with that hash, and its user.
+    pub token: Option<(RefreshTokenRow, Option<User>)>,
+}
+
 /// A refresh token as the store keeps it: only the hash of its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshTokenRow {
@@ -957,6 +970,13 @@ pub trait Store: Send + Sync + 'static {
         &self,
         hash: &[u8],
     ) -> Result<Option<(RefreshTokenRow, Option<User>)>, StoreError>;
+    /// [`Store::get_client_with_pool`] and [`Store::get_refresh_token_and_user`] in one
+    /// round trip; `None` when there is no such client.
+    async fn get_client_with_refresh_token(
+        &self,
+        client_id: &str,
+        hash: &[u8],
+    ) -> Result<Option<RefreshContext>, StoreError>;
     /// Marks one refresh token revoked. Returns whether it was live before.
     async fn revoke_refresh_token(&self, hash: &[u8]) -> Result<bool, StoreError>;
     /// The user's live token sessions at `now` (refresh tokens not revoked, not expired,

@@ -43,6 +43,22 @@ impl Keystep {
             .ok_or_else(|| client_not_found(client_id))
     }
 
+    /// [`Keystep::load_client`] and the refresh token with `hash` (with its user) in one
+    /// read.
+    pub(crate) async fn load_client_with_refresh_token(
+        &self,
+        client_id: &str,
+        hash: &[u8],
+    ) -> Result<crate::ports::RefreshContext, AuthError> {
+        if client_id.is_empty() || client_id.len() > 128 {
+            return Err(client_not_found(client_id));
+        }
+        self.store
+            .get_client_with_refresh_token(client_id, hash)
+            .await?
+            .ok_or_else(|| client_not_found(client_id))
+    }
+
     /// Loads an app client that must belong to `pool_id` (admin operations name both).
     pub async fn load_pool_client(
         &self,

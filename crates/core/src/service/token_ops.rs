@@ -101,17 +101,21 @@ impl Keystep {
         device_key: Option<&str>,
         client_metadata: &std::collections::BTreeMap<String, String>,
     ) -> Result<IssuedTokens, AuthError> {
-        let (client, pool) = self.load_client(client_id).await?;
+        // The client and the token in one read; the token is looked at only once the
+        // client has proved itself.
+        let hash = tokens::refresh_token_hash(&self.keys, refresh_token);
+        let crate::ports::RefreshContext {
+            client,
+            pool,
+            token,
+        } = self
+            .load_client_with_refresh_token(client_id, &hash)
+            .await?;
         self.check_client_secret(&client, client_secret)?;
         AuthFlow::RefreshTokenAuth.check_allowed(&client, false)?;
-        self.refresh(
-            &pool,
-            &client,
-            refresh_token,
-            device_key,
-            client_metadata,
-            |_| Ok(()),
-        )
+        self.refresh_found(&pool, &client, token, device_key, client_metadata, |_| {
+            Ok(())
+        })
         .await
     }
 

@@ -64,23 +64,72 @@ pub(super) const CLIENT_COLUMNS: &str =
     "c.client_id, c.pool_id, c.name, c.created_at, c.modified_at, c.secret, c.settings, \
      c.secret_rotation";
 
+/// [`CLIENT_COLUMNS`] renamed with the prefix `c_`, for joins with a table whose columns
+/// share their names (`pool_id`, `created_at` and `modified_at` with `users`).
+pub(super) const CLIENT_COLUMNS_C: &str = "c.client_id AS c_client_id, c.pool_id AS c_pool_id, \
+     c.name AS c_name, c.created_at AS c_created_at, c.modified_at AS c_modified_at, \
+     c.secret AS c_secret, c.settings AS c_settings, c.secret_rotation AS c_secret_rotation";
+
 /// An `app_clients` row.
 pub(super) fn client(row: &impl Cols) -> Result<AppClient, Fail> {
-    let secret: Option<Vec<u8>> = row.col("secret")?;
-    let client_id: String = row.col("client_id")?;
-    let settings = crate::parsed::client_settings(&client_id, &row.col::<String>("settings")?)?;
+    client_named(
+        row,
+        [
+            "client_id",
+            "pool_id",
+            "name",
+            "created_at",
+            "modified_at",
+            "secret",
+            "settings",
+            "secret_rotation",
+        ],
+    )
+}
+
+/// An `app_clients` row read through [`CLIENT_COLUMNS_C`].
+pub(super) fn prefixed_client(row: &impl Cols) -> Result<AppClient, Fail> {
+    client_named(
+        row,
+        [
+            "c_client_id",
+            "c_pool_id",
+            "c_name",
+            "c_created_at",
+            "c_modified_at",
+            "c_secret",
+            "c_settings",
+            "c_secret_rotation",
+        ],
+    )
+}
+
+/// A client from the columns named
+/// `[client_id, pool_id, name, created_at, modified_at, secret, settings, secret_rotation]`.
+fn client_named(
+    row: &impl Cols,
+    [client_id, pool_id, name, created, modified, secret, settings, rotation]: [&str; 8],
+) -> Result<AppClient, Fail> {
+    let client_id: String = row.col(client_id)?;
+    let pool_id: String = row.col(pool_id)?;
+    let name: String = row.col(name)?;
+    let created_at = Millis(row.col(created)?);
+    let modified_at = Millis(row.col(modified)?);
+    let secret: Option<Vec<u8>> = row.col(secret)?;
+    let settings = crate::parsed::client_settings(&client_id, &row.col::<String>(settings)?)?;
+    let secret_rotation = match row.col::<Option<String>>(rotation)? {
+        Some(json) => codec::from_json(&json, "client secret rotation")?,
+        None => Default::default(),
+    };
     Ok(AppClient {
-        pool_id: row.col("pool_id")?,
+        pool_id,
         client_id,
-        name: row.col("name")?,
+        name,
         secret: secret.map(Sealed),
-        created_at: Millis(row.col("created_at")?),
-        modified_at: Millis(row.col("modified_at")?),
+        created_at,
+        modified_at,
         settings,
-        secret_rotation: match row.col::<Option<String>>("secret_rotation")? {
-            Some(json) => codec::from_json(&json, "client secret rotation")?,
-            None => Default::default(),
-        },
+        secret_rotation,
     })
 }
 

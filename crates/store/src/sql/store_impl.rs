@@ -15,8 +15,8 @@ use keystep_core::passkey::{PendingRegistration, StoredPasskey};
 use keystep_core::pool::{AliasKind, UserPool};
 use keystep_core::ports::{
     AuthSessionRow, CounterRow, DeliveryFilter, DeliveryOutcome, DeliveryRow, HostedSessionRow,
-    NewDelivery, OAuthCodeRow, Page, PoolKeyRow, RefreshTokenRow, Store, StoreStats, TokenHolder,
-    UserFilter,
+    NewDelivery, OAuthCodeRow, Page, PoolKeyRow, RefreshContext, RefreshTokenRow, Store,
+    StoreStats, TokenHolder, UserFilter,
 };
 use keystep_core::resource_server::ResourceServer;
 use keystep_core::ui_customization::UiCustomization;
@@ -688,6 +688,18 @@ impl Store for ThisStore {
         self.read_or(
             |c| tokens::get_with_user_now(c, hash),
             || tokens::get_with_user(&self.pool, hash),
+        )
+        .await
+    }
+
+    async fn get_client_with_refresh_token(
+        &self,
+        client_id: &str,
+        hash: &[u8],
+    ) -> Result<Option<RefreshContext>, StoreError> {
+        self.read_or(
+            |c| tokens::get_with_client_now(c, client_id, hash),
+            || tokens::get_with_client(&self.pool, client_id, hash),
         )
         .await
     }

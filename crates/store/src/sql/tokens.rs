@@ -7,12 +7,14 @@ use rusqlite::Connection;
 
 use sqlx::Row;
 
-use keystep_core::ports::{RefreshTokenRow, TokenHolder};
+use keystep_core::ports::{RefreshContext, RefreshTokenRow, TokenHolder};
 use keystep_core::user::User;
 use keystep_core::user_session::TokenSession;
 use keystep_core::Millis;
 
-use super::rows::{self, POOL_COLUMNS_P, TOKEN_COLUMNS, TOKEN_COLUMNS_T, USER_COLUMNS};
+use super::rows::{
+    self, CLIENT_COLUMNS_C, POOL_COLUMNS_P, TOKEN_COLUMNS, TOKEN_COLUMNS_T, USER_COLUMNS,
+};
 use super::{dialect, query_with, DbPool, Tx};
 use crate::cols::Cols;
 use crate::error::{on_insert, Fail};
@@ -144,6 +146,58 @@ pub(super) fn get_with_user_now(
     hash: &[u8],
 ) -> Result<Option<(RefreshTokenRow, Option<User>)>, Fail> {
     lane::one(conn, with_user_sql(), &params![hash], |r| with_user_row(r))
+}
+
+/// The app client with its pool, and the token with its user, in one statement: what
+/// a refresh reads. The token's columns are all NULL when no token has the hash.
+fn with_client_sql() -> &'static str {
+    // Built once: the hot statements' text is the lane's statement-cache key.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {CLIENT_COLUMNS_C}, {POOL_COLUMNS_P}, {TOKEN_COLUMNS_T}, {USER_COLUMNS} \
+             FROM app_clients c JOIN pools p ON p.id = c.pool_id \
+             LEFT JOIN refresh_tokens rt ON rt.hash = $2 \
+             LEFT JOIN users u ON u.pool_id = rt.pool_id AND u.sub = rt.sub \
+             WHERE c.client_id = $1"
+        )
+    });
+    &SQL
+}
+
+fn with_client_row(row: &impl Cols) -> Result<RefreshContext, Fail> {
+    let client = rows::prefixed_client(row)?;
+    let pool = rows::prefixed_pool(row)?;
+    let token = match row.col::<Option<Vec<u8>>>("t_hash")? {
+        Some(_) => Some(with_user_row(row)?),
+        None => None,
+    };
+    Ok(RefreshContext {
+        client,
+        pool,
+        token,
+    })
+}
+
+pub(super) async fn get_with_client(
+    db: &DbPool,
+    client_id: &str,
+    hash: &[u8],
+) -> Result<Option<RefreshContext>, Fail> {
+    let row = query_with(with_client_sql(), &params![client_id, hash])
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(with_client_row).transpose()
+}
+
+/// [`get_with_client`] on the fast lane.
+pub(super) fn get_with_client_now(
+    conn: &Connection,
+    client_id: &str,
+    hash: &[u8],
+) -> Result<Option<RefreshContext>, Fail> {
+    lane::one(conn, with_client_sql(), &params![client_id, hash], |r| {
+        with_client_row(r)
+    })
 }
 
 /// Revokes one token and its sign-in — every token of that sign-in, which rotation may

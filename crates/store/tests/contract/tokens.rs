@@ -268,6 +268,30 @@ async fn refresh_tokens_and_revocation(db: TestDb) {
         .await
         .unwrap()
         .is_none());
+    // With its client and pool too, in one read: the same rows as the separate reads.
+    let context = store
+        .get_client_with_refresh_token(CLIENT, &t1.hash)
+        .await
+        .unwrap()
+        .unwrap();
+    let (client, pool) = store.get_client_with_pool(CLIENT).await.unwrap().unwrap();
+    assert_eq!((context.client, context.pool), (client, pool));
+    assert_eq!(
+        context.token,
+        store.get_refresh_token_and_user(&t1.hash).await.unwrap()
+    );
+    // An unknown token still names the client; an unknown client is nothing.
+    let unknown = store
+        .get_client_with_refresh_token(CLIENT, b"unknown")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unknown.token, None);
+    assert!(store
+        .get_client_with_refresh_token("no-such-client", &t1.hash)
+        .await
+        .unwrap()
+        .is_none());
     let again = store.insert_refresh_token(&t1).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
 

@@ -94,7 +94,7 @@ impl Keystep {
             device_key: device.as_ref().map(|d| d.key.clone()),
             user_not_found,
             hosted: false,
-            id: crate::ids::new_opaque_token(&*self.rng, 18),
+            id: crate::ids::new_sign_in_id(&*self.rng, now),
         };
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.source_ip = input.source_ip.clone();
@@ -192,7 +192,7 @@ impl Keystep {
                 device_key: None,
                 user_not_found: false,
                 hosted: false,
-                id: crate::ids::new_opaque_token(&*self.rng, 18),
+                id: crate::ids::new_sign_in_id(&*self.rng, now),
             },
             state: if confirmed {
                 SignInState::AwaitingAutoSignIn

@@ -146,7 +146,7 @@ impl Keystep {
             device_key: device.as_ref().map(|d| d.key.clone()),
             user_not_found,
             hosted: input.hosted,
-            id: crate::ids::new_opaque_token(&*self.rng, 18),
+            id: crate::ids::new_sign_in_id(&*self.rng, now),
         };
         let mut inputs = self.inputs(pool, client, user)?;
         inputs.device = device;

@@ -145,13 +145,32 @@ impl Keystep {
         client_metadata: &BTreeMap<String, String>,
         secret_check: impl FnOnce(&User) -> Result<(), AuthError>,
     ) -> Result<IssuedTokens, AuthError> {
+        let hash = tokens::refresh_token_hash(&self.keys, refresh_token);
+        let found = self.store.get_refresh_token_and_user(&hash).await?;
+        self.refresh_found(
+            pool,
+            client,
+            found,
+            device_key,
+            client_metadata,
+            secret_check,
+        )
+        .await
+    }
+
+    /// [`Keystep::refresh`] with the token (by its hash) and its user already read.
+    pub(crate) async fn refresh_found(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        found: Option<(RefreshTokenRow, Option<User>)>,
+        device_key: Option<&str>,
+        client_metadata: &BTreeMap<String, String>,
+        secret_check: impl FnOnce(&User) -> Result<(), AuthError>,
+    ) -> Result<IssuedTokens, AuthError> {
         let rotation = client.settings.refresh_token_rotation;
         let now = self.clock.now();
-        let hash = tokens::refresh_token_hash(&self.keys, refresh_token);
-        let (row, user) = self
-            .store
-            .get_refresh_token_and_user(&hash)
-            .await?
+        let (row, user) = found
             .filter(|(r, _)| r.pool_id == pool.id)
             .ok_or_else(tokens::invalid_refresh_token)?;
         let user = user.ok_or_else(user_gone)?;
