@@ -67,6 +67,10 @@ impl Cols for sqlx::postgres::PgRow {
 /// a joined row that was a few per cent of a `GetUser` (profiled). Here the column after
 /// the last one read is tried first (decoders mostly read in the statement's order), and
 /// the first read out of order collects every name once for the rest of the row.
+///
+/// This finds the same column as rusqlite (and sqlx) would only because no statement
+/// selects two columns of one name: statements that join tables whose columns share
+/// names rename one side with a prefix (`p_`, `t_`, `c_`).
 pub(crate) struct LiteRow<'a, 'r> {
     row: &'a rusqlite::Row<'r>,
     next: std::cell::Cell<usize>,
