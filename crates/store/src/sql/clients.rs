@@ -45,14 +45,10 @@ pub(super) async fn get(db: &DbPool, client_id: &str) -> Result<Option<AppClient
 }
 
 fn with_pool_sql() -> &'static str {
-    // Built once: the hot statements' text is the lane's statement-cache key.
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "SELECT {CLIENT_COLUMNS}, {POOL_COLUMNS_P} FROM app_clients c \
+    sql_once!(
+        "SELECT {CLIENT_COLUMNS}, {POOL_COLUMNS_P} FROM app_clients c \
          JOIN pools p ON p.id = c.pool_id WHERE c.client_id = $1"
-        )
-    });
-    &SQL
+    )
 }
 
 fn with_pool_row(r: &impl Cols) -> Result<(AppClient, UserPool), Fail> {

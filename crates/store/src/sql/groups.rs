@@ -138,15 +138,11 @@ pub(super) async fn remove_member(
 }
 
 fn of_user_sql() -> &'static str {
-    // Built once: the hot statements' text is the lane's statement-cache key.
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "SELECT {GROUP_COLUMNS} FROM group_members m \
+    sql_once!(
+        "SELECT {GROUP_COLUMNS} FROM group_members m \
          JOIN user_groups g ON g.pool_id = m.pool_id AND g.name = m.group_name \
          WHERE m.pool_id = $1 AND m.sub = $2 ORDER BY g.name"
-        )
-    });
-    &SQL
+    )
 }
 
 /// [`groups_of_user`] on the fast lane.

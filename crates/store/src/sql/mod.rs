@@ -39,6 +39,17 @@ fn query_with<'q>(
         })
 }
 
+/// A statement's text formatted from the column constants, built once per process and
+/// then borrowed: the lane finds its prepared statements by their text, and formatting
+/// the hot ones at every call showed in profiles.
+macro_rules! sql_once {
+    ($($format:tt)+) => {{
+        static SQL: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| format!($($format)+));
+        SQL.as_str()
+    }};
+}
+
 mod auth_events;
 mod clients;
 mod codes;

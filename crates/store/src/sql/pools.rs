@@ -31,10 +31,7 @@ pub(super) async fn insert(db: &DbPool, pool: &UserPool) -> Result<(), Fail> {
 }
 
 fn get_sql() -> &'static str {
-    // Built once: the hot statements' text is the lane's statement-cache key.
-    static SQL: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| format!("SELECT {POOL_COLUMNS} FROM pools WHERE id = $1"));
-    &SQL
+    sql_once!("SELECT {POOL_COLUMNS} FROM pools WHERE id = $1")
 }
 
 /// [`get`] on the fast lane.

@@ -42,11 +42,7 @@ pub(super) async fn insert(db: &DbPool, s: &AuthSessionRow) -> Result<(), Fail> 
 }
 
 fn get_sql() -> &'static str {
-    // Built once: the hot statements' text is the lane's statement-cache key.
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!("SELECT {SESSION_COLUMNS} FROM auth_sessions WHERE id = $1")
-    });
-    &SQL
+    sql_once!("SELECT {SESSION_COLUMNS} FROM auth_sessions WHERE id = $1")
 }
 
 /// [`get`] on the fast lane.

@@ -111,14 +111,10 @@ pub(super) async fn get(db: &DbPool, hash: &[u8]) -> Result<Option<RefreshTokenR
 }
 
 fn with_user_sql() -> &'static str {
-    // Built once: the hot statements' text is the lane's statement-cache key.
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "SELECT {TOKEN_COLUMNS_T}, {USER_COLUMNS} FROM refresh_tokens rt \
+    sql_once!(
+        "SELECT {TOKEN_COLUMNS_T}, {USER_COLUMNS} FROM refresh_tokens rt \
          LEFT JOIN users u ON u.pool_id = rt.pool_id AND u.sub = rt.sub WHERE rt.hash = $1"
-        )
-    });
-    &SQL
+    )
 }
 
 fn with_user_row(row: &impl Cols) -> Result<(RefreshTokenRow, Option<User>), Fail> {
@@ -151,17 +147,13 @@ pub(super) fn get_with_user_now(
 /// The app client with its pool, and the token with its user, in one statement: what
 /// a refresh reads. The token's columns are all NULL when no token has the hash.
 fn with_client_sql() -> &'static str {
-    // Built once: the hot statements' text is the lane's statement-cache key.
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "SELECT {CLIENT_COLUMNS_C}, {POOL_COLUMNS_P}, {TOKEN_COLUMNS_T}, {USER_COLUMNS} \
+    sql_once!(
+        "SELECT {CLIENT_COLUMNS_C}, {POOL_COLUMNS_P}, {TOKEN_COLUMNS_T}, {USER_COLUMNS} \
              FROM app_clients c JOIN pools p ON p.id = c.pool_id \
              LEFT JOIN refresh_tokens rt ON rt.hash = $2 \
              LEFT JOIN users u ON u.pool_id = rt.pool_id AND u.sub = rt.sub \
              WHERE c.client_id = $1"
-        )
-    });
-    &SQL
+    )
 }
 
 fn with_client_row(row: &impl Cols) -> Result<RefreshContext, Fail> {
@@ -324,16 +316,12 @@ async fn remember_origins(tx: &mut Tx, revoked: &[super::DbRow]) -> Result<(), F
 
 /// Pool, user (left-joined: it may be gone) and revocation in one statement.
 fn holder_sql() -> &'static str {
-    // Built once: the hot statements' text is the lane's statement-cache key.
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "SELECT {POOL_COLUMNS_P}, {USER_COLUMNS}, \
+    sql_once!(
+        "SELECT {POOL_COLUMNS_P}, {USER_COLUMNS}, \
          EXISTS (SELECT 1 FROM revoked_origins r WHERE r.origin_jti = $3) AS origin_revoked \
          FROM pools p LEFT JOIN users u ON u.pool_id = p.id AND u.sub = $2 \
          WHERE p.id = $1"
-        )
-    });
-    &SQL
+    )
 }
 
 fn holder_row(row: &impl Cols) -> Result<TokenHolder, Fail> {

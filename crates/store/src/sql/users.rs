@@ -138,31 +138,19 @@ async fn claim_aliases(
 }
 
 fn by_key_sql() -> &'static str {
-    // Built once: the hot statements' text is the lane's statement-cache key.
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2")
-    });
-    &SQL
+    sql_once!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.username_key = $2")
 }
 
 fn by_sub_sql() -> &'static str {
-    // Built once: the hot statements' text is the lane's statement-cache key.
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.sub = $2")
-    });
-    &SQL
+    sql_once!("SELECT {USER_COLUMNS} FROM users u WHERE u.pool_id = $1 AND u.sub = $2")
 }
 
 fn by_alias_sql() -> &'static str {
-    // Built once: the hot statements' text is the lane's statement-cache key.
-    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "SELECT {USER_COLUMNS} FROM user_aliases a \
+    sql_once!(
+        "SELECT {USER_COLUMNS} FROM user_aliases a \
          JOIN users u ON u.pool_id = a.pool_id AND u.sub = a.sub \
          WHERE a.pool_id = $1 AND a.kind = $2 AND a.value_key = $3"
-        )
-    });
-    &SQL
+    )
 }
 
 /// [`get`] on the fast lane.
