@@ -20,9 +20,10 @@ async fn start(client_ip_header: Option<&str>) -> TestServer {
     .await
 }
 
-/// A password sign-in as `username` (unknown to the pool); the error `__type` or `"ok"`.
-async fn sign_in_as(server: &TestServer, username: &str) -> String {
-    let resp = server
+/// A password sign-in as `username` (unknown to the pool) from `forwarded_for` (when
+/// given); the error `__type` or `"ok"`.
+async fn sign_in_as(server: &TestServer, username: &str, forwarded_for: Option<&str>) -> String {
+    let mut req = server
         .http()
         .post(server.url())
         .header("content-type", "application/x-amz-json-1.1")
@@ -34,30 +35,6 @@ async fn sign_in_as(server: &TestServer, username: &str) -> String {
             json!({"ClientId": server.client_id(), "AuthFlow": "USER_PASSWORD_AUTH",
                 "AuthParameters": {"USERNAME": username, "PASSWORD": "x"}})
             .to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let body: Value = resp.json().await.unwrap();
-    assert!(status < 500, "{status} {body}");
-    body["__type"].as_str().unwrap_or("ok").to_string()
-}
-
-/// An unsigned call from `forwarded_for` (when given); the error `__type` or `"ok"`.
-async fn unsigned_call(server: &TestServer, forwarded_for: Option<&str>) -> String {
-    let mut req = server
-        .http()
-        .post(server.url())
-        .header("content-type", "application/x-amz-json-1.1")
-        .header(
-            "x-amz-target",
-            "AWSCognitoIdentityProviderService.InitiateAuth",
-        )
-        .body(
-            json!({"ClientId": server.client_id(), "AuthFlow": "USER_PASSWORD_AUTH",
-                "AuthParameters": {"USERNAME": "nobody", "PASSWORD": "x"}})
-            .to_string(),
         );
     if let Some(addr) = forwarded_for {
         req = req.header("x-forwarded-for", format!("203.0.113.250, {addr}"));
@@ -67,6 +44,11 @@ async fn unsigned_call(server: &TestServer, forwarded_for: Option<&str>) -> Stri
     let body: Value = resp.json().await.unwrap();
     assert!(status < 500, "{status} {body}");
     body["__type"].as_str().unwrap_or("ok").to_string()
+}
+
+/// An unsigned call (a sign-in as `nobody`) from `forwarded_for` (when given).
+async fn unsigned_call(server: &TestServer, forwarded_for: Option<&str>) -> String {
+    sign_in_as(server, "nobody", forwarded_for).await
 }
 
 #[tokio::test]
@@ -172,7 +154,7 @@ async fn admission_control_refuses_fast_what_it_cannot_run_soon() {
     for i in 0..48 {
         let server = std::sync::Arc::clone(&server);
         calls.push(tokio::spawn(async move {
-            sign_in_as(&server, &format!("nobody-{i}")).await
+            sign_in_as(&server, &format!("nobody-{i}"), None).await
         }));
     }
     let mut answers = Vec::new();
