@@ -34,9 +34,7 @@ impl Keystep {
 
     /// Loads an app client and its pool (for public operations that name only the client).
     pub async fn load_client(&self, client_id: &str) -> Result<(AppClient, UserPool), AuthError> {
-        if client_id.is_empty() || client_id.len() > 128 {
-            return Err(client_not_found(client_id));
-        }
+        check_client_id(client_id)?;
         self.store
             .get_client_with_pool(client_id)
             .await?
@@ -50,9 +48,7 @@ impl Keystep {
         client_id: &str,
         hash: &[u8],
     ) -> Result<crate::ports::RefreshContext, AuthError> {
-        if client_id.is_empty() || client_id.len() > 128 {
-            return Err(client_not_found(client_id));
-        }
+        check_client_id(client_id)?;
         self.store
             .get_client_with_refresh_token(client_id, hash)
             .await?
@@ -171,4 +167,12 @@ impl Keystep {
 /// The sealing context of an app client's secret.
 pub fn client_secret_context(client: &AppClient) -> String {
     format!("client-secret:{}:{}", client.pool_id, client.client_id)
+}
+
+/// A client id no client can have (empty, or longer than Cognito's 128) is not looked up.
+fn check_client_id(client_id: &str) -> Result<(), AuthError> {
+    if client_id.is_empty() || client_id.len() > 128 {
+        return Err(client_not_found(client_id));
+    }
+    Ok(())
 }
