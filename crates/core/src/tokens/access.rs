@@ -96,7 +96,9 @@ pub struct UnverifiedAccess<'t> {
     pub kid: String,
     /// The pool named by `iss` (`<public_url>/<poolId>`).
     pub pool_id: String,
-    token: &'t str,
+    /// `header.payload`: what the signature signs.
+    signed: &'t str,
+    signature: &'t str,
     rs256: bool,
     claims: Claims,
 }
@@ -132,7 +134,7 @@ pub fn peek_access_token<'t>(
     token: &'t str,
     public_url: &str,
 ) -> Result<UnverifiedAccess<'t>, AuthError> {
-    let (header, payload, _) = token_parts(token)?;
+    let (header, payload, signature) = token_parts(token)?;
     let header_bytes = base64url(header)?;
     let header: Header<'_> =
         serde_json::from_slice(&header_bytes).map_err(|_| invalid_access_token())?;
@@ -141,7 +143,9 @@ pub fn peek_access_token<'t>(
     Ok(UnverifiedAccess {
         kid: header.kid.into_owned(),
         pool_id,
-        token,
+        // Three parts, so the signature is preceded by a dot.
+        signed: &token[..token.len() - signature.len() - 1],
+        signature,
         rs256: header.alg == "RS256",
         claims,
     })
@@ -155,10 +159,7 @@ impl UnverifiedAccess<'_> {
         if !self.rs256 || self.kid != key.kid() {
             return Err(invalid_access_token());
         }
-        let token = self.token;
-        let (_, _, signature) = token_parts(token)?;
-        let signed_len = token.len() - signature.len() - 1;
-        if !key.verify(&token.as_bytes()[..signed_len], &base64url(signature)?) {
+        if !key.verify(self.signed.as_bytes(), &base64url(self.signature)?) {
             return Err(invalid_access_token());
         }
         let claims = self.claims;
